@@ -1,0 +1,203 @@
+//! Checks: each proves one fact about the launch (a key, a record, a deployment) and says
+//! how to fix it when it fails. All run concurrently; each result is streamed as it lands.
+
+mod clerk;
+
+use futures::future::BoxFuture;
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::config::Endpoints;
+use crate::http::Http;
+use crate::inputs::Inputs;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+/// One line of the report; its JSON is part of the CLI contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CheckResult {
+    pub id: String,
+    pub status: CheckStatus,
+    pub title: String,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+/// What a check function returns; the runner adds the id and title.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    status: CheckStatus,
+    detail: String,
+    fix: Option<String>,
+}
+
+impl Outcome {
+    pub fn pass(detail: impl Into<String>) -> Self {
+        Outcome {
+            status: CheckStatus::Pass,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+    pub fn skip(reason: impl Into<String>) -> Self {
+        Outcome {
+            status: CheckStatus::Skip,
+            detail: reason.into(),
+            fix: None,
+        }
+    }
+    pub fn fail(detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Outcome {
+            status: CheckStatus::Fail,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+}
+
+/// Everything a check may read. Built once per run and shared.
+pub struct CheckContext {
+    pub domain: String,
+    pub inputs: Inputs,
+    pub endpoints: Endpoints,
+    pub http: Http,
+}
+
+type CheckFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
+
+pub struct CheckDef {
+    pub id: &'static str,
+    pub title: &'static str,
+    run: CheckFn,
+}
+
+/// Every check the engine knows, in report order.
+pub fn registry() -> Vec<CheckDef> {
+    clerk::checks()
+}
+
+/// A check as announced before the run, so the UI can draw the whole list up front.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PlannedCheck {
+    pub id: String,
+    pub title: String,
+}
+
+/// Streamed to the UI (over a Tauri channel) while a run is under way.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum CheckEvent {
+    Planned { checks: Vec<PlannedCheck> },
+    Finished { result: CheckResult },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Summary {
+    pub pass: u32,
+    pub warn: u32,
+    pub fail: u32,
+    pub skip: u32,
+}
+
+/// The whole verdict: the CLI's `--json` object.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Report {
+    pub domain: String,
+    pub checks: Vec<CheckResult>,
+    pub summary: Summary,
+}
+
+impl Report {
+    pub fn failed(&self) -> bool {
+        self.summary.fail > 0
+    }
+}
+
+/// Runs every check concurrently, calling `on_event` as each finishes. The report keeps
+/// registry order, whatever order results arrive in.
+pub async fn run_all(ctx: &CheckContext, on_event: impl Fn(CheckEvent)) -> Report {
+    let defs = registry();
+    on_event(CheckEvent::Planned {
+        checks: defs
+            .iter()
+            .map(|d| PlannedCheck {
+                id: d.id.into(),
+                title: d.title.into(),
+            })
+            .collect(),
+    });
+    let mut pending: FuturesUnordered<_> = defs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| async move { (i, (d.run)(ctx).await) })
+        .collect();
+    let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
+    while let Some((i, outcome)) = pending.next().await {
+        let result = CheckResult {
+            id: defs[i].id.into(),
+            status: outcome.status,
+            title: defs[i].title.into(),
+            detail: outcome.detail,
+            fix: outcome.fix,
+        };
+        on_event(CheckEvent::Finished {
+            result: result.clone(),
+        });
+        results[i] = Some(result);
+    }
+    let checks: Vec<CheckResult> = results.into_iter().flatten().collect();
+    let mut summary = Summary::default();
+    for c in &checks {
+        match c.status {
+            CheckStatus::Pass => summary.pass += 1,
+            CheckStatus::Warn => summary.warn += 1,
+            CheckStatus::Fail => summary.fail += 1,
+            CheckStatus::Skip => summary.skip += 1,
+        }
+    }
+    Report {
+        domain: ctx.domain.clone(),
+        checks,
+        summary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_ids_are_unique_and_namespaced() {
+        let defs = registry();
+        let mut ids: Vec<_> = defs.iter().map(|d| d.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), defs.len());
+        assert!(ids.iter().all(|id| id.contains('.')));
+    }
+
+    #[test]
+    fn result_json_has_exactly_the_contract_fields() {
+        let r = CheckResult {
+            id: "clerk.secret_key".into(),
+            status: CheckStatus::Skip,
+            title: "t".into(),
+            detail: "d".into(),
+            fix: None,
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, ["detail", "fix", "id", "status", "title"]);
+        assert_eq!(v["status"], "skip");
+        assert!(v["fix"].is_null());
+    }
+}

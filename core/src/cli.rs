@@ -1,0 +1,119 @@
+//! The `golive` command line: the engine's headless face, for CI.
+//!
+//! Contract: `golive check --domain D [--json] [--project NAME]` prints a table, or with
+//! `--json` exactly one JSON object. Exit 0 = no check failed, 1 = a check failed,
+//! 2 = bad usage or configuration (message on stderr).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::checks::{self, CheckContext, CheckStatus, Report};
+use crate::config::{self, Endpoints};
+use crate::error::{Error, Result};
+use crate::http::Http;
+use crate::inputs::Inputs;
+use crate::project::ProjectStore;
+use crate::secrets::KeyringStore;
+
+#[derive(Parser)]
+#[command(name = "golive", version, about = "Take a Clerk app from development to production, and prove it works.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every check and report. Exit 0: nothing failed; 1: a check failed; 2: bad usage.
+    Check {
+        /// Production domain, e.g. quillmate.site (defaults to the project's).
+        #[arg(long)]
+        domain: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Use a project saved in the Golive app, with its keychain entries.
+        #[arg(long)]
+        project: Option<String>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            domain,
+            json,
+            project,
+        } => match run_check(domain, project, json) {
+            Ok(report) => ExitCode::from(u8::from(report.failed())),
+            Err(e) => {
+                eprintln!("golive: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_check(domain: Option<String>, project: Option<String>, json: bool) -> Result<Report> {
+    let endpoints = Endpoints::from_env()?;
+    let (domain, inputs) = match project {
+        Some(name) => {
+            let p = ProjectStore::new(&config::config_dir()?).find_by_name(&name)?;
+            let inputs = Inputs::from_project(&p, &KeyringStore::new())?;
+            (domain.unwrap_or(p.domain), inputs)
+        }
+        None => (
+            domain.ok_or_else(|| {
+                Error::Config("give the production domain with --domain, or a saved project with --project".into())
+            })?,
+            Inputs::from_vars(std::env::vars()),
+        ),
+    };
+    let ctx = CheckContext {
+        domain: crate::domain::normalize(&domain)?,
+        http: Http::new(&endpoints)?,
+        endpoints,
+        inputs,
+    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Error::Config(format!("could not start the async runtime: {e}")))?;
+    let report = runtime.block_on(checks::run_all(&ctx, |_| {}));
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        write!(out, "{}", render_table(&report))
+    };
+    // A closed pipe (e.g. `| head`) is not a failure of the checks.
+    let _ = written;
+    Ok(report)
+}
+
+/// A plain table for people: one line a check, then the fixes of what didn't pass.
+pub fn render_table(report: &Report) -> String {
+    let mark = |s: CheckStatus| match s {
+        CheckStatus::Pass => "PASS",
+        CheckStatus::Warn => "WARN",
+        CheckStatus::Fail => "FAIL",
+        CheckStatus::Skip => "SKIP",
+    };
+    let width = report.checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut s = format!("Golive checks for {}\n\n", report.domain);
+    for c in &report.checks {
+        s += &format!("  {}  {:width$}  {}\n", mark(c.status), c.id, c.detail);
+        if let Some(fix) = &c.fix {
+            s += &format!("        {:width$}  fix: {fix}\n", "");
+        }
+    }
+    let m = &report.summary;
+    s += &format!(
+        "\n{} passed, {} warned, {} failed, {} skipped\n",
+        m.pass, m.warn, m.fail, m.skip
+    );
+    s
+}

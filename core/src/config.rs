@@ -1,0 +1,200 @@
+//! Every outside address the engine talks to, in one value. Defaults are the real vendors;
+//! `GOLIVE_*` environment variables point the same code at the sandbox.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// The app's identifier; also the name of its config directory (as Tauri names it).
+pub const APP_ID: &str = "dev.golive.desktop";
+
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// Clerk Backend + Platform API base.
+    pub clerk_api: Url,
+    pub vercel_api: Url,
+    /// Replaces the public resolver panel.
+    pub resolvers: Option<Vec<SocketAddr>>,
+    /// Replaces nameserver discovery.
+    pub authoritative: Option<Vec<SocketAddr>>,
+    /// `HOST:PORT` → address, as curl's `--connect-to`, for HTTPS probes.
+    pub connect_to: BTreeMap<(String, u16), SocketAddr>,
+    /// PEM bundle of extra trusted roots (the sandbox's test CA).
+    pub extra_ca: Option<PathBuf>,
+    /// Per provider (lowercase), from `GOLIVE_OAUTH_<PROVIDER>_TOKEN_URL`.
+    pub oauth_token_urls: BTreeMap<String, Url>,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            clerk_api: Url::parse("https://api.clerk.com").unwrap(),
+            vercel_api: Url::parse("https://api.vercel.com").unwrap(),
+            resolvers: None,
+            authoritative: None,
+            connect_to: BTreeMap::new(),
+            extra_ca: None,
+            oauth_token_urls: BTreeMap::new(),
+        }
+    }
+}
+
+impl Endpoints {
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Reads the `GOLIVE_*` variables from any list, so tests need not touch the process env.
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self> {
+        let mut e = Endpoints::default();
+        for (name, value) in vars {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match name.as_str() {
+                "GOLIVE_CLERK_API_URL" => e.clerk_api = parse_url(&name, value)?,
+                "GOLIVE_VERCEL_API_URL" => e.vercel_api = parse_url(&name, value)?,
+                "GOLIVE_RESOLVERS" => e.resolvers = Some(parse_addrs(&name, value)?),
+                "GOLIVE_AUTHORITATIVE" => e.authoritative = Some(parse_addrs(&name, value)?),
+                "GOLIVE_CONNECT_TO" => e.connect_to = parse_connect_to(value)?,
+                "GOLIVE_EXTRA_CA" => {
+                    let path = PathBuf::from(value);
+                    if !path.is_file() {
+                        return Err(Error::Config(format!(
+                            "GOLIVE_EXTRA_CA points at {value}, which is not a readable file"
+                        )));
+                    }
+                    e.extra_ca = Some(path);
+                }
+                _ => {
+                    if let Some(provider) = name
+                        .strip_prefix("GOLIVE_OAUTH_")
+                        .and_then(|r| r.strip_suffix("_TOKEN_URL"))
+                    {
+                        e.oauth_token_urls
+                            .insert(provider.to_ascii_lowercase(), parse_url(&name, value)?);
+                    }
+                }
+            }
+        }
+        Ok(e)
+    }
+}
+
+/// Where projects are saved: `GOLIVE_CONFIG_DIR`, else the platform's config dir + `APP_ID`.
+pub fn config_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("GOLIVE_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::config_dir()
+        .map(|d| d.join(APP_ID))
+        .ok_or_else(|| Error::Config("this system has no user config directory".into()))
+}
+
+fn parse_url(name: &str, value: &str) -> Result<Url> {
+    let url = Url::parse(value)
+        .map_err(|e| Error::Config(format!("{name}={value} is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Config(format!("{name} must be an http(s) URL")));
+    }
+    Ok(url)
+}
+
+fn parse_addr(name: &str, s: &str, default_port: u16) -> Result<SocketAddr> {
+    let s = s.trim();
+    s.parse::<SocketAddr>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, default_port)))
+        .map_err(|_| Error::Config(format!("{name}: \"{s}\" is not ip or ip:port")))
+}
+
+fn parse_addrs(name: &str, value: &str) -> Result<Vec<SocketAddr>> {
+    value.split(',').map(|s| parse_addr(name, s, 53)).collect()
+}
+
+fn parse_connect_to(value: &str) -> Result<BTreeMap<(String, u16), SocketAddr>> {
+    let bad = |item: &str| {
+        Error::Config(format!(
+            "GOLIVE_CONNECT_TO: \"{item}\" is not HOST:PORT:ADDR:PORT (as curl --connect-to)"
+        ))
+    };
+    value
+        .split(',')
+        .map(|item| {
+            let item = item.trim();
+            let mut parts = item.splitn(3, ':');
+            let (host, port, target) = (parts.next(), parts.next(), parts.next());
+            match (host, port.and_then(|p| p.parse::<u16>().ok()), target) {
+                (Some(h), Some(p), Some(t)) if !h.is_empty() => Ok((
+                    (h.to_ascii_lowercase(), p),
+                    parse_addr("GOLIVE_CONNECT_TO", t, 443).map_err(|_| bad(item))?,
+                )),
+                _ => Err(bad(item)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_the_real_vendors() {
+        let e = Endpoints::from_vars(vec![]).unwrap();
+        assert_eq!(e.clerk_api.as_str(), "https://api.clerk.com/");
+        assert_eq!(e.vercel_api.as_str(), "https://api.vercel.com/");
+        assert!(e.resolvers.is_none() && e.connect_to.is_empty());
+    }
+
+    #[test]
+    fn every_variable_overrides() {
+        let e = Endpoints::from_vars(vars(&[
+            ("GOLIVE_CLERK_API_URL", "http://127.0.0.1:9000"),
+            ("GOLIVE_VERCEL_API_URL", "http://127.0.0.1:9001"),
+            ("GOLIVE_RESOLVERS", "127.0.0.1:5300, 127.0.0.2"),
+            ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
+            ("GOLIVE_CONNECT_TO", "clerk.quillmate.test:443:127.0.0.1:8443"),
+            ("GOLIVE_OAUTH_GOOGLE_TOKEN_URL", "http://127.0.0.1:9002/token"),
+        ]))
+        .unwrap();
+        assert_eq!(e.clerk_api.port(), Some(9000));
+        assert_eq!(e.vercel_api.port(), Some(9001));
+        assert_eq!(
+            e.resolvers.unwrap(),
+            vec![
+                "127.0.0.1:5300".parse().unwrap(),
+                "127.0.0.2:53".parse().unwrap()
+            ]
+        );
+        assert_eq!(e.authoritative.unwrap().len(), 1);
+        assert_eq!(
+            e.connect_to[&("clerk.quillmate.test".to_string(), 443)],
+            "127.0.0.1:8443".parse().unwrap()
+        );
+        assert_eq!(e.oauth_token_urls["google"].path(), "/token");
+    }
+
+    #[test]
+    fn bad_values_are_config_errors() {
+        for (k, v) in [
+            ("GOLIVE_CLERK_API_URL", "not a url"),
+            ("GOLIVE_CLERK_API_URL", "ftp://x"),
+            ("GOLIVE_RESOLVERS", "1.2.3"),
+            ("GOLIVE_CONNECT_TO", "clerk.x:443"),
+            ("GOLIVE_EXTRA_CA", "/no/such/file.pem"),
+        ] {
+            let err = Endpoints::from_vars(vars(&[(k, v)])).unwrap_err();
+            assert_eq!(err.code(), "config", "{k}={v}");
+            assert!(err.to_string().contains(k), "{err}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! What the checks work from: the domain, keys and tokens, taken either from a saved project
+//! (settings + keychain) or, headless, from environment variables.
+
+use crate::error::Result;
+use crate::project::Project;
+use crate::secrets::{Secret, SecretKind, SecretStore};
+
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub publishable_key: Option<String>,
+    pub secret_key: Option<Secret>,
+    pub platform_key: Option<Secret>,
+    pub vercel_token: Option<Secret>,
+    pub vercel_project: Option<String>,
+    pub vercel_team_id: Option<String>,
+}
+
+impl Inputs {
+    /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
+    /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID.
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut inputs = Inputs::default();
+        let mut prefixed_pk = None;
+        for (name, value) in vars {
+            let value = value.trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            match name.as_str() {
+                "CLERK_PUBLISHABLE_KEY" => inputs.publishable_key = Some(value),
+                "CLERK_SECRET_KEY" => inputs.secret_key = Some(Secret::new(value)),
+                "CLERK_PLATFORM_API_KEY" => inputs.platform_key = Some(Secret::new(value)),
+                "VERCEL_TOKEN" => inputs.vercel_token = Some(Secret::new(value)),
+                "VERCEL_PROJECT" => inputs.vercel_project = Some(value),
+                "VERCEL_TEAM_ID" => inputs.vercel_team_id = Some(value),
+                n if n.ends_with("_CLERK_PUBLISHABLE_KEY") => prefixed_pk = Some(value),
+                _ => {}
+            }
+        }
+        inputs.publishable_key = inputs.publishable_key.or(prefixed_pk);
+        inputs
+    }
+
+    pub fn from_project(project: &Project, secrets: &dyn SecretStore) -> Result<Self> {
+        Ok(Inputs {
+            publishable_key: project.publishable_key.clone(),
+            secret_key: secrets.get(&project.id, SecretKind::ClerkSecretKey)?,
+            platform_key: secrets.get(&project.id, SecretKind::ClerkPlatformKey)?,
+            vercel_token: secrets.get(&project.id, SecretKind::VercelToken)?,
+            vercel_project: None,
+            vercel_team_id: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_keys_from_env_names() {
+        let i = Inputs::from_vars(
+            [
+                ("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "pk_live_a"),
+                ("CLERK_SECRET_KEY", " sk_live_b "),
+                ("VERCEL_TEAM_ID", "team_1"),
+                ("CLERK_PLATFORM_API_KEY", ""),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        assert_eq!(i.publishable_key.as_deref(), Some("pk_live_a"));
+        assert_eq!(i.secret_key.unwrap().expose(), "sk_live_b");
+        assert_eq!(i.vercel_team_id.as_deref(), Some("team_1"));
+        assert!(i.platform_key.is_none());
+    }
+
+    #[test]
+    fn the_plain_name_wins_over_a_prefixed_one() {
+        let i = Inputs::from_vars(
+            [("CLERK_PUBLISHABLE_KEY", "pk_a"), ("VITE_CLERK_PUBLISHABLE_KEY", "pk_b")]
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        assert_eq!(i.publishable_key.as_deref(), Some("pk_a"));
+    }
+}

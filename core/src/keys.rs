@@ -1,0 +1,180 @@
+//! Clerk key formats, parsed the way Clerk's own SDK parses them, and the clean-up of
+//! whatever users paste (quotes, `KEY=value` lines, whole `.env` snippets).
+
+use base64::Engine;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyEnv {
+    Test,
+    Live,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishableKey {
+    pub env: KeyEnv,
+    /// The Frontend API host the key encodes, e.g. `clerk.quillmate.site`.
+    pub frontend_api: String,
+}
+
+/// `pk_<env>_` + base64(`<frontend api host>$`), padding stripped.
+pub fn parse_publishable_key(key: &str) -> Result<PublishableKey> {
+    let bad = |why: &str| {
+        Error::invalid(
+            "publishable_key_invalid",
+            format!("This is not a Clerk publishable key: {why}. Copy it again from the Clerk dashboard → API keys."),
+        )
+    };
+    let env = if key.starts_with("pk_live_") {
+        KeyEnv::Live
+    } else if key.starts_with("pk_test_") {
+        KeyEnv::Test
+    } else {
+        return Err(wrong_field(key, "publishable").unwrap_or_else(|| bad("it must start with pk_live_ or pk_test_")));
+    };
+    let parts: Vec<&str> = key.split('_').collect();
+    if parts.len() != 3 {
+        return Err(bad("it has extra underscores"));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(parts[2].trim_end_matches('='))
+        .map_err(|_| bad("the part after the prefix is not base64"))?;
+    let decoded = String::from_utf8(bytes).map_err(|_| bad("it does not decode to a host name"))?;
+    let host = decoded
+        .strip_suffix('$')
+        .filter(|h| !h.contains('$') && h.contains('.'))
+        .ok_or_else(|| bad("it does not decode to a host name ending in $"))?;
+    Ok(PublishableKey {
+        env,
+        frontend_api: host.to_string(),
+    })
+}
+
+/// `sk_<env>_<opaque>`; Clerk checks nothing else offline.
+pub fn secret_key_env(key: &str) -> Result<KeyEnv> {
+    let env = if let Some(rest) = key.strip_prefix("sk_live_") {
+        (KeyEnv::Live, rest)
+    } else if let Some(rest) = key.strip_prefix("sk_test_") {
+        (KeyEnv::Test, rest)
+    } else {
+        return Err(wrong_field(key, "secret").unwrap_or_else(|| {
+            Error::invalid(
+                "secret_key_invalid",
+                "This is not a Clerk secret key: it must start with sk_live_ or sk_test_. \
+                 Copy it from the Clerk dashboard → API keys.",
+            )
+        }));
+    };
+    if env.1.len() < 16 || !env.1.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(
+            "secret_key_invalid",
+            "This secret key looks cut short or has stray characters. Copy it again in full.",
+        ));
+    }
+    Ok(env.0)
+}
+
+/// A key of another kind pasted into this field gets a message naming the right field.
+fn wrong_field(key: &str, field: &str) -> Option<Error> {
+    let (what, right) = if key.starts_with("pk_") {
+        ("a publishable key (pk_…)", "Publishable key")
+    } else if key.starts_with("sk_") {
+        ("a secret key (sk_…)", "Secret key")
+    } else if key.starts_with("ak_") {
+        ("a Clerk platform key (ak_…)", "Platform key")
+    } else if key.starts_with("whsec_") {
+        ("a webhook signing secret (whsec_…)", "webhook signing secret")
+    } else {
+        return None;
+    };
+    Some(Error::invalid(
+        "wrong_field",
+        format!("That is {what}, not a {field} key. Paste it in the {right} field instead."),
+    ))
+}
+
+/// Extracts the value from a paste: trims whitespace and quotes, and from `KEY=value` lines or
+/// a whole `.env` snippet picks the line whose value starts with `prefix` (e.g. `sk_`).
+pub fn clean_paste(input: &str, prefix: &str) -> String {
+    let values: Vec<String> = input
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let l = l.strip_prefix("export ").unwrap_or(l);
+            let v = match l.split_once('=') {
+                Some((k, v)) if !k.contains(char::is_whitespace) && !k.is_empty() => v,
+                _ => l,
+            };
+            v.trim().trim_matches(['"', '\'', '`']).trim().to_string()
+        })
+        .collect();
+    values
+        .iter()
+        .find(|v| v.starts_with(prefix))
+        .or(values.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pk(env: &str, host: &str) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("{host}$"));
+        format!("pk_{env}_{b64}")
+    }
+
+    #[test]
+    fn decodes_publishable_keys() {
+        let k = parse_publishable_key(&pk("live", "clerk.quillmate.site")).unwrap();
+        assert_eq!(k.env, KeyEnv::Live);
+        assert_eq!(k.frontend_api, "clerk.quillmate.site");
+        // The docs' example, with padding left on.
+        let k = parse_publishable_key("pk_test_ZXhhbXBsZS5hY2NvdW50cy5kZXYk").unwrap();
+        assert_eq!((k.env, k.frontend_api.as_str()), (KeyEnv::Test, "example.accounts.dev"));
+    }
+
+    #[test]
+    fn rejects_malformed_publishable_keys() {
+        for (key, code) in [
+            ("pk_live_", "publishable_key_invalid"),
+            ("pk_live_!!!", "publishable_key_invalid"),
+            ("pk_live_a_b", "publishable_key_invalid"),
+            ("pk_live_Y2xlcmsucXVpbGxtYXRlLnNpdGU", "publishable_key_invalid"), // no '$'
+            ("sk_live_abcdefghijklmnop1234", "wrong_field"),
+            ("hello", "publishable_key_invalid"),
+        ] {
+            assert_eq!(parse_publishable_key(key).unwrap_err().code(), code, "{key}");
+        }
+    }
+
+    #[test]
+    fn secret_keys_and_wrong_fields() {
+        assert_eq!(secret_key_env("sk_live_abcdefghijklmnop1234").unwrap(), KeyEnv::Live);
+        assert_eq!(secret_key_env("sk_test_abcdefghijklmnop1234").unwrap(), KeyEnv::Test);
+        let e = secret_key_env(&pk("live", "clerk.x.com")).unwrap_err();
+        assert_eq!(e.code(), "wrong_field");
+        assert!(e.to_string().contains("Publishable key field"), "{e}");
+        assert_eq!(secret_key_env("sk_live_short").unwrap_err().code(), "secret_key_invalid");
+        assert_eq!(secret_key_env("sk_live_abc def ghijklmnop").unwrap_err().code(), "secret_key_invalid");
+        assert_eq!(secret_key_env("ak_abc").unwrap_err().code(), "wrong_field");
+    }
+
+    #[test]
+    fn cleans_what_users_paste() {
+        let sk = "sk_live_abcdefghijklmnop1234";
+        for paste in [
+            format!("  {sk}\n"),
+            format!("\"{sk}\""),
+            format!("CLERK_SECRET_KEY={sk}"),
+            format!("export CLERK_SECRET_KEY='{sk}'"),
+            format!("# keys\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_xyz\nCLERK_SECRET_KEY=\"{sk}\"\n"),
+        ] {
+            assert_eq!(clean_paste(&paste, "sk_"), sk, "{paste:?}");
+        }
+        assert_eq!(clean_paste("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_xyz", "sk_"), "pk_live_xyz");
+    }
+}

@@ -1,0 +1,16 @@
+//! Golive's engine: everything the desktop app and the `golive` CLI do, with no Tauri in it.
+
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod framework;
+pub mod http;
+pub mod inputs;
+pub mod keys;
+pub mod project;
+pub mod secrets;
+pub mod vendors;
+
+pub use error::{Error, ErrorPayload, Result};

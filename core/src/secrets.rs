@@ -1,0 +1,217 @@
+//! Secrets live only in the OS keychain. The rest of the engine sees them through
+//! `SecretStore`; the UI only ever sees a `SecretStatus` (set or not, last four characters).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+/// Keychain service name; entries are `<project id>:<kind>` under it.
+pub const KEYCHAIN_SERVICE: &str = "golive";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretKind {
+    ClerkSecretKey,
+    ClerkPlatformKey,
+    VercelToken,
+}
+
+impl SecretKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretKind::ClerkSecretKey => "clerk-secret-key",
+            SecretKind::ClerkPlatformKey => "clerk-platform-key",
+            SecretKind::VercelToken => "vercel-token",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::ClerkSecretKey => "Clerk secret key",
+            SecretKind::ClerkPlatformKey => "Clerk platform key",
+            SecretKind::VercelToken => "Vercel access token",
+        }
+    }
+}
+
+/// A secret value. Its `Debug` never prints it, so it can't leak through logs or panics.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    /// The last four characters, shown so users can tell which key is stored.
+    pub fn last4(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// What the UI may know about a stored secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretStatus {
+    pub kind: SecretKind,
+    pub set: bool,
+    #[ts(optional)]
+    pub last4: Option<String>,
+}
+
+impl SecretStatus {
+    pub fn of(kind: SecretKind, secret: Option<&Secret>) -> Self {
+        SecretStatus {
+            kind,
+            set: secret.is_some(),
+            last4: secret.map(Secret::last4),
+        }
+    }
+}
+
+pub trait SecretStore: Send + Sync {
+    /// `Ok(None)` when nothing is stored; an error only when the keychain itself failed.
+    fn get(&self, project_id: &str, kind: SecretKind) -> Result<Option<Secret>>;
+    fn set(&self, project_id: &str, kind: SecretKind, value: &Secret) -> Result<()>;
+    /// Forgetting something that isn't there is not an error.
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()>;
+
+    fn status(&self, project_id: &str, kind: SecretKind) -> Result<SecretStatus> {
+        Ok(SecretStatus::of(kind, self.get(project_id, kind)?.as_ref()))
+    }
+}
+
+fn account(project_id: &str, kind: SecretKind) -> String {
+    format!("{project_id}:{}", kind.as_str())
+}
+
+/// The OS keychain: Secret Service on Linux, Keychain on macOS, Credential Manager on Windows.
+pub struct KeyringStore {
+    service: String,
+}
+
+impl KeyringStore {
+    pub fn new() -> Self {
+        KeyringStore {
+            service: KEYCHAIN_SERVICE.to_string(),
+        }
+    }
+
+    fn entry(&self, project_id: &str, kind: SecretKind) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, &account(project_id, kind)).map_err(keychain_error)
+    }
+}
+
+impl Default for KeyringStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self, project_id: &str, kind: SecretKind) -> Result<Option<Secret>> {
+        match self.entry(project_id, kind)?.get_password() {
+            Ok(v) => Ok(Some(Secret(v))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+
+    fn set(&self, project_id: &str, kind: SecretKind, value: &Secret) -> Result<()> {
+        self.entry(project_id, kind)?
+            .set_password(value.expose())
+            .map_err(keychain_error)
+    }
+
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()> {
+        match self.entry(project_id, kind)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(e)),
+        }
+    }
+}
+
+fn keychain_error(e: keyring::Error) -> Error {
+    // keyring's messages describe the platform failure and never contain the secret.
+    Error::KeychainUnavailable(e.to_string())
+}
+
+/// For unit tests only: the CI and the app use the real keychain.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, Secret>>,
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, project_id: &str, kind: SecretKind) -> Result<Option<Secret>> {
+        Ok(self
+            .entries
+            .lock()
+            .unwrap()
+            .get(&account(project_id, kind))
+            .cloned())
+    }
+
+    fn set(&self, project_id: &str, kind: SecretKind, value: &Secret) -> Result<()> {
+        self.entries
+            .lock()
+            .unwrap()
+            .insert(account(project_id, kind), value.clone());
+        Ok(())
+    }
+
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()> {
+        self.entries
+            .lock()
+            .unwrap()
+            .remove(&account(project_id, kind));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_the_value() {
+        let s = Secret::new("sk_live_supersecretvalue1234");
+        assert_eq!(format!("{s:?}"), "Secret(…)");
+        assert_eq!(s.last4(), "1234");
+        assert_eq!(Secret::new("ab").last4(), "ab");
+    }
+
+    #[test]
+    fn memory_store_is_namespaced_per_project() {
+        let store = MemoryStore::default();
+        let k = SecretKind::ClerkSecretKey;
+        store.set("a", k, &Secret::new("sk_live_aaaa")).unwrap();
+        assert_eq!(store.get("b", k).unwrap(), None);
+        let status = store.status("a", k).unwrap();
+        assert_eq!(
+            status,
+            SecretStatus {
+                kind: k,
+                set: true,
+                last4: Some("aaaa".into())
+            }
+        );
+        store.delete("a", k).unwrap();
+        store.delete("a", k).unwrap();
+        assert!(!store.status("a", k).unwrap().set);
+    }
+}

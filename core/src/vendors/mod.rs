@@ -1,0 +1,3 @@
+//! One module per vendor API.
+
+pub mod clerk;
