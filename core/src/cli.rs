@@ -18,7 +18,11 @@ use crate::project::ProjectStore;
 use crate::secrets::KeyringStore;
 
 #[derive(Parser)]
-#[command(name = "golive", version, about = "Take a Clerk app from development to production, and prove it works.")]
+#[command(
+    name = "golive",
+    version,
+    about = "Take a Clerk app from development to production, and prove it works."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,7 +71,10 @@ fn run_check(domain: Option<String>, project: Option<String>, json: bool) -> Res
         }
         None => (
             domain.ok_or_else(|| {
-                Error::Config("give the production domain with --domain, or a saved project with --project".into())
+                Error::Config(
+                    "give the production domain with --domain, or a saved project with --project"
+                        .into(),
+                )
             })?,
             Inputs::from_vars(std::env::vars()),
         ),

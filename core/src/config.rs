@@ -108,7 +108,10 @@ fn parse_url(name: &str, value: &str) -> Result<Url> {
 fn parse_addr(name: &str, s: &str, default_port: u16) -> Result<SocketAddr> {
     let s = s.trim();
     s.parse::<SocketAddr>()
-        .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, default_port)))
+        .or_else(|_| {
+            s.parse::<std::net::IpAddr>()
+                .map(|ip| SocketAddr::new(ip, default_port))
+        })
         .map_err(|_| Error::Config(format!("{name}: \"{s}\" is not ip or ip:port")))
 }
 
@@ -144,7 +147,9 @@ mod tests {
     use super::*;
 
     fn vars(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -162,8 +167,14 @@ mod tests {
             ("GOLIVE_VERCEL_API_URL", "http://127.0.0.1:9001"),
             ("GOLIVE_RESOLVERS", "127.0.0.1:5300, 127.0.0.2"),
             ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
-            ("GOLIVE_CONNECT_TO", "clerk.quillmate.test:443:127.0.0.1:8443"),
-            ("GOLIVE_OAUTH_GOOGLE_TOKEN_URL", "http://127.0.0.1:9002/token"),
+            (
+                "GOLIVE_CONNECT_TO",
+                "clerk.quillmate.test:443:127.0.0.1:8443",
+            ),
+            (
+                "GOLIVE_OAUTH_GOOGLE_TOKEN_URL",
+                "http://127.0.0.1:9002/token",
+            ),
         ]))
         .unwrap();
         assert_eq!(e.clerk_api.port(), Some(9000));

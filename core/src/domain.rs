@@ -60,9 +60,7 @@ pub fn normalize(input: &str) -> Result<String> {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !ok {
             return Err(invalid(format!(
                 "\"{ascii}\" is not a valid domain name. Each part between dots must be 1-63 \
@@ -71,7 +69,9 @@ pub fn normalize(input: &str) -> Result<String> {
         }
     }
     if ascii.len() > 253 {
-        return Err(invalid("That domain name is longer than 253 characters.".into()));
+        return Err(invalid(
+            "That domain name is longer than 253 characters.".into(),
+        ));
     }
     if ascii.ends_with(".vercel.app") || ascii == "vercel.app" {
         return Err(invalid(format!(

@@ -36,7 +36,10 @@ pub enum Error {
 
     /// The vendor could not be reached at all (DNS, connect, timeout).
     #[error("{vendor} could not be reached: {reason}")]
-    Unreachable { vendor: &'static str, reason: String },
+    Unreachable {
+        vendor: &'static str,
+        reason: String,
+    },
 
     #[error("Configuration: {0}")]
     Config(String),

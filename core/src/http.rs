@@ -28,9 +28,8 @@ impl Http {
             .timeout(REQUEST_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &endpoints.extra_ca {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display()))
-            })?;
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display())))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::Config(format!("GOLIVE_EXTRA_CA {}: not PEM ({e})", path.display()))
             })?;

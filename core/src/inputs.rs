@@ -77,8 +77,11 @@ mod tests {
     #[test]
     fn the_plain_name_wins_over_a_prefixed_one() {
         let i = Inputs::from_vars(
-            [("CLERK_PUBLISHABLE_KEY", "pk_a"), ("VITE_CLERK_PUBLISHABLE_KEY", "pk_b")]
-                .map(|(k, v)| (k.to_string(), v.to_string())),
+            [
+                ("CLERK_PUBLISHABLE_KEY", "pk_a"),
+                ("VITE_CLERK_PUBLISHABLE_KEY", "pk_b"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
         );
         assert_eq!(i.publishable_key.as_deref(), Some("pk_a"));
     }

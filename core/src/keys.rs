@@ -31,7 +31,8 @@ pub fn parse_publishable_key(key: &str) -> Result<PublishableKey> {
     } else if key.starts_with("pk_test_") {
         KeyEnv::Test
     } else {
-        return Err(wrong_field(key, "publishable").unwrap_or_else(|| bad("it must start with pk_live_ or pk_test_")));
+        return Err(wrong_field(key, "publishable")
+            .unwrap_or_else(|| bad("it must start with pk_live_ or pk_test_")));
     };
     let parts: Vec<&str> = key.split('_').collect();
     if parts.len() != 3 {
@@ -84,7 +85,10 @@ fn wrong_field(key: &str, field: &str) -> Option<Error> {
     } else if key.starts_with("ak_") {
         ("a Clerk platform key (ak_…)", "Platform key")
     } else if key.starts_with("whsec_") {
-        ("a webhook signing secret (whsec_…)", "webhook signing secret")
+        (
+            "a webhook signing secret (whsec_…)",
+            "webhook signing secret",
+        )
     } else {
         return None;
     };
@@ -134,7 +138,10 @@ mod tests {
         assert_eq!(k.frontend_api, "clerk.quillmate.site");
         // The docs' example, with padding left on.
         let k = parse_publishable_key("pk_test_ZXhhbXBsZS5hY2NvdW50cy5kZXYk").unwrap();
-        assert_eq!((k.env, k.frontend_api.as_str()), (KeyEnv::Test, "example.accounts.dev"));
+        assert_eq!(
+            (k.env, k.frontend_api.as_str()),
+            (KeyEnv::Test, "example.accounts.dev")
+        );
     }
 
     #[test]
@@ -143,23 +150,44 @@ mod tests {
             ("pk_live_", "publishable_key_invalid"),
             ("pk_live_!!!", "publishable_key_invalid"),
             ("pk_live_a_b", "publishable_key_invalid"),
-            ("pk_live_Y2xlcmsucXVpbGxtYXRlLnNpdGU", "publishable_key_invalid"), // no '$'
+            (
+                "pk_live_Y2xlcmsucXVpbGxtYXRlLnNpdGU",
+                "publishable_key_invalid",
+            ), // no '$'
             ("sk_live_abcdefghijklmnop1234", "wrong_field"),
             ("hello", "publishable_key_invalid"),
         ] {
-            assert_eq!(parse_publishable_key(key).unwrap_err().code(), code, "{key}");
+            assert_eq!(
+                parse_publishable_key(key).unwrap_err().code(),
+                code,
+                "{key}"
+            );
         }
     }
 
     #[test]
     fn secret_keys_and_wrong_fields() {
-        assert_eq!(secret_key_env("sk_live_abcdefghijklmnop1234").unwrap(), KeyEnv::Live);
-        assert_eq!(secret_key_env("sk_test_abcdefghijklmnop1234").unwrap(), KeyEnv::Test);
+        assert_eq!(
+            secret_key_env("sk_live_abcdefghijklmnop1234").unwrap(),
+            KeyEnv::Live
+        );
+        assert_eq!(
+            secret_key_env("sk_test_abcdefghijklmnop1234").unwrap(),
+            KeyEnv::Test
+        );
         let e = secret_key_env(&pk("live", "clerk.x.com")).unwrap_err();
         assert_eq!(e.code(), "wrong_field");
         assert!(e.to_string().contains("Publishable key field"), "{e}");
-        assert_eq!(secret_key_env("sk_live_short").unwrap_err().code(), "secret_key_invalid");
-        assert_eq!(secret_key_env("sk_live_abc def ghijklmnop").unwrap_err().code(), "secret_key_invalid");
+        assert_eq!(
+            secret_key_env("sk_live_short").unwrap_err().code(),
+            "secret_key_invalid"
+        );
+        assert_eq!(
+            secret_key_env("sk_live_abc def ghijklmnop")
+                .unwrap_err()
+                .code(),
+            "secret_key_invalid"
+        );
         assert_eq!(secret_key_env("ak_abc").unwrap_err().code(), "wrong_field");
     }
 
@@ -175,6 +203,9 @@ mod tests {
         ] {
             assert_eq!(clean_paste(&paste, "sk_"), sk, "{paste:?}");
         }
-        assert_eq!(clean_paste("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_xyz", "sk_"), "pk_live_xyz");
+        assert_eq!(
+            clean_paste("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_xyz", "sk_"),
+            "pk_live_xyz"
+        );
     }
 }

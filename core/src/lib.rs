@@ -4,6 +4,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod engine;
 pub mod error;
 pub mod framework;
 pub mod http;

@@ -26,7 +26,7 @@ pub struct Project {
     pub hosting: Hosting,
     pub framework: Framework,
     /// Public by design (it ships in every page), so it may live in settings.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub publishable_key: Option<String>,
 }
@@ -270,7 +270,11 @@ fn new_id(name: &str) -> String {
         .collect::<String>()
         .trim_matches('-')
         .to_string();
-    let slug = if slug.is_empty() { "project".into() } else { slug };
+    let slug = if slug.is_empty() {
+        "project".into()
+    } else {
+        slug
+    };
     format!("{slug}-{:08x}", h.finish() as u32)
 }
 
@@ -300,12 +304,20 @@ mod tests {
         assert_eq!(p.domain, "quillmate.site");
         assert!(p.id.starts_with("quillmate-"));
 
-        let edited = store.update(&p.id, input("Quillmate 2", "quillmate.app")).unwrap();
+        let edited = store
+            .update(&p.id, input("Quillmate 2", "quillmate.app"))
+            .unwrap();
         assert_eq!(edited.id, p.id);
-        assert_eq!(store.find_by_name("quillmate 2").unwrap().domain, "quillmate.app");
+        assert_eq!(
+            store.find_by_name("quillmate 2").unwrap().domain,
+            "quillmate.app"
+        );
 
         // A second store over the same directory sees the same data (it is on disk).
-        assert_eq!(ProjectStore::new(dir.path()).list().unwrap(), vec![edited.clone()]);
+        assert_eq!(
+            ProjectStore::new(dir.path()).list().unwrap(),
+            vec![edited.clone()]
+        );
 
         store.delete(&p.id).unwrap();
         assert!(store.list().unwrap().is_empty());
@@ -328,10 +340,16 @@ mod tests {
         let p = store.create(input("Shop", "shop.com")).unwrap();
         let before = std::fs::read(store.path()).unwrap();
         assert_eq!(
-            store.update(&p.id, input("Shop", "shop.vercel.app")).unwrap_err().code(),
+            store
+                .update(&p.id, input("Shop", "shop.vercel.app"))
+                .unwrap_err()
+                .code(),
             "domain_invalid"
         );
-        assert_eq!(store.create(input("  ", "x.com")).unwrap_err().code(), "name_invalid");
+        assert_eq!(
+            store.create(input("  ", "x.com")).unwrap_err().code(),
+            "name_invalid"
+        );
         assert_eq!(std::fs::read(store.path()).unwrap(), before);
     }
 

@@ -22,6 +22,12 @@ pub enum SecretKind {
 }
 
 impl SecretKind {
+    pub const ALL: [SecretKind; 3] = [
+        SecretKind::ClerkSecretKey,
+        SecretKind::ClerkPlatformKey,
+        SecretKind::VercelToken,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SecretKind::ClerkSecretKey => "clerk-secret-key",
@@ -69,6 +75,7 @@ impl fmt::Debug for Secret {
 pub struct SecretStatus {
     pub kind: SecretKind,
     pub set: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub last4: Option<String>,
 }

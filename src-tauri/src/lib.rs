@@ -1,0 +1,178 @@
+//! Golive's desktop shell: plugins, state and thin commands over the engine. No logic here.
+
+#[cfg(test)]
+mod bindings;
+#[cfg(test)]
+mod command_names;
+mod commands;
+
+use std::sync::Arc;
+
+use golive_core::config::{self, Endpoints};
+use golive_core::engine::Engine;
+use golive_core::project::ProjectStore;
+use golive_core::secrets::{KeyringStore, SecretStore};
+
+/// The app with everything but its context, generic so tests run it on the mock runtime.
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(engine)
+        .invoke_handler(tauri::generate_handler![
+            commands::list_frameworks,
+            commands::list_projects,
+            commands::create_project,
+            commands::update_project,
+            commands::delete_project,
+            commands::set_publishable_key,
+            commands::set_secret,
+            commands::forget_secret,
+            commands::secret_status,
+            commands::run_checks,
+        ])
+}
+
+/// Same settings directory and `GOLIVE_*` variables as the `golive` CLI.
+fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
+    Engine::new(
+        ProjectStore::new(&config::config_dir()?),
+        secrets,
+        Endpoints::from_env()?,
+    )
+}
+
+pub fn run() {
+    let engine = match engine(Arc::new(KeyringStore::new())) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("golive: {e}");
+            std::process::exit(2);
+        }
+    };
+    builder(tauri::Builder::default(), engine)
+        .run(tauri::generate_context!())
+        .expect("error while running Golive");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use golive_core::secrets::MemoryStore;
+    use serde_json::{json, Value};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+
+    fn app(
+        dir: &std::path::Path,
+    ) -> (
+        tauri::App<tauri::test::MockRuntime>,
+        tauri::WebviewWindow<tauri::test::MockRuntime>,
+    ) {
+        let engine = Engine::new(
+            ProjectStore::new(dir),
+            Arc::new(MemoryStore::default()),
+            Endpoints::default(),
+        )
+        .unwrap();
+        let app = builder(mock_builder(), engine)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        (app, window)
+    }
+
+    fn invoke(
+        w: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+        cmd: &str,
+        args: Value,
+    ) -> Result<Value, Value> {
+        get_ipc_response(
+            w,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn create(
+        w: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+        domain: &str,
+    ) -> Result<Value, Value> {
+        invoke(
+            w,
+            "create_project",
+            json!({"input": {"name": "Quillmate", "domain": domain, "hosting": "vercel", "framework": "nextjs"}}),
+        )
+    }
+
+    #[test]
+    fn errors_cross_ipc_as_code_and_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = app(dir.path());
+        let err = create(&w, "shop.vercel.app").unwrap_err();
+        let obj = err.as_object().expect("an object");
+        assert_eq!(obj.len(), 2, "{err}");
+        assert_eq!(obj["code"], "domain_invalid");
+        assert!(obj["message"]
+            .as_str()
+            .unwrap()
+            .contains("Vercel preview domain"));
+    }
+
+    #[test]
+    fn a_stored_secret_never_comes_back_over_ipc() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = app(dir.path());
+        let project = create(&w, "quillmate.test").unwrap();
+        let id = project["id"].as_str().unwrap();
+        let sk = "sk_live_canaryCANARYcanary0000c4n4";
+        let set = invoke(
+            &w,
+            "set_secret",
+            json!({"projectId": id, "kind": "clerk-secret-key", "value": sk}),
+        )
+        .unwrap();
+        assert_eq!(
+            set,
+            json!({"kind": "clerk-secret-key", "set": true, "last4": "c4n4"})
+        );
+        let status = invoke(
+            &w,
+            "secret_status",
+            json!({"projectId": id, "kind": "clerk-secret-key"}),
+        )
+        .unwrap();
+        assert_eq!(status, set);
+        let listed = invoke(&w, "list_projects", json!({})).unwrap();
+        assert!(!listed.to_string().contains(sk));
+        let forgotten = invoke(
+            &w,
+            "forget_secret",
+            json!({"projectId": id, "kind": "clerk-secret-key"}),
+        )
+        .unwrap();
+        assert_eq!(forgotten, json!({"kind": "clerk-secret-key", "set": false}));
+    }
+
+    #[test]
+    fn every_declared_command_is_registered() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = app(dir.path());
+        for cmd in command_names::COMMANDS {
+            // Missing arguments are fine; an unknown command is not.
+            if let Err(e) = invoke(&w, cmd, json!({})) {
+                let text = e.to_string();
+                assert!(!text.contains("not found"), "{cmd}: {text}");
+            }
+        }
+    }
+}

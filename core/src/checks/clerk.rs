@@ -100,10 +100,17 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
             format!(
                 "This key belongs to the production instance {} for {}, not {}.",
                 instance.id,
-                if names.is_empty() { "no domain".into() } else { names.join(", ") },
+                if names.is_empty() {
+                    "no domain".into()
+                } else {
+                    names.join(", ")
+                },
                 ctx.domain
             ),
-            format!("Copy the sk_live_ key of the production instance whose domain is {}.", ctx.domain),
+            format!(
+                "Copy the sk_live_ key of the production instance whose domain is {}.",
+                ctx.domain
+            ),
         );
     }
     Outcome::pass(format!(
@@ -115,7 +122,10 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
 fn vendor_fix(e: &crate::error::Error) -> String {
     match e.code() {
         "clerk_key_rejected" => KEYS_FIX.into(),
-        "unreachable" => "Check your internet connection (or GOLIVE_CLERK_API_URL), then run the checks again.".into(),
+        "unreachable" => {
+            "Check your internet connection (or GOLIVE_CLERK_API_URL), then run the checks again."
+                .into()
+        }
         _ => "Run the checks again in a minute; if it persists, check status.clerk.com.".into(),
     }
 }

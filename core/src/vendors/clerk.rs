@@ -113,11 +113,17 @@ fn api_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[u8]
             "clerk_forbidden",
             "Clerk refused the request (403): this key may not do that.".to_string(),
         ),
-        404 => ("clerk_not_found", "Clerk says this was not found (404).".to_string()),
+        404 => (
+            "clerk_not_found",
+            "Clerk says this was not found (404).".to_string(),
+        ),
         429 => (
             "clerk_rate_limited",
             match retry {
-                Some(d) => format!("Clerk is rate limiting requests; try again in {} s.", d.as_secs()),
+                Some(d) => format!(
+                    "Clerk is rate limiting requests; try again in {} s.",
+                    d.as_secs()
+                ),
                 None => "Clerk is rate limiting requests; try again in a minute.".to_string(),
             },
         ),

@@ -1,0 +1,231 @@
+//! The engine's front door: every operation the desktop app offers, written once here so the
+//! Tauri commands stay one-liners and the logic is tested without a window.
+
+use std::sync::Arc;
+
+use crate::checks::{self, CheckContext, CheckEvent, Report};
+use crate::config::Endpoints;
+use crate::error::{Error, Result};
+use crate::http::Http;
+use crate::inputs::Inputs;
+use crate::keys;
+use crate::project::{Project, ProjectInput, ProjectStore};
+use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
+
+pub struct Engine {
+    projects: ProjectStore,
+    secrets: Arc<dyn SecretStore>,
+    endpoints: Endpoints,
+    http: Http,
+}
+
+impl Engine {
+    pub fn new(
+        projects: ProjectStore,
+        secrets: Arc<dyn SecretStore>,
+        endpoints: Endpoints,
+    ) -> Result<Self> {
+        Ok(Engine {
+            http: Http::new(&endpoints)?,
+            projects,
+            secrets,
+            endpoints,
+        })
+    }
+
+    pub fn list_projects(&self) -> Result<Vec<Project>> {
+        self.projects.list()
+    }
+
+    pub fn create_project(&self, input: ProjectInput) -> Result<Project> {
+        self.projects.create(input)
+    }
+
+    pub fn update_project(&self, id: &str, input: ProjectInput) -> Result<Project> {
+        self.projects.update(id, input)
+    }
+
+    /// Forgets the project's keychain entries first, so a keychain failure leaves the
+    /// project in place for another try rather than orphaning its secrets.
+    pub fn delete_project(&self, id: &str) -> Result<()> {
+        let project = self.projects.get(id)?;
+        for kind in SecretKind::ALL {
+            self.secrets.delete(&project.id, kind)?;
+        }
+        self.projects.delete(id).map(drop)
+    }
+
+    pub fn set_publishable_key(&self, id: &str, pasted: &str) -> Result<Project> {
+        let key = keys::clean_paste(pasted, "pk_");
+        if key.is_empty() {
+            return self.projects.set_publishable_key(id, None);
+        }
+        keys::parse_publishable_key(&key)?;
+        self.projects.set_publishable_key(id, Some(key))
+    }
+
+    /// Validates what was pasted, stores it in the keychain, and returns only its status.
+    pub fn set_secret(&self, id: &str, kind: SecretKind, pasted: &str) -> Result<SecretStatus> {
+        let project = self.projects.get(id)?;
+        let value = match kind {
+            SecretKind::ClerkSecretKey => {
+                let key = keys::clean_paste(pasted, "sk_");
+                keys::secret_key_env(&key)?;
+                key
+            }
+            SecretKind::ClerkPlatformKey => {
+                let key = keys::clean_paste(pasted, "ak_");
+                if !key.starts_with("ak_") {
+                    return Err(Error::invalid(
+                        "platform_key_invalid",
+                        "Clerk platform keys start with ak_. Create one in the Clerk dashboard → \
+                         Platform API keys.",
+                    ));
+                }
+                key
+            }
+            SecretKind::VercelToken => keys::clean_paste(pasted, ""),
+        };
+        if value.is_empty() {
+            return Err(Error::invalid(
+                "secret_empty",
+                format!("Paste the {} first.", kind.label()),
+            ));
+        }
+        let secret = Secret::new(value);
+        self.secrets.set(&project.id, kind, &secret)?;
+        Ok(SecretStatus::of(kind, Some(&secret)))
+    }
+
+    pub fn forget_secret(&self, id: &str, kind: SecretKind) -> Result<SecretStatus> {
+        let project = self.projects.get(id)?;
+        self.secrets.delete(&project.id, kind)?;
+        Ok(SecretStatus::of(kind, None))
+    }
+
+    pub fn secret_status(&self, id: &str, kind: SecretKind) -> Result<SecretStatus> {
+        let project = self.projects.get(id)?;
+        self.secrets.status(&project.id, kind)
+    }
+
+    pub async fn run_checks(&self, id: &str, on_event: impl Fn(CheckEvent)) -> Result<Report> {
+        let project = self.projects.get(id)?;
+        let ctx = CheckContext {
+            inputs: Inputs::from_project(&project, self.secrets.as_ref())?,
+            domain: project.domain,
+            endpoints: self.endpoints.clone(),
+            http: self.http.clone(),
+        };
+        Ok(checks::run_all(&ctx, on_event).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Framework;
+    use crate::project::Hosting;
+    use crate::secrets::MemoryStore;
+
+    fn engine(dir: &std::path::Path) -> (Engine, Arc<MemoryStore>) {
+        let secrets = Arc::new(MemoryStore::default());
+        let e = Engine::new(
+            ProjectStore::new(dir),
+            secrets.clone(),
+            Endpoints::default(),
+        )
+        .unwrap();
+        (e, secrets)
+    }
+
+    fn project(e: &Engine) -> Project {
+        e.create_project(ProjectInput {
+            name: "Quillmate".into(),
+            domain: "quillmate.test".into(),
+            hosting: Hosting::Vercel,
+            framework: Framework::Nextjs,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_pasted_secret_key_is_cleaned_stored_and_only_its_status_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, secrets) = engine(dir.path());
+        let p = project(&e);
+        let sk = "sk_live_abcdefghijklmnopqrstuvwxyz9876";
+        let status = e
+            .set_secret(
+                &p.id,
+                SecretKind::ClerkSecretKey,
+                &format!("CLERK_SECRET_KEY=\"{sk}\"\n"),
+            )
+            .unwrap();
+        assert_eq!(status.last4.as_deref(), Some("9876"));
+        assert!(!serde_json::to_string(&status).unwrap().contains(sk));
+        assert_eq!(
+            secrets
+                .get(&p.id, SecretKind::ClerkSecretKey)
+                .unwrap()
+                .unwrap()
+                .expose(),
+            sk
+        );
+        // Nothing secret reaches the settings file.
+        let file = std::fs::read_to_string(dir.path().join("projects.json")).unwrap();
+        assert!(!file.contains(sk));
+    }
+
+    #[test]
+    fn a_key_in_the_wrong_field_is_refused_and_nothing_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, secrets) = engine(dir.path());
+        let p = project(&e);
+        let err = e
+            .set_secret(
+                &p.id,
+                SecretKind::ClerkSecretKey,
+                "pk_live_Y2xlcmsucXVpbGxtYXRlLnRlc3Qk",
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_field");
+        assert!(secrets
+            .get(&p.id, SecretKind::ClerkSecretKey)
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            e.set_publishable_key(&p.id, "sk_live_abcdefghijklmnopqrstuvwxyz")
+                .unwrap_err()
+                .code(),
+            "wrong_field"
+        );
+    }
+
+    #[test]
+    fn deleting_a_project_forgets_its_secrets_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, secrets) = engine(dir.path());
+        let a = project(&e);
+        let b = e
+            .create_project(ProjectInput {
+                name: "Other".into(),
+                domain: "other.test".into(),
+                hosting: Hosting::Vercel,
+                framework: Framework::Astro,
+            })
+            .unwrap();
+        let sk = "sk_live_abcdefghijklmnopqrstuvwxyz";
+        e.set_secret(&a.id, SecretKind::ClerkSecretKey, sk).unwrap();
+        e.set_secret(&b.id, SecretKind::ClerkSecretKey, sk).unwrap();
+        e.delete_project(&a.id).unwrap();
+        assert!(secrets
+            .get(&a.id, SecretKind::ClerkSecretKey)
+            .unwrap()
+            .is_none());
+        assert!(secrets
+            .get(&b.id, SecretKind::ClerkSecretKey)
+            .unwrap()
+            .is_some());
+        assert_eq!(e.list_projects().unwrap(), vec![b]);
+    }
+}

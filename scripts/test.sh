@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every test: UI type check and unit tests, Rust format,
+# lints, unit and integration tests, then the real keychain and the end-to-end tests of the
+# real app under Xvfb with a private D-Bus session and an unlocked gnome-keyring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+start=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
+
+step "UI: svelte-check"
+(cd ui && npm run --silent check)
+step "UI: unit tests"
+(cd ui && npm test --silent)
+
+step "Rust: format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust: unit and integration tests"
+cargo test --workspace
+
+step "Build the app for the end-to-end tests"
+cargo build -p golive-app
+
+step "Real keychain and end-to-end tests (Xvfb, D-Bus, gnome-keyring, tauri-driver)"
+keyrings=$(mktemp -d)
+trap 'rm -rf "$keyrings"' EXIT
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+  set -euo pipefail
+  # A scratch keyring: the password must be non-empty or no login collection is made.
+  echo -n golive-test | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test -p golive-sandbox --test keychain --test e2e -- --ignored --test-threads=1
+' _ "$keyrings"
+
+step "All tests passed"

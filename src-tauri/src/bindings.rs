@@ -1,0 +1,59 @@
+//! TypeScript for every type that crosses IPC, generated with ts-rs into one file:
+//! `ui/src/lib/bindings.ts`. A test fails when that file is stale;
+//! `GOLIVE_WRITE_BINDINGS=1 cargo test -p golive-app bindings` rewrites it.
+
+use golive_core::checks::{CheckEvent, CheckResult, CheckStatus, PlannedCheck, Report, Summary};
+use golive_core::framework::{Framework, FrameworkInfo};
+use golive_core::project::{Hosting, Project, ProjectInput};
+use golive_core::secrets::{SecretKind, SecretStatus};
+use golive_core::ErrorPayload;
+use ts_rs::{Config, TS};
+
+pub fn typescript() -> String {
+    let cfg = Config::new();
+    let decls = [
+        ErrorPayload::decl(&cfg),
+        Framework::decl(&cfg),
+        FrameworkInfo::decl(&cfg),
+        Hosting::decl(&cfg),
+        Project::decl(&cfg),
+        ProjectInput::decl(&cfg),
+        SecretKind::decl(&cfg),
+        SecretStatus::decl(&cfg),
+        CheckStatus::decl(&cfg),
+        CheckResult::decl(&cfg),
+        PlannedCheck::decl(&cfg),
+        CheckEvent::decl(&cfg),
+        Summary::decl(&cfg),
+        Report::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",
+    );
+    for d in decls {
+        out += "export ";
+        out += &d;
+        out += "\n\n";
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_are_fresh() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let want = super::typescript();
+        if std::env::var_os("GOLIVE_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "ui/src/lib/bindings.ts is stale: run `GOLIVE_WRITE_BINDINGS=1 cargo test -p golive-app bindings`"
+        );
+    }
+}

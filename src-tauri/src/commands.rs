@@ -1,0 +1,95 @@
+//! Thin adapters: each command forwards to `golive_core::engine::Engine`.
+//! Errors cross IPC as `{code, message}` (see `golive_core::Error`'s `Serialize`).
+
+use golive_core::checks::{CheckEvent, Report};
+use golive_core::engine::Engine;
+use golive_core::framework::{Framework, FrameworkInfo};
+use golive_core::project::{Project, ProjectInput};
+use golive_core::secrets::{SecretKind, SecretStatus};
+use golive_core::Error;
+use tauri::ipc::Channel;
+use tauri::State;
+
+type Res<T> = Result<T, Error>;
+
+#[tauri::command]
+pub fn list_frameworks() -> Vec<FrameworkInfo> {
+    Framework::ALL.iter().map(|f| f.info()).collect()
+}
+
+#[tauri::command]
+pub async fn list_projects(engine: State<'_, Engine>) -> Res<Vec<Project>> {
+    engine.list_projects()
+}
+
+#[tauri::command]
+pub async fn create_project(engine: State<'_, Engine>, input: ProjectInput) -> Res<Project> {
+    engine.create_project(input)
+}
+
+#[tauri::command]
+pub async fn update_project(
+    engine: State<'_, Engine>,
+    project_id: String,
+    input: ProjectInput,
+) -> Res<Project> {
+    engine.update_project(&project_id, input)
+}
+
+#[tauri::command]
+pub async fn delete_project(engine: State<'_, Engine>, project_id: String) -> Res<()> {
+    engine.delete_project(&project_id)
+}
+
+#[tauri::command]
+pub async fn set_publishable_key(
+    engine: State<'_, Engine>,
+    project_id: String,
+    value: String,
+) -> Res<Project> {
+    engine.set_publishable_key(&project_id, &value)
+}
+
+/// Takes a secret in; only its status ever comes back out.
+#[tauri::command]
+pub async fn set_secret(
+    engine: State<'_, Engine>,
+    project_id: String,
+    kind: SecretKind,
+    value: String,
+) -> Res<SecretStatus> {
+    engine.set_secret(&project_id, kind, &value)
+}
+
+#[tauri::command]
+pub async fn forget_secret(
+    engine: State<'_, Engine>,
+    project_id: String,
+    kind: SecretKind,
+) -> Res<SecretStatus> {
+    engine.forget_secret(&project_id, kind)
+}
+
+#[tauri::command]
+pub async fn secret_status(
+    engine: State<'_, Engine>,
+    project_id: String,
+    kind: SecretKind,
+) -> Res<SecretStatus> {
+    engine.secret_status(&project_id, kind)
+}
+
+/// Streams each check's result over `on_event` as it finishes; returns the full report.
+#[tauri::command]
+pub async fn run_checks(
+    engine: State<'_, Engine>,
+    project_id: String,
+    on_event: Channel<CheckEvent>,
+) -> Res<Report> {
+    engine
+        .run_checks(&project_id, |event| {
+            // A closed channel means the view went away; the run still completes.
+            let _ = on_event.send(event);
+        })
+        .await
+}

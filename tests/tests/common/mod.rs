@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)] // each test binary uses its own subset
+
+pub mod webdriver;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The `golive` CLI, built from this workspace (cargo does not build another package's
+/// binaries for a test, so the first caller builds it).
+pub fn golive_bin() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "golive-core", "--bin", "golive"])
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building the golive CLI failed");
+        // target/<profile>/deps/<this test> → target/<profile>/golive
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe.parent().unwrap().parent().unwrap().join("golive");
+        assert!(bin.exists(), "no CLI at {}", bin.display());
+        bin
+    })
+    .clone()
+}
+
+/// Runs the CLI with exactly these variables (plus PATH and a scratch HOME/config dir),
+/// so nothing from the developer's shell — a real key, a real vendor URL — leaks in.
+pub fn golive(args: &[&str], vars: &[(String, String)]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    Command::new(golive_bin())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("GOLIVE_CONFIG_DIR", home.path().join("config"))
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("run golive")
+}
+
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not one JSON object ({e}):\n{text}"))
+}
+
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {report}"))
+}

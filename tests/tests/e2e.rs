@@ -1,0 +1,234 @@
+//! End to end in the real app: the WebKitGTK window driven through tauri-driver +
+//! WebKitWebDriver, the real Secret Service, the sandbox for Clerk.
+//! Needs Xvfb, a D-Bus session with an unlocked gnome-keyring, tauri-driver, and the app
+//! built with its UI embedded; scripts/test.sh provides all of that.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::webdriver::Session;
+use golive_sandbox::{scenario::LIVE_SECRET_KEY, Sandbox, Scenario, DOMAIN};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn screenshot_dir() -> PathBuf {
+    workspace().join("target/e2e-screenshots")
+}
+
+/// tauri-driver on free ports, with the app's environment: the sandbox's `GOLIVE_*`
+/// variables and scratch config/data/cache directories.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start(env: &[(String, String)]) -> Driver {
+        let port = free_port();
+        let native = free_port();
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver is installed (cargo install tauri-driver)");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, url }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn app_binary() -> String {
+    let bin = workspace().join("target/debug/golive-app");
+    assert!(
+        bin.exists(),
+        "build the app first: npm --prefix ui run build && cargo build -p golive-app --features custom-protocol"
+    );
+    bin.to_string_lossy().into_owned()
+}
+
+/// Every file under `dir` that contains `needle`.
+fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut hits = vec![];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return hits;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            hits.extend(files_containing(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                hits.push(path);
+            }
+        }
+    }
+    hits
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
+    let sandbox = Sandbox::start(Scenario::named("live").unwrap())
+        .await
+        .unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let (config, data, cache) = (
+        scratch.path().join("config"),
+        scratch.path().join("data"),
+        scratch.path().join("cache"),
+    );
+    let mut env = sandbox.env();
+    env.extend([
+        (
+            "GOLIVE_CONFIG_DIR".to_string(),
+            config.display().to_string(),
+        ),
+        ("XDG_CONFIG_HOME".to_string(), config.display().to_string()),
+        ("XDG_DATA_HOME".to_string(), data.display().to_string()),
+        ("XDG_CACHE_HOME".to_string(), cache.display().to_string()),
+    ]);
+    let driver = Driver::start(&env);
+    let app = app_binary();
+    let shots = screenshot_dir();
+
+    // First run: the empty state, then a new project.
+    let s = Session::start(&driver.url, &app).await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.screenshot(&shots.join("01-welcome.png")).await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", "https://Quillmate.TEST/")
+        .await;
+    s.screenshot(&shots.join("02-new-project.png")).await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", "quillmate.test").await;
+
+    // The Clerk step: a key in the wrong field is refused with the right field named.
+    s.type_into(
+        "#secret-clerk-secret-key",
+        &sandbox.scenario.publishable_key(),
+    )
+    .await;
+    s.click_button("Save to keychain").await;
+    s.wait_text(
+        "[data-testid=secret-field-clerk-secret-key]",
+        "Publishable key field",
+    )
+    .await;
+
+    // Then the real one, pasted as an .env line: stored, shown masked.
+    s.clear("#secret-clerk-secret-key").await;
+    s.type_into(
+        "#secret-clerk-secret-key",
+        &format!("CLERK_SECRET_KEY={LIVE_SECRET_KEY}"),
+    )
+    .await;
+    s.click_button("Save to keychain").await;
+    let last4 = &LIVE_SECRET_KEY[LIVE_SECRET_KEY.len() - 4..];
+    let status = s.wait_text("[data-testid=secret-status]", last4).await;
+    assert!(status.contains("Stored in your keychain"), "{status}");
+    s.type_into("#clerk-pk", &sandbox.scenario.publishable_key())
+        .await;
+    s.click_button("Save").await;
+    s.wait_text("[data-testid=publishable-key]", "pk_live_")
+        .await;
+    s.screenshot(&shots.join("03-clerk-step.png")).await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "the secret is in the page"
+    );
+    s.end().await;
+
+    // Second run: the project and its secret's status are still there.
+    let s = Session::start(&driver.url, &app).await;
+    s.wait_text("nav", "Quillmate").await;
+    let status = s.wait_text("[data-testid=secret-status]", last4).await;
+    assert!(status.contains("Stored in your keychain"));
+    assert!(!s.source().await.contains(LIVE_SECRET_KEY));
+
+    // Validate: every check streams in and passes against the sandbox.
+    s.click_button("Validate").await;
+    s.click_button("Run checks").await;
+    s.wait_text("[data-testid=checks-summary]", "0 failed")
+        .await;
+    s.wait_text(
+        "[data-testid=check-clerk\\.secret_key]",
+        "Accepted by Clerk",
+    )
+    .await;
+    s.screenshot(&shots.join("04-checks.png")).await;
+    s.end().await;
+
+    // The secret is in the Secret Service, under the project's id...
+    let projects: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(config.join("projects.json")).unwrap()).unwrap();
+    let project_id = projects["projects"][0]["id"].as_str().unwrap();
+    assert_eq!(projects["projects"][0]["domain"], DOMAIN);
+    let out = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "golive",
+            "username",
+            &format!("{project_id}:clerk-secret-key"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), LIVE_SECRET_KEY);
+
+    // ...and in no file the app wrote: settings, WebKit storage, caches.
+    for dir in [&config, &data, &cache] {
+        let hits = files_containing(dir, LIVE_SECRET_KEY.as_bytes());
+        assert!(hits.is_empty(), "secret found in {hits:?}");
+    }
+    assert!(
+        config.join("projects.json").exists(),
+        "the scan looked at the app's files"
+    );
+
+    // Clean up the keychain entry this test created.
+    let _ = Command::new("secret-tool")
+        .args([
+            "clear",
+            "service",
+            "golive",
+            "username",
+            &format!("{project_id}:clerk-secret-key"),
+        ])
+        .status();
+    drop(driver);
+}

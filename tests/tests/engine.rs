@@ -1,0 +1,64 @@
+//! The engine as the desktop app drives it: a saved project, secrets in a store, checks
+//! streamed as they finish, against the sandbox over real sockets.
+
+use std::sync::{Arc, Mutex};
+
+use golive_core::checks::{CheckEvent, CheckStatus};
+use golive_core::config::Endpoints;
+use golive_core::engine::Engine;
+use golive_core::framework::Framework;
+use golive_core::project::{Hosting, ProjectInput, ProjectStore};
+use golive_core::secrets::{MemoryStore, SecretKind};
+use golive_sandbox::{scenario::LIVE_SECRET_KEY, Sandbox, Scenario, DOMAIN};
+
+#[tokio::test]
+async fn checks_stream_a_plan_then_one_result_each() {
+    let sb = Sandbox::start(Scenario::named("live").unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::new(
+        ProjectStore::new(dir.path()),
+        Arc::new(MemoryStore::default()),
+        Endpoints::from_vars(sb.env()).unwrap(),
+    )
+    .unwrap();
+    let p = engine
+        .create_project(ProjectInput {
+            name: "Quillmate".into(),
+            domain: DOMAIN.into(),
+            hosting: Hosting::Vercel,
+            framework: Framework::Nextjs,
+        })
+        .unwrap();
+    engine
+        .set_publishable_key(&p.id, &sb.scenario.publishable_key())
+        .unwrap();
+    engine
+        .set_secret(&p.id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
+        .unwrap();
+
+    let events = Mutex::new(vec![]);
+    let report = engine
+        .run_checks(&p.id, |e| events.lock().unwrap().push(e))
+        .await
+        .unwrap();
+    let events = events.into_inner().unwrap();
+
+    let CheckEvent::Planned { checks } = &events[0] else {
+        panic!("first event: {:?}", events[0])
+    };
+    assert_eq!(checks.len(), report.checks.len());
+    let finished: Vec<_> = events[1..]
+        .iter()
+        .map(|e| match e {
+            CheckEvent::Finished { result } => result.id.clone(),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(finished.len(), checks.len());
+    assert!(
+        report.checks.iter().all(|c| c.status == CheckStatus::Pass),
+        "{report:#?}"
+    );
+}

@@ -1,0 +1,54 @@
+// The only place the UI talks to Rust. Components call these typed functions, never `invoke`.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import { writeText } from "@tauri-apps/plugin-clipboard-manager";
+import type {
+  CheckEvent,
+  ErrorPayload,
+  FrameworkInfo,
+  Project,
+  ProjectInput,
+  Report,
+  SecretKind,
+  SecretStatus,
+} from "./bindings";
+
+/** Every failed command rejects with `{code, message}`; anything else is wrapped to match. */
+export function asError(e: unknown): ErrorPayload {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    return { code: String(e.code), message: String(e.message) };
+  }
+  return { code: "internal", message: String(e) };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw asError(e);
+  }
+}
+
+export const api = {
+  listFrameworks: () => call<FrameworkInfo[]>("list_frameworks"),
+  listProjects: () => call<Project[]>("list_projects"),
+  createProject: (input: ProjectInput) => call<Project>("create_project", { input }),
+  updateProject: (projectId: string, input: ProjectInput) =>
+    call<Project>("update_project", { projectId, input }),
+  deleteProject: (projectId: string) => call<null>("delete_project", { projectId }),
+  setPublishableKey: (projectId: string, value: string) =>
+    call<Project>("set_publishable_key", { projectId, value }),
+  setSecret: (projectId: string, kind: SecretKind, value: string) =>
+    call<SecretStatus>("set_secret", { projectId, kind, value }),
+  forgetSecret: (projectId: string, kind: SecretKind) =>
+    call<SecretStatus>("forget_secret", { projectId, kind }),
+  secretStatus: (projectId: string, kind: SecretKind) =>
+    call<SecretStatus>("secret_status", { projectId, kind }),
+  runChecks: (projectId: string, onEvent: (e: CheckEvent) => void) => {
+    const channel = new Channel<CheckEvent>();
+    channel.onmessage = onEvent;
+    return call<Report>("run_checks", { projectId, onEvent: channel });
+  },
+  copy: (text: string) => writeText(text),
+  openExternal: (url: string) => openUrl(url),
+};

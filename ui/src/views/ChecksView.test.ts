@@ -1,0 +1,39 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import { expect, test } from "vitest";
+import ChecksView from "./ChecksView.svelte";
+import type { CheckEvent, CheckResult, Project } from "../lib/bindings";
+
+const project: Project = { id: "p1", name: "Quillmate", domain: "quillmate.test", hosting: "vercel", framework: "nextjs" };
+
+test("results stream in, with progress and a fix for each failure", async () => {
+  const fail: CheckResult = {
+    id: "clerk.secret_key", status: "fail", title: "Secret key", detail: "Clerk rejected this secret key (401).",
+    fix: "Copy the key again.",
+  };
+  const pass: CheckResult = { id: "clerk.publishable_key", status: "pass", title: "Publishable key", detail: "pk_live_ key", fix: null };
+  let release: () => void = () => {};
+  mockIPC(async (cmd, args) => {
+    if (cmd !== "run_checks") return;
+    const ch = (args as { onEvent: Channel<CheckEvent> }).onEvent;
+    ch.onmessage({ event: "planned", data: { checks: [{ id: pass.id, title: pass.title }, { id: fail.id, title: fail.title }] } });
+    ch.onmessage({ event: "finished", data: { result: pass } });
+    await new Promise<void>((r) => (release = r));
+    ch.onmessage({ event: "finished", data: { result: fail } });
+    return { domain: "quillmate.test", checks: [pass, fail], summary: { pass: 1, warn: 0, fail: 1, skip: 0 } };
+  });
+  render(ChecksView, { project });
+  await userEvent.click(screen.getByRole("button", { name: "Run checks" }));
+
+  const bar = await screen.findByRole("progressbar");
+  await expect.poll(() => bar.getAttribute("aria-valuenow")).toBe("1");
+  expect(screen.getByText("1 of 2 checks finished")).toBeInTheDocument();
+  expect(screen.getByTestId("check-clerk.secret_key")).toHaveTextContent("Running");
+
+  release();
+  expect(await screen.findByTestId("checks-summary")).toHaveTextContent("1 failed");
+  expect(screen.getByTestId("check-clerk.secret_key")).toHaveTextContent("Copy the key again.");
+  expect(screen.getByRole("button", { name: "Copy fix for clerk.secret_key" })).toBeInTheDocument();
+});

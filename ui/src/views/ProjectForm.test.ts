@@ -1,0 +1,45 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { expect, test, vi } from "vitest";
+import ProjectForm from "./ProjectForm.svelte";
+import type { FrameworkInfo } from "../lib/bindings";
+
+const frameworks: FrameworkInfo[] = [
+  { id: "nextjs", label: "Next.js", publishableKeyVar: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", secretKeyVar: "CLERK_SECRET_KEY" },
+  { id: "astro", label: "Astro", publishableKeyVar: "PUBLIC_CLERK_PUBLISHABLE_KEY", secretKeyVar: "CLERK_SECRET_KEY" },
+];
+
+test("a refused domain is explained beside the domain field", async () => {
+  mockIPC(() => {
+    throw { code: "domain_invalid", message: "\"shop.vercel.app\" is a Vercel preview domain." };
+  });
+  const onSaved = vi.fn();
+  render(ProjectForm, { frameworks, onSaved });
+  await userEvent.type(screen.getByLabelText("Name"), "Shop");
+  await userEvent.type(screen.getByLabelText("Production domain"), "shop.vercel.app");
+  await userEvent.click(screen.getByRole("button", { name: "Create project" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("Vercel preview domain");
+  expect(screen.getByLabelText("Production domain")).toHaveAttribute("aria-invalid", "true");
+  expect(screen.getByLabelText("Name")).not.toHaveAttribute("aria-invalid");
+  expect(onSaved).not.toHaveBeenCalled();
+});
+
+test("creating sends the input and shows the framework's variable names", async () => {
+  let sent: unknown;
+  mockIPC((cmd, args) => {
+    if (cmd === "create_project") {
+      sent = args;
+      return { id: "shop-1", name: "Shop", domain: "shop.com", hosting: "vercel", framework: "astro" };
+    }
+  });
+  const onSaved = vi.fn();
+  render(ProjectForm, { frameworks, onSaved });
+  await userEvent.type(screen.getByLabelText("Name"), "Shop");
+  await userEvent.type(screen.getByLabelText("Production domain"), "shop.com");
+  await userEvent.selectOptions(screen.getByLabelText("Framework"), "astro");
+  expect(screen.getByText("PUBLIC_CLERK_PUBLISHABLE_KEY")).toBeInTheDocument();
+  await userEvent.click(screen.getByRole("button", { name: "Create project" }));
+  await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
+  expect(sent).toEqual({ input: { name: "Shop", domain: "shop.com", hosting: "vercel", framework: "astro" } });
+});
