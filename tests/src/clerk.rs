@@ -18,17 +18,18 @@ pub fn router(scenario: Scenario) -> Router {
         .with_state(scenario)
 }
 
-/// Clerk's answer to a missing or wrong `Authorization: Bearer sk_…`.
-fn authorize(headers: &HeaderMap) -> Result<(), Response> {
-    let ok = headers
+/// Answers with `body` for the sandbox's live secret key, and as Clerk does (401 with a
+/// `ClerkErrors` body) for a missing or wrong `Authorization: Bearer sk_…`.
+fn authorized(headers: &HeaderMap, body: impl FnOnce() -> Value) -> Response {
+    let key = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        == Some(LIVE_SECRET_KEY);
-    if ok {
-        return Ok(());
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if key == Some(LIVE_SECRET_KEY) {
+        Json(body()).into_response()
+    } else {
+        (StatusCode::UNAUTHORIZED, Json(errors_body())).into_response()
     }
-    Err((StatusCode::UNAUTHORIZED, Json(errors_body())).into_response())
 }
 
 pub fn errors_body() -> Value {
@@ -90,22 +91,13 @@ pub fn jwks_body() -> Value {
 }
 
 async fn instance(State(s): State<Scenario>, headers: HeaderMap) -> Response {
-    match authorize(&headers) {
-        Ok(()) => Json(instance_body(&s)).into_response(),
-        Err(r) => r,
-    }
+    authorized(&headers, || instance_body(&s))
 }
 
 async fn domains(State(s): State<Scenario>, headers: HeaderMap) -> Response {
-    match authorize(&headers) {
-        Ok(()) => Json(domains_body(&s)).into_response(),
-        Err(r) => r,
-    }
+    authorized(&headers, || domains_body(&s))
 }
 
 async fn jwks(headers: HeaderMap) -> Response {
-    match authorize(&headers) {
-        Ok(()) => Json(jwks_body()).into_response(),
-        Err(r) => r,
-    }
+    authorized(&headers, jwks_body)
 }

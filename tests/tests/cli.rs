@@ -175,26 +175,28 @@ async fn the_table_names_every_check() {
 
 #[test]
 fn bad_usage_and_configuration_exit_2_with_a_message() {
-    let cases: [(&[&str], Vec<(String, String)>, &str); 4] = [
-        (&["check", "--json"], vec![], "--domain"),
+    let none: &[(String, String)] = &[];
+    let bad_url = &[("GOLIVE_CLERK_API_URL".to_string(), "nope".to_string())][..];
+    let cases = [
+        (&["check", "--json"][..], none, "--domain"),
         (
             &["check", "--domain", "shop.vercel.app"],
-            vec![],
+            none,
             "Vercel preview domain",
         ),
         (
             &["check", "--domain", DOMAIN],
-            vec![("GOLIVE_CLERK_API_URL".into(), "nope".into())],
+            bad_url,
             "GOLIVE_CLERK_API_URL",
         ),
         (
             &["check", "--project", "nothing-here"],
-            vec![],
+            none,
             "No project named",
         ),
     ];
     for (args, vars, needle) in cases {
-        let out = golive(args, &vars);
+        let out = golive(args, vars);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -162,6 +162,10 @@ impl Session {
 
     pub async fn screenshot(&self, path: &std::path::Path) {
         use base64::Engine;
+        // WebKitWebDriver can hand back the previous frame: let the page paint, and keep
+        // the second of two captures.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.cmd(reqwest::Method::GET, "/screenshot", None).await;
         let v = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap())
