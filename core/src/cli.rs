@@ -12,7 +12,6 @@ use clap::{Parser, Subcommand};
 use crate::checks::{self, CheckContext, CheckStatus, Report};
 use crate::config::{self, Endpoints};
 use crate::error::{Error, Result};
-use crate::http::Http;
 use crate::inputs::Inputs;
 use crate::project::ProjectStore;
 use crate::secrets::KeyringStore;
@@ -79,15 +78,10 @@ fn run_check(domain: Option<String>, project: Option<String>, json: bool) -> Res
             Inputs::from_vars(std::env::vars()),
         ),
     };
-    let ctx = CheckContext {
-        domain: crate::domain::normalize(&domain)?,
-        http: Http::new(&endpoints)?,
-        endpoints,
-        inputs,
-    };
+    let ctx = CheckContext::new(crate::domain::normalize(&domain)?, inputs, endpoints)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Config(format!("could not start the async runtime: {e}")))?;
-    let report = runtime.block_on(checks::run_all(&ctx, |_| {}));
+    let report = runtime.block_on(checks::run_all(&ctx, None, |_| {}));
     let mut out = std::io::stdout().lock();
     let written = if json {
         serde_json::to_writer(&mut out, &report)

@@ -9,14 +9,18 @@ use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::inputs::Inputs;
 use crate::keys;
+use crate::probe::Prober;
 use crate::project::{Project, ProjectInput, ProjectStore};
 use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
+use crate::steps::clerk::{self as clerk_step, ClerkApp, ClerkStep, ProductionCreated};
+use crate::vendors::clerk::platform::DomainStatus;
 
 pub struct Engine {
     projects: ProjectStore,
     secrets: Arc<dyn SecretStore>,
     endpoints: Endpoints,
     http: Http,
+    prober: Prober,
 }
 
 impl Engine {
@@ -27,6 +31,7 @@ impl Engine {
     ) -> Result<Self> {
         Ok(Engine {
             http: Http::new(&endpoints)?,
+            prober: Prober::new(&endpoints)?,
             projects,
             secrets,
             endpoints,
@@ -57,11 +62,13 @@ impl Engine {
 
     pub fn set_publishable_key(&self, id: &str, pasted: &str) -> Result<Project> {
         let key = keys::clean_paste(pasted, "pk_");
-        if key.is_empty() {
-            return self.projects.set_publishable_key(id, None);
-        }
-        keys::parse_publishable_key(&key)?;
-        self.projects.set_publishable_key(id, Some(key))
+        let key = if key.is_empty() {
+            None
+        } else {
+            keys::parse_publishable_key(&key)?;
+            Some(key)
+        };
+        self.projects.update_with(id, |p| p.publishable_key = key)
     }
 
     /// Validates what was pasted, stores it in the keychain, and returns only its status.
@@ -108,15 +115,79 @@ impl Engine {
         self.secrets.status(&project.id, kind)
     }
 
-    pub async fn run_checks(&self, id: &str, on_event: impl Fn(CheckEvent)) -> Result<Report> {
+    fn clerk_step(&self) -> ClerkStep<'_> {
+        ClerkStep {
+            http: &self.http,
+            api: &self.endpoints.clerk_api,
+            secrets: self.secrets.as_ref(),
+        }
+    }
+
+    pub async fn clerk_applications(&self, id: &str) -> Result<Vec<ClerkApp>> {
+        self.clerk_step()
+            .applications(&self.projects.get(id)?)
+            .await
+    }
+
+    /// Creates (or adopts) the production instance and keeps its keys: the secret in the
+    /// keychain, the publishable key and application id in the project.
+    pub async fn clerk_create_production(
+        &self,
+        id: &str,
+        app_id: &str,
+    ) -> Result<ProductionCreated> {
+        let project = self.projects.get(id)?;
+        let (instance, updated) = self
+            .clerk_step()
+            .create_production(&project, app_id)
+            .await?;
+        let saved = self.projects.update_with(id, |p| {
+            p.publishable_key = updated.publishable_key;
+            p.clerk_application_id = updated.clerk_application_id;
+        })?;
+        Ok(ProductionCreated {
+            instance,
+            project: saved,
+        })
+    }
+
+    pub async fn clerk_domain_status(&self, id: &str, recheck: bool) -> Result<DomainStatus> {
+        self.clerk_step()
+            .domain_status(&self.projects.get(id)?, recheck)
+            .await
+    }
+
+    pub fn set_checklist_item(&self, id: &str, item: &str, done: bool) -> Result<Project> {
+        if !clerk_step::checklist().iter().any(|c| c.id == item) {
+            return Err(Error::invalid(
+                "checklist_unknown",
+                format!("No checklist item {item}."),
+            ));
+        }
+        self.projects.update_with(id, |p| {
+            p.clerk_checklist.retain(|i| i != item);
+            if done {
+                p.clerk_checklist.push(item.to_string());
+            }
+        })
+    }
+
+    /// Runs every check, or only those of one step (`"clerk"` runs `clerk.*`).
+    pub async fn run_checks(
+        &self,
+        id: &str,
+        step: Option<&str>,
+        on_event: impl Fn(CheckEvent),
+    ) -> Result<Report> {
         let project = self.projects.get(id)?;
         let ctx = CheckContext {
             inputs: Inputs::from_project(&project, self.secrets.as_ref())?,
             domain: project.domain,
             endpoints: self.endpoints.clone(),
             http: self.http.clone(),
+            prober: self.prober.clone(),
         };
-        Ok(checks::run_all(&ctx, on_event).await)
+        Ok(checks::run_all(&ctx, step, on_event).await)
     }
 }
 

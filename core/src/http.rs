@@ -43,6 +43,15 @@ impl Http {
         Ok(Http { client })
     }
 
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends a write exactly once: a write that may have landed is never repeated blindly.
+    pub async fn write(&self, vendor: &'static str, req: RequestBuilder) -> Result<Response> {
+        req.send().await.map_err(|e| unreachable(vendor, e))
+    }
+
     /// Sends an idempotent read, retrying on connection failures, 429 and 5xx with backoff.
     /// `build` makes a fresh request for each attempt.
     pub async fn read(

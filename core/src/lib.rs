@@ -10,8 +10,10 @@ pub mod framework;
 pub mod http;
 pub mod inputs;
 pub mod keys;
+pub mod probe;
 pub mod project;
 pub mod secrets;
+pub mod steps;
 pub mod vendors;
 
 pub use error::{Error, ErrorPayload, Result};

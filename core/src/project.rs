@@ -29,6 +29,13 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub publishable_key: Option<String>,
+    /// The Clerk application (`app_…`) once picked on the Clerk step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub clerk_application_id: Option<String>,
+    /// Ticked items of the Clerk step's "not carried over" checklist.
+    #[serde(default)]
+    pub clerk_checklist: Vec<String>,
 }
 
 /// What the user fills in to create or edit a project.
@@ -94,6 +101,8 @@ impl ProjectStore {
             hosting: input.hosting,
             framework: input.framework,
             publishable_key: None,
+            clerk_application_id: None,
+            clerk_checklist: vec![],
         };
         file.projects.push(project.clone());
         self.save(&file)?;
@@ -113,9 +122,10 @@ impl ProjectStore {
         })
     }
 
-    pub fn set_publishable_key(&self, id: &str, key: Option<String>) -> Result<Project> {
+    /// Changes fields the steps own (keys, ids, ticks); name and domain go through `update`.
+    pub fn update_with(&self, id: &str, change: impl FnOnce(&mut Project)) -> Result<Project> {
         self.modify(id, |projects, i| {
-            projects[i].publishable_key = key;
+            change(&mut projects[i]);
             Ok(())
         })
     }

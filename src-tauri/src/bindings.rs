@@ -6,6 +6,10 @@ use golive_core::checks::{CheckEvent, CheckResult, CheckStatus, PlannedCheck, Re
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, Project, ProjectInput};
 use golive_core::secrets::{SecretKind, SecretStatus};
+use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
+use golive_core::vendors::clerk::platform::{
+    CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
+};
 use golive_core::ErrorPayload;
 use ts_rs::{Config, TS};
 
@@ -26,6 +30,16 @@ pub fn typescript() -> String {
         CheckEvent::decl(&cfg),
         Summary::decl(&cfg),
         Report::decl(&cfg),
+        ClerkApp::decl(&cfg),
+        CnameTarget::decl(&cfg),
+        ProductionInstance::decl(&cfg),
+        ProductionCreated::decl(&cfg),
+        ChecklistItem::decl(&cfg),
+        FailureHint::decl(&cfg),
+        CnameStatus::decl(&cfg),
+        PartStatus::decl(&cfg),
+        DnsStatus::decl(&cfg),
+        DomainStatus::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

@@ -10,5 +10,10 @@ pub const COMMANDS: &[&str] = &[
     "set_secret",
     "forget_secret",
     "secret_status",
+    "clerk_applications",
+    "clerk_create_production",
+    "clerk_domain_status",
+    "clerk_checklist",
+    "set_checklist_item",
     "run_checks",
 ];

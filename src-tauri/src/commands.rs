@@ -6,6 +6,8 @@ use golive_core::engine::Engine;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput};
 use golive_core::secrets::{SecretKind, SecretStatus};
+use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
+use golive_core::vendors::clerk::platform::DomainStatus;
 use golive_core::Error;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -79,15 +81,58 @@ pub async fn secret_status(
     engine.secret_status(&project_id, kind)
 }
 
+#[tauri::command]
+pub async fn clerk_applications(
+    engine: State<'_, Engine>,
+    project_id: String,
+) -> Res<Vec<ClerkApp>> {
+    engine.clerk_applications(&project_id).await
+}
+
+#[tauri::command]
+pub async fn clerk_create_production(
+    engine: State<'_, Engine>,
+    project_id: String,
+    app_id: String,
+) -> Res<ProductionCreated> {
+    engine.clerk_create_production(&project_id, &app_id).await
+}
+
+#[tauri::command]
+pub async fn clerk_domain_status(
+    engine: State<'_, Engine>,
+    project_id: String,
+    recheck: bool,
+) -> Res<DomainStatus> {
+    engine.clerk_domain_status(&project_id, recheck).await
+}
+
+#[tauri::command]
+pub fn clerk_checklist() -> Vec<ChecklistItem> {
+    checklist()
+}
+
+#[tauri::command]
+pub async fn set_checklist_item(
+    engine: State<'_, Engine>,
+    project_id: String,
+    item: String,
+    done: bool,
+) -> Res<Project> {
+    engine.set_checklist_item(&project_id, &item, done)
+}
+
 /// Streams each check's result over `on_event` as it finishes; returns the full report.
+/// `step` limits the run to one step's checks (e.g. `"clerk"`).
 #[tauri::command]
 pub async fn run_checks(
     engine: State<'_, Engine>,
     project_id: String,
+    step: Option<String>,
     on_event: Channel<CheckEvent>,
 ) -> Res<Report> {
     engine
-        .run_checks(&project_id, |event| {
+        .run_checks(&project_id, step.as_deref(), |event| {
             // A closed channel means the view went away; the run still completes.
             let _ = on_event.send(event);
         })

@@ -28,6 +28,11 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::set_secret,
             commands::forget_secret,
             commands::secret_status,
+            commands::clerk_applications,
+            commands::clerk_create_production,
+            commands::clerk_domain_status,
+            commands::clerk_checklist,
+            commands::set_checklist_item,
             commands::run_checks,
         ])
 }
@@ -161,6 +166,52 @@ mod tests {
         )
         .unwrap();
         assert_eq!(forgotten, json!({"kind": "clerk-secret-key", "set": false}));
+    }
+
+    #[test]
+    fn the_csp_loads_nothing_remote_and_only_main_gets_capabilities() {
+        let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let csp = conf["app"]["security"]["csp"]
+            .as_str()
+            .expect("a CSP is set");
+        let allowed = [
+            "'self'",
+            "'none'",
+            "'unsafe-inline'", // styles only, checked below
+            "data:",
+            "ipc:",
+            "http://ipc.localhost",
+        ];
+        for directive in csp.split(';').map(str::trim) {
+            let mut parts = directive.split_whitespace();
+            let name = parts.next().unwrap();
+            for source in parts {
+                assert!(allowed.contains(&source), "{name} allows {source}");
+                assert!(
+                    source != "'unsafe-inline'" || name == "style-src",
+                    "{name} allows inline"
+                );
+            }
+        }
+        assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'self'"));
+
+        let cap: Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        assert_eq!(cap["windows"], json!(["main"]));
+        assert_eq!(conf["app"]["security"]["capabilities"], json!(["main"]));
+        let perms = cap["permissions"].as_array().unwrap();
+        let opener = perms
+            .iter()
+            .find(|p| p["identifier"] == "opener:allow-open-url")
+            .expect("links are scoped");
+        for url in opener["allow"].as_array().unwrap() {
+            assert!(
+                url["url"].as_str().unwrap().starts_with("https://"),
+                "{url}"
+            );
+        }
+        assert!(!perms
+            .iter()
+            .any(|p| p.as_str().is_some_and(|p| p.ends_with(":default"))));
     }
 
     #[test]

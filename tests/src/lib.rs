@@ -1,39 +1,82 @@
+#![recursion_limit = "256"] // the Frontend API fake's environment body is one large json! literal
 //! Golive's sandbox: local fakes of every outside service, on loopback, with named scenarios.
 //! Tests start it in-process; `golive-sandbox` runs it for people and the e2e tests.
 
 pub mod clerk;
 pub mod scenario;
+pub mod tls;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use scenario::Scenario;
+use scenario::{Shared, World, PLATFORM_KEY};
 
 /// The production domain every scenario is about (`.test` is reserved, so never real).
 pub const DOMAIN: &str = "quillmate.test";
 
 /// A running sandbox. Dropping it stops its servers.
 pub struct Sandbox {
-    pub scenario: Scenario,
+    pub world: Shared,
+    /// Clerk's Backend and Platform APIs (plain HTTP), plus `/__sandbox` controls.
     pub clerk_api: SocketAddr,
+    /// HTTPS for `clerk.<domain>` and `accounts.<domain>`.
+    pub frontend: SocketAddr,
+    ca_file: tempfile::NamedTempFile,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Sandbox {
     pub async fn start(scenario: Scenario) -> std::io::Result<Sandbox> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let clerk_api = listener.local_addr()?;
-        let app = clerk::router(scenario.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+        let world: Shared = Arc::new(Mutex::new(World::new(scenario)));
+
+        let api_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let clerk_api = api_listener.local_addr()?;
+        let api = Router::new()
+            .merge(clerk::backend::routes())
+            .merge(clerk::platform::routes())
+            .layer(axum::middleware::from_fn_with_state(world.clone(), record))
+            .route("/__sandbox/scenario/{name}", post(switch_scenario))
+            .with_state(world.clone());
+        let api_task = tokio::spawn(async move {
+            let _ = axum::serve(api_listener, api).await;
         });
+
+        let ca = Arc::new(tls::TestCa::new(&[DOMAIN]));
+        let mut ca_file = tempfile::NamedTempFile::new()?;
+        std::io::Write::write_all(&mut ca_file, ca.pem.as_bytes())?;
+        let fapi_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let frontend = fapi_listener.local_addr()?;
+        let fapi_task = tokio::spawn(clerk::frontend::serve(fapi_listener, world.clone(), ca));
+
         Ok(Sandbox {
-            scenario,
+            world,
             clerk_api,
-            tasks: vec![task],
+            frontend,
+            ca_file,
+            tasks: vec![api_task, fapi_task],
         })
+    }
+
+    /// Every request the vendor fakes have received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.world.lock().unwrap().requests.clone()
+    }
+
+    pub fn scenario(&self) -> Scenario {
+        self.world.lock().unwrap().scenario.clone()
+    }
+
+    /// Replaces the world with a fresh one for `scenario` (as `POST /__sandbox/scenario/…`).
+    pub fn switch(&self, scenario: Scenario) {
+        self.world.lock().unwrap().reset(scenario);
     }
 
     /// The `GOLIVE_*` variables that point the app or the CLI at this sandbox.
@@ -41,8 +84,14 @@ impl Sandbox {
     /// sandbox does not fake yet point at a closed loopback port.
     pub fn env(&self) -> Vec<(String, String)> {
         let closed = "127.0.0.1:9";
+        let fapi = self.frontend;
         [
             ("GOLIVE_CLERK_API_URL", format!("http://{}", self.clerk_api)),
+            (
+                "GOLIVE_CONNECT_TO",
+                format!("clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi}"),
+            ),
+            ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),
             ("GOLIVE_VERCEL_API_URL", format!("http://{closed}")),
             ("GOLIVE_RESOLVERS", closed.to_string()),
             ("GOLIVE_AUTHORITATIVE", closed.to_string()),
@@ -52,15 +101,54 @@ impl Sandbox {
         .collect()
     }
 
-    /// The keys of the scenario's production instance, as a user would paste them.
+    /// The keys the scenario's user has at hand, as environment variables.
     pub fn key_env(&self) -> Vec<(String, String)> {
-        vec![
-            (
-                "CLERK_PUBLISHABLE_KEY".into(),
-                self.scenario.publishable_key(),
-            ),
-            ("CLERK_SECRET_KEY".into(), scenario::LIVE_SECRET_KEY.into()),
-        ]
+        self.scenario().key_env()
+    }
+
+    pub fn platform_key_env(&self) -> Vec<(String, String)> {
+        vec![("CLERK_PLATFORM_API_KEY".into(), PLATFORM_KEY.into())]
+    }
+}
+
+/// A request the fakes received, kept so contract tests can check what Golive sends.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub body: Option<serde_json::Value>,
+}
+
+async fn record(
+    State(world): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    world.lock().unwrap().requests.push(Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        body: serde_json::from_slice(&bytes).ok(),
+    });
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+async fn switch_scenario(State(world): State<Shared>, Path(name): Path<String>) -> StatusCode {
+    match Scenario::named(&name) {
+        Some(s) => {
+            world.lock().unwrap().reset(s);
+            StatusCode::NO_CONTENT
+        }
+        None => StatusCode::NOT_FOUND,
     }
 }
 

@@ -1,52 +1,229 @@
-//! Named scenarios: the state of the outside world a test or demo runs against.
+//! Named scenarios: the state of the outside world a test or demo runs against, and the
+//! mutable `World` the fakes share (a production instance can be created, a scenario can
+//! be switched mid-test).
+
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 
 use crate::DOMAIN;
 
-/// The production secret key the sandbox's Clerk accepts. Any other key gets a 401.
+/// The production secret key of quillmate.test's instance (valid once it exists).
 pub const LIVE_SECRET_KEY: &str = "sk_live_sandboxQuillmate0123456789abcdef";
+/// The production secret key of another app's instance (for otherapp.test).
+pub const OTHER_SECRET_KEY: &str = "sk_live_sandboxOtherapp00123456789abcdef";
+/// The development instance's secret key.
+pub const DEV_SECRET_KEY: &str = "sk_test_sandboxQuillmateDev0123456789abcd";
+/// The Clerk platform key the sandbox's Platform API accepts.
+pub const PLATFORM_KEY: &str = "ak_sandboxPlatformKey0123456789abcdef";
+
+pub const APP_ID: &str = "app_2sandboxQuillmate";
 pub const INSTANCE_ID: &str = "ins_2sandboxLIVEquillmate";
+pub const OTHER_INSTANCE_ID: &str = "ins_2sandboxLIVEotherapp";
+pub const DEV_INSTANCE_ID: &str = "ins_2sandboxDEVquillmate";
+pub const OTHER_DOMAIN: &str = "otherapp.test";
+pub const DEV_FRONTEND_API: &str = "quillmate-dev-13.clerk.accounts.dev";
+
+/// What `https://clerk.<domain>` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fapi {
+    /// DNS not in place: nothing serves the name.
+    Down,
+    /// DNS in place, certificate not issued: Clerk's shared certificate is presented.
+    CertPending,
+    /// Certificate issued, instance serving.
+    Serving,
+}
+
+/// What Clerk's Platform API reports for the domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainState {
+    DnsPending,
+    SslPending,
+    Complete,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
     pub name: &'static str,
-    /// `environment_type` of the instance the secret key belongs to.
-    pub environment_type: &'static str,
-    /// The domain of that instance (a key for another domain is a classic mix-up).
-    pub instance_domain: &'static str,
+    /// Whether quillmate.test's production instance exists at the start.
+    pub production: bool,
+    pub fapi: Fapi,
+    pub domain_state: DomainState,
+    /// The keys the user has at hand: a publishable key for this Frontend API host...
+    pub user_pk_host: Option<&'static str>,
+    /// ...and this secret key.
+    pub user_sk: Option<&'static str>,
+    /// Whether the plan allows creating the production instance (else 402).
+    pub plan_allows_production: bool,
 }
 
 impl Scenario {
-    pub const ALL: &'static [&'static str] = &["live", "other-domain"];
+    pub const ALL: &'static [&'static str] = &[
+        "fresh",
+        "free-plan",
+        "created",
+        "cert-pending",
+        "live",
+        "mismatched-keys",
+        "other-domain",
+    ];
 
     pub fn named(name: &str) -> Option<Scenario> {
+        let live = Scenario {
+            name: "live",
+            production: true,
+            fapi: Fapi::Serving,
+            domain_state: DomainState::Complete,
+            user_pk_host: Some("clerk.quillmate.test"),
+            user_sk: Some(LIVE_SECRET_KEY),
+            plan_allows_production: true,
+        };
         let s = match name {
-            // Production instance for quillmate.test, keys in order.
-            "live" => Scenario {
-                name: "live",
-                environment_type: "production",
-                instance_domain: DOMAIN,
+            // Only the development instance exists; the production one can be created.
+            "fresh" => Scenario {
+                name: "fresh",
+                production: false,
+                fapi: Fapi::Down,
+                domain_state: DomainState::DnsPending,
+                user_pk_host: None,
+                user_sk: None,
+                ..live
             },
-            // The secret key belongs to the production instance of another domain.
+            // As fresh, but the plan does not cover production (the API answers 402).
+            "free-plan" => Scenario {
+                name: "free-plan",
+                plan_allows_production: false,
+                ..Scenario::named("fresh")?
+            },
+            // The production instance exists; its DNS records are not in place yet.
+            "created" => Scenario {
+                name: "created",
+                fapi: Fapi::Down,
+                domain_state: DomainState::DnsPending,
+                ..live
+            },
+            // DNS done; Clerk has not issued the certificates yet.
+            "cert-pending" => Scenario {
+                name: "cert-pending",
+                fapi: Fapi::CertPending,
+                domain_state: DomainState::SslPending,
+                ..live
+            },
+            "live" => live,
+            // The secret key at hand is another app's production key.
+            "mismatched-keys" => Scenario {
+                name: "mismatched-keys",
+                user_sk: Some(OTHER_SECRET_KEY),
+                ..live
+            },
+            // Both keys at hand are another app's.
             "other-domain" => Scenario {
                 name: "other-domain",
-                environment_type: "production",
-                instance_domain: "otherapp.test",
+                user_pk_host: Some("clerk.otherapp.test"),
+                user_sk: Some(OTHER_SECRET_KEY),
+                ..live
             },
             _ => return None,
         };
         Some(s)
     }
 
-    pub fn frontend_api_host(&self) -> String {
-        format!("clerk.{}", self.instance_domain)
+    /// The keys a user of this scenario would paste, as environment variables.
+    pub fn key_env(&self) -> Vec<(String, String)> {
+        let mut v = vec![];
+        if let Some(host) = self.user_pk_host {
+            v.push(("CLERK_PUBLISHABLE_KEY".to_string(), publishable_key(host)));
+        }
+        if let Some(sk) = self.user_sk {
+            v.push(("CLERK_SECRET_KEY".to_string(), sk.to_string()));
+        }
+        v
+    }
+}
+
+/// `pk_live_` + base64(`<frontend api host>$`), as Clerk builds it.
+pub fn publishable_key(host: &str) -> String {
+    let env = if host.ends_with(".clerk.accounts.dev") {
+        "test"
+    } else {
+        "live"
+    };
+    let encoded = base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("{host}$"));
+    format!("pk_{env}_{encoded}")
+}
+
+/// The state the fakes share.
+#[derive(Debug)]
+pub struct World {
+    pub scenario: Scenario,
+    pub production: bool,
+    pub dns_check_running: bool,
+    pub requests: Vec<crate::Recorded>,
+}
+
+impl World {
+    pub fn new(scenario: Scenario) -> World {
+        World {
+            production: scenario.production,
+            scenario,
+            dns_check_running: false,
+            requests: vec![],
+        }
     }
 
-    /// `pk_live_` + base64(`clerk.<domain>$`), as Clerk builds it.
-    pub fn publishable_key(&self) -> String {
-        let encoded = base64::engine::general_purpose::STANDARD_NO_PAD
-            .encode(format!("{}$", self.frontend_api_host()));
-        format!("pk_live_{encoded}")
+    /// Switches to another scenario; the request log is kept.
+    pub fn reset(&mut self, scenario: Scenario) {
+        let requests = std::mem::take(&mut self.requests);
+        *self = World {
+            requests,
+            ..World::new(scenario)
+        };
+    }
+
+    /// Once the production instance exists the world is at least `created`; before it,
+    /// nothing serves the domain.
+    pub fn fapi(&self) -> Fapi {
+        if self.production {
+            self.scenario.fapi
+        } else {
+            Fapi::Down
+        }
+    }
+}
+
+pub type Shared = Arc<Mutex<World>>;
+
+/// Where the sandbox's fake resolves an instance from a secret key.
+pub struct KeyInstance {
+    pub id: &'static str,
+    pub environment_type: &'static str,
+    pub domain: &'static str,
+    pub frontend_api: String,
+}
+
+impl World {
+    pub fn instance_for(&self, secret_key: &str) -> Option<KeyInstance> {
+        match secret_key {
+            LIVE_SECRET_KEY if self.production => Some(KeyInstance {
+                id: INSTANCE_ID,
+                environment_type: "production",
+                domain: DOMAIN,
+                frontend_api: format!("clerk.{DOMAIN}"),
+            }),
+            OTHER_SECRET_KEY => Some(KeyInstance {
+                id: OTHER_INSTANCE_ID,
+                environment_type: "production",
+                domain: OTHER_DOMAIN,
+                frontend_api: format!("clerk.{OTHER_DOMAIN}"),
+            }),
+            DEV_SECRET_KEY => Some(KeyInstance {
+                id: DEV_INSTANCE_ID,
+                environment_type: "development",
+                domain: DEV_FRONTEND_API,
+                frontend_api: DEV_FRONTEND_API.to_string(),
+            }),
+            _ => None,
+        }
     }
 }

@@ -1,17 +1,13 @@
-//! The `golive check` contract, run as a real process against the sandbox over real sockets.
+//! The `golive check` contract, run as a real process against the sandbox over real sockets:
+//! the JSON shape, the exit codes, and each check passing and failing in the scenario meant
+//! for it.
 
 mod common;
 
 use common::{check, golive, stdout_json};
-use golive_sandbox::{scenario::LIVE_SECRET_KEY, Sandbox, Scenario, DOMAIN};
-
-fn vars(sandbox: &Sandbox, keys: bool) -> Vec<(String, String)> {
-    let mut v = sandbox.env();
-    if keys {
-        v.extend(sandbox.key_env());
-    }
-    v
-}
+use golive_sandbox::scenario::{LIVE_SECRET_KEY, PLATFORM_KEY};
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use serde_json::Value;
 
 async fn sandbox(name: &str) -> Sandbox {
     Sandbox::start(Scenario::named(name).unwrap())
@@ -19,16 +15,44 @@ async fn sandbox(name: &str) -> Sandbox {
         .unwrap()
 }
 
+/// The sandbox's variables, the scenario's keys and the platform key.
+fn all_inputs(sb: &Sandbox) -> Vec<(String, String)> {
+    let mut v = sb.env();
+    v.extend(sb.key_env());
+    v.extend(sb.platform_key_env());
+    v
+}
+
+/// Runs `golive check --json` and returns the exit code and the report.
+fn run(vars: &[(String, String)]) -> (i32, Value) {
+    let out = golive(&["check", "--domain", DOMAIN, "--json"], vars);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for secret in [LIVE_SECRET_KEY, PLATFORM_KEY] {
+        assert!(!stdout.contains(secret), "a secret in the output");
+    }
+    (out.status.code().unwrap(), stdout_json(&out))
+}
+
+fn status<'a>(report: &'a Value, id: &str) -> &'a str {
+    check(report, id)["status"].as_str().unwrap()
+}
+
+fn detail<'a>(report: &'a Value, id: &str) -> &'a str {
+    check(report, id)["detail"].as_str().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn live_keys_pass_and_the_json_is_the_contract() {
+async fn live_passes_everything_and_the_json_is_the_contract() {
     let sb = sandbox("live").await;
-    let out = golive(&["check", "--domain", DOMAIN, "--json"], &vars(&sb, true));
+    let out = golive(&["check", "--domain", DOMAIN, "--json"], &all_inputs(&sb));
     assert_eq!(
         out.status.code(),
         Some(0),
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(stdout.trim().lines().count(), 1, "exactly one JSON object");
     let report = stdout_json(&out);
 
     let mut top: Vec<_> = report.as_object().unwrap().keys().cloned().collect();
@@ -39,62 +63,151 @@ async fn live_keys_pass_and_the_json_is_the_contract() {
         let mut keys: Vec<_> = c.as_object().unwrap().keys().cloned().collect();
         keys.sort();
         assert_eq!(keys, ["detail", "fix", "id", "status", "title"]);
-        assert!(["pass", "warn", "fail", "skip"].contains(&c["status"].as_str().unwrap()));
+        assert_eq!(c["status"], "pass", "{c}");
+        assert!(c["fix"].is_null());
     }
-    assert_eq!(check(&report, "clerk.publishable_key")["status"], "pass");
-    assert_eq!(check(&report, "clerk.secret_key")["status"], "pass");
-    let s = &report["summary"];
-    let total: u64 = ["pass", "warn", "fail", "skip"]
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|k| s[k].as_u64().unwrap())
-        .sum();
-    assert_eq!(total as usize, report["checks"].as_array().unwrap().len());
-    assert_eq!(s["fail"], 0);
-
-    // Exactly one JSON object, and no secret in it.
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.trim().lines().count(), 1);
-    assert!(!stdout.contains(LIVE_SECRET_KEY));
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "clerk.publishable_key",
+            "clerk.secret_key",
+            "clerk.key_pair",
+            "clerk.frontend_api",
+            "clerk.accounts_portal",
+            "clerk.domain_status"
+        ]
+    );
+    let s = &report["summary"];
+    assert_eq!((s["pass"].as_u64(), s["fail"].as_u64()), (Some(6), Some(0)));
+    assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
+    assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_rejected_secret_key_fails_with_exit_1() {
-    let sb = sandbox("live").await;
-    let mut v = vars(&sb, true);
-    let wrong = "sk_live_wrongwrongwrongwrong0000";
-    v.retain(|(k, _)| k != "CLERK_SECRET_KEY");
-    v.push(("CLERK_SECRET_KEY".into(), wrong.into()));
-    let out = golive(&["check", "--domain", DOMAIN, "--json"], &v);
-    assert_eq!(out.status.code(), Some(1));
-    let report = stdout_json(&out);
-    let c = check(&report, "clerk.secret_key");
-    assert_eq!(c["status"], "fail");
-    assert!(c["detail"].as_str().unwrap().contains("rejected"), "{c}");
-    assert!(c["fix"].as_str().unwrap().contains("API keys"));
-    assert!(!String::from_utf8_lossy(&out.stdout).contains(wrong));
+async fn created_instance_with_dns_pending() {
+    let sb = sandbox("created").await;
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "clerk.secret_key"), "pass");
+    assert_eq!(status(&r, "clerk.key_pair"), "pass");
+    assert!(
+        detail(&r, "clerk.key_pair").contains("matched by domain"),
+        "{r}"
+    );
+    assert_eq!(status(&r, "clerk.frontend_api"), "fail");
+    assert!(
+        detail(&r, "clerk.frontend_api").contains("not reachable"),
+        "{r}"
+    );
+    assert!(check(&r, "clerk.frontend_api")["fix"]
+        .as_str()
+        .unwrap()
+        .contains("DNS"));
+    assert_eq!(status(&r, "clerk.accounts_portal"), "fail");
+    assert_eq!(status(&r, "clerk.domain_status"), "warn");
+    assert!(
+        detail(&r, "clerk.domain_status")
+            .contains("No CNAME record found for clerk.quillmate.test"),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_pending_is_a_warning_with_the_reason() {
+    let sb = sandbox("cert-pending").await;
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!(code, 0, "{r}");
+    for id in ["clerk.frontend_api", "clerk.accounts_portal"] {
+        assert_eq!(status(&r, id), "warn", "{id}");
+        assert!(detail(&r, id).contains("not issued the certificate"), "{r}");
+        assert!(
+            detail(&r, id).contains("frontend-api.clerk.services"),
+            "{r}"
+        );
+    }
+    assert_eq!(status(&r, "clerk.domain_status"), "warn");
+    assert!(
+        detail(&r, "clerk.domain_status").contains("certificates in_process"),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mismatched_keys_are_caught() {
+    let sb = sandbox("mismatched-keys").await;
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "clerk.publishable_key"), "pass");
+    assert_eq!(status(&r, "clerk.key_pair"), "fail");
+    let d = detail(&r, "clerk.key_pair");
+    assert!(
+        d.contains("ins_2sandboxLIVEquillmate") && d.contains("ins_2sandboxLIVEotherapp"),
+        "{d}"
+    );
+    assert_eq!(status(&r, "clerk.secret_key"), "fail");
+    assert!(detail(&r, "clerk.secret_key").contains("otherapp.test"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn keys_of_another_domain_fail() {
     let sb = sandbox("other-domain").await;
-    let out = golive(&["check", "--domain", DOMAIN, "--json"], &vars(&sb, true));
-    assert_eq!(out.status.code(), Some(1));
-    let report = stdout_json(&out);
-    let pk = check(&report, "clerk.publishable_key");
-    assert_eq!(pk["status"], "fail");
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "clerk.publishable_key"), "fail");
+    assert!(detail(&r, "clerk.publishable_key").contains("clerk.otherapp.test"));
+    assert_eq!(status(&r, "clerk.secret_key"), "fail");
+    assert_eq!(
+        status(&r, "clerk.key_pair"),
+        "pass",
+        "both keys are the other app's: a pair"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn before_the_production_instance_exists() {
+    let sb = sandbox("fresh").await;
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "clerk.secret_key"), "skip");
+    assert_eq!(status(&r, "clerk.frontend_api"), "fail");
+    assert_eq!(status(&r, "clerk.domain_status"), "fail");
     assert!(
-        pk["detail"]
+        detail(&r, "clerk.domain_status").contains("no production domain"),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_secret_key_fails_with_exit_1() {
+    let sb = sandbox("live").await;
+    let mut v = sb.env();
+    let wrong = "sk_live_wrongwrongwrongwrong0000";
+    v.push(("CLERK_SECRET_KEY".into(), wrong.into()));
+    v.push(("CLERK_PLATFORM_API_KEY".into(), "ak_wrong".into()));
+    let out = golive(&["check", "--domain", DOMAIN, "--json"], &v);
+    assert_eq!(out.status.code(), Some(1));
+    let r = stdout_json(&out);
+    let c = check(&r, "clerk.secret_key");
+    assert_eq!(c["status"], "fail");
+    assert!(
+        c["detail"]
             .as_str()
             .unwrap()
-            .contains("clerk.otherapp.test"),
-        "{pk}"
+            .contains("rejected this secret key"),
+        "{c}"
     );
-    let sk = check(&report, "clerk.secret_key");
-    assert_eq!(sk["status"], "fail");
+    assert!(c["fix"].as_str().unwrap().contains("API keys"));
     assert!(
-        sk["detail"].as_str().unwrap().contains("otherapp.test"),
-        "{sk}"
+        detail(&r, "clerk.domain_status").contains("rejected this platform key"),
+        "{r}"
     );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(wrong));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -109,67 +222,70 @@ async fn development_keys_fail_offline() {
         "CLERK_SECRET_KEY".into(),
         "sk_test_abcdefghijklmnopqrstuvwxyz".into(),
     ));
-    let report = stdout_json(&golive(&["check", "--domain", DOMAIN, "--json"], &v));
-    assert!(check(&report, "clerk.publishable_key")["detail"]
-        .as_str()
-        .unwrap()
-        .contains("development key"));
-    assert!(check(&report, "clerk.secret_key")["detail"]
-        .as_str()
-        .unwrap()
-        .contains("development key"));
+    let (_, r) = run(&v);
+    assert!(detail(&r, "clerk.publishable_key").contains("development key"));
+    assert!(detail(&r, "clerk.secret_key").contains("development key"));
+    assert_eq!(status(&r, "clerk.key_pair"), "skip");
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn without_inputs_checks_skip_and_exit_0() {
+async fn without_inputs_key_checks_skip() {
     let sb = sandbox("live").await;
-    let out = golive(&["check", "--domain", DOMAIN, "--json"], &vars(&sb, false));
-    assert_eq!(out.status.code(), Some(0));
-    let report = stdout_json(&out);
-    assert!(report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["status"] == "skip"));
-    assert!(check(&report, "clerk.secret_key")["detail"]
-        .as_str()
-        .unwrap()
-        .contains("CLERK_SECRET_KEY"));
+    let (code, r) = run(&sb.env());
+    assert_eq!(code, 0);
+    for id in [
+        "clerk.publishable_key",
+        "clerk.secret_key",
+        "clerk.key_pair",
+        "clerk.domain_status",
+    ] {
+        assert_eq!(status(&r, id), "skip", "{id}");
+    }
+    assert!(detail(&r, "clerk.secret_key").contains("CLERK_SECRET_KEY"));
+    // The domain's own hosts need no key.
+    assert_eq!(status(&r, "clerk.frontend_api"), "pass");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unreachable_vendors_fail_with_the_reason_and_nothing_hangs() {
     let sb = sandbox("live").await;
-    let mut v = vars(&sb, true);
-    // A port nothing listens on: the vendor is unreachable.
+    // Ports nothing listens on: every vendor is unreachable.
     let dead = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
-    v.retain(|(k, _)| k != "GOLIVE_CLERK_API_URL");
+    let mut v: Vec<(String, String)> = all_inputs(&sb)
+        .into_iter()
+        .filter(|(k, _)| k != "GOLIVE_CLERK_API_URL" && k != "GOLIVE_CONNECT_TO")
+        .collect();
     v.push(("GOLIVE_CLERK_API_URL".into(), format!("http://{dead}")));
-    let out = golive(&["check", "--domain", DOMAIN, "--json"], &v);
-    assert_eq!(out.status.code(), Some(1));
-    let report = stdout_json(&out);
-    let c = check(&report, "clerk.secret_key");
-    assert_eq!(c["status"], "fail");
+    v.push((
+        "GOLIVE_CONNECT_TO".into(),
+        format!("clerk.{DOMAIN}:443:{dead},accounts.{DOMAIN}:443:{dead}"),
+    ));
+    let started = std::time::Instant::now();
+    let (code, r) = run(&v);
+    assert_eq!(code, 1);
+    for id in ["clerk.secret_key", "clerk.domain_status"] {
+        assert_eq!(status(&r, id), "fail", "{id}");
+        assert!(detail(&r, id).contains("could not be reached"), "{r}");
+    }
     assert!(
-        c["detail"]
-            .as_str()
-            .unwrap()
-            .contains("could not be reached"),
-        "{c}"
+        detail(&r, "clerk.frontend_api").contains("not reachable"),
+        "{r}"
     );
+    // Bounded by the timeouts (retries included), far from hanging.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_table_names_every_check() {
     let sb = sandbox("live").await;
-    let out = golive(&["check", "--domain", DOMAIN], &vars(&sb, true));
+    let out = golive(&["check", "--domain", DOMAIN], &all_inputs(&sb));
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("PASS  clerk.publishable_key"), "{text}");
-    assert!(text.contains("clerk.secret_key"));
+    assert!(text.contains("clerk.domain_status"));
     assert!(!text.contains(LIVE_SECRET_KEY));
 }
 

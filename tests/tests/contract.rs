@@ -1,97 +1,351 @@
-//! The sandbox's Clerk answers are checked against Clerk's own OpenAPI schemas
-//! (tests/fixtures/specs/clerk-bapi.json, cut from ../shared/vendor-specs by extract.py),
-//! both as built and as served over HTTP.
+//! The sandbox's fakes and Golive's requests, both checked against the vendors' own OpenAPI
+//! specs (tests/fixtures/specs/*.json, cut from ../shared/vendor-specs by extract.py): every
+//! response a fake serves, and every request Golive sends, must be what the spec describes.
 
-use golive_sandbox::{clerk, scenario::LIVE_SECRET_KEY, Sandbox, Scenario};
+mod common;
+
+use golive_sandbox::clerk::{backend, frontend, platform};
+use golive_sandbox::scenario::{DomainState, LIVE_SECRET_KEY, PLATFORM_KEY};
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use serde_json::{json, Value};
 
-fn spec() -> Value {
-    let text = include_str!("../fixtures/specs/clerk-bapi.json");
+/// One vendor spec: its document and the prefix its paths are served under.
+struct Spec {
+    doc: Value,
+    prefix: &'static str,
+}
+
+fn bapi() -> Spec {
+    Spec {
+        doc: load(include_str!("../fixtures/specs/clerk-bapi.json")),
+        prefix: "/v1",
+    }
+}
+fn plapi() -> Spec {
+    Spec {
+        doc: load(include_str!("../fixtures/specs/clerk-platform.json")),
+        prefix: "/v1",
+    }
+}
+fn fapi() -> Spec {
+    Spec {
+        doc: load(include_str!("../fixtures/specs/clerk-fapi.json")),
+        prefix: "",
+    }
+}
+
+fn load(text: &str) -> Value {
     openapi_to_json_schema(serde_json::from_str(text).unwrap())
 }
 
-/// OpenAPI 3.0's `nullable: true` is not JSON Schema: turn it into a `null` type.
+/// OpenAPI 3.0's `nullable: true` is not JSON Schema: the value may also be `null`.
 fn openapi_to_json_schema(v: Value) -> Value {
     match v {
         Value::Object(mut m) => {
-            if m.remove("nullable") == Some(Value::Bool(true)) {
-                if let Some(Value::String(t)) = m.get("type").cloned() {
-                    m.insert("type".into(), json!([t, "null"]));
-                } else if let Some(r) = m.remove("$ref") {
-                    return json!({"anyOf": [{"$ref": r}, {"type": "null"}]});
-                }
-            }
-            Value::Object(
+            let nullable = m.remove("nullable") == Some(Value::Bool(true));
+            let converted = Value::Object(
                 m.into_iter()
                     .map(|(k, v)| (k, openapi_to_json_schema(v)))
                     .collect(),
-            )
+            );
+            if nullable {
+                json!({"anyOf": [converted, {"type": "null"}]})
+            } else {
+                converted
+            }
         }
         Value::Array(a) => Value::Array(a.into_iter().map(openapi_to_json_schema).collect()),
         other => other,
     }
 }
 
-fn validate(schema_name: &str, body: &Value) {
-    let mut schema = json!({"$ref": format!("#/components/schemas/{schema_name}")});
-    schema["components"] = spec()["components"].clone();
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{schema_name}: {errors:#?}\n{body:#}");
+impl Spec {
+    fn errors(&self, schema: &Value, body: &Value) -> Vec<String> {
+        let mut root = schema.clone();
+        root["components"] = self.doc["components"].clone();
+        let validator = jsonschema::validator_for(&root).expect("a valid schema");
+        validator
+            .iter_errors(body)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect()
+    }
+
+    fn assert_schema(&self, name: &str, body: &Value) {
+        let errors = self.errors(
+            &json!({"$ref": format!("#/components/schemas/{name}")}),
+            body,
+        );
+        assert!(errors.is_empty(), "{name}: {errors:#?}\n{body:#}");
+    }
+
+    /// The spec's path template that matches a served path, and its operation.
+    fn operation(&self, method: &str, path: &str) -> (String, Value) {
+        let path = path.strip_prefix(self.prefix).unwrap_or(path);
+        for (template, ops) in self.doc["paths"].as_object().unwrap() {
+            let t: Vec<&str> = template.split('/').collect();
+            let p: Vec<&str> = path.split('/').collect();
+            let matches = t.len() == p.len()
+                && t.iter()
+                    .zip(&p)
+                    .all(|(a, b)| a == b || (a.starts_with('{') && !b.is_empty()));
+            if matches {
+                if let Some(op) = ops.get(method.to_ascii_lowercase()) {
+                    return (template.clone(), op.clone());
+                }
+            }
+        }
+        panic!("{method} {path} is not in the spec");
+    }
+
+    fn resolve(&self, node: &Value) -> Value {
+        match node["$ref"].as_str() {
+            Some(r) => {
+                let parts: Vec<&str> = r.trim_start_matches("#/").split('/').collect();
+                self.resolve(&parts.iter().fold(&self.doc, |n, k| &n[*k]).clone())
+            }
+            None => node.clone(),
+        }
+    }
+
+    fn assert_response(&self, method: &str, path: &str, status: u16, body: &Value) {
+        let (template, op) = self.operation(method, path);
+        let response = self.resolve(&op["responses"][status.to_string()]);
+        assert!(
+            !response.is_null(),
+            "{method} {template} has no {status} in the spec"
+        );
+        let schema = &response["content"]["application/json"]["schema"];
+        let errors = self.errors(schema, body);
+        assert!(
+            errors.is_empty(),
+            "{method} {template} {status}: {errors:#?}\n{body:#}"
+        );
+    }
+
+    /// A request Golive sent: a known operation, known query parameters, a valid body.
+    fn assert_request(&self, method: &str, path: &str, query: Option<&str>, body: Option<&Value>) {
+        let (template, op) = self.operation(method, path);
+        let declared: Vec<String> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| self.resolve(p))
+            .filter(|p| p["in"] == "query")
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect();
+        for pair in query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|q| !q.is_empty())
+        {
+            let name = pair.split('=').next().unwrap();
+            assert!(
+                declared.iter().any(|d| d == name),
+                "{method} {template}: unknown query {name}"
+            );
+        }
+        let schema = &self.resolve(&op["requestBody"])["content"]["application/json"]["schema"];
+        match (body, schema.is_null()) {
+            (Some(b), false) => {
+                let errors = self.errors(schema, b);
+                assert!(
+                    errors.is_empty(),
+                    "{method} {template} request: {errors:#?}\n{b:#}"
+                );
+            }
+            (Some(b), true) => panic!("{method} {template} takes no body, got {b}"),
+            (None, false) if self.resolve(&op["requestBody"])["required"] == true => {
+                panic!("{method} {template} needs a body")
+            }
+            _ => {}
+        }
+    }
 }
 
 #[test]
 fn the_schemas_catch_a_wrong_body() {
     // Guards the guard: a body missing required fields must not validate.
-    let mut schema = json!({"$ref": "#/components/schemas/Instance"});
-    schema["components"] = spec()["components"].clone();
-    let v = jsonschema::validator_for(&schema).unwrap();
-    assert!(!v.is_valid(&json!({"object": "instance", "id": "ins_1"})));
-    assert!(v.is_valid(&clerk::instance_body(&Scenario::named("live").unwrap())));
+    let spec = bapi();
+    let instance = json!({"$ref": "#/components/schemas/Instance"});
+    assert!(!spec
+        .errors(&instance, &json!({"object": "instance", "id": "ins_1"}))
+        .is_empty());
+    let status = json!({"$ref": "#/components/schemas/PlatformDomainStatusResponse"});
+    assert!(!plapi()
+        .errors(&status, &json!({"status": "complete"}))
+        .is_empty());
 }
 
 #[test]
 fn every_fake_body_matches_its_schema() {
-    for name in Scenario::ALL {
-        let s = Scenario::named(name).unwrap();
-        validate("Instance", &clerk::instance_body(&s));
-        validate("Domains", &clerk::domains_body(&s));
+    let world = golive_sandbox::scenario::World::new(Scenario::named("live").unwrap());
+    let b = bapi();
+    for key in [
+        LIVE_SECRET_KEY,
+        golive_sandbox::scenario::OTHER_SECRET_KEY,
+        golive_sandbox::scenario::DEV_SECRET_KEY,
+    ] {
+        let i = world.instance_for(key).unwrap();
+        b.assert_schema("Instance", &backend::instance_body(&i));
+        b.assert_schema("Domains", &backend::domains_body(&i));
+        b.assert_schema("JWKS", &backend::jwks_body(i.id));
     }
-    validate("JWKS", &clerk::jwks_body());
-    validate("ClerkErrors", &clerk::errors_body());
+    b.assert_schema("ClerkErrors", &golive_sandbox::clerk::errors_body("c", "m"));
+
+    let p = plapi();
+    for with_keys in [false, true] {
+        p.assert_schema(
+            "PlatformApplicationResponse",
+            &platform::application_body(&world, with_keys),
+        );
+    }
+    p.assert_schema("PlatformDomainResponse", &platform::domain_body());
+    p.assert_schema(
+        "PlatformWorkspaceDomainResponse",
+        &platform::workspace_domain_body(),
+    );
+    for state in [
+        DomainState::DnsPending,
+        DomainState::SslPending,
+        DomainState::Complete,
+    ] {
+        p.assert_schema(
+            "PlatformDomainStatusResponse",
+            &platform::status_body(state),
+        );
+    }
+    p.assert_response(
+        "POST",
+        "/v1/platform/applications/app_1/instances",
+        201,
+        &platform::created_instance_body(),
+    );
+
+    let f = fapi();
+    f.assert_schema(
+        "Client.Environment",
+        &frontend::environment_body("production"),
+    );
+}
+
+fn get(sb: &Sandbox, path: &str, key: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .get(format!("http://{}{path}", sb.clerk_api))
+        .bearer_auth(key)
 }
 
 #[tokio::test]
-async fn served_bodies_match_the_spec() {
-    let sb = Sandbox::start(Scenario::named("live").unwrap())
+async fn served_responses_match_the_spec_including_errors() {
+    let sb = Sandbox::start(Scenario::named("created").unwrap())
         .await
         .unwrap();
-    let client = reqwest::Client::new();
-    for (path, schema) in [
-        ("v1/instance", "Instance"),
-        ("v1/domains", "Domains"),
-        ("v1/jwks", "JWKS"),
-    ] {
-        let url = format!("http://{}/{path}", sb.clerk_api);
-        let ok = client
-            .get(&url)
-            .bearer_auth(LIVE_SECRET_KEY)
-            .send()
-            .await
-            .unwrap();
+    let (b, p) = (bapi(), plapi());
+    for path in ["/v1/instance", "/v1/domains", "/v1/jwks"] {
+        let ok = get(&sb, path, LIVE_SECRET_KEY).send().await.unwrap();
         assert_eq!(ok.status(), 200, "{path}");
-        validate(schema, &ok.json().await.unwrap());
-
-        let denied = client
-            .get(&url)
-            .bearer_auth("sk_live_nope")
-            .send()
-            .await
-            .unwrap();
+        b.assert_response("GET", path, 200, &ok.json().await.unwrap());
+        let denied = get(&sb, path, "sk_live_nope").send().await.unwrap();
         assert_eq!(denied.status(), 401, "{path}");
-        validate("ClerkErrors", &denied.json().await.unwrap());
+        b.assert_schema("ClerkErrors", &denied.json().await.unwrap());
+    }
+    let app = golive_sandbox::scenario::APP_ID;
+    for (method, path, want) in [
+        ("GET", "/v1/platform/applications".to_string(), 200),
+        (
+            "GET",
+            format!("/v1/platform/applications/{app}?include_secret_keys=true"),
+            200,
+        ),
+        (
+            "GET",
+            format!("/v1/platform/applications/{app}/domains"),
+            200,
+        ),
+        (
+            "GET",
+            format!("/v1/platform/applications/{app}/domains/{DOMAIN}/status"),
+            200,
+        ),
+        (
+            "POST",
+            format!("/v1/platform/applications/{app}/domains/{DOMAIN}/dns_check"),
+            200,
+        ),
+        (
+            "POST",
+            format!("/v1/platform/applications/{app}/domains/{DOMAIN}/dns_check"),
+            409,
+        ),
+        ("GET", format!("/v1/platform/domains/{DOMAIN}"), 200),
+        ("GET", "/v1/platform/domains/nowhere.test".to_string(), 404),
+        ("GET", "/v1/platform/applications/app_nope".to_string(), 404),
+    ] {
+        let url = format!("http://{}{path}", sb.clerk_api);
+        let client = reqwest::Client::new();
+        let req = if method == "GET" {
+            client.get(&url)
+        } else {
+            client.post(&url)
+        };
+        let resp = req.bearer_auth(PLATFORM_KEY).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), want, "{method} {path}");
+        let path = path.split('?').next().unwrap();
+        p.assert_response(method, path, want, &resp.json().await.unwrap());
+    }
+    let denied = reqwest::Client::new()
+        .get(format!("http://{}/v1/platform/applications", sb.clerk_api))
+        .bearer_auth("ak_wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), 401);
+    p.assert_response(
+        "GET",
+        "/v1/platform/applications",
+        401,
+        &denied.json().await.unwrap(),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_request_golive_sends_is_in_the_spec() {
+    // Creating the instance, then every check with every key: all of Golive's Clerk calls.
+    let sb = Sandbox::start(Scenario::named("fresh").unwrap())
+        .await
+        .unwrap();
+    let endpoints = golive_core::config::Endpoints::from_vars(sb.env()).unwrap();
+    let http = golive_core::http::Http::new(&endpoints).unwrap();
+    let key = golive_core::secrets::Secret::new(PLATFORM_KEY);
+    let api =
+        golive_core::vendors::clerk::platform::Platform::new(&http, &endpoints.clerk_api, &key);
+    let apps = api.applications().await.unwrap();
+    let dev = apps[0].instance("development").unwrap().instance_id.clone();
+    api.create_production_instance(&apps[0].application_id, DOMAIN, Some(&dev))
+        .await
+        .unwrap();
+    api.application_with_keys(&apps[0].application_id)
+        .await
+        .unwrap();
+    api.domains(&apps[0].application_id).await.unwrap();
+    api.dns_check(&apps[0].application_id, DOMAIN)
+        .await
+        .unwrap();
+
+    let mut vars = sb.env();
+    vars.extend(Scenario::named("live").unwrap().key_env());
+    vars.extend(sb.platform_key_env());
+    let out = common::golive(&["check", "--domain", DOMAIN, "--json"], &vars);
+    assert!(out.status.code().is_some(), "the CLI ran");
+
+    let requests = sb.requests();
+    assert!(requests.len() >= 8, "{requests:#?}");
+    let (b, p) = (bapi(), plapi());
+    for r in &requests {
+        let spec = if r.path.starts_with("/v1/platform/") {
+            &p
+        } else {
+            &b
+        };
+        spec.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
     }
 }

@@ -10,7 +10,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::webdriver::Session;
-use golive_sandbox::{scenario::LIVE_SECRET_KEY, Sandbox, Scenario, DOMAIN};
+use golive_sandbox::scenario::{publishable_key, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY};
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+
+const SAVE_SECRET_KEY: &str = "[data-testid=secret-field-clerk-secret-key] button[type=submit]";
+const SECRET_KEY_STATUS: &str =
+    "[data-testid=secret-field-clerk-secret-key] [data-testid=secret-status]";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -99,34 +104,94 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
     hits
 }
 
+/// Everything one e2e test runs against: the sandbox, scratch app directories, and
+/// tauri-driver started with the app's environment.
+struct Rig {
+    sandbox: Sandbox,
+    config: PathBuf,
+    data: PathBuf,
+    cache: PathBuf,
+    driver: Driver,
+    _scratch: tempfile::TempDir,
+}
+
+impl Rig {
+    async fn start(scenario: &str) -> Rig {
+        let sandbox = Sandbox::start(Scenario::named(scenario).unwrap())
+            .await
+            .unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let (config, data, cache) = (
+            scratch.path().join("config"),
+            scratch.path().join("data"),
+            scratch.path().join("cache"),
+        );
+        let mut env = sandbox.env();
+        env.extend([
+            (
+                "GOLIVE_CONFIG_DIR".to_string(),
+                config.display().to_string(),
+            ),
+            ("XDG_CONFIG_HOME".to_string(), config.display().to_string()),
+            ("XDG_DATA_HOME".to_string(), data.display().to_string()),
+            ("XDG_CACHE_HOME".to_string(), cache.display().to_string()),
+        ]);
+        let driver = Driver::start(&env);
+        Rig {
+            sandbox,
+            config,
+            data,
+            cache,
+            driver,
+            _scratch: scratch,
+        }
+    }
+
+    async fn session(&self) -> Session {
+        Session::start(&self.driver.url, &app_binary()).await
+    }
+
+    /// The project id the app saved (the first project).
+    fn project_id(&self) -> String {
+        let projects: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(self.config.join("projects.json")).unwrap())
+                .unwrap();
+        projects["projects"][0]["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// Creates the Quillmate project from the welcome screen.
+async fn create_project(s: &Session) {
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", "https://Quillmate.TEST/")
+        .await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", "quillmate.test").await;
+}
+
+fn forget_keychain_entry(project_id: &str, kind: &str) {
+    let _ = Command::new("secret-tool")
+        .args([
+            "clear",
+            "service",
+            "golive",
+            "username",
+            &format!("{project_id}:{kind}"),
+        ])
+        .status();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
-    let sandbox = Sandbox::start(Scenario::named("live").unwrap())
-        .await
-        .unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let (config, data, cache) = (
-        scratch.path().join("config"),
-        scratch.path().join("data"),
-        scratch.path().join("cache"),
-    );
-    let mut env = sandbox.env();
-    env.extend([
-        (
-            "GOLIVE_CONFIG_DIR".to_string(),
-            config.display().to_string(),
-        ),
-        ("XDG_CONFIG_HOME".to_string(), config.display().to_string()),
-        ("XDG_DATA_HOME".to_string(), data.display().to_string()),
-        ("XDG_CACHE_HOME".to_string(), cache.display().to_string()),
-    ]);
-    let driver = Driver::start(&env);
-    let app = app_binary();
+    let rig = Rig::start("live").await;
+    let (config, data, cache) = (&rig.config, &rig.data, &rig.cache);
     let shots = screenshot_dir();
 
     // First run: the empty state, then a new project.
-    let s = Session::start(&driver.url, &app).await;
+    let s = rig.session().await;
     s.wait_text("main", "Take your Clerk app live").await;
     s.screenshot(&shots.join("01-welcome.png")).await;
     s.click_button("Create your first project").await;
@@ -140,10 +205,10 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     // The Clerk step: a key in the wrong field is refused with the right field named.
     s.type_into(
         "#secret-clerk-secret-key",
-        &sandbox.scenario.publishable_key(),
+        &publishable_key("clerk.quillmate.test"),
     )
     .await;
-    s.click_button("Save to keychain").await;
+    s.click(SAVE_SECRET_KEY).await;
     s.wait_text(
         "[data-testid=secret-field-clerk-secret-key]",
         "Publishable key field",
@@ -157,13 +222,13 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
         &format!("CLERK_SECRET_KEY={LIVE_SECRET_KEY}"),
     )
     .await;
-    s.click_button("Save to keychain").await;
+    s.click(SAVE_SECRET_KEY).await;
     let last4 = &LIVE_SECRET_KEY[LIVE_SECRET_KEY.len() - 4..];
-    let status = s.wait_text("[data-testid=secret-status]", last4).await;
+    let status = s.wait_text(SECRET_KEY_STATUS, last4).await;
     assert!(status.contains("Stored in your keychain"), "{status}");
-    s.type_into("#clerk-pk", &sandbox.scenario.publishable_key())
+    s.type_into("#clerk-pk", &publishable_key("clerk.quillmate.test"))
         .await;
-    s.click_button("Save").await;
+    s.click("#save-pk").await;
     s.wait_text("[data-testid=publishable-key]", "pk_live_")
         .await;
     s.screenshot(&shots.join("03-clerk-step.png")).await;
@@ -174,9 +239,9 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     s.end().await;
 
     // Second run: the project and its secret's status are still there.
-    let s = Session::start(&driver.url, &app).await;
+    let s = rig.session().await;
     s.wait_text("nav", "Quillmate").await;
-    let status = s.wait_text("[data-testid=secret-status]", last4).await;
+    let status = s.wait_text(SECRET_KEY_STATUS, last4).await;
     assert!(status.contains("Stored in your keychain"));
     assert!(!s.source().await.contains(LIVE_SECRET_KEY));
 
@@ -194,10 +259,12 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     s.end().await;
 
     // The secret is in the Secret Service, under the project's id...
-    let projects: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(config.join("projects.json")).unwrap()).unwrap();
-    let project_id = projects["projects"][0]["id"].as_str().unwrap();
-    assert_eq!(projects["projects"][0]["domain"], DOMAIN);
+    let project_id = rig.project_id();
+    let saved = std::fs::read_to_string(config.join("projects.json")).unwrap();
+    assert!(
+        saved.contains(&format!("\"domain\": \"{DOMAIN}\"")),
+        "{saved}"
+    );
     let out = Command::new("secret-tool")
         .args([
             "lookup",
@@ -211,7 +278,7 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), LIVE_SECRET_KEY);
 
     // ...and in no file the app wrote: settings, WebKit storage, caches.
-    for dir in [&config, &data, &cache] {
+    for dir in [config, data, cache] {
         let hits = files_containing(dir, LIVE_SECRET_KEY.as_bytes());
         assert!(hits.is_empty(), "secret found in {hits:?}");
     }
@@ -220,15 +287,78 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
         "the scan looked at the app's files"
     );
 
-    // Clean up the keychain entry this test created.
-    let _ = Command::new("secret-tool")
-        .args([
-            "clear",
-            "service",
-            "golive",
-            "username",
-            &format!("{project_id}:clerk-secret-key"),
-        ])
-        .status();
-    drop(driver);
+    forget_keychain_entry(&project_id, "clerk-secret-key");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn the_clerk_step_from_created_to_live() {
+    let rig = Rig::start("fresh").await;
+    let shots = screenshot_dir();
+    let s = rig.session().await;
+    create_project(&s).await;
+
+    // A platform key: Golive lists the applications and creates the production instance.
+    s.type_into("#secret-clerk-platform-key", PLATFORM_KEY)
+        .await;
+    s.click("[data-testid=secret-field-clerk-platform-key] button[type=submit]")
+        .await;
+    s.wait_text(
+        "[data-testid=production-instance]",
+        "Create production instance",
+    )
+    .await;
+    s.click_button("Create production instance").await;
+    let created = s
+        .wait_text(
+            "[data-testid=production-created]",
+            "Created the production instance",
+        )
+        .await;
+    assert!(created.contains(INSTANCE_ID), "{created}");
+    // Its keys were kept: the publishable key in the project, the secret in the keychain.
+    s.wait_text("[data-testid=publishable-key]", "pk_live_")
+        .await;
+    s.wait_text(
+        SECRET_KEY_STATUS,
+        &LIVE_SECRET_KEY[LIVE_SECRET_KEY.len() - 4..],
+    )
+    .await;
+
+    // Created, DNS pending: Clerk's status lists the missing records; the checks say what to do.
+    s.click_button("Show").await;
+    s.wait_text(
+        "[data-testid=domain-status]",
+        "No CNAME record found for clerk.quillmate.test",
+    )
+    .await;
+    s.click_button("Check Clerk").await;
+    s.wait_text("[data-testid=checks-summary]", "2 failed")
+        .await;
+    s.wait_text("[data-testid=check-clerk\\.frontend_api]", "not reachable")
+        .await;
+    s.scroll_to("[data-testid=domain-status]").await;
+    s.screenshot(&shots.join("05-clerk-created.png")).await;
+
+    // The records propagate and Clerk issues the certificates: everything passes.
+    rig.sandbox.switch(Scenario::named("live").unwrap());
+    s.click_button("Refresh").await;
+    s.wait_text("[data-testid=domain-status]", "complete").await;
+    s.click_button("Check Clerk").await;
+    s.wait_text("[data-testid=checks-summary]", "6 passed")
+        .await;
+    s.wait_text(
+        "[data-testid=check-clerk\\.frontend_api]",
+        "certificate by Golive Sandbox CA",
+    )
+    .await;
+    s.scroll_to("[data-testid=checks-summary]").await;
+    s.screenshot(&shots.join("06-clerk-live.png")).await;
+    assert!(!s.source().await.contains(LIVE_SECRET_KEY));
+    assert!(!s.source().await.contains(PLATFORM_KEY));
+    s.end().await;
+
+    let id = rig.project_id();
+    forget_keychain_entry(&id, "clerk-secret-key");
+    forget_keychain_entry(&id, "clerk-platform-key");
 }

@@ -9,7 +9,8 @@ use golive_core::engine::Engine;
 use golive_core::framework::Framework;
 use golive_core::project::{Hosting, ProjectInput, ProjectStore};
 use golive_core::secrets::{MemoryStore, SecretKind};
-use golive_sandbox::{scenario::LIVE_SECRET_KEY, Sandbox, Scenario, DOMAIN};
+use golive_sandbox::scenario::{publishable_key, LIVE_SECRET_KEY};
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
 #[tokio::test]
 async fn checks_stream_a_plan_then_one_result_each() {
@@ -32,7 +33,7 @@ async fn checks_stream_a_plan_then_one_result_each() {
         })
         .unwrap();
     engine
-        .set_publishable_key(&p.id, &sb.scenario.publishable_key())
+        .set_publishable_key(&p.id, &publishable_key("clerk.quillmate.test"))
         .unwrap();
     engine
         .set_secret(&p.id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
@@ -40,7 +41,7 @@ async fn checks_stream_a_plan_then_one_result_each() {
 
     let events = Mutex::new(vec![]);
     let report = engine
-        .run_checks(&p.id, |e| events.lock().unwrap().push(e))
+        .run_checks(&p.id, None, |e| events.lock().unwrap().push(e))
         .await
         .unwrap();
     let events = events.into_inner().unwrap();

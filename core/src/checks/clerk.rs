@@ -1,10 +1,16 @@
-//! Clerk checks: the live keys are live, well-formed, accepted, and for this domain.
+//! Clerk checks: the live keys are live, well-formed, accepted, for this domain and for the
+//! same instance; the Frontend API and Account Portal answer over valid TLS; and Clerk's own
+//! view of the domain (with a platform key).
 
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome};
-use crate::keys::{parse_publishable_key, secret_key_env, KeyEnv};
-use crate::vendors::clerk::Backend;
+use crate::error::Error;
+use crate::keys::{parse_publishable_key, secret_key_env, KeyEnv, PublishableKey};
+use crate::probe::{CertInfo, ProbeError};
+use crate::vendors::clerk::backend::Backend;
+use crate::vendors::clerk::frontend::{self, FrontendError};
+use crate::vendors::clerk::platform::Platform;
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![
@@ -18,31 +24,59 @@ pub(super) fn checks() -> Vec<CheckDef> {
             title: "Clerk secret key is live and accepted by Clerk",
             run: |ctx| secret_key(ctx).boxed(),
         },
+        CheckDef {
+            id: "clerk.key_pair",
+            title: "Publishable and secret key belong to the same instance",
+            run: |ctx| key_pair(ctx).boxed(),
+        },
+        CheckDef {
+            id: "clerk.frontend_api",
+            title: "Clerk Frontend API answers on your domain",
+            run: |ctx| frontend_api(ctx).boxed(),
+        },
+        CheckDef {
+            id: "clerk.accounts_portal",
+            title: "Clerk Account Portal answers on your domain",
+            run: |ctx| accounts_portal(ctx).boxed(),
+        },
+        CheckDef {
+            id: "clerk.domain_status",
+            title: "Clerk reports DNS, certificates and mail complete",
+            run: |ctx| domain_status(ctx).boxed(),
+        },
     ]
 }
 
 const KEYS_FIX: &str = "In the Clerk dashboard switch to the Production instance, open API keys, \
                         and copy the pk_live_ and sk_live_ keys into Golive's Clerk step.";
+const DNS_FIX: &str = "Add the records Clerk lists for your domain (Golive's DNS step, or the \
+                       Clerk dashboard → Domains) and wait for them to propagate.";
 
-fn publishable_key(ctx: &CheckContext) -> Outcome {
+fn live_publishable_key(ctx: &CheckContext) -> Result<Option<PublishableKey>, Outcome> {
     let Some(pk) = ctx.inputs.publishable_key.as_deref() else {
-        return Outcome::skip(
-            "No publishable key given: paste it on the Clerk step, or set CLERK_PUBLISHABLE_KEY.",
-        );
+        return Ok(None);
     };
-    let parsed = match parse_publishable_key(pk) {
-        Ok(p) => p,
-        Err(e) => return Outcome::fail(e.to_string(), KEYS_FIX),
-    };
+    let parsed = parse_publishable_key(pk).map_err(|e| Outcome::fail(e.to_string(), KEYS_FIX))?;
     if parsed.env == KeyEnv::Test {
-        return Outcome::fail(
+        return Err(Outcome::fail(
             format!(
                 "This is a development key (pk_test_, for {}). Production needs the pk_live_ key.",
                 parsed.frontend_api
             ),
             KEYS_FIX,
-        );
+        ));
     }
+    Ok(Some(parsed))
+}
+
+fn publishable_key(ctx: &CheckContext) -> Outcome {
+    let parsed = match live_publishable_key(ctx) {
+        Ok(Some(p)) => p,
+        Ok(None) => return Outcome::skip(
+            "No publishable key given: paste it on the Clerk step, or set CLERK_PUBLISHABLE_KEY.",
+        ),
+        Err(outcome) => return outcome,
+    };
     let expected = format!("clerk.{}", ctx.domain);
     let proxied = parsed
         .frontend_api
@@ -54,7 +88,10 @@ fn publishable_key(ctx: &CheckContext) -> Outcome {
                 "The key is for {}, not {expected}: it belongs to another Clerk instance or domain.",
                 parsed.frontend_api
             ),
-            format!("Copy the pk_live_ key of the production instance whose domain is {}.", ctx.domain),
+            format!(
+                "Copy the pk_live_ key of the production instance whose domain is {}.",
+                ctx.domain
+            ),
         );
     }
     Outcome::pass(format!("pk_live_ key for {}", parsed.frontend_api))
@@ -79,7 +116,7 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
     let api = Backend::new(&ctx.http, &ctx.endpoints.clerk_api, sk);
     let instance = match api.instance().await {
         Ok(i) => i,
-        Err(e) => return Outcome::fail(e.to_string(), vendor_fix(&e)),
+        Err(e) => return vendor_failure(&e),
     };
     if instance.environment_type != "production" {
         return Outcome::fail(
@@ -92,7 +129,7 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
     }
     let domains = match api.domains().await {
         Ok(d) => d,
-        Err(e) => return Outcome::fail(e.to_string(), vendor_fix(&e)),
+        Err(e) => return vendor_failure(&e),
     };
     if !domains.iter().any(|d| d.name == ctx.domain) {
         let names: Vec<&str> = domains.iter().map(|d| d.name.as_str()).collect();
@@ -119,13 +156,264 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
     ))
 }
 
-fn vendor_fix(e: &crate::error::Error) -> String {
-    match e.code() {
-        "clerk_key_rejected" => KEYS_FIX.into(),
-        "unreachable" => {
-            "Check your internet connection (or GOLIVE_CLERK_API_URL), then run the checks again."
-                .into()
+/// Clerk's JWKS key ids are instance ids: the Frontend API (reached through the publishable
+/// key's host) and the Backend API (through the secret key) must list the same ones.
+async fn key_pair(ctx: &CheckContext) -> Outcome {
+    let (pk, sk) =
+        match (live_publishable_key(ctx), ctx.inputs.secret_key.as_ref()) {
+            (Ok(Some(pk)), Some(sk)) if secret_key_env(sk.expose()).ok() == Some(KeyEnv::Live) => {
+                (pk, sk)
+            }
+            _ => return Outcome::skip(
+                "Needs a live publishable key and a live secret key (see the two checks above).",
+            ),
+        };
+    let api = Backend::new(&ctx.http, &ctx.endpoints.clerk_api, sk);
+    let backend_kids = match api.jwks().await {
+        Ok(j) => j.kids(),
+        Err(e) => {
+            return Outcome::skip(format!(
+                "The secret key could not be used ({e}); see clerk.secret_key."
+            ))
         }
-        _ => "Run the checks again in a minute; if it persists, check status.clerk.com.".into(),
+    };
+    let instance = backend_kids.join(", ");
+    // Only the domain under check is probed: another host could be anyone's.
+    if pk.frontend_api == format!("clerk.{}", ctx.domain) {
+        if let Ok(jwks) = frontend::jwks(&ctx.prober, &pk.frontend_api).await {
+            let frontend_kids = jwks.kids();
+            return if frontend_kids == backend_kids {
+                Outcome::pass(format!("Both keys belong to instance {instance}"))
+            } else {
+                mismatch(&frontend_kids.join(", "), &instance)
+            };
+        }
     }
+    // The Frontend API is not serving yet: compare through the Backend API's domains.
+    let domains = match api.domains().await {
+        Ok(d) => d,
+        Err(e) => return vendor_failure(&e),
+    };
+    let same = domains.iter().any(|d| {
+        d.frontend_api_url
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+            == pk.frontend_api
+    });
+    if same {
+        Outcome::pass(format!(
+            "Both keys belong to instance {instance} (matched by domain; {} is not serving yet)",
+            pk.frontend_api
+        ))
+    } else {
+        mismatch(&format!("the one at {}", pk.frontend_api), &instance)
+    }
+}
+
+fn mismatch(publishable: &str, secret: &str) -> Outcome {
+    Outcome::fail(
+        format!(
+            "The keys are from different instances: the publishable key is {publishable}, the \
+             secret key is {secret}. Apps with mismatched keys loop on sign-in."
+        ),
+        "Copy both keys from the same production instance (Clerk dashboard → API keys), \
+         then clear the site's cookies.",
+    )
+}
+
+async fn frontend_api(ctx: &CheckContext) -> Outcome {
+    let host = format!("clerk.{}", ctx.domain);
+    let origin = format!("https://{}", ctx.domain);
+    let (env, cert) = match frontend::environment(&ctx.prober, &host, &origin).await {
+        Ok(ok) => ok,
+        Err(FrontendError::Probe(p)) => return probe_outcome(&host, &p),
+        Err(FrontendError::Status(403)) => {
+            return Outcome::fail(
+                format!(
+                    "{host} answered 403: Clerk does not serve a production instance for {}.",
+                    ctx.domain
+                ),
+                "Check the production instance's domain in the Clerk dashboard → Domains.",
+            )
+        }
+        Err(e) => {
+            return Outcome::fail(
+                format!("{host} did not answer as Clerk's Frontend API: {e}."),
+                DNS_FIX,
+            )
+        }
+    };
+    let kind = &env.display_config.instance_environment_type;
+    if kind != "production" {
+        return Outcome::fail(
+            format!("{host} serves a {kind} instance, not production."),
+            "Point the clerk CNAME at the production instance's target (DNS step).",
+        );
+    }
+    let home = env
+        .display_config
+        .home_url
+        .trim_start_matches("https://")
+        .trim_end_matches('/');
+    if home != ctx.domain && home != format!("www.{}", ctx.domain) {
+        return Outcome::fail(
+            format!(
+                "{host} is the Frontend API of the instance for {home}, not {}.",
+                ctx.domain
+            ),
+            "Check the production instance's domain in the Clerk dashboard → Domains.",
+        );
+    }
+    cert_outcome(&host, "production instance", &cert)
+}
+
+async fn accounts_portal(ctx: &CheckContext) -> Outcome {
+    let host = format!("accounts.{}", ctx.domain);
+    match ctx.prober.get(&host, "/", &[]).await {
+        Ok(r) if r.status < 500 => cert_outcome(&host, &format!("HTTP {}", r.status), &r.cert),
+        Ok(r) => Outcome::warn(
+            format!(
+                "{host} answered HTTP {}: Clerk's Account Portal had an error.",
+                r.status
+            ),
+            "Run the checks again in a few minutes; if it persists, check status.clerk.com.",
+        ),
+        Err(p) => probe_outcome(&host, &p),
+    }
+}
+
+fn cert_outcome(host: &str, what: &str, cert: &CertInfo) -> Outcome {
+    let detail = format!(
+        "{host}: {what}; certificate by {}, valid until {}",
+        cert.issuer, cert.not_after
+    );
+    if cert.days_left < 14 {
+        return Outcome::warn(
+            format!("{detail} ({} days left)", cert.days_left),
+            "Clerk renews certificates automatically; if this does not change within days, check \
+             CAA records and that the CNAMEs still point at Clerk.",
+        );
+    }
+    Outcome::pass(detail)
+}
+
+/// TLS and network failures, in the terms of the launch: a certificate Clerk has not
+/// issued yet is a wait (warn); a host that does not answer needs DNS work (fail).
+fn probe_outcome(host: &str, p: &ProbeError) -> Outcome {
+    match p {
+        ProbeError::NameMismatch { .. } | ProbeError::UntrustedCertificate(_) => Outcome::warn(
+            format!("Clerk has not issued the certificate for {host} yet: {p}."),
+            "Certificates are issued once the DNS records are correct; this can take up to an \
+             hour after they propagate. If it takes longer, check for CAA records that exclude \
+             letsencrypt.org and pki.goog, and that the records are DNS-only at Cloudflare.",
+        ),
+        ProbeError::Resolve(_) | ProbeError::Connect(_) => {
+            Outcome::fail(format!("{host} is not reachable: {p}."), DNS_FIX)
+        }
+        ProbeError::Expired => Outcome::fail(
+            format!("The certificate for {host} has expired."),
+            "Check that the CNAMEs still point at Clerk (DNS step) and that no CAA record blocks \
+             renewal; then contact Clerk support.",
+        ),
+        ProbeError::Tls(_) | ProbeError::Http(_) => Outcome::fail(
+            format!("{host} did not answer properly: {p}."),
+            "Run the checks again in a minute; if it persists, check the DNS records.",
+        ),
+    }
+}
+
+async fn domain_status(ctx: &CheckContext) -> Outcome {
+    let Some(key) = ctx.inputs.platform_key.as_ref() else {
+        return Outcome::skip(
+            "Needs a Clerk platform key (ak_…) to read Clerk's own status; the checks above \
+             cover the same ground from the outside.",
+        );
+    };
+    let api = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, key);
+    let app = match api.domain(&ctx.domain).await {
+        Ok(d) => match d.application {
+            Some(a) => a.id,
+            None => {
+                return Outcome::fail(
+                    format!(
+                        "Clerk did not say which application {} belongs to.",
+                        ctx.domain
+                    ),
+                    "Open the Clerk dashboard → Domains to see its status.",
+                )
+            }
+        },
+        Err(e) if e.code() == "clerk_not_found" => {
+            return Outcome::fail(
+                format!(
+                    "Clerk has no production domain {} in this workspace.",
+                    ctx.domain
+                ),
+                "Create the production instance for this domain (Golive's Clerk step).",
+            )
+        }
+        Err(e) => return vendor_failure(&e),
+    };
+    let status = match api.domain_status(&app, &ctx.domain).await {
+        Ok(s) => s,
+        Err(e) => return vendor_failure(&e),
+    };
+    let mail = status
+        .mail
+        .as_ref()
+        .map(|m| m.status.as_str())
+        .unwrap_or("n/a");
+    let summary = format!(
+        "DNS {}, certificates {}, mail {}",
+        status.dns.status, status.ssl.status, mail
+    );
+    if status.status == "complete" {
+        return Outcome::pass(format!("Clerk reports {summary}"));
+    }
+    let hints: Vec<String> = status
+        .dns
+        .cnames
+        .values()
+        .filter(|c| c.required && !c.verified)
+        .map(|c| {
+            let why = c
+                .failure_hints
+                .iter()
+                .map(|h| h.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            if why.is_empty() {
+                format!("{} → {} not verified", c.from, c.to)
+            } else {
+                format!("{} → {}: {why}", c.from, c.to)
+            }
+        })
+        .chain(status.ssl.failure_hints.iter().map(|h| h.message.clone()))
+        .collect();
+    let detail = if hints.is_empty() {
+        format!("Clerk reports {summary}")
+    } else {
+        format!("Clerk reports {summary}. {}", hints.join(". "))
+    };
+    if status.ssl.status == "failed" {
+        return Outcome::fail(detail, DNS_FIX);
+    }
+    Outcome::warn(detail, DNS_FIX)
+}
+
+/// A vendor error as a failed check; the fix depends on what went wrong.
+fn vendor_failure(e: &Error) -> Outcome {
+    let fix = match e.code() {
+        "clerk_key_rejected" => KEYS_FIX,
+        "clerk_platform_key_rejected" => {
+            "Create a new platform key in the Clerk dashboard → \
+                                          Platform API keys and paste it on the Clerk step."
+        }
+        "unreachable" => {
+            "Check your internet connection (or GOLIVE_CLERK_API_URL), then run the \
+                          checks again."
+        }
+        _ => "Run the checks again in a minute; if it persists, check status.clerk.com.",
+    };
+    Outcome::fail(e.to_string(), fix)
 }

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use crate::config::Endpoints;
 use crate::http::Http;
 use crate::inputs::Inputs;
+use crate::probe::Prober;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +55,13 @@ impl Outcome {
             fix: None,
         }
     }
+    pub fn warn(detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Outcome {
+            status: CheckStatus::Warn,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
     pub fn fail(detail: impl Into<String>, fix: impl Into<String>) -> Self {
         Outcome {
             status: CheckStatus::Fail,
@@ -69,6 +77,19 @@ pub struct CheckContext {
     pub inputs: Inputs,
     pub endpoints: Endpoints,
     pub http: Http,
+    pub prober: Prober,
+}
+
+impl CheckContext {
+    pub fn new(domain: String, inputs: Inputs, endpoints: Endpoints) -> crate::Result<Self> {
+        Ok(CheckContext {
+            domain,
+            inputs,
+            http: Http::new(&endpoints)?,
+            prober: Prober::new(&endpoints)?,
+            endpoints,
+        })
+    }
 }
 
 type CheckFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
@@ -121,10 +142,17 @@ impl Report {
     }
 }
 
-/// Runs every check concurrently, calling `on_event` as each finishes. The report keeps
-/// registry order, whatever order results arrive in.
-pub async fn run_all(ctx: &CheckContext, on_event: impl Fn(CheckEvent)) -> Report {
-    let defs = registry();
+/// Runs every check (or those of `step`, by id prefix) concurrently, calling `on_event` as
+/// each finishes. The report keeps registry order, whatever order results arrive in.
+pub async fn run_all(
+    ctx: &CheckContext,
+    step: Option<&str>,
+    on_event: impl Fn(CheckEvent),
+) -> Report {
+    let defs: Vec<CheckDef> = registry()
+        .into_iter()
+        .filter(|d| step.is_none_or(|s| d.id.split('.').next() == Some(s)))
+        .collect();
     on_event(CheckEvent::Planned {
         checks: defs
             .iter()

@@ -1,6 +1,8 @@
 //! Starts the sandbox on loopback and prints the variables that point Golive at it:
-//!   eval "$(golive-sandbox --scenario live)"   # in another shell, or:
-//!   golive-sandbox --env-file /tmp/golive.env &
+//!   golive-sandbox --scenario live --env-file /tmp/golive.env &
+//!   . /tmp/golive.env && golive check --domain quillmate.test
+//! `--with-keys` adds the scenario's keys (and the platform key). The scenario can be
+//! switched while it runs: `curl -X POST $SANDBOX/__sandbox/scenario/live`.
 //! It runs until interrupted.
 
 use golive_sandbox::{Sandbox, Scenario};
@@ -34,6 +36,7 @@ async fn main() {
     let mut vars = sandbox.env();
     if with_keys {
         vars.extend(sandbox.key_env());
+        vars.extend(sandbox.platform_key_env());
     }
     let text: String = vars
         .iter()
@@ -44,10 +47,12 @@ async fn main() {
         None => print!("{text}"),
     }
     eprintln!(
-        "golive-sandbox: scenario \"{}\" for {} — Clerk API on {}. Ctrl-C to stop.",
-        sandbox.scenario.name,
+        "golive-sandbox: scenario \"{}\" for {}: Clerk API on {}, Frontend API (HTTPS) on {}. \
+         Ctrl-C to stop.",
+        sandbox.scenario().name,
         golive_sandbox::DOMAIN,
-        sandbox.clerk_api
+        sandbox.clerk_api,
+        sandbox.frontend
     );
     let _ = tokio::signal::ctrl_c().await;
 }

@@ -174,6 +174,18 @@ impl Session {
         std::fs::write(path, png).unwrap();
     }
 
+    /// Scrolls the first element matching `css` to the top of the view.
+    pub async fn scroll_to(&self, css: &str) {
+        self.find(css).await;
+        let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'start'})";
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": [css]})),
+        )
+        .await;
+    }
+
     /// Ends the session, which quits the app.
     pub async fn end(self) {
         let _ = self.http.delete(&self.base).send().await;

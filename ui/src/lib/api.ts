@@ -3,6 +3,10 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type {
+  ChecklistItem,
+  ClerkApp,
+  DomainStatus,
+  ProductionCreated,
   CheckEvent,
   ErrorPayload,
   FrameworkInfo,
@@ -44,10 +48,19 @@ export const api = {
     call<SecretStatus>("forget_secret", { projectId, kind }),
   secretStatus: (projectId: string, kind: SecretKind) =>
     call<SecretStatus>("secret_status", { projectId, kind }),
-  runChecks: (projectId: string, onEvent: (e: CheckEvent) => void) => {
+  clerkApplications: (projectId: string) => call<ClerkApp[]>("clerk_applications", { projectId }),
+  clerkCreateProduction: (projectId: string, appId: string) =>
+    call<ProductionCreated>("clerk_create_production", { projectId, appId }),
+  clerkDomainStatus: (projectId: string, recheck: boolean) =>
+    call<DomainStatus>("clerk_domain_status", { projectId, recheck }),
+  clerkChecklist: () => call<ChecklistItem[]>("clerk_checklist"),
+  setChecklistItem: (projectId: string, item: string, done: boolean) =>
+    call<Project>("set_checklist_item", { projectId, item, done }),
+  /** Runs every check, or one step's (`"clerk"`), streaming each result to `onEvent`. */
+  runChecks: (projectId: string, step: string | null, onEvent: (e: CheckEvent) => void) => {
     const channel = new Channel<CheckEvent>();
     channel.onmessage = onEvent;
-    return call<Report>("run_checks", { projectId, onEvent: channel });
+    return call<Report>("run_checks", { projectId, step, onEvent: channel });
   },
   copy: (text: string) => writeText(text),
   openExternal: (url: string) => openUrl(url),

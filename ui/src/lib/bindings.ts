@@ -12,7 +12,15 @@ export type Project = { id: string, name: string, domain: string, hosting: Hosti
 /**
  * Public by design (it ships in every page), so it may live in settings.
  */
-publishableKey?: string, };
+publishableKey?: string, 
+/**
+ * The Clerk application (`app_…`) once picked on the Clerk step.
+ */
+clerkApplicationId?: string, 
+/**
+ * Ticked items of the Clerk step's "not carried over" checklist.
+ */
+clerkChecklist: Array<string>, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
@@ -31,3 +39,27 @@ export type CheckEvent = { "event": "planned", "data": { checks: Array<PlannedCh
 export type Summary = { pass: number, warn: number, fail: number, skip: number, };
 
 export type Report = { domain: string, checks: Array<CheckResult>, summary: Summary, };
+
+export type ClerkApp = { id: string, name: string, hasProduction: boolean, };
+
+export type CnameTarget = { host: string, value: string, required: boolean, };
+
+export type ProductionInstance = { instanceId: string, domain: string, cnameTargets: Array<CnameTarget>, 
+/**
+ * It already existed: Golive took its keys instead of creating one.
+ */
+adopted: boolean, };
+
+export type ProductionCreated = { instance: ProductionInstance, project: Project, };
+
+export type ChecklistItem = { id: string, title: string, detail: string, link: string, };
+
+export type FailureHint = { code: string, message: string, };
+
+export type CnameStatus = { from: string, to: string, actual: Array<string>, verified: boolean, required: boolean, failure_hints: Array<FailureHint>, };
+
+export type PartStatus = { status: string, failure_hints: Array<FailureHint>, };
+
+export type DnsStatus = { status: string, cnames: { [key in string]: CnameStatus }, };
+
+export type DomainStatus = { status: string, dns: DnsStatus, ssl: PartStatus, mail?: PartStatus, };

@@ -30,7 +30,7 @@ test("creating sends the input and shows the framework's variable names", async 
   mockIPC((cmd, args) => {
     if (cmd === "create_project") {
       sent = args;
-      return { id: "shop-1", name: "Shop", domain: "shop.com", hosting: "vercel", framework: "astro" };
+      return { id: "shop-1", name: "Shop", domain: "shop.com", hosting: "vercel", framework: "astro", clerkChecklist: [] };
     }
   });
   const onSaved = vi.fn();

@@ -3,10 +3,10 @@ import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import { expect, test } from "vitest";
-import ChecksView from "./ChecksView.svelte";
+import CheckRun from "./CheckRun.svelte";
 import type { CheckEvent, CheckResult, Project } from "../lib/bindings";
 
-const project: Project = { id: "p1", name: "Quillmate", domain: "quillmate.test", hosting: "vercel", framework: "nextjs" };
+const project: Project = { id: "p1", name: "Quillmate", domain: "quillmate.test", hosting: "vercel", framework: "nextjs", clerkChecklist: [] };
 
 test("results stream in, with progress and a fix for each failure", async () => {
   const fail: CheckResult = {
@@ -17,14 +17,15 @@ test("results stream in, with progress and a fix for each failure", async () => 
   let release: () => void = () => {};
   mockIPC(async (cmd, args) => {
     if (cmd !== "run_checks") return;
-    const ch = (args as { onEvent: Channel<CheckEvent> }).onEvent;
+    const { onEvent: ch, step } = args as { onEvent: Channel<CheckEvent>; step: string };
+    expect(step).toBe("clerk");
     ch.onmessage({ event: "planned", data: { checks: [{ id: pass.id, title: pass.title }, { id: fail.id, title: fail.title }] } });
     ch.onmessage({ event: "finished", data: { result: pass } });
     await new Promise<void>((r) => (release = r));
     ch.onmessage({ event: "finished", data: { result: fail } });
     return { domain: "quillmate.test", checks: [pass, fail], summary: { pass: 1, warn: 0, fail: 1, skip: 0 } };
   });
-  render(ChecksView, { project });
+  render(CheckRun, { project, step: "clerk" });
   await userEvent.click(screen.getByRole("button", { name: "Run checks" }));
 
   const bar = await screen.findByRole("progressbar");

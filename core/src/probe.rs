@@ -1,0 +1,271 @@
+//! HTTPS probes of the user's own hosts (`clerk.<domain>`, `accounts.<domain>`, the live
+//! site). Unlike the vendor API client this one reports what a browser would see: the
+//! certificate (issuer, expiry) and, when TLS fails, why — a certificate not issued yet looks
+//! different from a host that does not answer. `GOLIVE_CONNECT_TO` and `GOLIVE_EXTRA_CA`
+//! point it at the sandbox.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper::body::Bytes;
+use rustls::pki_types::{CertificateDer, ServerName};
+use tokio::net::TcpStream;
+
+use crate::config::Endpoints;
+use crate::error::{Error, Result};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Responses larger than this are cut off: probes read small JSON or a page's head.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The certificate the server presented, as people talk about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertInfo {
+    pub issuer: String,
+    /// `YYYY-MM-DD`.
+    pub not_after: String,
+    pub days_left: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpsResponse {
+    pub status: u16,
+    pub body: Bytes,
+    pub cert: CertInfo,
+}
+
+/// Why a probe failed, in the terms the checks explain to users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeError {
+    /// The name does not resolve.
+    Resolve(String),
+    /// Nothing accepted the connection (refused, unreachable, timed out connecting).
+    Connect(String),
+    /// The server presented a certificate for other names (e.g. Clerk's default one before
+    /// it issued yours).
+    NameMismatch {
+        presented: Vec<String>,
+    },
+    /// A certificate no trusted authority issued.
+    UntrustedCertificate(String),
+    Expired,
+    /// TLS failed for another reason.
+    Tls(String),
+    /// Connected, but the HTTP exchange failed or took too long.
+    Http(String),
+}
+
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProbeError::Resolve(e) => write!(f, "the name does not resolve ({e})"),
+            ProbeError::Connect(e) => write!(f, "nothing answered ({e})"),
+            ProbeError::NameMismatch { presented } if presented.is_empty() => {
+                write!(f, "the certificate is for another name")
+            }
+            ProbeError::NameMismatch { presented } => {
+                write!(f, "the certificate is for {}", presented.join(", "))
+            }
+            ProbeError::UntrustedCertificate(e) => {
+                write!(f, "the certificate is not trusted ({e})")
+            }
+            ProbeError::Expired => write!(f, "the certificate has expired"),
+            ProbeError::Tls(e) => write!(f, "TLS failed ({e})"),
+            ProbeError::Http(e) => write!(f, "the HTTP request failed ({e})"),
+        }
+    }
+}
+
+/// Probes reuse one TLS configuration: the public web roots plus any extra CA.
+#[derive(Clone)]
+pub struct Prober {
+    tls: Arc<rustls::ClientConfig>,
+    connect_to: std::collections::BTreeMap<(String, u16), SocketAddr>,
+}
+
+impl Prober {
+    pub fn new(endpoints: &Endpoints) -> Result<Self> {
+        let mut roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        if let Some(path) = &endpoints.extra_ca {
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display())))?;
+            let mut reader = std::io::BufReader::new(&pem[..]);
+            for cert in rustls_pemfile::certs(&mut reader) {
+                let cert = cert.map_err(|e| {
+                    Error::Config(format!("GOLIVE_EXTRA_CA {}: not PEM ({e})", path.display()))
+                })?;
+                roots.add(cert).map_err(|e| {
+                    Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display()))
+                })?;
+            }
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::Config(format!("TLS: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Prober {
+            tls: Arc::new(tls),
+            connect_to: endpoints.connect_to.clone(),
+        })
+    }
+
+    /// `GET https://<host><path>` with the given headers.
+    pub async fn get(
+        &self,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        match tokio::time::timeout(TOTAL_TIMEOUT, self.get_inner(host, path, headers)).await {
+            Ok(r) => r,
+            Err(_) => Err(ProbeError::Http(format!(
+                "no answer within {} s",
+                TOTAL_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
+    async fn get_inner(
+        &self,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        let addrs = self.resolve(host, 443).await?;
+        let tcp = connect_any(&addrs).await?;
+        let name = ServerName::try_from(host.to_string())
+            .map_err(|e| ProbeError::Resolve(e.to_string()))?;
+        let tls = tokio_rustls::TlsConnector::from(self.tls.clone())
+            .connect(name, tcp)
+            .await
+            .map_err(tls_error)?;
+        let cert = {
+            let (_, session) = tls.get_ref();
+            let leaf = session
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .ok_or_else(|| ProbeError::Tls("no certificate presented".into()))?;
+            cert_info(leaf)?
+        };
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls))
+                .await
+                .map_err(|e| ProbeError::Http(e.to_string()))?;
+        tokio::spawn(conn);
+        let mut req = hyper::Request::get(path)
+            .header("host", host)
+            .header("user-agent", concat!("golive/", env!("CARGO_PKG_VERSION")));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = req
+            .body(Empty::<Bytes>::new())
+            .map_err(|e| ProbeError::Http(e.to_string()))?;
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(|e| ProbeError::Http(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let body = Limited::new(resp.into_body(), MAX_BODY)
+            .collect()
+            .await
+            .map_err(|e| ProbeError::Http(e.to_string()))?
+            .to_bytes();
+        Ok(HttpsResponse { status, body, cert })
+    }
+
+    async fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> std::result::Result<Vec<SocketAddr>, ProbeError> {
+        if let Some(addr) = self.connect_to.get(&(host.to_ascii_lowercase(), port)) {
+            return Ok(vec![*addr]);
+        }
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| ProbeError::Resolve(e.to_string()))?
+            .collect();
+        if addrs.is_empty() {
+            return Err(ProbeError::Resolve("no addresses".into()));
+        }
+        Ok(addrs)
+    }
+}
+
+async fn connect_any(addrs: &[SocketAddr]) -> std::result::Result<TcpStream, ProbeError> {
+    let mut last = String::from("no address");
+    for addr in addrs {
+        match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => return Ok(s),
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => last = format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()),
+        }
+    }
+    Err(ProbeError::Connect(last))
+}
+
+fn tls_error(e: std::io::Error) -> ProbeError {
+    use rustls::CertificateError as C;
+    use std::io::ErrorKind as K;
+    // Dropped before any TLS was spoken: nothing serves HTTPS for this name there.
+    if matches!(
+        e.kind(),
+        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe
+    ) {
+        return ProbeError::Connect(e.to_string());
+    }
+    let Some(rustls::Error::InvalidCertificate(cert)) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    else {
+        return ProbeError::Tls(e.to_string());
+    };
+    match cert {
+        C::NotValidForName => ProbeError::NameMismatch { presented: vec![] },
+        C::NotValidForNameContext { presented, .. } => ProbeError::NameMismatch {
+            presented: presented.clone(),
+        },
+        C::Expired | C::ExpiredContext { .. } => ProbeError::Expired,
+        C::UnknownIssuer | C::BadSignature => ProbeError::UntrustedCertificate(format!("{cert:?}")),
+        other => ProbeError::Tls(format!("{other:?}")),
+    }
+}
+
+fn cert_info(der: &CertificateDer<'_>) -> std::result::Result<CertInfo, ProbeError> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref())
+        .map_err(|e| ProbeError::Tls(format!("unreadable certificate: {e}")))?;
+    let issuer = cert
+        .issuer()
+        .iter_organization()
+        .chain(cert.issuer().iter_common_name())
+        .find_map(|a| a.as_str().ok().map(str::to_string))
+        .unwrap_or_else(|| cert.issuer().to_string());
+    let not_after = cert.validity().not_after;
+    let days_left = (not_after.timestamp() - now_unix()) / 86_400;
+    let date = not_after.to_datetime().date();
+    Ok(CertInfo {
+        issuer,
+        not_after: format!(
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        ),
+        days_left,
+    })
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

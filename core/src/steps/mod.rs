@@ -1,0 +1,3 @@
+//! The steps of going live: what each one does beyond checking (creating, storing, fixing).
+
+pub mod clerk;

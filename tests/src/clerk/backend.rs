@@ -1,0 +1,85 @@
+//! Fake Clerk Backend API: `/v1/instance`, `/v1/domains`, `/v1/jwks`, keyed by secret key.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::{bearer, cname_targets, unauthorized};
+use crate::scenario::{KeyInstance, Shared};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/v1/instance", get(instance))
+        .route("/v1/domains", get(domains))
+        .route("/v1/jwks", get(jwks))
+}
+
+pub fn instance_body(i: &KeyInstance) -> Value {
+    json!({
+        "object": "instance",
+        "id": i.id,
+        "environment_type": i.environment_type,
+        "allowed_origins": null,
+        "workspace_id": null
+    })
+}
+
+pub fn domains_body(i: &KeyInstance) -> Value {
+    let d = i.domain;
+    let production = i.environment_type == "production";
+    json!({
+        "data": [{
+            "object": "domain",
+            "id": format!("dmn_{}", i.id.trim_start_matches("ins_")),
+            "name": d,
+            "is_satellite": false,
+            "frontend_api_url": format!("https://{}", i.frontend_api),
+            "accounts_portal_url": if production { Value::from(format!("https://accounts.{d}")) } else { Value::Null },
+            "proxy_url": null,
+            "development_origin": "",
+            "cname_targets": if production { cname_targets(d) } else { Value::Null }
+        }],
+        "total_count": 1
+    })
+}
+
+pub fn jwks_body(instance_id: &str) -> Value {
+    json!({
+        "keys": [{
+            "use": "sig",
+            "kty": "RSA",
+            "kid": instance_id,
+            "alg": "RS256",
+            "n": "sandbox-modulus",
+            "e": "AQAB"
+        }]
+    })
+}
+
+/// Answers with `body` for a secret key the world knows, and with Clerk's 401 otherwise.
+fn for_key(
+    world: &Shared,
+    headers: &HeaderMap,
+    body: impl FnOnce(&KeyInstance) -> Value,
+) -> Response {
+    let instance = bearer(headers).and_then(|k| world.lock().unwrap().instance_for(k));
+    match instance {
+        Some(i) => Json(body(&i)).into_response(),
+        None => unauthorized(),
+    }
+}
+
+async fn instance(State(w): State<Shared>, headers: HeaderMap) -> Response {
+    for_key(&w, &headers, instance_body)
+}
+
+async fn domains(State(w): State<Shared>, headers: HeaderMap) -> Response {
+    for_key(&w, &headers, domains_body)
+}
+
+async fn jwks(State(w): State<Shared>, headers: HeaderMap) -> Response {
+    for_key(&w, &headers, |i| jwks_body(i.id))
+}

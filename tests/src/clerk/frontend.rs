@@ -1,0 +1,144 @@
+//! Fake Clerk Frontend API and Account Portal, over HTTPS with the sandbox's test CA, on
+//! `clerk.<domain>` and `accounts.<domain>` (the tests reach them through
+//! `GOLIVE_CONNECT_TO`). What it does depends on the world: nothing answers before DNS is
+//! in place, Clerk's shared certificate is served while the domain's is pending.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use super::backend::jwks_body;
+use super::error;
+use crate::scenario::{Fapi, Shared, INSTANCE_ID};
+use crate::tls::TestCa;
+use crate::DOMAIN;
+
+pub fn environment_body(environment_type: &str) -> Value {
+    let home = format!("https://{DOMAIN}");
+    let accounts = format!("https://accounts.{DOMAIN}");
+    json!({
+        "display_config": {
+            "object": "display_config",
+            "id": "display_config_2sandbox",
+            "instance_environment_type": environment_type,
+            "application_name": "Quillmate",
+            "theme": {},
+            "preferred_sign_in_strategy": "password",
+            "home_url": home,
+            "sign_in_url": format!("{accounts}/sign-in"),
+            "sign_up_url": format!("{accounts}/sign-up"),
+            "user_profile_url": format!("{accounts}/user"),
+            "waitlist_url": format!("{accounts}/waitlist"),
+            "oauth_consent_url": format!("{accounts}/oauth-consent"),
+            "after_sign_in_url": home,
+            "after_sign_up_url": home,
+            "after_sign_out_one_url": format!("{accounts}/sign-in/choose"),
+            "after_sign_out_all_url": format!("{accounts}/sign-in"),
+            "after_switch_session_url": home,
+            "after_join_waitlist_url": home,
+            "organization_profile_url": format!("{accounts}/organization"),
+            "create_organization_url": format!("{accounts}/create-organization"),
+            "after_leave_organization_url": home,
+            "after_create_organization_url": home,
+            "logo_link_url": home,
+            "support_email": null,
+            "branded": false,
+            "experimental_force_oauth_first": false,
+            "clerk_js_version": null,
+            "show_devmode_warning": false,
+            "google_one_tap_client_id": null,
+            "help_url": null,
+            "privacy_policy_url": null,
+            "terms_url": null,
+            "logo_url": null,
+            "favicon_url": null,
+            "logo_image": null,
+            "favicon_image": null,
+            "captcha_public_key": null,
+            "captcha_widget_type": null,
+            "captcha_public_key_invisible": null,
+            "captcha_provider": null,
+            "captcha_oauth_bypass": []
+        },
+        "maintenance_mode": false
+    })
+}
+
+fn host(headers: &HeaderMap) -> String {
+    headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+fn router(world: Shared) -> Router {
+    Router::new()
+        .route("/v1/environment", get(environment))
+        .route("/.well-known/jwks.json", get(jwks))
+        .route("/", get(portal))
+        .with_state(world)
+}
+
+async fn environment(headers: HeaderMap) -> Response {
+    if host(&headers) != format!("clerk.{DOMAIN}") {
+        return error(StatusCode::NOT_FOUND, "resource_not_found", "Not found.");
+    }
+    Json(environment_body("production")).into_response()
+}
+
+async fn jwks(headers: HeaderMap) -> Response {
+    if host(&headers) != format!("clerk.{DOMAIN}") {
+        return error(StatusCode::NOT_FOUND, "resource_not_found", "Not found.");
+    }
+    Json(jwks_body(INSTANCE_ID)).into_response()
+}
+
+async fn portal(State(_): State<Shared>, headers: HeaderMap) -> Response {
+    if host(&headers) != format!("accounts.{DOMAIN}") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Html("<!doctype html><title>Quillmate — Account Portal</title>").into_response()
+}
+
+/// Serves HTTPS on `listener` until the task is aborted.
+pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
+    let app = router(world.clone());
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        let fapi = world.lock().unwrap().fapi();
+        let config = match fapi {
+            // Nothing serves the name: reset the connection, as a host with no listener would.
+            Fapi::Down => {
+                let _ = tcp.set_zero_linger();
+                drop(tcp);
+                continue;
+            }
+            Fapi::CertPending => ca.pending.clone(),
+            Fapi::Serving => ca.issued.clone(),
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let Ok(tls) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await else {
+                return;
+            };
+            let service = TowerToHyperService::new(app);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tls), service)
+                .await;
+        });
+    }
+}
