@@ -17,6 +17,8 @@ pub struct Endpoints {
     /// Clerk Backend + Platform API base.
     pub clerk_api: Url,
     pub vercel_api: Url,
+    /// Supabase Management API base.
+    pub supabase_api: Url,
     /// Replaces the public resolver panel.
     pub resolvers: Option<Vec<SocketAddr>>,
     /// Replaces nameserver discovery.
@@ -34,6 +36,7 @@ impl Default for Endpoints {
         Endpoints {
             clerk_api: Url::parse("https://api.clerk.com").unwrap(),
             vercel_api: Url::parse("https://api.vercel.com").unwrap(),
+            supabase_api: Url::parse("https://api.supabase.com").unwrap(),
             resolvers: None,
             authoritative: None,
             connect_to: BTreeMap::new(),
@@ -59,6 +62,7 @@ impl Endpoints {
             match name.as_str() {
                 "GOLIVE_CLERK_API_URL" => e.clerk_api = parse_url(&name, value)?,
                 "GOLIVE_VERCEL_API_URL" => e.vercel_api = parse_url(&name, value)?,
+                "GOLIVE_SUPABASE_API_URL" => e.supabase_api = parse_url(&name, value)?,
                 "GOLIVE_RESOLVERS" => e.resolvers = Some(parse_addrs(&name, value)?),
                 "GOLIVE_AUTHORITATIVE" => e.authoritative = Some(parse_addrs(&name, value)?),
                 "GOLIVE_CONNECT_TO" => e.connect_to = parse_connect_to(value)?,
@@ -157,6 +161,7 @@ mod tests {
         let e = Endpoints::from_vars(vec![]).unwrap();
         assert_eq!(e.clerk_api.as_str(), "https://api.clerk.com/");
         assert_eq!(e.vercel_api.as_str(), "https://api.vercel.com/");
+        assert_eq!(e.supabase_api.as_str(), "https://api.supabase.com/");
         assert!(e.resolvers.is_none() && e.connect_to.is_empty());
     }
 
@@ -165,6 +170,7 @@ mod tests {
         let e = Endpoints::from_vars(vars(&[
             ("GOLIVE_CLERK_API_URL", "http://127.0.0.1:9000"),
             ("GOLIVE_VERCEL_API_URL", "http://127.0.0.1:9001"),
+            ("GOLIVE_SUPABASE_API_URL", "http://127.0.0.1:9003"),
             ("GOLIVE_RESOLVERS", "127.0.0.1:5300, 127.0.0.2"),
             ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
             (
@@ -179,6 +185,7 @@ mod tests {
         .unwrap();
         assert_eq!(e.clerk_api.port(), Some(9000));
         assert_eq!(e.vercel_api.port(), Some(9001));
+        assert_eq!(e.supabase_api.port(), Some(9003));
         assert_eq!(
             e.resolvers.unwrap(),
             vec![

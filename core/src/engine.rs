@@ -13,7 +13,9 @@ use crate::probe::Prober;
 use crate::project::{Project, ProjectInput, ProjectStore};
 use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
 use crate::steps::clerk::{self as clerk_step, ClerkApp, ClerkStep, ProductionCreated};
+use crate::steps::supabase::{SupabaseStep, SupabaseTrust};
 use crate::vendors::clerk::platform::DomainStatus;
+use crate::vendors::supabase::parse_project_ref;
 
 pub struct Engine {
     projects: ProjectStore,
@@ -92,6 +94,8 @@ impl Engine {
                 key
             }
             SecretKind::VercelToken => keys::clean_paste(pasted, ""),
+            // Supabase personal access tokens start with sbp_.
+            SecretKind::SupabaseToken => keys::clean_paste(pasted, "sbp_"),
         };
         if value.is_empty() {
             return Err(Error::invalid(
@@ -154,6 +158,35 @@ impl Engine {
     pub async fn clerk_domain_status(&self, id: &str, recheck: bool) -> Result<DomainStatus> {
         self.clerk_step()
             .domain_status(&self.projects.get(id)?, recheck)
+            .await
+    }
+
+    fn supabase_step(&self) -> SupabaseStep<'_> {
+        SupabaseStep {
+            http: &self.http,
+            api: &self.endpoints.supabase_api,
+            secrets: self.secrets.as_ref(),
+        }
+    }
+
+    /// Sets (or, given nothing, clears) the Supabase project from a pasted URL or ref.
+    pub fn set_supabase_project(&self, id: &str, pasted: &str) -> Result<Project> {
+        let project_ref = if pasted.trim().is_empty() {
+            None
+        } else {
+            Some(parse_project_ref(pasted)?)
+        };
+        self.projects
+            .update_with(id, |p| p.supabase_project_ref = project_ref)
+    }
+
+    pub async fn supabase_trust(&self, id: &str) -> Result<SupabaseTrust> {
+        self.supabase_step().trust(&self.projects.get(id)?).await
+    }
+
+    pub async fn supabase_add_issuer(&self, id: &str) -> Result<SupabaseTrust> {
+        self.supabase_step()
+            .add_production_issuer(&self.projects.get(id)?)
             .await
     }
 

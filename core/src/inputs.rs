@@ -13,11 +13,14 @@ pub struct Inputs {
     pub vercel_token: Option<Secret>,
     pub vercel_project: Option<String>,
     pub vercel_team_id: Option<String>,
+    pub supabase_token: Option<Secret>,
+    pub supabase_project_ref: Option<String>,
 }
 
 impl Inputs {
     /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
-    /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID.
+    /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID,
+    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
         let mut prefixed_pk = None;
@@ -33,6 +36,8 @@ impl Inputs {
                 "VERCEL_TOKEN" => inputs.vercel_token = Some(Secret::new(value)),
                 "VERCEL_PROJECT" => inputs.vercel_project = Some(value),
                 "VERCEL_TEAM_ID" => inputs.vercel_team_id = Some(value),
+                "SUPABASE_ACCESS_TOKEN" => inputs.supabase_token = Some(Secret::new(value)),
+                "SUPABASE_PROJECT_REF" => inputs.supabase_project_ref = Some(value),
                 n if n.ends_with("_CLERK_PUBLISHABLE_KEY") => prefixed_pk = Some(value),
                 _ => {}
             }
@@ -49,6 +54,8 @@ impl Inputs {
             vercel_token: secrets.get(&project.id, SecretKind::VercelToken)?,
             vercel_project: None,
             vercel_team_id: None,
+            supabase_token: secrets.get(&project.id, SecretKind::SupabaseToken)?,
+            supabase_project_ref: project.supabase_project_ref.clone(),
         })
     }
 }

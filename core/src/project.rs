@@ -36,6 +36,10 @@ pub struct Project {
     /// Ticked items of the Clerk step's "not carried over" checklist.
     #[serde(default)]
     pub clerk_checklist: Vec<String>,
+    /// The Supabase project (`<ref>` of `https://<ref>.supabase.co`), for apps on Supabase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub supabase_project_ref: Option<String>,
 }
 
 /// What the user fills in to create or edit a project.
@@ -103,6 +107,7 @@ impl ProjectStore {
             publishable_key: None,
             clerk_application_id: None,
             clerk_checklist: vec![],
+            supabase_project_ref: None,
         };
         file.projects.push(project.clone());
         self.save(&file)?;

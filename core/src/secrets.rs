@@ -19,13 +19,15 @@ pub enum SecretKind {
     ClerkSecretKey,
     ClerkPlatformKey,
     VercelToken,
+    SupabaseToken,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 3] = [
+    pub const ALL: [SecretKind; 4] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
         SecretKind::VercelToken,
+        SecretKind::SupabaseToken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,6 +35,7 @@ impl SecretKind {
             SecretKind::ClerkSecretKey => "clerk-secret-key",
             SecretKind::ClerkPlatformKey => "clerk-platform-key",
             SecretKind::VercelToken => "vercel-token",
+            SecretKind::SupabaseToken => "supabase-token",
         }
     }
 
@@ -41,6 +44,7 @@ impl SecretKind {
             SecretKind::ClerkSecretKey => "Clerk secret key",
             SecretKind::ClerkPlatformKey => "Clerk platform key",
             SecretKind::VercelToken => "Vercel access token",
+            SecretKind::SupabaseToken => "Supabase access token",
         }
     }
 }

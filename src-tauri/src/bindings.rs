@@ -7,9 +7,11 @@ use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, Project, ProjectInput};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
+use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
 };
+use golive_core::vendors::supabase::ThirdPartyAuth;
 use golive_core::ErrorPayload;
 use ts_rs::{Config, TS};
 
@@ -40,6 +42,8 @@ pub fn typescript() -> String {
         PartStatus::decl(&cfg),
         DnsStatus::decl(&cfg),
         DomainStatus::decl(&cfg),
+        ThirdPartyAuth::decl(&cfg),
+        SupabaseTrust::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

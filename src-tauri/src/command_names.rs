@@ -15,5 +15,8 @@ pub const COMMANDS: &[&str] = &[
     "clerk_domain_status",
     "clerk_checklist",
     "set_checklist_item",
+    "set_supabase_project",
+    "supabase_trust",
+    "supabase_add_issuer",
     "run_checks",
 ];

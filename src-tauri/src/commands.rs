@@ -7,6 +7,7 @@ use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
+use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::DomainStatus;
 use golive_core::Error;
 use tauri::ipc::Channel;
@@ -120,6 +121,28 @@ pub async fn set_checklist_item(
     done: bool,
 ) -> Res<Project> {
     engine.set_checklist_item(&project_id, &item, done)
+}
+
+#[tauri::command]
+pub async fn set_supabase_project(
+    engine: State<'_, Engine>,
+    project_id: String,
+    value: String,
+) -> Res<Project> {
+    engine.set_supabase_project(&project_id, &value)
+}
+
+#[tauri::command]
+pub async fn supabase_trust(engine: State<'_, Engine>, project_id: String) -> Res<SupabaseTrust> {
+    engine.supabase_trust(&project_id).await
+}
+
+#[tauri::command]
+pub async fn supabase_add_issuer(
+    engine: State<'_, Engine>,
+    project_id: String,
+) -> Res<SupabaseTrust> {
+    engine.supabase_add_issuer(&project_id).await
 }
 
 /// Streams each check's result over `on_event` as it finishes; returns the full report.

@@ -33,6 +33,9 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::clerk_domain_status,
             commands::clerk_checklist,
             commands::set_checklist_item,
+            commands::set_supabase_project,
+            commands::supabase_trust,
+            commands::supabase_add_issuer,
             commands::run_checks,
         ])
 }

@@ -4,6 +4,7 @@
 
 pub mod clerk;
 pub mod scenario;
+pub mod supabase;
 pub mod tls;
 
 use std::net::SocketAddr;
@@ -25,7 +26,8 @@ pub const DOMAIN: &str = "quillmate.test";
 /// A running sandbox. Dropping it stops its servers.
 pub struct Sandbox {
     pub world: Shared,
-    /// Clerk's Backend and Platform APIs (plain HTTP), plus `/__sandbox` controls.
+    /// Clerk's Backend and Platform APIs and Supabase's Management API (plain HTTP), plus
+    /// `/__sandbox` controls.
     pub clerk_api: SocketAddr,
     /// HTTPS for `clerk.<domain>` and `accounts.<domain>`.
     pub frontend: SocketAddr,
@@ -42,6 +44,7 @@ impl Sandbox {
         let api = Router::new()
             .merge(clerk::backend::routes())
             .merge(clerk::platform::routes())
+            .merge(supabase::routes())
             .layer(axum::middleware::from_fn_with_state(world.clone(), record))
             .route("/__sandbox/scenario/{name}", post(switch_scenario))
             .with_state(world.clone());
@@ -92,6 +95,10 @@ impl Sandbox {
                 format!("clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi}"),
             ),
             ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),
+            (
+                "GOLIVE_SUPABASE_API_URL",
+                format!("http://{}", self.clerk_api),
+            ),
             ("GOLIVE_VERCEL_API_URL", format!("http://{closed}")),
             ("GOLIVE_RESOLVERS", closed.to_string()),
             ("GOLIVE_AUTHORITATIVE", closed.to_string()),

@@ -17,6 +17,12 @@ pub const DEV_SECRET_KEY: &str = "sk_test_sandboxQuillmateDev0123456789abcd";
 /// The Clerk platform key the sandbox's Platform API accepts.
 pub const PLATFORM_KEY: &str = "ak_sandboxPlatformKey0123456789abcdef";
 
+/// The Supabase personal access token and project the sandbox's Supabase knows.
+pub const SUPABASE_TOKEN: &str = "sbp_sandbox0123456789abcdef0123456789abcdef";
+pub const SUPABASE_REF: &str = "quillmatesandboxrefx";
+/// The development instance's issuer, which Supabase trusts before the switch.
+pub const DEV_ISSUER: &str = "https://quillmate-dev-13.clerk.accounts.dev";
+
 pub const APP_ID: &str = "app_2sandboxQuillmate";
 pub const INSTANCE_ID: &str = "ins_2sandboxLIVEquillmate";
 pub const OTHER_INSTANCE_ID: &str = "ins_2sandboxLIVEotherapp";
@@ -56,6 +62,8 @@ pub struct Scenario {
     pub user_sk: Option<&'static str>,
     /// Whether the plan allows creating the production instance (else 402).
     pub plan_allows_production: bool,
+    /// Whether Supabase already trusts the production issuer (it always trusts development's).
+    pub supabase_trusts_production: bool,
 }
 
 impl Scenario {
@@ -67,6 +75,8 @@ impl Scenario {
         "live",
         "mismatched-keys",
         "other-domain",
+        "dev-issuer-only",
+        "both-issuers",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -78,6 +88,7 @@ impl Scenario {
             user_pk_host: Some("clerk.quillmate.test"),
             user_sk: Some(LIVE_SECRET_KEY),
             plan_allows_production: true,
+            supabase_trusts_production: true,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -111,6 +122,16 @@ impl Scenario {
                 ..live
             },
             "live" => live,
+            // Clerk is live, but Supabase still trusts only the development issuer.
+            "dev-issuer-only" => Scenario {
+                name: "dev-issuer-only",
+                supabase_trusts_production: false,
+                ..live
+            },
+            "both-issuers" => Scenario {
+                name: "both-issuers",
+                ..live
+            },
             // The secret key at hand is another app's production key.
             "mismatched-keys" => Scenario {
                 name: "mismatched-keys",
@@ -138,6 +159,11 @@ impl Scenario {
         if let Some(sk) = self.user_sk {
             v.push(("CLERK_SECRET_KEY".to_string(), sk.to_string()));
         }
+        v.push((
+            "SUPABASE_ACCESS_TOKEN".to_string(),
+            SUPABASE_TOKEN.to_string(),
+        ));
+        v.push(("SUPABASE_PROJECT_REF".to_string(), SUPABASE_REF.to_string()));
         v
     }
 }
@@ -160,15 +186,18 @@ pub struct World {
     pub production: bool,
     pub dns_check_running: bool,
     pub requests: Vec<crate::Recorded>,
+    /// Supabase's third-party auth integrations.
+    pub supabase: Vec<serde_json::Value>,
 }
 
 impl World {
     pub fn new(scenario: Scenario) -> World {
         World {
             production: scenario.production,
-            scenario,
             dns_check_running: false,
             requests: vec![],
+            supabase: crate::supabase::initial_integrations(&scenario),
+            scenario,
         }
     }
 

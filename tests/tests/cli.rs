@@ -80,11 +80,12 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "clerk.key_pair",
             "clerk.frontend_api",
             "clerk.accounts_portal",
-            "clerk.domain_status"
+            "clerk.domain_status",
+            "supabase.third_party_auth"
         ]
     );
     let s = &report["summary"];
-    assert_eq!((s["pass"].as_u64(), s["fail"].as_u64()), (Some(6), Some(0)));
+    assert_eq!((s["pass"].as_u64(), s["fail"].as_u64()), (Some(7), Some(0)));
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));
 }
@@ -319,4 +320,52 @@ fn bad_usage_and_configuration_exit_2_with_a_message() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
     assert_eq!(golive(&["frobnicate"], &[]).status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn supabase_trusting_only_the_development_issuer_fails() {
+    let sb = sandbox("dev-issuer-only").await;
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!(code, 1);
+    assert_eq!(status(&r, "supabase.third_party_auth"), "fail");
+    let d = detail(&r, "supabase.third_party_auth");
+    assert!(d.contains("only the development issuer"), "{d}");
+    assert!(d.contains("quillmate-dev-13.clerk.accounts.dev"), "{d}");
+    let fix = check(&r, "supabase.third_party_auth")["fix"]
+        .as_str()
+        .unwrap();
+    assert!(fix.contains("https://clerk.quillmate.test"), "{fix}");
+
+    let sb = sandbox("both-issuers").await;
+    let (code, r) = run(&all_inputs(&sb));
+    assert_eq!((code, status(&r, "supabase.third_party_auth")), (0, "pass"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn supabase_errors_say_what_to_do() {
+    let sb = sandbox("live").await;
+    for (var, value, needle) in [
+        (
+            "SUPABASE_ACCESS_TOKEN",
+            "sbp_wrong",
+            "rejected the access token",
+        ),
+        (
+            "SUPABASE_PROJECT_REF",
+            "nosuchprojectrefxxxx",
+            "has no project nosuchprojectrefxxxx",
+        ),
+    ] {
+        let mut v: Vec<(String, String)> = all_inputs(&sb)
+            .into_iter()
+            .filter(|(k, _)| k != var)
+            .collect();
+        v.push((var.to_string(), value.to_string()));
+        let (_, r) = run(&v);
+        assert_eq!(status(&r, "supabase.third_party_auth"), "fail");
+        assert!(
+            detail(&r, "supabase.third_party_auth").contains(needle),
+            "{r}"
+        );
+    }
 }

@@ -27,6 +27,14 @@ fn plapi() -> Spec {
         prefix: "/v1",
     }
 }
+fn supabase() -> Spec {
+    Spec {
+        doc: load(include_str!(
+            "../fixtures/specs/supabase-third-party-auth.json"
+        )),
+        prefix: "",
+    }
+}
 fn fapi() -> Spec {
     Spec {
         doc: load(include_str!("../fixtures/specs/clerk-fapi.json")),
@@ -226,6 +234,18 @@ fn every_fake_body_matches_its_schema() {
         "Client.Environment",
         &frontend::environment_body("production"),
     );
+
+    let sb = supabase();
+    for name in ["dev-issuer-only", "both-issuers"] {
+        let scenario = Scenario::named(name).unwrap();
+        let list = Value::Array(golive_sandbox::supabase::initial_integrations(&scenario));
+        sb.assert_response(
+            "GET",
+            "/v1/projects/ref/config/auth/third-party-auth",
+            200,
+            &list,
+        );
+    }
 }
 
 fn get(sb: &Sandbox, path: &str, key: &str) -> reqwest::RequestBuilder {
@@ -337,15 +357,36 @@ async fn every_request_golive_sends_is_in_the_spec() {
     let out = common::golive(&["check", "--domain", DOMAIN, "--json"], &vars);
     assert!(out.status.code().is_some(), "the CLI ran");
 
+    // And Supabase: adding the production issuer where only development's is trusted.
+    sb.switch(Scenario::named("dev-issuer-only").unwrap());
+    let token = golive_core::secrets::Secret::new(golive_sandbox::scenario::SUPABASE_TOKEN);
+    let created =
+        golive_core::vendors::supabase::Management::new(&http, &endpoints.supabase_api, &token)
+            .add_oidc_issuer(
+                golive_sandbox::scenario::SUPABASE_REF,
+                "https://clerk.quillmate.test",
+            )
+            .await
+            .unwrap();
+    assert_eq!(
+        created.oidc_issuer_url.as_deref(),
+        Some("https://clerk.quillmate.test")
+    );
+
     let requests = sb.requests();
-    assert!(requests.len() >= 8, "{requests:#?}");
-    let (b, p) = (bapi(), plapi());
+    assert!(requests.len() >= 10, "{requests:#?}");
+    let (b, p, s) = (bapi(), plapi(), supabase());
     for r in &requests {
         let spec = if r.path.starts_with("/v1/platform/") {
             &p
+        } else if r.path.starts_with("/v1/projects/") {
+            &s
         } else {
             &b
         };
         spec.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
     }
+    assert!(requests
+        .iter()
+        .any(|r| r.path.starts_with("/v1/projects/") && r.method == "POST"));
 }

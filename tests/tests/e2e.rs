@@ -10,7 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::webdriver::Session;
-use golive_sandbox::scenario::{publishable_key, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY};
+use golive_sandbox::scenario::{
+    publishable_key, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY, SUPABASE_REF, SUPABASE_TOKEN,
+};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
 const SAVE_SECRET_KEY: &str = "[data-testid=secret-field-clerk-secret-key] button[type=submit]";
@@ -361,4 +363,56 @@ async fn the_clerk_step_from_created_to_live() {
     let id = rig.project_id();
     forget_keychain_entry(&id, "clerk-secret-key");
     forget_keychain_entry(&id, "clerk-platform-key");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn supabase_learns_to_trust_the_production_issuer() {
+    let rig = Rig::start("dev-issuer-only").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    s.click_button("Supabase").await;
+    s.type_into(
+        "#supabase-ref",
+        &format!("https://{SUPABASE_REF}.supabase.co"),
+    )
+    .await;
+    s.click("#save-supabase-ref").await;
+    s.wait_text("[data-testid=supabase-ref]", SUPABASE_REF)
+        .await;
+    s.type_into("#secret-supabase-token", SUPABASE_TOKEN).await;
+    s.click("[data-testid=secret-field-supabase-token] button[type=submit]")
+        .await;
+
+    // Only the development issuer: the check fails, with the fix.
+    s.click_button("Check Supabase").await;
+    s.wait_text(
+        "[data-testid=check-supabase\\.third_party_auth]",
+        "only the development issuer",
+    )
+    .await;
+
+    // Add it (after confirming): trusted, the development issuer kept, the check passes.
+    s.click_button("Read from Supabase").await;
+    s.click_button("Add the production issuer").await;
+    s.click_button("Add it").await;
+    s.wait_text(
+        "[data-testid=supabase-trusted]",
+        "trusts https://clerk.quillmate.test",
+    )
+    .await;
+    s.wait_text(
+        "[data-testid=supabase-trust]",
+        "quillmate-dev-13.clerk.accounts.dev",
+    )
+    .await;
+    s.click_button("Check Supabase").await;
+    s.wait_text("[data-testid=checks-summary]", "1 passed")
+        .await;
+    s.scroll_to("[data-testid=supabase-trust]").await;
+    s.screenshot(&screenshot_dir().join("07-supabase.png"))
+        .await;
+    assert!(!s.source().await.contains(SUPABASE_TOKEN));
+    s.end().await;
+    forget_keychain_entry(&rig.project_id(), "supabase-token");
 }

@@ -2,6 +2,7 @@
 //! how to fix it when it fails. All run concurrently; each result is streamed as it lands.
 
 mod clerk;
+mod supabase;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -102,7 +103,9 @@ pub struct CheckDef {
 
 /// Every check the engine knows, in report order.
 pub fn registry() -> Vec<CheckDef> {
-    clerk::checks()
+    let mut all = clerk::checks();
+    all.extend(supabase::checks());
+    all
 }
 
 /// A check as announced before the run, so the UI can draw the whole list up front.

@@ -1,3 +1,4 @@
 //! The steps of going live: what each one does beyond checking (creating, storing, fixing).
 
 pub mod clerk;
+pub mod supabase;

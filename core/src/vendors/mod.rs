@@ -1,3 +1,4 @@
 //! One module per vendor API.
 
 pub mod clerk;
+pub mod supabase;

@@ -15,6 +15,7 @@ import type {
   Report,
   SecretKind,
   SecretStatus,
+  SupabaseTrust,
 } from "./bindings";
 
 /** Every failed command rejects with `{code, message}`; anything else is wrapped to match. */
@@ -56,6 +57,10 @@ export const api = {
   clerkChecklist: () => call<ChecklistItem[]>("clerk_checklist"),
   setChecklistItem: (projectId: string, item: string, done: boolean) =>
     call<Project>("set_checklist_item", { projectId, item, done }),
+  setSupabaseProject: (projectId: string, value: string) =>
+    call<Project>("set_supabase_project", { projectId, value }),
+  supabaseTrust: (projectId: string) => call<SupabaseTrust>("supabase_trust", { projectId }),
+  supabaseAddIssuer: (projectId: string) => call<SupabaseTrust>("supabase_add_issuer", { projectId }),
   /** Runs every check, or one step's (`"clerk"`), streaming each result to `onEvent`. */
   runChecks: (projectId: string, step: string | null, onEvent: (e: CheckEvent) => void) => {
     const channel = new Channel<CheckEvent>();

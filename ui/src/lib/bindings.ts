@@ -20,11 +20,15 @@ clerkApplicationId?: string,
 /**
  * Ticked items of the Clerk step's "not carried over" checklist.
  */
-clerkChecklist: Array<string>, };
+clerkChecklist: Array<string>, 
+/**
+ * The Supabase project (`<ref>` of `https://<ref>.supabase.co`), for apps on Supabase.
+ */
+supabaseProjectRef?: string, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
@@ -63,3 +67,7 @@ export type PartStatus = { status: string, failure_hints: Array<FailureHint>, };
 export type DnsStatus = { status: string, cnames: { [key in string]: CnameStatus }, };
 
 export type DomainStatus = { status: string, dns: DnsStatus, ssl: PartStatus, mail?: PartStatus, };
+
+export type ThirdPartyAuth = { id: string, type: string, oidc_issuer_url?: string, };
+
+export type SupabaseTrust = { projectRef: string, productionIssuer: string, trusted: boolean, integrations: Array<ThirdPartyAuth>, };

@@ -1,5 +1,6 @@
-//! The Clerk step's actions against the sandbox's Platform API: creating the production
-//! instance (and adopting it when it exists), what a 402 leaves behind, Clerk's domain status.
+//! The steps' actions against the sandbox: creating the Clerk production
+//! instance (and adopting it when it exists), what a 402 leaves behind, Clerk's domain status;
+//! adding the production issuer to Supabase.
 
 use std::sync::Arc;
 
@@ -208,4 +209,57 @@ async fn the_checklist_ticks_are_saved_and_unknown_items_refused() {
             .code(),
         "checklist_unknown"
     );
+}
+
+#[tokio::test]
+async fn supabase_gets_the_production_issuer_and_keeps_the_development_one() {
+    use golive_sandbox::scenario::{DEV_ISSUER, SUPABASE_TOKEN};
+    let s = setup("dev-issuer-only", false).await;
+    let id = &s.project.id;
+    assert_eq!(
+        s.engine.supabase_trust(id).await.unwrap_err().code(),
+        "supabase_token_missing"
+    );
+    s.engine
+        .set_secret(id, SecretKind::SupabaseToken, SUPABASE_TOKEN)
+        .unwrap();
+    let p = s
+        .engine
+        .set_supabase_project(
+            id,
+            "NEXT_PUBLIC_SUPABASE_URL=https://quillmatesandboxrefx.supabase.co",
+        )
+        .unwrap();
+    assert_eq!(
+        p.supabase_project_ref.as_deref(),
+        Some("quillmatesandboxrefx")
+    );
+
+    let before = s.engine.supabase_trust(id).await.unwrap();
+    assert!(!before.trusted);
+    assert_eq!(before.production_issuer, "https://clerk.quillmate.test");
+
+    let after = s.engine.supabase_add_issuer(id).await.unwrap();
+    assert!(after.trusted);
+    let issuers: Vec<_> = after
+        .integrations
+        .iter()
+        .filter_map(|i| i.oidc_issuer_url.clone())
+        .collect();
+    assert_eq!(
+        issuers,
+        [DEV_ISSUER, "https://clerk.quillmate.test"],
+        "nothing removed"
+    );
+
+    // Again: already trusted, so nothing is sent.
+    s.engine.supabase_add_issuer(id).await.unwrap();
+    let posts = s
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1);
+    assert!(!s.sandbox.requests().iter().any(|r| r.method == "DELETE"));
 }

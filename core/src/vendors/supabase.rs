@@ -1,0 +1,219 @@
+//! Supabase Management API (`/v1`), authenticated with a personal access token: the
+//! project's third-party auth integrations (which token issuers Supabase trusts).
+//! Shapes: tests/fixtures/specs/supabase-third-party-auth.json.
+
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::http::{retry_after, unreachable, Http};
+use crate::secrets::Secret;
+
+const VENDOR: &str = "Supabase";
+
+/// One trusted issuer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ThirdPartyAuth {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub oidc_issuer_url: Option<String>,
+}
+
+pub struct Management<'a> {
+    http: &'a Http,
+    base: &'a Url,
+    token: &'a Secret,
+}
+
+impl<'a> Management<'a> {
+    pub fn new(http: &'a Http, base: &'a Url, token: &'a Secret) -> Self {
+        Management { http, base, token }
+    }
+
+    fn url(&self, project_ref: &str) -> Result<Url> {
+        self.base
+            .join(&format!(
+                "v1/projects/{project_ref}/config/auth/third-party-auth"
+            ))
+            .map_err(|e| Error::Config(format!("Supabase API URL: {e}")))
+    }
+
+    pub async fn third_party_auth(&self, project_ref: &str) -> Result<Vec<ThirdPartyAuth>> {
+        let url = self.url(project_ref)?;
+        let resp = self
+            .http
+            .read(VENDOR, |c| {
+                c.get(url.clone()).bearer_auth(self.token.expose())
+            })
+            .await?;
+        decode(project_ref, resp).await
+    }
+
+    /// Adds an OIDC issuer; sent once, never retried.
+    pub async fn add_oidc_issuer(&self, project_ref: &str, issuer: &str) -> Result<ThirdPartyAuth> {
+        let req = self
+            .http
+            .client()
+            .request(Method::POST, self.url(project_ref)?)
+            .bearer_auth(self.token.expose())
+            .json(&json!({"oidc_issuer_url": issuer}));
+        decode(project_ref, self.http.write(VENDOR, req).await?).await
+    }
+}
+
+async fn decode<T: serde::de::DeserializeOwned>(
+    project_ref: &str,
+    resp: reqwest::Response,
+) -> Result<T> {
+    let status = resp.status();
+    let wait = retry_after(&resp);
+    let body = resp.bytes().await.map_err(|e| unreachable(VENDOR, e))?;
+    if !status.is_success() {
+        return Err(status_error(project_ref, status, wait));
+    }
+    serde_json::from_slice(&body).map_err(|e| Error::Vendor {
+        vendor: VENDOR,
+        code: "supabase_bad_response",
+        message: format!("Supabase answered with something Golive does not understand ({e})."),
+    })
+}
+
+fn status_error(
+    project_ref: &str,
+    status: StatusCode,
+    retry: Option<std::time::Duration>,
+) -> Error {
+    let (code, message) = match status.as_u16() {
+        401 => (
+            "supabase_token_rejected",
+            "Supabase rejected the access token (401). Create a new one in the Supabase dashboard \
+             → Account → Access Tokens."
+                .to_string(),
+        ),
+        403 => (
+            "supabase_forbidden",
+            format!(
+                "This access token may not manage project {project_ref} (403). Use a token of an \
+                     account that owns it."
+            ),
+        ),
+        404 => (
+            "supabase_project_not_found",
+            format!(
+                "Supabase has no project {project_ref} (404). Check the project URL \
+                     (https://<ref>.supabase.co)."
+            ),
+        ),
+        429 => (
+            "supabase_rate_limited",
+            match retry {
+                Some(d) => format!(
+                    "Supabase is rate limiting requests; try again in {} s.",
+                    d.as_secs()
+                ),
+                None => "Supabase is rate limiting requests; try again in a minute.".to_string(),
+            },
+        ),
+        s if s >= 500 => (
+            "supabase_unavailable",
+            format!("Supabase had a server error ({s}). Check status.supabase.com and try again."),
+        ),
+        s => ("supabase_error", format!("Supabase answered {s}.")),
+    };
+    Error::Vendor {
+        vendor: VENDOR,
+        code,
+        message,
+    }
+}
+
+/// The project ref from what users paste: `https://<ref>.supabase.co`, a
+/// `NEXT_PUBLIC_SUPABASE_URL=…` line, a dashboard URL, or the ref itself.
+pub fn parse_project_ref(pasted: &str) -> Result<String> {
+    let value = crate::keys::clean_paste(pasted, "https://");
+    let value = value.trim().trim_end_matches('/');
+    let candidate = if let Some(rest) = value
+        .strip_prefix("https://")
+        .or(value.strip_prefix("http://"))
+    {
+        if let Some(host) = rest
+            .split('/')
+            .next()
+            .and_then(|h| h.strip_suffix(".supabase.co"))
+        {
+            host.to_string()
+        } else if let Some(path) = rest.strip_prefix("supabase.com/dashboard/project/") {
+            path.split('/').next().unwrap_or_default().to_string()
+        } else {
+            String::new()
+        }
+    } else {
+        value.to_string()
+    };
+    let ok = (15..=40).contains(&candidate.len())
+        && candidate
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if ok {
+        Ok(candidate)
+    } else {
+        Err(Error::invalid(
+            "supabase_ref_invalid",
+            "Paste the project URL (https://<ref>.supabase.co, your NEXT_PUBLIC_SUPABASE_URL) or \
+             its ref: the 20 lowercase letters in that URL.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_ref_in_what_users_paste() {
+        let r = "abcdefghijklmnopqrst";
+        for paste in [
+            r.to_string(),
+            format!("https://{r}.supabase.co"),
+            format!("https://{r}.supabase.co/"),
+            format!("NEXT_PUBLIC_SUPABASE_URL=https://{r}.supabase.co"),
+            format!("https://supabase.com/dashboard/project/{r}/settings/api"),
+        ] {
+            assert_eq!(parse_project_ref(&paste).unwrap(), r, "{paste}");
+        }
+        for bad in ["", "https://example.com", "ABC", "short"] {
+            assert_eq!(
+                parse_project_ref(bad).unwrap_err().code(),
+                "supabase_ref_invalid",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn statuses_have_their_messages() {
+        for (s, code) in [
+            (401, "supabase_token_rejected"),
+            (403, "supabase_forbidden"),
+            (404, "supabase_project_not_found"),
+            (429, "supabase_rate_limited"),
+            (503, "supabase_unavailable"),
+        ] {
+            let e = status_error("ref", StatusCode::from_u16(s).unwrap(), None);
+            assert_eq!(e.code(), code);
+        }
+        assert!(status_error(
+            "ref",
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(std::time::Duration::from_secs(7))
+        )
+        .to_string()
+        .contains("7 s"));
+    }
+}
