@@ -219,6 +219,7 @@ impl Engine {
             endpoints: self.endpoints.clone(),
             http: self.http.clone(),
             prober: self.prober.clone(),
+            dns: Default::default(),
         };
         Ok(checks::run_all(&ctx, step, on_event).await)
     }

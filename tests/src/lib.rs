@@ -3,6 +3,7 @@
 //! Tests start it in-process; `golive-sandbox` runs it for people and the e2e tests.
 
 pub mod clerk;
+pub mod dns;
 pub mod scenario;
 pub mod supabase;
 pub mod tls;
@@ -31,8 +32,13 @@ pub struct Sandbox {
     pub clerk_api: SocketAddr,
     /// HTTPS for `clerk.<domain>` and `accounts.<domain>`.
     pub frontend: SocketAddr,
+    /// The zone's authoritative server, and two public resolvers (the second lags when the
+    /// scenario is `propagating`).
+    pub authoritative: SocketAddr,
+    pub public: Vec<SocketAddr>,
     ca_file: tempfile::NamedTempFile,
     tasks: Vec<JoinHandle<()>>,
+    _dns: Vec<hickory_server::server::Server<dns::ZoneServer>>,
 }
 
 impl Sandbox {
@@ -59,12 +65,23 @@ impl Sandbox {
         let frontend = fapi_listener.local_addr()?;
         let fapi_task = tokio::spawn(clerk::frontend::serve(fapi_listener, world.clone(), ca));
 
+        let delay = dns_delay();
+        let (authoritative, auth_server) =
+            dns::serve(world.clone(), dns::View::Authoritative, delay).await?;
+        let (public_a, public_a_server) =
+            dns::serve(world.clone(), dns::View::Public, delay).await?;
+        let (public_b, public_b_server) =
+            dns::serve(world.clone(), dns::View::LaggingPublic, delay).await?;
+
         Ok(Sandbox {
             world,
             clerk_api,
             frontend,
+            authoritative,
+            public: vec![public_a, public_b],
             ca_file,
             tasks: vec![api_task, fapi_task],
+            _dns: vec![auth_server, public_a_server, public_b_server],
         })
     }
 
@@ -100,8 +117,8 @@ impl Sandbox {
                 format!("http://{}", self.clerk_api),
             ),
             ("GOLIVE_VERCEL_API_URL", format!("http://{closed}")),
-            ("GOLIVE_RESOLVERS", closed.to_string()),
-            ("GOLIVE_AUTHORITATIVE", closed.to_string()),
+            ("GOLIVE_RESOLVERS", join(&self.public)),
+            ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -147,6 +164,23 @@ async fn record(
         axum::body::Body::from(bytes),
     ))
     .await
+}
+
+fn join(addrs: &[SocketAddr]) -> String {
+    addrs
+        .iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `GOLIVE_SANDBOX_DNS_DELAY_MS` slows every DNS answer, for benchmarks.
+fn dns_delay() -> std::time::Duration {
+    std::env::var("GOLIVE_SANDBOX_DNS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(std::time::Duration::from_millis)
+        .unwrap_or_default()
 }
 
 async fn switch_scenario(State(world): State<Shared>, Path(name): Path<String>) -> StatusCode {

@@ -41,6 +41,26 @@ pub enum Fapi {
     Serving,
 }
 
+/// The state of the domain's DNS records (once the production instance exists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsState {
+    /// None of Clerk's records yet.
+    Missing,
+    AllGood,
+    /// At the authoritative servers; one public resolver still caches the old answer.
+    Propagating,
+    /// `clerk` is an A record on Cloudflare's edge: proxied.
+    CloudflareProxied,
+    /// `clerk` answers with Clerk's own addresses but no CNAME: flattened.
+    CloudflareFlattened,
+    /// `clerk.<domain>.<domain>` was created instead of `clerk.<domain>`.
+    DoubledHost,
+    /// `clerk` has a typo in its target; `accounts` got the domain appended.
+    WrongTarget,
+    /// A CAA record allows only another certificate authority.
+    CaaBlocking,
+}
+
 /// What Clerk's Platform API reports for the domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DomainState {
@@ -64,6 +84,7 @@ pub struct Scenario {
     pub plan_allows_production: bool,
     /// Whether Supabase already trusts the production issuer (it always trusts development's).
     pub supabase_trusts_production: bool,
+    pub dns: DnsState,
 }
 
 impl Scenario {
@@ -77,6 +98,13 @@ impl Scenario {
         "other-domain",
         "dev-issuer-only",
         "both-issuers",
+        "all-good",
+        "propagating",
+        "cloudflare-proxied",
+        "cloudflare-flattened",
+        "doubled-host",
+        "wrong-target",
+        "caa-blocking",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -89,12 +117,14 @@ impl Scenario {
             user_sk: Some(LIVE_SECRET_KEY),
             plan_allows_production: true,
             supabase_trusts_production: true,
+            dns: DnsState::AllGood,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
             "fresh" => Scenario {
                 name: "fresh",
                 production: false,
+                dns: DnsState::Missing,
                 fapi: Fapi::Down,
                 domain_state: DomainState::DnsPending,
                 user_pk_host: None,
@@ -110,6 +140,7 @@ impl Scenario {
             // The production instance exists; its DNS records are not in place yet.
             "created" => Scenario {
                 name: "created",
+                dns: DnsState::Missing,
                 fapi: Fapi::Down,
                 domain_state: DomainState::DnsPending,
                 ..live
@@ -130,6 +161,41 @@ impl Scenario {
             },
             "both-issuers" => Scenario {
                 name: "both-issuers",
+                ..live
+            },
+            // DNS scenarios: Clerk is live, the records are in the state named.
+            "all-good" => Scenario {
+                name: "all-good",
+                ..live
+            },
+            "propagating" => Scenario {
+                name: "propagating",
+                dns: DnsState::Propagating,
+                ..live
+            },
+            "cloudflare-proxied" => Scenario {
+                name: "cloudflare-proxied",
+                dns: DnsState::CloudflareProxied,
+                ..live
+            },
+            "cloudflare-flattened" => Scenario {
+                name: "cloudflare-flattened",
+                dns: DnsState::CloudflareFlattened,
+                ..live
+            },
+            "doubled-host" => Scenario {
+                name: "doubled-host",
+                dns: DnsState::DoubledHost,
+                ..live
+            },
+            "wrong-target" => Scenario {
+                name: "wrong-target",
+                dns: DnsState::WrongTarget,
+                ..live
+            },
+            "caa-blocking" => Scenario {
+                name: "caa-blocking",
+                dns: DnsState::CaaBlocking,
                 ..live
             },
             // The secret key at hand is another app's production key.
@@ -212,6 +278,14 @@ impl World {
 
     /// Once the production instance exists the world is at least `created`; before it,
     /// nothing serves the domain.
+    pub fn dns_state(&self) -> DnsState {
+        if self.production {
+            self.scenario.dns
+        } else {
+            DnsState::Missing
+        }
+    }
+
     pub fn fapi(&self) -> Fapi {
         if self.production {
             self.scenario.fapi

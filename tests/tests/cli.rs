@@ -81,11 +81,20 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "clerk.frontend_api",
             "clerk.accounts_portal",
             "clerk.domain_status",
+            "dns.clerk",
+            "dns.accounts",
+            "dns.clkmail",
+            "dns.clk._domainkey",
+            "dns.clk2._domainkey",
+            "dns.caa",
             "supabase.third_party_auth"
         ]
     );
     let s = &report["summary"];
-    assert_eq!((s["pass"].as_u64(), s["fail"].as_u64()), (Some(7), Some(0)));
+    assert_eq!(
+        (s["pass"].as_u64(), s["fail"].as_u64()),
+        (Some(13), Some(0))
+    );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));
 }

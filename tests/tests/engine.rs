@@ -58,8 +58,15 @@ async fn checks_stream_a_plan_then_one_result_each() {
         })
         .collect();
     assert_eq!(finished.len(), checks.len());
-    assert!(
-        report.checks.iter().all(|c| c.status == CheckStatus::Pass),
-        "{report:#?}"
-    );
+    // Everything passes but what needs a key this project has not given.
+    for c in &report.checks {
+        let needs_more =
+            ["clerk.domain_status", "supabase.third_party_auth"].contains(&c.id.as_str());
+        let want = if needs_more {
+            CheckStatus::Skip
+        } else {
+            CheckStatus::Pass
+        };
+        assert_eq!(c.status, want, "{c:#?}");
+    }
 }

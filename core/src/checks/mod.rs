@@ -2,6 +2,7 @@
 //! how to fix it when it fails. All run concurrently; each result is streamed as it lands.
 
 mod clerk;
+mod dns;
 mod supabase;
 
 use futures::future::BoxFuture;
@@ -63,6 +64,18 @@ impl Outcome {
             fix: Some(fix.into()),
         }
     }
+    /// For optional things: a failure becomes a warning.
+    pub fn soften(mut self) -> Self {
+        if self.status == CheckStatus::Fail {
+            self.status = CheckStatus::Warn;
+        }
+        self
+    }
+    /// Adds context to the detail.
+    pub fn note(mut self, note: &str) -> Self {
+        self.detail = format!("{} ({note})", self.detail);
+        self
+    }
     pub fn fail(detail: impl Into<String>, fix: impl Into<String>) -> Self {
         Outcome {
             status: CheckStatus::Fail,
@@ -79,9 +92,17 @@ pub struct CheckContext {
     pub endpoints: Endpoints,
     pub http: Http,
     pub prober: Prober,
+    /// The DNS plan and servers, found once per run (see `dns::survey`).
+    pub dns: tokio::sync::OnceCell<crate::dns::survey::Survey>,
 }
 
 impl CheckContext {
+    pub async fn dns(&self) -> &crate::dns::survey::Survey {
+        self.dns
+            .get_or_init(|| crate::dns::survey::survey(self))
+            .await
+    }
+
     pub fn new(domain: String, inputs: Inputs, endpoints: Endpoints) -> crate::Result<Self> {
         Ok(CheckContext {
             domain,
@@ -89,6 +110,7 @@ impl CheckContext {
             http: Http::new(&endpoints)?,
             prober: Prober::new(&endpoints)?,
             endpoints,
+            dns: Default::default(),
         })
     }
 }
@@ -104,6 +126,7 @@ pub struct CheckDef {
 /// Every check the engine knows, in report order.
 pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
+    all.extend(dns::checks());
     all.extend(supabase::checks());
     all
 }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use url::Url;
 
+use super::platform::CnameTarget;
 use super::{ClerkApi, KeyKind};
 use crate::error::Result;
 use crate::http::Http;
@@ -19,6 +20,8 @@ pub struct Instance {
 pub struct Domain {
     pub name: String,
     pub frontend_api_url: String,
+    #[serde(default)]
+    pub cname_targets: Option<Vec<CnameTarget>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,376 @@
+//! DNS checks: each of Clerk's records asked of the zone's authoritative servers and of the
+//! public resolvers, all at once, and what the answers mean — propagating, proxied at
+//! Cloudflare, flattened, typed into the wrong field, pointing elsewhere — plus CAA.
+
+use futures::future::join_all;
+use futures::FutureExt;
+use hickory_resolver::proto::rr::RecordType;
+
+use super::{CheckContext, CheckDef, Outcome};
+use crate::dns::cloudflare::is_cloudflare;
+use crate::dns::plan::PlannedRecord;
+use crate::dns::probe::{ask, Reply};
+use crate::dns::resolvers::Server;
+
+pub(super) fn checks() -> Vec<CheckDef> {
+    vec![
+        CheckDef {
+            id: "dns.clerk",
+            title: "DNS: clerk record (Frontend API)",
+            run: |ctx| record(ctx, "dns.clerk").boxed(),
+        },
+        CheckDef {
+            id: "dns.accounts",
+            title: "DNS: accounts record (Account Portal)",
+            run: |ctx| record(ctx, "dns.accounts").boxed(),
+        },
+        CheckDef {
+            id: "dns.clkmail",
+            title: "DNS: clkmail record (email sending)",
+            run: |ctx| record(ctx, "dns.clkmail").boxed(),
+        },
+        CheckDef {
+            id: "dns.clk._domainkey",
+            title: "DNS: clk._domainkey record (DKIM)",
+            run: |ctx| record(ctx, "dns.clk._domainkey").boxed(),
+        },
+        CheckDef {
+            id: "dns.clk2._domainkey",
+            title: "DNS: clk2._domainkey record (DKIM)",
+            run: |ctx| record(ctx, "dns.clk2._domainkey").boxed(),
+        },
+        CheckDef {
+            id: "dns.caa",
+            title: "DNS: CAA records allow Clerk's certificate authorities",
+            run: |ctx| caa(ctx).boxed(),
+        },
+    ]
+}
+
+/// Asks every server the same question at once.
+async fn ask_all(servers: &[Server], name: &str, t: RecordType) -> Vec<(Server, Reply)> {
+    join_all(
+        servers
+            .iter()
+            .map(|s| async move { (s.clone(), ask(s.addr, name, t).await) }),
+    )
+    .await
+}
+
+fn no_authoritative(e: &str) -> Outcome {
+    Outcome::fail(
+        format!("The domain's nameservers could not be found: {e}."),
+        "Check that the domain is registered and its nameservers are set at the registrar.",
+    )
+}
+
+async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
+    let survey = ctx.dns().await;
+    let Some(planned) = survey.plan.iter().find(|r| r.check_id == check_id) else {
+        return Outcome::skip(
+            survey
+                .fallback_reason
+                .clone()
+                .unwrap_or_else(|| "Clerk does not ask for this record.".into()),
+        );
+    };
+    let auth = match &survey.authoritative {
+        Ok(a) => a,
+        Err(e) => return no_authoritative(e),
+    };
+    let outcome = diagnose(ctx, planned, auth, &survey.public).await;
+    // Clerk marks some records optional: missing them is worth a warning, not a failure.
+    let outcome = if planned.required {
+        outcome
+    } else {
+        outcome.soften()
+    };
+    match &survey.fallback_reason {
+        Some(why) => outcome.note(why),
+        None => outcome,
+    }
+}
+
+async fn diagnose(
+    ctx: &CheckContext,
+    r: &PlannedRecord,
+    auth: &[Server],
+    public: &[Server],
+) -> Outcome {
+    let want = &r.value;
+    let (auth_replies, public_replies) = futures::join!(
+        ask_all(auth, &r.name, RecordType::CNAME),
+        ask_all(public, &r.name, RecordType::CNAME)
+    );
+    let answered: Vec<&Reply> = auth_replies
+        .iter()
+        .map(|(_, reply)| reply)
+        .filter(|reply| !matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
+        .collect();
+    let Some(truth) = answered.first() else {
+        return Outcome::fail(
+            format!("None of the domain's nameservers answered for {}.", r.name),
+            "Check the nameservers at your registrar; run the checks again in a minute.",
+        );
+    };
+    let add = format!("Add a CNAME record: Host {} → Value {want}.", r.host_field);
+    match truth.values("CNAME").first() {
+        Some(actual) if actual == want => propagation(r, &public_replies),
+        Some(actual) => wrong_target(ctx, r, actual),
+        None => {
+            // No CNAME at the source: an A record in its place, a doubled name, or nothing.
+            let a = ask(auth[0].addr, &r.name, RecordType::A).await.values("A");
+            if !a.is_empty() {
+                return address_instead(r, &a, public).await;
+            }
+            let doubled = format!("{}.{}", r.name, ctx.domain);
+            if !ask(auth[0].addr, &doubled, RecordType::CNAME)
+                .await
+                .values("CNAME")
+                .is_empty()
+            {
+                return Outcome::fail(
+                    format!(
+                        "{doubled} exists but {} does not: the full name was typed in the Host field, \
+                         and the DNS host added the domain again.",
+                        r.name
+                    ),
+                    format!(
+                        "Edit the record and type only {} in the Host field (your DNS host adds {} itself).",
+                        r.host_field, ctx.domain
+                    ),
+                );
+            }
+            Outcome::fail(
+                format!(
+                    "{} has no CNAME record at the domain's nameservers.",
+                    r.name
+                ),
+                add,
+            )
+        }
+    }
+}
+
+/// At the source; how far it has spread.
+fn propagation(r: &PlannedRecord, public: &[(Server, Reply)]) -> Outcome {
+    let sees = |reply: &Reply| reply.values("CNAME").first() == Some(&r.value);
+    let lagging: Vec<&(Server, Reply)> = public
+        .iter()
+        .filter(|(_, reply)| !sees(reply) && !matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
+        .collect();
+    let silent: Vec<&str> = public
+        .iter()
+        .filter(|(_, reply)| matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
+        .map(|(s, _)| s.label.as_str())
+        .collect();
+    let seen = public.len() - lagging.len() - silent.len();
+    let mut detail = format!(
+        "CNAME {} → {}: at the nameservers, and at {seen} of {} public resolvers",
+        r.name,
+        r.value,
+        public.len()
+    );
+    if !silent.is_empty() {
+        detail += &format!(" ({} did not answer)", silent.join(", "));
+    }
+    if lagging.is_empty() {
+        return Outcome::pass(detail);
+    }
+    // The old answers' TTLs are how long those caches may keep them.
+    let wait = lagging
+        .iter()
+        .filter_map(|(_, reply)| reply.max_ttl())
+        .max()
+        .unwrap_or(300);
+    let names: Vec<&str> = lagging.iter().map(|(s, _)| s.label.as_str()).collect();
+    Outcome::warn(
+        format!("{detail}. Still propagating to {}.", names.join(", ")),
+        format!(
+            "Nothing to change: the record is right at the source. Caches expire within about {}.",
+            human_duration(wait)
+        ),
+    )
+}
+
+fn human_duration(secs: u32) -> String {
+    match secs {
+        0..=119 => format!("{secs} seconds"),
+        120..=7199 => format!("{} minutes", secs.div_ceil(60)),
+        _ => format!("{} hours", secs.div_ceil(3600)),
+    }
+}
+
+fn wrong_target(ctx: &CheckContext, r: &PlannedRecord, actual: &str) -> Outcome {
+    let want = &r.value;
+    let fix = format!(
+        "Edit the CNAME {} so its value is exactly {want}.",
+        r.host_field
+    );
+    if actual == format!("{want}.{}", ctx.domain) {
+        return Outcome::fail(
+            format!(
+                "{} points to {actual}: the DNS host appended your domain to the value.",
+                r.name
+            ),
+            format!("Enter the value with a trailing dot ({want}.) so it is taken as a full name."),
+        );
+    }
+    if edit_distance(actual, want) <= 3 {
+        return Outcome::fail(
+            format!(
+                "{} points to {actual}, which looks like a typo of {want}.",
+                r.name
+            ),
+            fix,
+        );
+    }
+    Outcome::fail(format!("{} points to {actual}, not {want}.", r.name), fix)
+}
+
+/// An A record where the CNAME belongs: proxied at Cloudflare, flattened, or simply wrong.
+async fn address_instead(r: &PlannedRecord, addrs: &[String], public: &[Server]) -> Outcome {
+    let mut target = vec![];
+    if let Some(resolver) = public.first() {
+        target = ask(resolver.addr, &r.value, RecordType::A)
+            .await
+            .values("A");
+    }
+    let same = |a: &[String], b: &[String]| {
+        let (mut a, mut b) = (a.to_vec(), b.to_vec());
+        a.sort();
+        b.sort();
+        !a.is_empty() && a == b
+    };
+    if same(addrs, &target) {
+        return Outcome::warn(
+            format!(
+                "{} answers with {}'s addresses but no CNAME: the DNS host flattens it. Browsers \
+                 reach Clerk, but Clerk's own DNS check looks for the CNAME.",
+                r.name, r.value
+            ),
+            "Turn off CNAME flattening for this record (Cloudflare: DNS → Settings → CNAME \
+             flattening: only at the apex), so the CNAME is visible.",
+        );
+    }
+    let cloudflare = addrs
+        .iter()
+        .filter_map(|a| a.parse().ok())
+        .any(is_cloudflare);
+    if cloudflare {
+        return Outcome::fail(
+            format!(
+                "{} answers with Cloudflare's addresses ({}): the record is proxied (orange cloud), \
+                 so Clerk cannot issue its certificate.",
+                r.name,
+                addrs.join(", ")
+            ),
+            format!(
+                "In Cloudflare → DNS, set the {} record to \"DNS only\" (grey cloud).",
+                r.host_field
+            ),
+        );
+    }
+    Outcome::fail(
+        format!(
+            "{} has an A record ({}) where Clerk needs a CNAME.",
+            r.name,
+            addrs.join(", ")
+        ),
+        format!(
+            "Delete the A record for {} and add a CNAME: Host {} → Value {}.",
+            r.host_field, r.host_field, r.value
+        ),
+    )
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Certificate authorities Clerk uses.
+const CLERK_CAS: &[&str] = &["letsencrypt.org", "pki.goog"];
+
+/// CAA is inherited: the closest name (from the domain up, short of the TLD) with CAA
+/// records decides who may issue certificates for `clerk.` and `accounts.`.
+async fn caa(ctx: &CheckContext) -> Outcome {
+    let survey = ctx.dns().await;
+    let auth = match &survey.authoritative {
+        Ok(a) => a,
+        Err(e) => return no_authoritative(e),
+    };
+    let labels: Vec<&str> = ctx.domain.split('.').collect();
+    for start in 0..labels.len().saturating_sub(1) {
+        let name = labels[start..].join(".");
+        let reply = ask(auth[0].addr, &name, RecordType::CAA).await;
+        let records = reply.values("CAA");
+        if records.is_empty() {
+            continue;
+        }
+        let issuers: Vec<String> = records
+            .iter()
+            .filter_map(|v| {
+                let mut parts = v.splitn(3, ' ');
+                let (_flags, tag, value) = (parts.next()?, parts.next()?, parts.next()?);
+                (tag == "issue").then(|| {
+                    let issuer = value.trim_matches('"').split(';').next().unwrap_or("");
+                    issuer.trim().trim_end_matches('.').to_string()
+                })
+            })
+            .collect();
+        if issuers.is_empty() || issuers.iter().any(|i| CLERK_CAS.contains(&i.as_str())) {
+            return Outcome::pass(format!(
+                "CAA at {name} allows Clerk's certificate authorities ({})",
+                records.join("; ")
+            ));
+        }
+        return Outcome::fail(
+            format!(
+                "CAA at {name} allows only {}: Clerk's certificates (Let's Encrypt, Google Trust \
+                 Services) cannot be issued, and the instance stays stuck in certificate issuance.",
+                issuers.join(", ")
+            ),
+            format!(
+                "Add two CAA records at {name}: 0 issue \"letsencrypt.org\" and 0 issue \"pki.goog\"."
+            ),
+        );
+    }
+    Outcome::pass(format!(
+        "No CAA records for {}: any certificate authority may issue",
+        ctx.domain
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_are_near_and_other_names_far() {
+        assert_eq!(
+            edit_distance("frontend-api.clerk.services", "frontend-api.clerk.services"),
+            0
+        );
+        assert_eq!(
+            edit_distance("fronted-api.clerk.services", "frontend-api.clerk.services"),
+            1
+        );
+        assert!(edit_distance("cname.vercel-dns.com", "frontend-api.clerk.services") > 3);
+        assert_eq!(human_duration(90), "90 seconds");
+        assert_eq!(human_duration(300), "5 minutes");
+        assert_eq!(human_duration(86_400), "24 hours");
+    }
+}

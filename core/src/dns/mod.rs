@@ -1,0 +1,8 @@
+//! DNS: which records the launch needs (the plan), what the authoritative servers and a
+//! panel of public resolvers answer for each (the probe), and what that means (diagnoses).
+
+pub mod cloudflare;
+pub mod plan;
+pub mod probe;
+pub mod resolvers;
+pub mod survey;

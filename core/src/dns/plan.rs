@@ -1,0 +1,130 @@
+//! The record plan: every record the launch needs, from the vendors' own answers — Clerk's
+//! `cname_targets`, the host's recommended records — with Clerk's documented defaults only as
+//! a labelled fallback when its API cannot be asked.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::vendors::clerk::platform::CnameTarget;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum RecordType {
+    A,
+    CNAME,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordSource {
+    /// Clerk's API listed it for this domain.
+    ClerkApi,
+    /// Clerk's documented default: its API could not be asked.
+    ClerkDefault,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedRecord {
+    /// The check that proves it, e.g. `dns.clerk`.
+    pub check_id: String,
+    /// Fully qualified, without the trailing dot.
+    pub name: String,
+    pub record_type: RecordType,
+    pub value: String,
+    pub required: bool,
+    pub source: RecordSource,
+    /// What to type in a registrar's "Host" field (the name without the domain; `@` for the
+    /// apex). Typing the full name is the classic doubled-host mistake.
+    pub host_field: String,
+}
+
+/// Clerk's five records: from `cname_targets` when its API answered, else the documented
+/// defaults (whose mail token Golive cannot know, so those three are left out).
+pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<PlannedRecord> {
+    let record = |name: String, value: String, required: bool, source| PlannedRecord {
+        check_id: format!("dns.{}", host_field(&name, domain)),
+        host_field: host_field(&name, domain),
+        name,
+        record_type: RecordType::CNAME,
+        value: value.trim_end_matches('.').to_ascii_lowercase(),
+        required,
+        source,
+    };
+    match targets {
+        Some(t) => t
+            .iter()
+            .map(|t| {
+                record(
+                    t.host.to_ascii_lowercase(),
+                    t.value.clone(),
+                    t.required,
+                    RecordSource::ClerkApi,
+                )
+            })
+            .collect(),
+        None => [
+            ("clerk", "frontend-api.clerk.services"),
+            ("accounts", "accounts.clerk.services"),
+        ]
+        .into_iter()
+        .map(|(sub, value)| {
+            record(
+                format!("{sub}.{domain}"),
+                value.into(),
+                true,
+                RecordSource::ClerkDefault,
+            )
+        })
+        .collect(),
+    }
+}
+
+/// `clk._domainkey.quillmate.site` under `quillmate.site` → `clk._domainkey`; the apex → `@`.
+pub fn host_field(name: &str, domain: &str) -> String {
+    let name = name.trim_end_matches('.');
+    if name == domain {
+        return "@".into();
+    }
+    name.strip_suffix(&format!(".{domain}"))
+        .unwrap_or(name)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_come_from_clerks_targets() {
+        let targets = vec![
+            CnameTarget {
+                host: "clerk.quillmate.site".into(),
+                value: "frontend-api.clerk.services".into(),
+                required: true,
+            },
+            CnameTarget {
+                host: "clk._domainkey.quillmate.site".into(),
+                value: "dkim1.abc.clerk.services.".into(),
+                required: false,
+            },
+        ];
+        let plan = clerk_records("quillmate.site", Some(&targets));
+        assert_eq!(plan.len(), 2);
+        assert_eq!(plan[1].check_id, "dns.clk._domainkey");
+        assert_eq!(plan[1].host_field, "clk._domainkey");
+        assert_eq!(plan[1].value, "dkim1.abc.clerk.services");
+        assert!(!plan[1].required);
+        assert_eq!(plan[0].source, RecordSource::ClerkApi);
+    }
+
+    #[test]
+    fn the_fallback_is_labelled() {
+        let plan = clerk_records("quillmate.site", None);
+        assert_eq!(
+            plan.iter().map(|r| r.check_id.as_str()).collect::<Vec<_>>(),
+            ["dns.clerk", "dns.accounts"]
+        );
+        assert!(plan.iter().all(|r| r.source == RecordSource::ClerkDefault));
+        assert_eq!(host_field("quillmate.site", "quillmate.site"), "@");
+    }
+}

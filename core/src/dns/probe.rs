@@ -1,0 +1,111 @@
+//! One DNS question to one server, with its own timeout and no cache: what that server says
+//! right now. Every question in a probe round runs concurrently.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::proto::rr::RecordType;
+use hickory_resolver::Resolver;
+
+/// A query costs at most this: a resolver that never answers is given up on.
+pub const QUERY_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub record_type: String,
+    /// Lowercase, without the trailing dot for names.
+    pub value: String,
+    pub ttl: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Records(Vec<Answer>),
+    /// The name exists, but has no record of this type.
+    NoData,
+    NxDomain,
+    NoAnswer,
+    Failed(String),
+}
+
+impl Reply {
+    pub fn values(&self, record_type: &str) -> Vec<String> {
+        match self {
+            Reply::Records(r) => r
+                .iter()
+                .filter(|a| a.record_type == record_type)
+                .map(|a| a.value.clone())
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    pub fn max_ttl(&self) -> Option<u32> {
+        match self {
+            Reply::Records(r) => r.iter().map(|a| a.ttl).max(),
+            _ => None,
+        }
+    }
+}
+
+/// Asks `server` for `name`'s records of `record_type`, exactly once.
+pub async fn ask(server: SocketAddr, name: &str, record_type: RecordType) -> Reply {
+    let mut ns = NameServerConfig::udp_and_tcp(server.ip());
+    for c in ns.connections.iter_mut() {
+        c.port = server.port();
+    }
+    let mut opts = ResolverOpts::default();
+    opts.cache_size = 0;
+    opts.attempts = 1;
+    opts.timeout = QUERY_TIMEOUT;
+    opts.use_hosts_file = ResolveHosts::Never;
+    opts.ndots = 0;
+    opts.try_tcp_on_error = false;
+    let resolver = match Resolver::builder_with_config(
+        ResolverConfig::from_parts(None, vec![], vec![ns]),
+        TokioRuntimeProvider::default(),
+    )
+    .with_options(opts)
+    .build()
+    {
+        Ok(r) => r,
+        Err(e) => return Reply::Failed(e.to_string()),
+    };
+    let fqdn = format!("{}.", name.trim_end_matches('.'));
+    // The resolver's own timeout covers one attempt; this one bounds the whole question.
+    match tokio::time::timeout(
+        QUERY_TIMEOUT + Duration::from_millis(500),
+        resolver.lookup(fqdn, record_type),
+    )
+    .await
+    {
+        Err(_) => Reply::NoAnswer,
+        Ok(Ok(lookup)) => Reply::Records(
+            lookup
+                .answers()
+                .iter()
+                .map(|r| Answer {
+                    record_type: r.record_type().to_string(),
+                    value: r
+                        .data
+                        .to_string()
+                        .trim_end_matches('.')
+                        .to_ascii_lowercase(),
+                    ttl: r.ttl,
+                })
+                .collect(),
+        ),
+        Ok(Err(e)) if e.is_nx_domain() => Reply::NxDomain,
+        Ok(Err(e)) if e.is_no_records_found() => Reply::NoData,
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            if text.contains("timed out") || text.contains("timeout") {
+                Reply::NoAnswer
+            } else {
+                Reply::Failed(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! What one check run knows about DNS before asking about any record: the plan and whom to
+//! ask. Computed once per run by whichever DNS check needs it first; the others wait for it.
+
+use super::plan::{clerk_records, PlannedRecord};
+use super::resolvers::{authoritative, public_panel, Server};
+use crate::checks::CheckContext;
+use crate::vendors::clerk::backend::Backend;
+use crate::vendors::clerk::platform::Platform;
+
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub plan: Vec<PlannedRecord>,
+    /// Why the plan is Clerk's documented defaults rather than its API's answer.
+    pub fallback_reason: Option<String>,
+    pub authoritative: Result<Vec<Server>, String>,
+    pub public: Vec<Server>,
+}
+
+pub async fn survey(ctx: &CheckContext) -> Survey {
+    let (targets, fallback_reason) = clerk_targets(ctx).await;
+    Survey {
+        plan: clerk_records(&ctx.domain, targets.as_deref()),
+        fallback_reason,
+        authoritative: authoritative(&ctx.endpoints, &ctx.domain).await,
+        public: public_panel(&ctx.endpoints),
+    }
+}
+
+/// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform
+/// API (platform key); with neither, why not.
+async fn clerk_targets(
+    ctx: &CheckContext,
+) -> (
+    Option<Vec<crate::vendors::clerk::platform::CnameTarget>>,
+    Option<String>,
+) {
+    if let Some(sk) = &ctx.inputs.secret_key {
+        if let Ok(domains) = Backend::new(&ctx.http, &ctx.endpoints.clerk_api, sk)
+            .domains()
+            .await
+        {
+            if let Some(d) = domains.into_iter().find(|d| d.name == ctx.domain) {
+                if let Some(t) = d.cname_targets {
+                    return (Some(t), None);
+                }
+            }
+        }
+    }
+    if let Some(ak) = &ctx.inputs.platform_key {
+        if let Ok(d) = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, ak)
+            .domain(&ctx.domain)
+            .await
+        {
+            if !d.cname_targets.is_empty() {
+                return (Some(d.cname_targets), None);
+            }
+        }
+    }
+    (
+        None,
+        Some(
+            "Clerk's API did not list this domain's records (no accepted key for it), so these \
+             are Clerk's documented defaults; the mail records need the API."
+                .into(),
+        ),
+    )
+}

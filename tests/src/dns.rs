@@ -1,0 +1,206 @@
+//! A real DNS server for the sandbox (hickory-server over UDP and TCP on loopback), serving
+//! the scenario's zone as the authoritative servers see it, or as a public resolver does —
+//! which may lag behind (`propagating`). Optional per-query delay for benchmarks, and a
+//! resolver that never answers.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::str::FromStr;
+use std::time::Duration;
+
+use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
+use hickory_proto::rr::rdata::{A, CAA, CNAME};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_server::net::runtime::Time;
+use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo, Server};
+use hickory_server::zone_handler::MessageResponseBuilder;
+use tokio::net::{TcpListener, UdpSocket};
+
+use crate::scenario::{DnsState, Shared};
+use crate::DOMAIN;
+
+/// Whose view of the zone a server gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Authoritative,
+    /// A public resolver that is up to date.
+    Public,
+    /// A public resolver whose cache has not caught up (it lags in `propagating`).
+    LaggingPublic,
+}
+
+pub const TTL: u32 = 300;
+/// Where Clerk's shared hosts resolve to in the sandbox.
+pub const CLERK_FAPI_IP: Ipv4Addr = Ipv4Addr::new(104, 18, 10, 1);
+/// A Cloudflare edge address, as a proxied record answers.
+pub const CLOUDFLARE_EDGE_IP: Ipv4Addr = Ipv4Addr::new(104, 16, 132, 229);
+
+fn name(s: &str) -> Name {
+    Name::from_str(&format!("{}.", s.trim_end_matches('.'))).unwrap()
+}
+
+fn cname(host: &str, target: &str) -> Record {
+    Record::from_rdata(name(host), TTL, RData::CNAME(CNAME(name(target))))
+}
+
+fn a(host: &str, ip: Ipv4Addr) -> Record {
+    Record::from_rdata(name(host), TTL, RData::A(A(ip)))
+}
+
+fn caa_issue(host: &str, ca: &str) -> Record {
+    // The issuer is a plain domain in CAA, not a fully qualified name.
+    let issuer = Name::from_str(ca).unwrap();
+    Record::from_rdata(
+        name(host),
+        TTL,
+        RData::CAA(CAA::new_issue(false, Some(issuer), vec![])),
+    )
+}
+
+/// The records Clerk asks for, as they should be.
+fn clerk_records() -> Vec<(String, String)> {
+    crate::clerk::cname_targets(DOMAIN)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["host"].as_str().unwrap().to_string(),
+                t["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The zone as `view` sees it in `state`.
+pub fn zone(state: DnsState, view: View) -> Vec<Record> {
+    // Clerk's own hosts resolve everywhere.
+    let mut z = vec![
+        a("frontend-api.clerk.services", CLERK_FAPI_IP),
+        a("accounts.clerk.services", Ipv4Addr::new(104, 18, 10, 2)),
+    ];
+    let lagging = view == View::LaggingPublic && state == DnsState::Propagating;
+    if state == DnsState::Missing || lagging {
+        return z;
+    }
+    for (host, target) in clerk_records() {
+        let is_clerk = host == format!("clerk.{DOMAIN}");
+        let is_accounts = host == format!("accounts.{DOMAIN}");
+        match state {
+            DnsState::CloudflareProxied if is_clerk => z.push(a(&host, CLOUDFLARE_EDGE_IP)),
+            DnsState::CloudflareFlattened if is_clerk => z.push(a(&host, CLERK_FAPI_IP)),
+            DnsState::DoubledHost if is_clerk => {
+                z.push(cname(&format!("{host}.{DOMAIN}"), &target))
+            }
+            DnsState::WrongTarget if is_clerk => z.push(cname(&host, "fronted-api.clerk.services")),
+            DnsState::WrongTarget if is_accounts => {
+                z.push(cname(&host, &format!("{target}.{DOMAIN}")))
+            }
+            _ => z.push(cname(&host, &target)),
+        }
+    }
+    let ca = if state == DnsState::CaaBlocking {
+        "digicert.com"
+    } else {
+        "letsencrypt.org"
+    };
+    z.push(caa_issue(DOMAIN, ca));
+    z
+}
+
+/// Answers from the world's current zone.
+pub struct ZoneServer {
+    world: Shared,
+    view: View,
+    delay: Duration,
+}
+
+#[async_trait::async_trait]
+impl RequestHandler for ZoneServer {
+    async fn handle_request<R: ResponseHandler, T: Time>(
+        &self,
+        request: &Request,
+        mut response_handle: R,
+    ) -> ResponseInfo {
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
+        let mut metadata = Metadata::response_from_request(&request.metadata);
+        metadata.authoritative = self.view == View::Authoritative;
+        let answers: Vec<Record> = match request.request_info() {
+            Ok(info) => {
+                let state = self.world.lock().unwrap().dns_state();
+                let zone = zone(state, self.view);
+                let qname = Name::from(info.query.name().clone());
+                let qtype = info.query.query_type();
+                // A name exists if it, or a name below it, has records (the apex always does).
+                let exists =
+                    qname.eq_case(&name(DOMAIN)) || zone.iter().any(|r| qname.zone_of(&r.name));
+                let hits: Vec<Record> = zone
+                    .into_iter()
+                    .filter(|r| r.name.eq_case(&qname))
+                    .filter(|r| {
+                        r.record_type() == qtype
+                            || (r.record_type() == RecordType::CNAME && qtype == RecordType::A)
+                    })
+                    .collect();
+                if !exists {
+                    metadata.response_code = ResponseCode::NXDomain;
+                }
+                hits
+            }
+            Err(_) => {
+                metadata.response_code = ResponseCode::FormErr;
+                vec![]
+            }
+        };
+        let response = MessageResponseBuilder::from_message_request(request).build(
+            metadata,
+            answers.iter(),
+            std::iter::empty(),
+            std::iter::empty(),
+            std::iter::empty(),
+        );
+        match response_handle.send_response(response).await {
+            Ok(info) => info,
+            Err(_) => ResponseInfo::from(Header {
+                metadata,
+                counts: HeaderCounts::default(),
+            }),
+        }
+    }
+}
+
+/// Serves `view` over UDP and TCP on one loopback port until dropped.
+pub async fn serve(
+    world: Shared,
+    view: View,
+    delay: Duration,
+) -> std::io::Result<(SocketAddr, Server<ZoneServer>)> {
+    let udp = UdpSocket::bind(("127.0.0.1", 0)).await?;
+    let addr = udp.local_addr()?;
+    let tcp = TcpListener::bind(addr).await?;
+    let mut server = Server::new(ZoneServer { world, view, delay });
+    server.register_socket(udp);
+    server.register_listener(tcp, Duration::from_secs(5), 64 * 1024);
+    Ok((addr, server))
+}
+
+/// A "resolver" that takes queries and never answers.
+pub struct Silent {
+    pub addr: SocketAddr,
+    _udp: UdpSocket,
+    _tcp: TcpListener,
+}
+
+impl Silent {
+    pub async fn bind() -> std::io::Result<Silent> {
+        let udp = UdpSocket::bind(("127.0.0.1", 0)).await?;
+        let addr = udp.local_addr()?;
+        let tcp = TcpListener::bind(addr).await?;
+        Ok(Silent {
+            addr,
+            _udp: udp,
+            _tcp: tcp,
+        })
+    }
+}

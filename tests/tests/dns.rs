@@ -1,0 +1,168 @@
+//! DNS diagnoses, end to end: the `golive` CLI against the sandbox's real DNS servers (an
+//! authoritative one and two public resolvers, over UDP/TCP on loopback). Each diagnosis
+//! appears in its scenario and nowhere in `all-good`.
+
+mod common;
+
+use common::{check, golive, stdout_json};
+use golive_sandbox::dns::Silent;
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use serde_json::Value;
+
+const DNS_CHECKS: &[&str] = &[
+    "dns.clerk",
+    "dns.accounts",
+    "dns.clkmail",
+    "dns.clk._domainkey",
+    "dns.clk2._domainkey",
+    "dns.caa",
+];
+
+async fn report(scenario: &str) -> Value {
+    let sb = Sandbox::start(Scenario::named(scenario).unwrap())
+        .await
+        .unwrap();
+    let mut vars = sb.env();
+    vars.extend(sb.key_env());
+    stdout_json(&golive(&["check", "--domain", DOMAIN, "--json"], &vars))
+}
+
+fn line(r: &Value, id: &str) -> (String, String, String) {
+    let c = check(r, id);
+    (
+        c["status"].as_str().unwrap().to_string(),
+        c["detail"].as_str().unwrap().to_string(),
+        c["fix"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_good_passes_every_dns_check() {
+    let r = report("all-good").await;
+    for id in DNS_CHECKS {
+        let (status, detail, _) = line(&r, id);
+        assert_eq!(status, "pass", "{id}: {detail}");
+    }
+    assert!(line(&r, "dns.clerk").1.contains("2 of 2 public resolvers"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_diagnosis_in_its_scenario() {
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "propagating",
+            "dns.clerk",
+            "warn",
+            "Still propagating",
+            "Caches expire within",
+        ),
+        (
+            "cloudflare-proxied",
+            "dns.clerk",
+            "fail",
+            "proxied",
+            "DNS only",
+        ),
+        (
+            "cloudflare-flattened",
+            "dns.clerk",
+            "warn",
+            "flattens",
+            "CNAME flattening",
+        ),
+        (
+            "doubled-host",
+            "dns.clerk",
+            "fail",
+            "clerk.quillmate.test.quillmate.test exists",
+            "type only clerk in the Host field",
+        ),
+        (
+            "wrong-target",
+            "dns.clerk",
+            "fail",
+            "looks like a typo",
+            "exactly frontend-api.clerk.services",
+        ),
+        (
+            "wrong-target",
+            "dns.accounts",
+            "fail",
+            "appended your domain",
+            "trailing dot (accounts.clerk.services.)",
+        ),
+        (
+            "caa-blocking",
+            "dns.caa",
+            "fail",
+            "allows only digicert.com",
+            "0 issue \"letsencrypt.org\"",
+        ),
+        (
+            "created",
+            "dns.clerk",
+            "fail",
+            "has no CNAME record",
+            "Host clerk → Value frontend-api.clerk.services",
+        ),
+    ];
+    let all_good = report("all-good").await;
+    for (scenario, id, status, detail_has, fix_has) in cases {
+        let r = report(scenario).await;
+        let (s, detail, fix) = line(&r, id);
+        assert_eq!(&s, status, "{scenario} {id}: {detail}");
+        assert!(detail.contains(detail_has), "{scenario} {id}: {detail}");
+        assert!(fix.contains(fix_has), "{scenario} {id}: {fix}");
+        // Absent where everything is right.
+        assert!(
+            !line(&all_good, id).1.contains(detail_has),
+            "{id} in all-good"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_clerks_api_the_plan_is_the_labelled_fallback() {
+    let sb = Sandbox::start(Scenario::named("all-good").unwrap())
+        .await
+        .unwrap();
+    let r = stdout_json(&golive(&["check", "--domain", DOMAIN, "--json"], &sb.env()));
+    let (status, detail, _) = line(&r, "dns.clerk");
+    assert_eq!(status, "pass");
+    assert!(detail.contains("documented defaults"), "{detail}");
+    let (status, detail, _) = line(&r, "dns.clkmail");
+    assert_eq!(status, "skip");
+    assert!(detail.contains("the mail records need the API"), "{detail}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolver_that_never_answers_is_named_and_does_not_hold_up_the_rest() {
+    let sb = Sandbox::start(Scenario::named("all-good").unwrap())
+        .await
+        .unwrap();
+    let silent = Silent::bind().await.unwrap();
+    let mut vars: Vec<(String, String)> = sb
+        .env()
+        .into_iter()
+        .filter(|(k, _)| k != "GOLIVE_RESOLVERS")
+        .collect();
+    vars.push((
+        "GOLIVE_RESOLVERS".into(),
+        format!("{},{}", sb.public[0], silent.addr),
+    ));
+    vars.extend(sb.key_env());
+    let started = std::time::Instant::now();
+    let r = stdout_json(&golive(&["check", "--domain", DOMAIN, "--json"], &vars));
+    let (status, detail, _) = line(&r, "dns.clerk");
+    assert_eq!(status, "pass", "{detail}");
+    assert!(
+        detail.contains(&format!("Resolver {} did not answer", silent.addr)),
+        "{detail}"
+    );
+    // Every query runs at once: the silent resolver costs one timeout (3 s), not one per query.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
