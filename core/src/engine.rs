@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::checks::{self, CheckContext, CheckEvent, Report};
 use crate::config::Endpoints;
+use crate::dns::{self, matrix::DnsEvent};
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::inputs::Inputs;
@@ -38,6 +39,10 @@ impl Engine {
             secrets,
             endpoints,
         })
+    }
+
+    pub fn project(&self, id: &str) -> Result<Project> {
+        self.projects.get(id)
     }
 
     pub fn list_projects(&self) -> Result<Vec<Project>> {
@@ -212,16 +217,39 @@ impl Engine {
         step: Option<&str>,
         on_event: impl Fn(CheckEvent),
     ) -> Result<Report> {
+        let ctx = self.context(id)?;
+        Ok(checks::run_all(&ctx, step, on_event).await)
+    }
+
+    /// What the checks of one project work from.
+    fn context(&self, id: &str) -> Result<CheckContext> {
         let project = self.projects.get(id)?;
-        let ctx = CheckContext {
+        Ok(CheckContext {
             inputs: Inputs::from_project(&project, self.secrets.as_ref())?,
             domain: project.domain,
             endpoints: self.endpoints.clone(),
             http: self.http.clone(),
             prober: self.prober.clone(),
             dns: Default::default(),
-        };
-        Ok(checks::run_all(&ctx, step, on_event).await)
+        })
+    }
+
+    /// The DNS plan, then every record × server answer as it arrives.
+    pub async fn dns_probe(&self, id: &str, on_event: impl Fn(DnsEvent)) -> Result<()> {
+        let ctx = self.context(id)?;
+        dns::matrix::run(&ctx, on_event).await;
+        Ok(())
+    }
+
+    /// Writes the plan as a BIND zone fragment where the user chose; returns its text.
+    pub async fn export_zone(&self, id: &str, path: &std::path::Path) -> Result<String> {
+        let ctx = self.context(id)?;
+        let text = dns::plan::zone_fragment(&ctx.domain, &ctx.dns().await.plan);
+        crate::project::write_atomically(path, text.as_bytes()).map_err(|e| Error::Storage {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(text)
     }
 }
 

@@ -3,6 +3,8 @@
 //! `GOLIVE_WRITE_BINDINGS=1 cargo test -p golive-app bindings` rewrites it.
 
 use golive_core::checks::{CheckEvent, CheckResult, CheckStatus, PlannedCheck, Report, Summary};
+use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
+use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, Project, ProjectInput};
 use golive_core::secrets::{SecretKind, SecretStatus};
@@ -44,6 +46,14 @@ pub fn typescript() -> String {
         DomainStatus::decl(&cfg),
         ThirdPartyAuth::decl(&cfg),
         SupabaseTrust::decl(&cfg),
+        RecordType::decl(&cfg),
+        RecordSource::decl(&cfg),
+        RegistrarHost::decl(&cfg),
+        PlannedRecord::decl(&cfg),
+        CellState::decl(&cfg),
+        MatrixServer::decl(&cfg),
+        DnsCell::decl(&cfg),
+        DnsEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

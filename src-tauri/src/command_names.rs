@@ -18,5 +18,7 @@ pub const COMMANDS: &[&str] = &[
     "set_supabase_project",
     "supabase_trust",
     "supabase_add_issuer",
+    "dns_probe",
+    "export_zone",
     "run_checks",
 ];

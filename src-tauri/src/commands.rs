@@ -2,6 +2,7 @@
 //! Errors cross IPC as `{code, message}` (see `golive_core::Error`'s `Serialize`).
 
 use golive_core::checks::{CheckEvent, Report};
+use golive_core::dns::matrix::DnsEvent;
 use golive_core::engine::Engine;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput};
@@ -11,7 +12,7 @@ use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::DomainStatus;
 use golive_core::Error;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 type Res<T> = Result<T, Error>;
 
@@ -143,6 +144,46 @@ pub async fn supabase_add_issuer(
     project_id: String,
 ) -> Res<SupabaseTrust> {
     engine.supabase_add_issuer(&project_id).await
+}
+
+/// Streams the DNS plan, then each record × server answer as it arrives.
+#[tauri::command]
+pub async fn dns_probe(
+    engine: State<'_, Engine>,
+    project_id: String,
+    on_event: Channel<DnsEvent>,
+) -> Res<()> {
+    engine
+        .dns_probe(&project_id, |event| {
+            let _ = on_event.send(event);
+        })
+        .await
+}
+
+/// Asks where to save the zone file (a native dialog, so the web view never names a path),
+/// then writes it. `None` when the user cancelled.
+#[tauri::command]
+pub async fn export_zone<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    project_id: String,
+) -> Res<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let project = engine.project(&project_id)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Save the DNS records")
+        .set_file_name(format!("{}.zone", project.domain))
+        .add_filter("Zone file", &["zone", "txt"])
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten().and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    engine.export_zone(&project_id, &path).await?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Streams each check's result over `on_event` as it finishes; returns the full report.

@@ -17,6 +17,7 @@ use golive_core::secrets::{KeyringStore, SecretStore};
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(engine)
         .invoke_handler(tauri::generate_handler![
             commands::list_frameworks,
@@ -36,6 +37,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::set_supabase_project,
             commands::supabase_trust,
             commands::supabase_add_issuer,
+            commands::dns_probe,
+            commands::export_zone,
             commands::run_checks,
         ])
 }

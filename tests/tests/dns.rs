@@ -166,3 +166,83 @@ async fn a_resolver_that_never_answers_is_named_and_does_not_hold_up_the_rest() 
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn the_matrix_streams_every_record_at_every_server_and_the_zone_exports() {
+    use golive_core::dns::matrix::{CellState, DnsEvent};
+    use golive_core::secrets::SecretKind;
+    use std::sync::{Arc, Mutex};
+
+    let sb = Sandbox::start(Scenario::named("propagating").unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = golive_core::engine::Engine::new(
+        golive_core::project::ProjectStore::new(dir.path()),
+        Arc::new(golive_core::secrets::MemoryStore::default()),
+        golive_core::config::Endpoints::from_vars(sb.env()).unwrap(),
+    )
+    .unwrap();
+    let p = engine
+        .create_project(golive_core::project::ProjectInput {
+            name: "Quillmate".into(),
+            domain: DOMAIN.into(),
+            hosting: golive_core::project::Hosting::Vercel,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    engine
+        .set_secret(
+            &p.id,
+            SecretKind::ClerkSecretKey,
+            golive_sandbox::scenario::LIVE_SECRET_KEY,
+        )
+        .unwrap();
+
+    let events = Mutex::new(vec![]);
+    engine
+        .dns_probe(&p.id, |e| events.lock().unwrap().push(e))
+        .await
+        .unwrap();
+    let events = events.into_inner().unwrap();
+    let DnsEvent::Planned {
+        records,
+        servers,
+        fallback_reason,
+        ..
+    } = &events[0]
+    else {
+        panic!("{:?}", events[0])
+    };
+    assert_eq!((records.len(), servers.len()), (5, 3));
+    assert!(fallback_reason.is_none());
+    assert!(servers[0].authoritative && !servers[1].authoritative);
+    let cells: Vec<_> = events[1..]
+        .iter()
+        .map(|e| match e {
+            DnsEvent::Cell(c) => c.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(cells.len(), 15);
+    let lagging = &servers[2].label;
+    for c in &cells {
+        let want = if &c.server == lagging {
+            CellState::NxDomain
+        } else {
+            CellState::Match
+        };
+        assert_eq!(c.state, want, "{c:?}");
+    }
+
+    let path = dir.path().join("quillmate.test.zone");
+    let text = engine.export_zone(&p.id, &path).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert!(text.contains("$ORIGIN quillmate.test."));
+    assert!(
+        text.contains(
+            "clk2._domainkey.quillmate.test. IN CNAME dkim2.sbx1a2b3c4d5e.clerk.services."
+        ),
+        "{text}"
+    );
+}

@@ -416,3 +416,45 @@ async fn supabase_learns_to_trust_the_production_issuer() {
     s.end().await;
     forget_keychain_entry(&rig.project_id(), "supabase-token");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn the_dns_view_shows_records_and_their_propagation() {
+    let rig = Rig::start("propagating").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    // With the secret key, the plan is Clerk's own list for the domain.
+    s.type_into("#secret-clerk-secret-key", LIVE_SECRET_KEY)
+        .await;
+    s.click(SAVE_SECRET_KEY).await;
+    s.wait_text(SECRET_KEY_STATUS, "Stored in your keychain")
+        .await;
+
+    s.click_button("DNS").await;
+    s.click_button("Check propagation").await;
+    s.wait_text(
+        "[data-testid=record-dns\\.clk\\._domainkey]",
+        "dkim1.sbx1a2b3c4d5e.clerk.services",
+    )
+    .await;
+    s.wait_text("main", "15 of 15 answers").await;
+    let matrix = s.source().await;
+    assert!(
+        matrix.contains(&format!(
+            "clerk.quillmate.test at {}",
+            rig.sandbox.authoritative
+        )),
+        "the matrix names its servers"
+    );
+    assert!(
+        matrix.contains("name does not exist"),
+        "the lagging resolver shows"
+    );
+    s.click_button("Check DNS").await;
+    s.wait_text("[data-testid=check-dns\\.clerk]", "Still propagating")
+        .await;
+    s.scroll_to("[data-testid=dns-matrix]").await;
+    s.screenshot(&screenshot_dir().join("08-dns.png")).await;
+    s.end().await;
+    forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+}

@@ -2,6 +2,7 @@
 //! panel of public resolvers answer for each (the probe), and what that means (diagnoses).
 
 pub mod cloudflare;
+pub mod matrix;
 pub mod plan;
 pub mod probe;
 pub mod resolvers;

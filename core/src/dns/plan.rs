@@ -36,6 +36,55 @@ pub struct PlannedRecord {
     /// What to type in a registrar's "Host" field (the name without the domain; `@` for the
     /// apex). Typing the full name is the classic doubled-host mistake.
     pub host_field: String,
+    /// The same, as each common DNS host's form wants it.
+    pub registrar_hosts: Vec<RegistrarHost>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RegistrarHost {
+    pub registrar: String,
+    pub host: String,
+}
+
+/// Namecheap, GoDaddy and Cloudflare take the label with `@` for the apex; Porkbun and
+/// Route 53 take the label and leave the apex blank (Route 53 shows the zone after the box).
+pub fn registrar_hosts(host_field: &str) -> Vec<RegistrarHost> {
+    let apex = host_field == "@";
+    [
+        ("Namecheap", false),
+        ("GoDaddy", false),
+        ("Cloudflare", false),
+        ("Porkbun", true),
+        ("Route 53", true),
+    ]
+    .into_iter()
+    .map(|(registrar, blank_apex)| RegistrarHost {
+        registrar: registrar.into(),
+        host: if apex && blank_apex {
+            String::new()
+        } else {
+            host_field.into()
+        },
+    })
+    .collect()
+}
+
+/// A BIND zone fragment of the plan, to import at a DNS host or keep with the project.
+pub fn zone_fragment(domain: &str, plan: &[PlannedRecord]) -> String {
+    let mut z = format!("; DNS records for {domain}, from Golive\n$ORIGIN {domain}.\n$TTL 300\n");
+    let width = plan.iter().map(|r| r.name.len() + 1).max().unwrap_or(0);
+    for r in plan {
+        let value = match r.record_type {
+            RecordType::CNAME => format!("{}.", r.value),
+            RecordType::A => r.value.clone(),
+        };
+        z += &format!(
+            "{:width$} IN {:5} {value}\n",
+            format!("{}.", r.name),
+            format!("{:?}", r.record_type)
+        );
+    }
+    z
 }
 
 /// Clerk's five records: from `cname_targets` when its API answered, else the documented
@@ -44,6 +93,7 @@ pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<Plann
     let record = |name: String, value: String, required: bool, source| PlannedRecord {
         check_id: format!("dns.{}", host_field(&name, domain)),
         host_field: host_field(&name, domain),
+        registrar_hosts: registrar_hosts(&host_field(&name, domain)),
         name,
         record_type: RecordType::CNAME,
         value: value.trim_end_matches('.').to_ascii_lowercase(),
@@ -115,6 +165,46 @@ mod tests {
         assert_eq!(plan[1].value, "dkim1.abc.clerk.services");
         assert!(!plan[1].required);
         assert_eq!(plan[0].source, RecordSource::ClerkApi);
+    }
+
+    #[test]
+    fn zone_fragments_are_fully_qualified() {
+        let plan = clerk_records("quillmate.site", None);
+        let z = zone_fragment("quillmate.site", &plan);
+        assert!(z.starts_with("; DNS records for quillmate.site"));
+        assert!(z.contains("$ORIGIN quillmate.site.\n$TTL 300\n"));
+        assert!(
+            z.contains("clerk.quillmate.site.    IN CNAME frontend-api.clerk.services.\n"),
+            "{z}"
+        );
+        assert!(
+            z.contains("accounts.quillmate.site. IN CNAME accounts.clerk.services.\n"),
+            "{z}"
+        );
+    }
+
+    #[test]
+    fn registrars_get_the_host_their_way() {
+        let hosts = registrar_hosts("@");
+        assert_eq!(
+            hosts
+                .iter()
+                .find(|h| h.registrar == "Namecheap")
+                .unwrap()
+                .host,
+            "@"
+        );
+        assert_eq!(
+            hosts
+                .iter()
+                .find(|h| h.registrar == "Porkbun")
+                .unwrap()
+                .host,
+            ""
+        );
+        assert!(registrar_hosts("clk._domainkey")
+            .iter()
+            .all(|h| h.host == "clk._domainkey"));
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub async fn authoritative(endpoints: &Endpoints, domain: &str) -> Result<Vec<Se
         return Ok(list
             .iter()
             .map(|a| Server {
-                label: format!("Authoritative {a}"),
+                label: a.to_string(),
                 addr: *a,
             })
             .collect());

@@ -8,6 +8,7 @@ import type {
   DomainStatus,
   ProductionCreated,
   CheckEvent,
+  DnsEvent,
   ErrorPayload,
   FrameworkInfo,
   Project,
@@ -61,6 +62,14 @@ export const api = {
     call<Project>("set_supabase_project", { projectId, value }),
   supabaseTrust: (projectId: string) => call<SupabaseTrust>("supabase_trust", { projectId }),
   supabaseAddIssuer: (projectId: string) => call<SupabaseTrust>("supabase_add_issuer", { projectId }),
+  /** Streams the DNS plan, then every record × server answer as it arrives. */
+  dnsProbe: (projectId: string, onEvent: (e: DnsEvent) => void) => {
+    const channel = new Channel<DnsEvent>();
+    channel.onmessage = onEvent;
+    return call<null>("dns_probe", { projectId, onEvent: channel });
+  },
+  /** Asks where to save (a native dialog) and writes the zone file; null when cancelled. */
+  exportZone: (projectId: string) => call<string | null>("export_zone", { projectId }),
   /** Runs every check, or one step's (`"clerk"`), streaming each result to `onEvent`. */
   runChecks: (projectId: string, step: string | null, onEvent: (e: CheckEvent) => void) => {
     const channel = new Channel<CheckEvent>();

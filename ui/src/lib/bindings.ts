@@ -71,3 +71,36 @@ export type DomainStatus = { status: string, dns: DnsStatus, ssl: PartStatus, ma
 export type ThirdPartyAuth = { id: string, type: string, oidc_issuer_url?: string, };
 
 export type SupabaseTrust = { projectRef: string, productionIssuer: string, trusted: boolean, integrations: Array<ThirdPartyAuth>, };
+
+export type RecordType = "A" | "CNAME";
+
+export type RecordSource = "clerk-api" | "clerk-default";
+
+export type RegistrarHost = { registrar: string, host: string, };
+
+export type PlannedRecord = { 
+/**
+ * The check that proves it, e.g. `dns.clerk`.
+ */
+checkId: string, 
+/**
+ * Fully qualified, without the trailing dot.
+ */
+name: string, recordType: RecordType, value: string, required: boolean, source: RecordSource, 
+/**
+ * What to type in a registrar's "Host" field (the name without the domain; `@` for the
+ * apex). Typing the full name is the classic doubled-host mistake.
+ */
+hostField: string, 
+/**
+ * The same, as each common DNS host's form wants it.
+ */
+registrarHosts: Array<RegistrarHost>, };
+
+export type CellState = "match" | "mismatch" | "missing" | "nx-domain" | "no-answer";
+
+export type MatrixServer = { label: string, authoritative: boolean, };
+
+export type DnsCell = { checkId: string, server: string, state: CellState, actual: Array<string>, ttl?: number, };
+
+export type DnsEvent = { "event": "planned", "data": { records: Array<PlannedRecord>, servers: Array<MatrixServer>, fallbackReason?: string, nameserversError?: string, } } | { "event": "cell", "data": DnsCell };

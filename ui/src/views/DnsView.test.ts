@@ -1,0 +1,62 @@
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import { expect, test } from "vitest";
+import DnsView from "./DnsView.svelte";
+import type { DnsEvent, PlannedRecord, Project } from "../lib/bindings";
+
+const project: Project = { id: "p1", name: "Q", domain: "quillmate.test", hosting: "vercel", framework: "nextjs", clerkChecklist: [] };
+const hosts = (h: string) => ["Namecheap", "GoDaddy", "Cloudflare"].map((registrar) => ({ registrar, host: h })).concat(
+  ["Porkbun", "Route 53"].map((registrar) => ({ registrar, host: h === "@" ? "" : h })));
+const record = (sub: string, value: string): PlannedRecord => ({
+  checkId: `dns.${sub}`, name: `${sub}.quillmate.test`, recordType: "CNAME", value, required: true,
+  source: "clerk-api", hostField: sub, registrarHosts: hosts(sub),
+});
+
+test("the matrix fills in as answers stream, with a progress bar", async () => {
+  let finish: () => void = () => {};
+  mockIPC(async (cmd, args) => {
+    if (cmd !== "dns_probe") return;
+    const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
+    ch.onmessage({ event: "planned", data: {
+      records: [record("clerk", "frontend-api.clerk.services")],
+      servers: [{ label: "ns1", authoritative: true }, { label: "Google", authoritative: false }],
+    } });
+    ch.onmessage({ event: "cell", data: { checkId: "dns.clerk", server: "ns1", state: "match", actual: ["frontend-api.clerk.services"], ttl: 300 } });
+    await new Promise<void>((r) => (finish = r));
+    ch.onmessage({ event: "cell", data: { checkId: "dns.clerk", server: "Google", state: "nx-domain", actual: [] } });
+    return null;
+  });
+  render(DnsView, { project });
+  await userEvent.click(screen.getByRole("button", { name: "Check propagation" }));
+
+  const matrix = await screen.findByTestId("dns-matrix");
+  expect(await within(matrix).findByLabelText("clerk.quillmate.test at ns1: matches: frontend-api.clerk.services (TTL 300 s)")).toHaveTextContent("✓");
+  expect(within(matrix).getByLabelText("clerk.quillmate.test at Google: waiting")).toBeInTheDocument();
+  expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "1");
+
+  finish();
+  expect(await within(matrix).findByLabelText("clerk.quillmate.test at Google: name does not exist")).toBeInTheDocument();
+  expect(screen.getByText("2 of 2 answers")).toBeInTheDocument();
+});
+
+test("the host field follows the chosen DNS host, and export reports where it saved", async () => {
+  mockIPC(async (cmd, args) => {
+    if (cmd === "dns_probe") {
+      const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
+      ch.onmessage({ event: "planned", data: { records: [record("@", "76.76.21.21")], servers: [], fallbackReason: "defaults" } });
+      return null;
+    }
+    if (cmd === "export_zone") return "/home/me/quillmate.test.zone";
+  });
+  render(DnsView, { project });
+  await userEvent.click(screen.getByRole("button", { name: "Check propagation" }));
+  const row = await screen.findByTestId("record-dns.@");
+  expect(row).toHaveTextContent("@");
+  await userEvent.selectOptions(screen.getByLabelText("Your DNS host"), "Porkbun");
+  expect(row).toHaveTextContent("(leave blank)");
+  expect(screen.getByRole("status")).toHaveTextContent("defaults");
+  await userEvent.click(screen.getByRole("button", { name: "Export zone file…" }));
+  expect(await screen.findByText("Saved to /home/me/quillmate.test.zone")).toBeInTheDocument();
+});
