@@ -35,4 +35,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   cargo test --workspace --test keychain --test e2e -- --ignored --test-threads=1
 ' _ "$keyrings"
 
+step "Benchmarks (informational: figures, no pass/fail)"
+cargo run --quiet -p golive-sandbox --example dns_bench
+
 step "All tests passed"

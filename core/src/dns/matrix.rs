@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::plan::PlannedRecord;
-use super::probe::{ask, Reply};
+use super::probe::{Asker, Reply};
 use crate::checks::CheckContext;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -80,14 +80,14 @@ fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
 pub async fn run(ctx: &CheckContext, on_event: impl Fn(DnsEvent)) {
     let survey = ctx.dns().await;
     let auth = survey.authoritative.clone().unwrap_or_default();
-    let servers: Vec<(String, std::net::SocketAddr, bool)> = auth
+    let servers: Vec<(String, Asker, bool)> = auth
         .iter()
-        .map(|s| (s.label.clone(), s.addr, true))
+        .map(|s| (s.label.clone(), Asker::new(s.addr), true))
         .chain(
             survey
                 .public
                 .iter()
-                .map(|s| (s.label.clone(), s.addr, false)),
+                .map(|s| (s.label.clone(), Asker::new(s.addr), false)),
         )
         .collect();
     on_event(DnsEvent::Planned {
@@ -106,11 +106,11 @@ pub async fn run(ctx: &CheckContext, on_event: impl Fn(DnsEvent)) {
         .plan
         .iter()
         .flat_map(|r| servers.iter().map(move |s| (r, s)))
-        .map(|(r, (label, addr, _))| async move {
-            let reply = ask(*addr, &r.name, RecordType::CNAME).await;
+        .map(|(r, (label, asker, _))| async move {
+            let reply = asker.ask(&r.name, RecordType::CNAME).await;
             let reply = match reply {
                 // No CNAME: say what is there instead (an A record, proxied or flattened).
-                Reply::NoData => match ask(*addr, &r.name, RecordType::A).await {
+                Reply::NoData => match asker.ask(&r.name, RecordType::A).await {
                     a @ Reply::Records(_) => a,
                     _ => Reply::NoData,
                 },

@@ -50,62 +50,75 @@ impl Reply {
     }
 }
 
-/// Asks `server` for `name`'s records of `record_type`, exactly once.
-pub async fn ask(server: SocketAddr, name: &str, record_type: RecordType) -> Reply {
-    let mut ns = NameServerConfig::udp_and_tcp(server.ip());
-    for c in ns.connections.iter_mut() {
-        c.port = server.port();
+/// Asks one server, one question at a time or many at once; no cache, no retries.
+pub struct Asker {
+    resolver: Result<Resolver<TokioRuntimeProvider>, String>,
+}
+
+impl Asker {
+    pub fn new(server: SocketAddr) -> Asker {
+        let mut ns = NameServerConfig::udp_and_tcp(server.ip());
+        for c in ns.connections.iter_mut() {
+            c.port = server.port();
+        }
+        let mut opts = ResolverOpts::default();
+        opts.cache_size = 0;
+        opts.attempts = 1;
+        opts.timeout = QUERY_TIMEOUT;
+        opts.use_hosts_file = ResolveHosts::Never;
+        opts.ndots = 0;
+        opts.try_tcp_on_error = false;
+        let resolver = Resolver::builder_with_config(
+            ResolverConfig::from_parts(None, vec![], vec![ns]),
+            TokioRuntimeProvider::default(),
+        )
+        .with_options(opts)
+        .build()
+        .map_err(|e| e.to_string());
+        Asker { resolver }
     }
-    let mut opts = ResolverOpts::default();
-    opts.cache_size = 0;
-    opts.attempts = 1;
-    opts.timeout = QUERY_TIMEOUT;
-    opts.use_hosts_file = ResolveHosts::Never;
-    opts.ndots = 0;
-    opts.try_tcp_on_error = false;
-    let resolver = match Resolver::builder_with_config(
-        ResolverConfig::from_parts(None, vec![], vec![ns]),
-        TokioRuntimeProvider::default(),
-    )
-    .with_options(opts)
-    .build()
-    {
-        Ok(r) => r,
-        Err(e) => return Reply::Failed(e.to_string()),
-    };
-    let fqdn = format!("{}.", name.trim_end_matches('.'));
-    // The resolver's own timeout covers one attempt; this one bounds the whole question.
-    match tokio::time::timeout(
-        QUERY_TIMEOUT + Duration::from_millis(500),
-        resolver.lookup(fqdn, record_type),
-    )
-    .await
-    {
-        Err(_) => Reply::NoAnswer,
-        Ok(Ok(lookup)) => Reply::Records(
-            lookup
-                .answers()
-                .iter()
-                .map(|r| Answer {
-                    record_type: r.record_type().to_string(),
-                    value: r
-                        .data
-                        .to_string()
-                        .trim_end_matches('.')
-                        .to_ascii_lowercase(),
-                    ttl: r.ttl,
-                })
-                .collect(),
-        ),
-        Ok(Err(e)) if e.is_nx_domain() => Reply::NxDomain,
-        Ok(Err(e)) if e.is_no_records_found() => Reply::NoData,
-        Ok(Err(e)) => {
-            let text = e.to_string();
-            if text.contains("timed out") || text.contains("timeout") {
-                Reply::NoAnswer
-            } else {
-                Reply::Failed(text)
+
+    /// Asks for `name`'s records of `record_type`, exactly once.
+    pub async fn ask(&self, name: &str, record_type: RecordType) -> Reply {
+        let resolver = match &self.resolver {
+            Ok(r) => r,
+            Err(e) => return Reply::Failed(e.clone()),
+        };
+        let fqdn = format!("{}.", name.trim_end_matches('.'));
+        // The resolver's own timeout covers one connection; this one bounds the whole question
+        // (UDP, then TCP), so a server that never answers costs exactly one timeout.
+        match tokio::time::timeout(QUERY_TIMEOUT, resolver.lookup(fqdn, record_type)).await {
+            Err(_) => Reply::NoAnswer,
+            Ok(Ok(lookup)) => Reply::Records(
+                lookup
+                    .answers()
+                    .iter()
+                    .map(|r| Answer {
+                        record_type: r.record_type().to_string(),
+                        value: r
+                            .data
+                            .to_string()
+                            .trim_end_matches('.')
+                            .to_ascii_lowercase(),
+                        ttl: r.ttl,
+                    })
+                    .collect(),
+            ),
+            Ok(Err(e)) if e.is_nx_domain() => Reply::NxDomain,
+            Ok(Err(e)) if e.is_no_records_found() => Reply::NoData,
+            Ok(Err(e)) => {
+                let text = e.to_string();
+                if text.contains("timed out") || text.contains("timeout") {
+                    Reply::NoAnswer
+                } else {
+                    Reply::Failed(text)
+                }
             }
         }
     }
+}
+
+/// One question to one server.
+pub async fn ask(server: SocketAddr, name: &str, record_type: RecordType) -> Reply {
+    Asker::new(server).ask(name, record_type).await
 }
