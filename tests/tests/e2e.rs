@@ -450,11 +450,11 @@ async fn the_dns_view_shows_records_and_their_propagation() {
         matrix.contains("name does not exist"),
         "the lagging resolver shows"
     );
+    s.scroll_to("[data-testid=dns-records]").await;
+    s.screenshot(&screenshot_dir().join("08-dns.png")).await;
     s.click_button("Check DNS").await;
     s.wait_text("[data-testid=check-dns\\.clerk]", "Still propagating")
         .await;
-    s.scroll_to("[data-testid=dns-matrix]").await;
-    s.screenshot(&screenshot_dir().join("08-dns.png")).await;
     s.end().await;
     forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
 }
