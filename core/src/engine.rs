@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::checks::{self, CheckContext, CheckEvent, Report};
 use crate::config::Endpoints;
-use crate::dns::{self, matrix::DnsEvent};
+use crate::dns;
+use crate::dns::matrix::{DnsEvent, WatchPace};
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::inputs::Inputs;
@@ -24,6 +25,11 @@ pub struct Engine {
     endpoints: Endpoints,
     http: Http,
     prober: Prober,
+    /// Running DNS watches, by project: at most one each.
+    watches: std::sync::Mutex<
+        std::collections::HashMap<String, (u64, tokio::sync::watch::Sender<bool>)>,
+    >,
+    next_watch: std::sync::atomic::AtomicU64,
 }
 
 impl Engine {
@@ -38,6 +44,8 @@ impl Engine {
             projects,
             secrets,
             endpoints,
+            watches: Default::default(),
+            next_watch: Default::default(),
         })
     }
 
@@ -239,6 +247,42 @@ impl Engine {
         let ctx = self.context(id)?;
         dns::matrix::run(&ctx, on_event).await;
         Ok(())
+    }
+
+    /// Re-checks DNS until every record has propagated (`true`) or the watch is stopped
+    /// (`false`). Starting a watch stops the project's previous one.
+    pub async fn dns_watch(
+        &self,
+        id: &str,
+        pace: WatchPace,
+        on_event: impl Fn(DnsEvent),
+    ) -> Result<bool> {
+        let ctx = self.context(id)?;
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let mine = self
+            .next_watch
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some((_, previous)) = self
+            .watches
+            .lock()
+            .unwrap()
+            .insert(id.to_string(), (mine, tx))
+        {
+            let _ = previous.send(true);
+        }
+        let done = dns::matrix::watch(&ctx, pace, rx, on_event).await;
+        let mut watches = self.watches.lock().unwrap();
+        // Forget this watch, not one started after it.
+        if watches.get(id).is_some_and(|(n, _)| *n == mine) {
+            watches.remove(id);
+        }
+        Ok(done)
+    }
+
+    pub fn dns_watch_stop(&self, id: &str) {
+        if let Some((_, tx)) = self.watches.lock().unwrap().remove(id) {
+            let _ = tx.send(true);
+        }
     }
 
     /// Writes the plan as a BIND zone fragment where the user chose; returns its text.

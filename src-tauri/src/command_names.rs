@@ -20,5 +20,7 @@ pub const COMMANDS: &[&str] = &[
     "supabase_add_issuer",
     "dns_probe",
     "export_zone",
+    "dns_watch",
+    "dns_watch_stop",
     "run_checks",
 ];

@@ -2,7 +2,7 @@
 //! Errors cross IPC as `{code, message}` (see `golive_core::Error`'s `Serialize`).
 
 use golive_core::checks::{CheckEvent, Report};
-use golive_core::dns::matrix::DnsEvent;
+use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput};
@@ -158,6 +158,42 @@ pub async fn dns_probe(
             let _ = on_event.send(event);
         })
         .await
+}
+
+/// Re-checks DNS (the same events as `dns_probe`, round after round) until every record
+/// has propagated — then a desktop notification says so — or `dns_watch_stop` is called.
+#[tauri::command]
+pub async fn dns_watch<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    project_id: String,
+    on_event: Channel<DnsEvent>,
+) -> Res<bool> {
+    use tauri_plugin_notification::NotificationExt;
+    let project = engine.project(&project_id)?;
+    let propagated = engine
+        .dns_watch(&project_id, WatchPace::default(), |event| {
+            let _ = on_event.send(event);
+        })
+        .await?;
+    if propagated {
+        // Best effort: a desktop without a notification service still sees it in the window.
+        let _ = app
+            .notification()
+            .builder()
+            .title("DNS has propagated")
+            .body(format!(
+                "Every record for {} answers as planned everywhere.",
+                project.domain
+            ))
+            .show();
+    }
+    Ok(propagated)
+}
+
+#[tauri::command]
+pub fn dns_watch_stop(engine: State<'_, Engine>, project_id: String) {
+    engine.dns_watch_stop(&project_id);
 }
 
 /// Asks where to save the zone file (a native dialog, so the web view never names a path),

@@ -18,6 +18,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
     base.plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(engine)
         .invoke_handler(tauri::generate_handler![
             commands::list_frameworks,
@@ -39,6 +40,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::supabase_add_issuer,
             commands::dns_probe,
             commands::export_zone,
+            commands::dns_watch,
+            commands::dns_watch_stop,
             commands::run_checks,
         ])
 }

@@ -246,3 +246,116 @@ async fn the_matrix_streams_every_record_at_every_server_and_the_zone_exports() 
         "{text}"
     );
 }
+
+/// An engine for the sandbox with a project whose secret key is stored.
+async fn engine_for(
+    sb: &Sandbox,
+) -> (
+    std::sync::Arc<golive_core::engine::Engine>,
+    String,
+    tempfile::TempDir,
+) {
+    use golive_core::secrets::SecretKind;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = golive_core::engine::Engine::new(
+        golive_core::project::ProjectStore::new(dir.path()),
+        std::sync::Arc::new(golive_core::secrets::MemoryStore::default()),
+        golive_core::config::Endpoints::from_vars(sb.env()).unwrap(),
+    )
+    .unwrap();
+    let p = engine
+        .create_project(golive_core::project::ProjectInput {
+            name: "Quillmate".into(),
+            domain: DOMAIN.into(),
+            hosting: golive_core::project::Hosting::Vercel,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    engine
+        .set_secret(
+            &p.id,
+            SecretKind::ClerkSecretKey,
+            golive_sandbox::scenario::LIVE_SECRET_KEY,
+        )
+        .unwrap();
+    (std::sync::Arc::new(engine), p.id, dir)
+}
+
+const FAST: golive_core::dns::matrix::WatchPace = golive_core::dns::matrix::WatchPace {
+    first: std::time::Duration::from_millis(100),
+    max: std::time::Duration::from_millis(200),
+};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_mode_rechecks_until_the_records_have_propagated() {
+    use golive_core::dns::matrix::DnsEvent;
+    let sb = Sandbox::start(Scenario::named("propagating").unwrap())
+        .await
+        .unwrap();
+    let (engine, id, _dir) = engine_for(&sb).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let watch = tokio::spawn({
+        let engine = engine.clone();
+        async move {
+            engine
+                .dns_watch(&id, FAST, move |e| drop(tx.send(e)))
+                .await
+                .unwrap()
+        }
+    });
+    // Round 1 finds a lagging resolver and waits; then the caches catch up.
+    loop {
+        match rx.recv().await.unwrap() {
+            DnsEvent::Waiting { .. } => break,
+            DnsEvent::Propagated => panic!("propagated while a resolver lags"),
+            _ => {}
+        }
+    }
+    sb.switch(Scenario::named("all-good").unwrap());
+    assert!(
+        watch.await.unwrap(),
+        "the watch ends when everything has propagated"
+    );
+    let mut rest = vec![];
+    while let Ok(e) = rx.try_recv() {
+        rest.push(e);
+    }
+    assert!(rest
+        .iter()
+        .any(|e| matches!(e, DnsEvent::Round { number: 2 })));
+    assert!(
+        matches!(rest.last(), Some(DnsEvent::Propagated)),
+        "{rest:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_watch_can_be_stopped_and_a_second_one_replaces_the_first() {
+    use golive_core::dns::matrix::DnsEvent;
+    let sb = Sandbox::start(Scenario::named("created").unwrap())
+        .await
+        .unwrap();
+    let (engine, id, _dir) = engine_for(&sb).await;
+    let start = |engine: std::sync::Arc<golive_core::engine::Engine>, id: String| {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<DnsEvent>();
+        (
+            tokio::spawn(async move {
+                engine
+                    .dns_watch(&id, FAST, move |e| drop(tx.send(e)))
+                    .await
+                    .unwrap()
+            }),
+            rx,
+        )
+    };
+    let (first, mut first_events) = start(engine.clone(), id.clone());
+    while !matches!(first_events.recv().await, Some(DnsEvent::Waiting { .. })) {}
+    let (second, mut second_events) = start(engine.clone(), id.clone());
+    assert!(
+        !first.await.unwrap(),
+        "the first watch stopped when the second started"
+    );
+    while !matches!(second_events.recv().await, Some(DnsEvent::Waiting { .. })) {}
+    engine.dns_watch_stop(&id);
+    assert!(!second.await.unwrap(), "stopped, not propagated");
+}

@@ -1,6 +1,8 @@
 //! The propagation matrix: every planned record asked of every server (authoritative and
 //! public) at once, each answer streamed as it arrives, for the DNS view's live table.
 
+use std::time::Duration;
+
 use futures::stream::{FuturesUnordered, StreamExt};
 use hickory_resolver::proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
@@ -54,6 +56,17 @@ pub enum DnsEvent {
         nameservers_error: Option<String>,
     },
     Cell(DnsCell),
+    /// Watch mode: round `number` is starting.
+    Round {
+        number: u32,
+    },
+    /// Watch mode: not everywhere yet; the next round starts in this many seconds.
+    #[serde(rename_all = "camelCase")]
+    Waiting {
+        next_in_secs: u64,
+    },
+    /// Watch mode: every record answers as planned at every server that answers.
+    Propagated,
 }
 
 fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
@@ -78,6 +91,11 @@ fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
 
 /// Streams the plan, then one cell per record × server as each answer arrives.
 pub async fn run(ctx: &CheckContext, on_event: impl Fn(DnsEvent)) {
+    round(ctx, &on_event).await;
+}
+
+/// One round: the plan, then every answer; returns the cells for watch mode to judge.
+async fn round(ctx: &CheckContext, on_event: &impl Fn(DnsEvent)) -> Vec<DnsCell> {
     let survey = ctx.dns().await;
     let auth = survey.authoritative.clone().unwrap_or_default();
     let servers: Vec<(String, Asker, bool)> = auth
@@ -119,7 +137,100 @@ pub async fn run(ctx: &CheckContext, on_event: impl Fn(DnsEvent)) {
             cell(r, label, reply)
         })
         .collect();
+    let mut cells = vec![];
     while let Some(c) = pending.next().await {
-        on_event(DnsEvent::Cell(c));
+        on_event(DnsEvent::Cell(c.clone()));
+        cells.push(c);
+    }
+    cells
+}
+
+/// How often watch mode asks again: it starts at `first` and doubles up to `max`, but never
+/// waits longer than the longest TTL a lagging resolver still holds.
+#[derive(Debug, Clone, Copy)]
+pub struct WatchPace {
+    pub first: Duration,
+    pub max: Duration,
+}
+
+impl Default for WatchPace {
+    fn default() -> Self {
+        WatchPace {
+            first: Duration::from_secs(15),
+            max: Duration::from_secs(300),
+        }
+    }
+}
+
+impl WatchPace {
+    fn delay(&self, round: u32, lagging_ttl: Option<u32>) -> Duration {
+        let backoff = self
+            .first
+            .saturating_mul(2u32.saturating_pow(round.saturating_sub(1)));
+        let ttl = lagging_ttl.map(|t| Duration::from_secs(u64::from(t)));
+        backoff
+            .min(self.max)
+            .min(ttl.unwrap_or(self.max).max(self.first))
+    }
+}
+
+/// Everywhere that answered says what was planned (and at least one server did).
+fn propagated(cells: &[DnsCell]) -> bool {
+    let answered: Vec<&DnsCell> = cells
+        .iter()
+        .filter(|c| c.state != CellState::NoAnswer)
+        .collect();
+    !answered.is_empty() && answered.iter().all(|c| c.state == CellState::Match)
+}
+
+/// Rounds until everything has propagated (`true`) or `stop` fires (`false`). Between
+/// rounds the task sleeps: nothing runs while it waits.
+pub async fn watch(
+    ctx: &CheckContext,
+    pace: WatchPace,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    on_event: impl Fn(DnsEvent),
+) -> bool {
+    for number in 1.. {
+        on_event(DnsEvent::Round { number });
+        let cells = tokio::select! {
+            cells = round(ctx, &on_event) => cells,
+            _ = stop.changed() => return false,
+        };
+        if propagated(&cells) {
+            on_event(DnsEvent::Propagated);
+            return true;
+        }
+        let lagging_ttl = cells
+            .iter()
+            .filter(|c| c.state != CellState::Match)
+            .filter_map(|c| c.ttl)
+            .max();
+        let wait = pace.delay(number, lagging_ttl);
+        on_event(DnsEvent::Waiting {
+            next_in_secs: wait.as_secs(),
+        });
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pace_backs_off_within_the_ttls() {
+        let p = WatchPace::default();
+        assert_eq!(p.delay(1, None), Duration::from_secs(15));
+        assert_eq!(p.delay(2, None), Duration::from_secs(30));
+        assert_eq!(p.delay(9, None), Duration::from_secs(300));
+        // A lagging cache that expires in 60 s: no point waiting longer.
+        assert_eq!(p.delay(4, Some(60)), Duration::from_secs(60));
+        // ...nor shorter than the first wait.
+        assert_eq!(p.delay(4, Some(5)), Duration::from_secs(15));
     }
 }

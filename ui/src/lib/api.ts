@@ -68,6 +68,13 @@ export const api = {
     channel.onmessage = onEvent;
     return call<null>("dns_probe", { projectId, onEvent: channel });
   },
+  /** Re-checks until everything has propagated (true) or stopped (false); same events. */
+  dnsWatch: (projectId: string, onEvent: (e: DnsEvent) => void) => {
+    const channel = new Channel<DnsEvent>();
+    channel.onmessage = onEvent;
+    return call<boolean>("dns_watch", { projectId, onEvent: channel });
+  },
+  dnsWatchStop: (projectId: string) => call<null>("dns_watch_stop", { projectId }),
   /** Asks where to save (a native dialog) and writes the zone file; null when cancelled. */
   exportZone: (projectId: string) => call<string | null>("export_zone", { projectId }),
   /** Runs every check, or one step's (`"clerk"`), streaming each result to `onEvent`. */

@@ -60,3 +60,28 @@ test("the host field follows the chosen DNS host, and export reports where it sa
   await userEvent.click(screen.getByRole("button", { name: "Export zone file…" }));
   expect(await screen.findByText("Saved to /home/me/quillmate.test.zone")).toBeInTheDocument();
 });
+
+test("watch mode shows its rounds and says when everything has propagated", async () => {
+  let finish: () => void = () => {};
+  const calls: string[] = [];
+  mockIPC(async (cmd, args) => {
+    calls.push(cmd);
+    if (cmd !== "dns_watch") return null;
+    const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
+    ch.onmessage({ event: "round", data: { number: 1 } });
+    ch.onmessage({ event: "planned", data: { records: [record("clerk", "frontend-api.clerk.services")], servers: [{ label: "ns1", authoritative: true }] } });
+    ch.onmessage({ event: "cell", data: { checkId: "dns.clerk", server: "ns1", state: "nx-domain", actual: [] } });
+    ch.onmessage({ event: "waiting", data: { nextInSecs: 30n } });
+    await new Promise<void>((r) => (finish = r));
+    ch.onmessage({ event: "propagated" });
+    return true;
+  });
+  render(DnsView, { project });
+  await userEvent.click(screen.getByRole("button", { name: "Watch until propagated" }));
+  expect(await screen.findByTestId("watch-status")).toHaveTextContent("Watching · round 1 · next check in 30 s");
+  await userEvent.click(screen.getByRole("button", { name: "Stop watching" }));
+  expect(calls).toContain("dns_watch_stop");
+  finish();
+  expect(await screen.findByTestId("propagated")).toHaveTextContent("Every record has propagated everywhere.");
+  expect(screen.getByRole("button", { name: "Watch until propagated" })).toBeInTheDocument();
+});
