@@ -83,5 +83,5 @@ test("watch mode shows its rounds and says when everything has propagated", asyn
   expect(calls).toContain("dns_watch_stop");
   finish();
   expect(await screen.findByTestId("propagated")).toHaveTextContent("Every record has propagated everywhere.");
-  expect(screen.getByRole("button", { name: "Watch until propagated" })).toBeInTheDocument();
+  expect(await screen.findByRole("button", { name: "Watch until propagated" })).toBeInTheDocument();
 });
