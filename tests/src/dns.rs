@@ -170,15 +170,28 @@ impl RequestHandler for ZoneServer {
     }
 }
 
+/// A UDP socket and a TCP listener on the same free loopback port. The kernel picks the UDP
+/// port, whose TCP twin may be taken, so a few ports are tried.
+async fn bind_pair() -> std::io::Result<(SocketAddr, UdpSocket, TcpListener)> {
+    let mut last = None;
+    for _ in 0..20 {
+        let udp = UdpSocket::bind(("127.0.0.1", 0)).await?;
+        let addr = udp.local_addr()?;
+        match TcpListener::bind(addr).await {
+            Ok(tcp) => return Ok((addr, udp, tcp)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.expect("tried at least once"))
+}
+
 /// Serves `view` over UDP and TCP on one loopback port until dropped.
 pub async fn serve(
     world: Shared,
     view: View,
     delay: Duration,
 ) -> std::io::Result<(SocketAddr, Server<ZoneServer>)> {
-    let udp = UdpSocket::bind(("127.0.0.1", 0)).await?;
-    let addr = udp.local_addr()?;
-    let tcp = TcpListener::bind(addr).await?;
+    let (addr, udp, tcp) = bind_pair().await?;
     let mut server = Server::new(ZoneServer { world, view, delay });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 64 * 1024);
@@ -194,9 +207,7 @@ pub struct Silent {
 
 impl Silent {
     pub async fn bind() -> std::io::Result<Silent> {
-        let udp = UdpSocket::bind(("127.0.0.1", 0)).await?;
-        let addr = udp.local_addr()?;
-        let tcp = TcpListener::bind(addr).await?;
+        let (addr, udp, tcp) = bind_pair().await?;
         Ok(Silent {
             addr,
             _udp: udp,
