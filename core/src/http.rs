@@ -84,6 +84,23 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(250 * 2u64.pow(attempt - 1))
 }
 
+/// The body of a successful answer; for any other status, the error `on_status` makes of
+/// it (given the status, the Retry-After wait and the body).
+pub async fn success_body(
+    vendor: &'static str,
+    resp: Response,
+    on_status: impl FnOnce(StatusCode, Option<Duration>, &[u8]) -> Error,
+) -> Result<hyper::body::Bytes> {
+    let status = resp.status();
+    let wait = retry_after(&resp);
+    let body = resp.bytes().await.map_err(|e| unreachable(vendor, e))?;
+    if status.is_success() {
+        Ok(body)
+    } else {
+        Err(on_status(status, wait, &body))
+    }
+}
+
 pub fn retry_after(r: &Response) -> Option<Duration> {
     r.headers()
         .get(reqwest::header::RETRY_AFTER)?

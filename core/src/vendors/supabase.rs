@@ -9,7 +9,7 @@ use ts_rs::TS;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::{retry_after, unreachable, Http};
+use crate::http::{success_body, Http};
 use crate::secrets::Secret;
 
 const VENDOR: &str = "Supabase";
@@ -71,12 +71,10 @@ async fn decode<T: serde::de::DeserializeOwned>(
     project_ref: &str,
     resp: reqwest::Response,
 ) -> Result<T> {
-    let status = resp.status();
-    let wait = retry_after(&resp);
-    let body = resp.bytes().await.map_err(|e| unreachable(VENDOR, e))?;
-    if !status.is_success() {
-        return Err(status_error(project_ref, status, wait));
-    }
+    let body = success_body(VENDOR, resp, |status, wait, _| {
+        status_error(project_ref, status, wait)
+    })
+    .await?;
     serde_json::from_slice(&body).map_err(|e| Error::Vendor {
         vendor: VENDOR,
         code: "supabase_bad_response",

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::{retry_after, unreachable, Http};
+use crate::http::{success_body, Http};
 use crate::secrets::Secret;
 
 pub(crate) const VENDOR: &str = "Clerk";
@@ -107,12 +107,10 @@ async fn decode<T: DeserializeOwned>(
     path: &str,
     resp: reqwest::Response,
 ) -> Result<T> {
-    let status = resp.status();
-    let wait = retry_after(&resp);
-    let body = resp.bytes().await.map_err(|e| unreachable(VENDOR, e))?;
-    if !status.is_success() {
-        return Err(api_error(kind, status, wait, &body));
-    }
+    let body = success_body(VENDOR, resp, |status, wait, body| {
+        api_error(kind, status, wait, body)
+    })
+    .await?;
     serde_json::from_slice(&body).map_err(|e| Error::Vendor {
         vendor: VENDOR,
         code: "clerk_bad_response",
