@@ -17,11 +17,18 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
+# The UI build needs Node.js 20.19+; Debian and Ubuntu ship older ones, so a private copy
+# goes to ~/.local/golive-node (scripts/start.sh and test.sh put it on PATH).
+export PATH="$HOME/.local/golive-node/bin:$PATH"
 node_ok() { command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; }
 if ! node_ok; then
-  echo "golive: Node.js 20.19 or newer is needed for the UI build (found: $(node --version 2>/dev/null || echo none))." >&2
-  echo "        Install it from your distribution or nodejs.org, then run this again." >&2
-  exit 1
+  node_version=v22.12.0
+  case "$(uname -m)" in x86_64) node_arch=x64 ;; aarch64) node_arch=arm64 ;; *) node_arch=unknown ;; esac
+  echo "golive: installing Node.js $node_version (found: $(node --version 2>/dev/null || echo none))"
+  mkdir -p "$HOME/.local/golive-node"
+  curl -fsSL "https://nodejs.org/dist/$node_version/node-$node_version-linux-$node_arch.tar.xz" \
+    | tar -xJ --strip-components=1 -C "$HOME/.local/golive-node"
+  node_ok || { echo "golive: Node.js 20.19 or newer is needed; install it, then run this again." >&2; exit 1; }
 fi
 
 # npm ci only when the lockfile changed since the last install.
