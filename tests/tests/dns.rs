@@ -168,7 +168,8 @@ async fn the_matrix_streams_every_record_at_every_server_and_the_zone_exports() 
     let sb = Sandbox::start(Scenario::named("propagating").unwrap())
         .await
         .unwrap();
-    let (engine, id, dir) = engine_for(&sb).await;
+    let (engine, id, _test) = engine_for(&sb).await;
+    let dir = tempfile::tempdir().unwrap();
 
     let events = Mutex::new(vec![]);
     engine
@@ -224,32 +225,17 @@ async fn engine_for(
 ) -> (
     std::sync::Arc<golive_core::engine::Engine>,
     String,
-    tempfile::TempDir,
+    common::TestProject,
 ) {
-    use golive_core::secrets::SecretKind;
-    let dir = tempfile::tempdir().unwrap();
-    let engine = golive_core::engine::Engine::new(
-        golive_core::project::ProjectStore::new(dir.path()),
-        std::sync::Arc::new(golive_core::secrets::MemoryStore::default()),
-        golive_core::config::Endpoints::from_vars(sb.env()).unwrap(),
-    )
-    .unwrap();
-    let p = engine
-        .create_project(golive_core::project::ProjectInput {
-            name: "Quillmate".into(),
-            domain: DOMAIN.into(),
-            hosting: golive_core::project::Hosting::Vercel,
-            framework: golive_core::framework::Framework::Nextjs,
-        })
-        .unwrap();
-    engine
+    let test = common::project_for(sb);
+    test.engine
         .set_secret(
-            &p.id,
-            SecretKind::ClerkSecretKey,
+            &test.project.id,
+            golive_core::secrets::SecretKind::ClerkSecretKey,
             golive_sandbox::scenario::LIVE_SECRET_KEY,
         )
         .unwrap();
-    (std::sync::Arc::new(engine), p.id, dir)
+    (test.engine.clone(), test.project.id.clone(), test)
 }
 
 const FAST: golive_core::dns::matrix::WatchPace = golive_core::dns::matrix::WatchPace {
@@ -263,7 +249,7 @@ async fn watch_mode_rechecks_until_the_records_have_propagated() {
     let sb = Sandbox::start(Scenario::named("propagating").unwrap())
         .await
         .unwrap();
-    let (engine, id, _dir) = engine_for(&sb).await;
+    let (engine, id, _test) = engine_for(&sb).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let watch = tokio::spawn({
         let engine = engine.clone();
@@ -306,7 +292,7 @@ async fn a_watch_can_be_stopped_and_a_second_one_replaces_the_first() {
     let sb = Sandbox::start(Scenario::named("created").unwrap())
         .await
         .unwrap();
-    let (engine, id, _dir) = engine_for(&sb).await;
+    let (engine, id, _test) = engine_for(&sb).await;
     let start = |engine: std::sync::Arc<golive_core::engine::Engine>, id: String| {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<DnsEvent>();
         (

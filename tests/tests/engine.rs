@@ -1,37 +1,22 @@
 //! The engine as the desktop app drives it: a saved project, secrets in a store, checks
 //! streamed as they finish, against the sandbox over real sockets.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Mutex;
 
 use golive_core::checks::{CheckEvent, CheckStatus};
-use golive_core::config::Endpoints;
-use golive_core::engine::Engine;
-use golive_core::framework::Framework;
-use golive_core::project::{Hosting, ProjectInput, ProjectStore};
-use golive_core::secrets::{MemoryStore, SecretKind};
+use golive_core::secrets::SecretKind;
 use golive_sandbox::scenario::{publishable_key, LIVE_SECRET_KEY};
-use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use golive_sandbox::{Sandbox, Scenario};
 
 #[tokio::test]
 async fn checks_stream_a_plan_then_one_result_each() {
     let sb = Sandbox::start(Scenario::named("live").unwrap())
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::new(
-        ProjectStore::new(dir.path()),
-        Arc::new(MemoryStore::default()),
-        Endpoints::from_vars(sb.env()).unwrap(),
-    )
-    .unwrap();
-    let p = engine
-        .create_project(ProjectInput {
-            name: "Quillmate".into(),
-            domain: DOMAIN.into(),
-            hosting: Hosting::Vercel,
-            framework: Framework::Nextjs,
-        })
-        .unwrap();
+    let test = common::project_for(&sb);
+    let (engine, p) = (&test.engine, &test.project);
     engine
         .set_publishable_key(&p.id, &publishable_key("clerk.quillmate.test"))
         .unwrap();

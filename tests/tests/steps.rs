@@ -2,55 +2,40 @@
 //! instance (and adopting it when it exists), what a 402 leaves behind, Clerk's domain status;
 //! adding the production issuer to Supabase.
 
+mod common;
+
 use std::sync::Arc;
 
-use golive_core::config::Endpoints;
 use golive_core::engine::Engine;
-use golive_core::framework::Framework;
-use golive_core::project::{Hosting, Project, ProjectInput, ProjectStore};
+use golive_core::project::Project;
 use golive_core::secrets::{MemoryStore, SecretKind, SecretStore};
 use golive_sandbox::scenario::{APP_ID, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY};
-use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use golive_sandbox::{Sandbox, Scenario};
 
 struct Setup {
     sandbox: Sandbox,
-    engine: Engine,
+    engine: Arc<Engine>,
     secrets: Arc<MemoryStore>,
     project: Project,
-    _dir: tempfile::TempDir,
+    _test: common::TestProject,
 }
 
 async fn setup(scenario: &str, platform_key: bool) -> Setup {
     let sandbox = Sandbox::start(Scenario::named(scenario).unwrap())
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemoryStore::default());
-    let engine = Engine::new(
-        ProjectStore::new(dir.path()),
-        secrets.clone(),
-        Endpoints::from_vars(sandbox.env()).unwrap(),
-    )
-    .unwrap();
-    let project = engine
-        .create_project(ProjectInput {
-            name: "Quillmate".into(),
-            domain: DOMAIN.into(),
-            hosting: Hosting::Vercel,
-            framework: Framework::Nextjs,
-        })
-        .unwrap();
+    let test = common::project_for(&sandbox);
     if platform_key {
-        engine
-            .set_secret(&project.id, SecretKind::ClerkPlatformKey, PLATFORM_KEY)
+        test.engine
+            .set_secret(&test.project.id, SecretKind::ClerkPlatformKey, PLATFORM_KEY)
             .unwrap();
     }
     Setup {
+        engine: test.engine.clone(),
+        secrets: test.secrets.clone(),
+        project: test.project.clone(),
         sandbox,
-        engine,
-        secrets,
-        project,
-        _dir: dir,
+        _test: test,
     }
 }
 

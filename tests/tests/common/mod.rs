@@ -54,3 +54,37 @@ pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Val
         .find(|c| c["id"] == id)
         .unwrap_or_else(|| panic!("no check {id} in {report}"))
 }
+
+/// An engine pointed at the sandbox, with a fresh Quillmate project and secrets kept in memory.
+pub struct TestProject {
+    pub engine: std::sync::Arc<golive_core::engine::Engine>,
+    pub secrets: std::sync::Arc<golive_core::secrets::MemoryStore>,
+    pub project: golive_core::project::Project,
+    _dir: tempfile::TempDir,
+}
+
+pub fn project_for(sandbox: &golive_sandbox::Sandbox) -> TestProject {
+    use golive_core::project::{Hosting, ProjectInput, ProjectStore};
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = std::sync::Arc::new(golive_core::secrets::MemoryStore::default());
+    let engine = golive_core::engine::Engine::new(
+        ProjectStore::new(dir.path()),
+        secrets.clone(),
+        golive_core::config::Endpoints::from_vars(sandbox.env()).unwrap(),
+    )
+    .unwrap();
+    let project = engine
+        .create_project(ProjectInput {
+            name: "Quillmate".into(),
+            domain: golive_sandbox::DOMAIN.into(),
+            hosting: Hosting::Vercel,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    TestProject {
+        engine: std::sync::Arc::new(engine),
+        secrets,
+        project,
+        _dir: dir,
+    }
+}
