@@ -288,7 +288,9 @@ impl Engine {
     /// Writes the plan as a BIND zone fragment where the user chose; returns its text.
     pub async fn export_zone(&self, id: &str, path: &std::path::Path) -> Result<String> {
         let ctx = self.context(id)?;
-        let text = dns::plan::zone_fragment(&ctx.domain, &ctx.dns().await.plan);
+        // Only Clerk is asked: a zone file needs no nameserver discovery.
+        let (plan, _) = dns::survey::plan(&ctx).await;
+        let text = dns::plan::zone_fragment(&ctx.domain, &plan);
         crate::project::write_atomically(path, text.as_bytes()).map_err(|e| Error::Storage {
             path: path.display().to_string(),
             reason: e.to_string(),

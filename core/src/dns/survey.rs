@@ -17,13 +17,22 @@ pub struct Survey {
 }
 
 pub async fn survey(ctx: &CheckContext) -> Survey {
-    let (targets, fallback_reason) = clerk_targets(ctx).await;
+    let (plan, fallback_reason) = plan(ctx).await;
     Survey {
-        plan: clerk_records(&ctx.domain, targets.as_deref()),
+        plan,
         fallback_reason,
         authoritative: authoritative(&ctx.endpoints, &ctx.domain).await,
         public: public_panel(&ctx.endpoints),
     }
+}
+
+/// The records only (no nameserver discovery), and why they are the fallback if they are.
+pub async fn plan(ctx: &CheckContext) -> (Vec<PlannedRecord>, Option<String>) {
+    let (targets, fallback_reason) = clerk_targets(ctx).await;
+    (
+        clerk_records(&ctx.domain, targets.as_deref()),
+        fallback_reason,
+    )
 }
 
 /// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform
