@@ -17,6 +17,7 @@ pub struct Endpoints {
     /// Clerk Backend + Platform API base.
     pub clerk_api: Url,
     pub vercel_api: Url,
+    pub cloudflare_api: Url,
     /// Supabase Management API base.
     pub supabase_api: Url,
     /// Replaces the public resolver panel.
@@ -36,6 +37,7 @@ impl Default for Endpoints {
         Endpoints {
             clerk_api: Url::parse("https://api.clerk.com").unwrap(),
             vercel_api: Url::parse("https://api.vercel.com").unwrap(),
+            cloudflare_api: Url::parse("https://api.cloudflare.com").unwrap(),
             supabase_api: Url::parse("https://api.supabase.com").unwrap(),
             resolvers: None,
             authoritative: None,
@@ -62,6 +64,7 @@ impl Endpoints {
             match name.as_str() {
                 "GOLIVE_CLERK_API_URL" => e.clerk_api = parse_url(&name, value)?,
                 "GOLIVE_VERCEL_API_URL" => e.vercel_api = parse_url(&name, value)?,
+                "GOLIVE_CLOUDFLARE_API_URL" => e.cloudflare_api = parse_url(&name, value)?,
                 "GOLIVE_SUPABASE_API_URL" => e.supabase_api = parse_url(&name, value)?,
                 "GOLIVE_RESOLVERS" => e.resolvers = Some(parse_addrs(&name, value)?),
                 "GOLIVE_AUTHORITATIVE" => e.authoritative = Some(parse_addrs(&name, value)?),
@@ -162,6 +165,7 @@ mod tests {
         assert_eq!(e.clerk_api.as_str(), "https://api.clerk.com/");
         assert_eq!(e.vercel_api.as_str(), "https://api.vercel.com/");
         assert_eq!(e.supabase_api.as_str(), "https://api.supabase.com/");
+        assert_eq!(e.cloudflare_api.as_str(), "https://api.cloudflare.com/");
         assert!(e.resolvers.is_none() && e.connect_to.is_empty());
     }
 
@@ -171,6 +175,7 @@ mod tests {
             ("GOLIVE_CLERK_API_URL", "http://127.0.0.1:9000"),
             ("GOLIVE_VERCEL_API_URL", "http://127.0.0.1:9001"),
             ("GOLIVE_SUPABASE_API_URL", "http://127.0.0.1:9003"),
+            ("GOLIVE_CLOUDFLARE_API_URL", "http://127.0.0.1:9004"),
             ("GOLIVE_RESOLVERS", "127.0.0.1:5300, 127.0.0.2"),
             ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
             (
@@ -186,6 +191,7 @@ mod tests {
         assert_eq!(e.clerk_api.port(), Some(9000));
         assert_eq!(e.vercel_api.port(), Some(9001));
         assert_eq!(e.supabase_api.port(), Some(9003));
+        assert_eq!(e.cloudflare_api.port(), Some(9004));
         assert_eq!(
             e.resolvers.unwrap(),
             vec![

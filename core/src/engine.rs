@@ -6,18 +6,22 @@ use std::sync::Arc;
 use crate::checks::{self, CheckContext, CheckEvent, Report};
 use crate::config::Endpoints;
 use crate::dns;
+use crate::dns::auto::{AutoApplied, AutoPlan};
 use crate::dns::matrix::{DnsEvent, WatchPace};
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::inputs::Inputs;
 use crate::keys;
 use crate::probe::Prober;
+use crate::project::VercelLink;
 use crate::project::{Project, ProjectInput, ProjectStore};
 use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
 use crate::steps::clerk::{self as clerk_step, ClerkApp, ClerkStep, ProductionCreated};
 use crate::steps::supabase::{SupabaseStep, SupabaseTrust};
 use crate::vendors::clerk::platform::DomainStatus;
 use crate::vendors::supabase::parse_project_ref;
+use crate::vendors::vercel::projects::ProjectPage;
+use crate::vendors::vercel::Vercel;
 
 pub struct Engine {
     projects: ProjectStore,
@@ -106,7 +110,7 @@ impl Engine {
                 }
                 key
             }
-            SecretKind::VercelToken => keys::clean_paste(pasted, ""),
+            SecretKind::VercelToken | SecretKind::CloudflareToken => keys::clean_paste(pasted, ""),
             // Supabase personal access tokens start with sbp_.
             SecretKind::SupabaseToken => keys::clean_paste(pasted, "sbp_"),
         };
@@ -285,11 +289,60 @@ impl Engine {
         }
     }
 
+    /// The dry run of automatic records at the project's DNS host.
+    pub async fn dns_auto_plan(&self, id: &str) -> Result<AutoPlan> {
+        let ctx = self.context(id)?;
+        let host = dns::auto::host_for(&ctx).await?;
+        let (plan, _, _) = dns::survey::plan(&ctx).await;
+        host.dry_run(&plan).await
+    }
+
+    /// Creates the missing records, and replaces only the conflicting records in `confirmed`.
+    pub async fn dns_auto_apply(&self, id: &str, confirmed: &[String]) -> Result<AutoApplied> {
+        let ctx = self.context(id)?;
+        let host = dns::auto::host_for(&ctx).await?;
+        let (plan, fallback, _) = dns::survey::plan(&ctx).await;
+        if let Some(why) = fallback {
+            // Clerk's defaults miss the mail records and may be stale: don't write them.
+            return Err(Error::invalid("dns_plan_incomplete", why));
+        }
+        host.apply(&plan, confirmed).await
+    }
+
+    /// Vercel projects the saved token sees, for the Hosting step's picker.
+    pub async fn vercel_projects(
+        &self,
+        id: &str,
+        team_id: Option<&str>,
+        search: &str,
+        from: Option<&str>,
+    ) -> Result<ProjectPage> {
+        let project = self.projects.get(id)?;
+        let token = self
+            .secrets
+            .get(&project.id, SecretKind::VercelToken)?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "vercel_token_missing",
+                    "Paste a Vercel access token first (vercel.com/account/tokens).",
+                )
+            })?;
+        let team_id = team_id.map(str::trim).filter(|t| !t.is_empty());
+        Vercel::new(&self.http, &self.endpoints.vercel_api, &token, team_id)
+            .projects(search, from)
+            .await
+    }
+
+    /// Links (or, given none, unlinks) the project's Vercel project.
+    pub fn set_vercel_project(&self, id: &str, link: Option<VercelLink>) -> Result<Project> {
+        self.projects.update_with(id, |p| p.vercel_project = link)
+    }
+
     /// Writes the plan as a BIND zone fragment where the user chose; returns its text.
     pub async fn export_zone(&self, id: &str, path: &std::path::Path) -> Result<String> {
         let ctx = self.context(id)?;
-        // Only Clerk is asked: a zone file needs no nameserver discovery.
-        let (plan, _) = dns::survey::plan(&ctx).await;
+        // Only the vendors are asked: a zone file needs no nameserver discovery.
+        let (plan, _, _) = dns::survey::plan(&ctx).await;
         let text = dns::plan::zone_fragment(&ctx.domain, &plan);
         crate::project::write_atomically(path, text.as_bytes()).map_err(|e| Error::Storage {
             path: path.display().to_string(),

@@ -15,12 +15,13 @@ pub struct Inputs {
     pub vercel_team_id: Option<String>,
     pub supabase_token: Option<Secret>,
     pub supabase_project_ref: Option<String>,
+    pub cloudflare_token: Option<Secret>,
 }
 
 impl Inputs {
     /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
     /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID,
-    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF.
+    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
         let mut prefixed_pk = None;
@@ -38,6 +39,7 @@ impl Inputs {
                 "VERCEL_TEAM_ID" => inputs.vercel_team_id = Some(value),
                 "SUPABASE_ACCESS_TOKEN" => inputs.supabase_token = Some(Secret::new(value)),
                 "SUPABASE_PROJECT_REF" => inputs.supabase_project_ref = Some(value),
+                "CLOUDFLARE_API_TOKEN" => inputs.cloudflare_token = Some(Secret::new(value)),
                 n if n.ends_with("_CLERK_PUBLISHABLE_KEY") => prefixed_pk = Some(value),
                 _ => {}
             }
@@ -52,10 +54,14 @@ impl Inputs {
             secret_key: secrets.get(&project.id, SecretKind::ClerkSecretKey)?,
             platform_key: secrets.get(&project.id, SecretKind::ClerkPlatformKey)?,
             vercel_token: secrets.get(&project.id, SecretKind::VercelToken)?,
-            vercel_project: None,
-            vercel_team_id: None,
+            vercel_project: project.vercel_project.as_ref().map(|v| v.id.clone()),
+            vercel_team_id: project
+                .vercel_project
+                .as_ref()
+                .and_then(|v| v.team_id.clone()),
             supabase_token: secrets.get(&project.id, SecretKind::SupabaseToken)?,
             supabase_project_ref: project.supabase_project_ref.clone(),
+            cloudflare_token: secrets.get(&project.id, SecretKind::CloudflareToken)?,
         })
     }
 }

@@ -40,6 +40,21 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub supabase_project_ref: Option<String>,
+    /// The Vercel project (`prj_…`) and its team, once picked on the Hosting step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub vercel_project: Option<VercelLink>,
+}
+
+/// Which Vercel project hosts the app. Its name is kept for display only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VercelLink {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub team_id: Option<String>,
 }
 
 /// What the user fills in to create or edit a project.
@@ -108,6 +123,7 @@ impl ProjectStore {
             clerk_application_id: None,
             clerk_checklist: vec![],
             supabase_project_ref: None,
+            vercel_project: None,
         };
         file.projects.push(project.clone());
         self.save(&file)?;

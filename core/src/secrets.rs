@@ -20,14 +20,16 @@ pub enum SecretKind {
     ClerkPlatformKey,
     VercelToken,
     SupabaseToken,
+    CloudflareToken,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 4] = [
+    pub const ALL: [SecretKind; 5] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
         SecretKind::VercelToken,
         SecretKind::SupabaseToken,
+        SecretKind::CloudflareToken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +38,7 @@ impl SecretKind {
             SecretKind::ClerkPlatformKey => "clerk-platform-key",
             SecretKind::VercelToken => "vercel-token",
             SecretKind::SupabaseToken => "supabase-token",
+            SecretKind::CloudflareToken => "cloudflare-token",
         }
     }
 
@@ -45,6 +48,7 @@ impl SecretKind {
             SecretKind::ClerkPlatformKey => "Clerk platform key",
             SecretKind::VercelToken => "Vercel access token",
             SecretKind::SupabaseToken => "Supabase access token",
+            SecretKind::CloudflareToken => "Cloudflare API token",
         }
     }
 }

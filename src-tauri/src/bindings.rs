@@ -3,10 +3,13 @@
 //! `GOLIVE_WRITE_BINDINGS=1 cargo test -p golive-app bindings` rewrites it.
 
 use golive_core::checks::{CheckEvent, CheckResult, CheckStatus, PlannedCheck, Report, Summary};
+use golive_core::dns::auto::{
+    AutoApplied, AutoPlan, ChangeAction, DnsProvider, ExistingRecord, RecordChange,
+};
 use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::framework::{Framework, FrameworkInfo};
-use golive_core::project::{Hosting, Project, ProjectInput};
+use golive_core::project::{Hosting, Project, ProjectInput, VercelLink};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
 use golive_core::steps::supabase::SupabaseTrust;
@@ -14,6 +17,7 @@ use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
 };
 use golive_core::vendors::supabase::ThirdPartyAuth;
+use golive_core::vendors::vercel::projects::{ProjectPage, VercelProject};
 use golive_core::ErrorPayload;
 use ts_rs::{Config, TS};
 
@@ -54,6 +58,15 @@ pub fn typescript() -> String {
         MatrixServer::decl(&cfg),
         DnsCell::decl(&cfg),
         DnsEvent::decl(&cfg),
+        DnsProvider::decl(&cfg),
+        ExistingRecord::decl(&cfg),
+        ChangeAction::decl(&cfg),
+        RecordChange::decl(&cfg),
+        AutoPlan::decl(&cfg),
+        AutoApplied::decl(&cfg),
+        VercelLink::decl(&cfg),
+        VercelProject::decl(&cfg),
+        ProjectPage::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

@@ -22,5 +22,9 @@ pub const COMMANDS: &[&str] = &[
     "export_zone",
     "dns_watch",
     "dns_watch_stop",
+    "dns_auto_plan",
+    "dns_auto_apply",
+    "vercel_projects",
+    "set_vercel_project",
     "run_checks",
 ];

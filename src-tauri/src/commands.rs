@@ -2,14 +2,16 @@
 //! Errors cross IPC as `{code, message}` (see `golive_core::Error`'s `Serialize`).
 
 use golive_core::checks::{CheckEvent, Report};
+use golive_core::dns::auto::{AutoApplied, AutoPlan};
 use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
 use golive_core::framework::{Framework, FrameworkInfo};
-use golive_core::project::{Project, ProjectInput};
+use golive_core::project::{Project, ProjectInput, VercelLink};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::DomainStatus;
+use golive_core::vendors::vercel::projects::ProjectPage;
 use golive_core::Error;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -189,6 +191,44 @@ pub async fn dns_watch<R: Runtime>(
             .show();
     }
     Ok(propagated)
+}
+
+/// The dry run of automatic records: what would be created, what is right, what is in the way.
+#[tauri::command]
+pub async fn dns_auto_plan(engine: State<'_, Engine>, project_id: String) -> Res<AutoPlan> {
+    engine.dns_auto_plan(&project_id).await
+}
+
+/// Creates the missing records; `confirmed` names the conflicting records to replace.
+#[tauri::command]
+pub async fn dns_auto_apply(
+    engine: State<'_, Engine>,
+    project_id: String,
+    confirmed: Vec<String>,
+) -> Res<AutoApplied> {
+    engine.dns_auto_apply(&project_id, &confirmed).await
+}
+
+#[tauri::command]
+pub async fn vercel_projects(
+    engine: State<'_, Engine>,
+    project_id: String,
+    team_id: Option<String>,
+    search: String,
+    from: Option<String>,
+) -> Res<ProjectPage> {
+    engine
+        .vercel_projects(&project_id, team_id.as_deref(), &search, from.as_deref())
+        .await
+}
+
+#[tauri::command]
+pub async fn set_vercel_project(
+    engine: State<'_, Engine>,
+    project_id: String,
+    link: Option<VercelLink>,
+) -> Res<Project> {
+    engine.set_vercel_project(&project_id, link)
 }
 
 #[tauri::command]

@@ -42,6 +42,10 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::export_zone,
             commands::dns_watch,
             commands::dns_watch_stop,
+            commands::dns_auto_plan,
+            commands::dns_auto_apply,
+            commands::vercel_projects,
+            commands::set_vercel_project,
             commands::run_checks,
         ])
 }

@@ -15,7 +15,7 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::zone_handler::MessageResponseBuilder;
 use tokio::net::{TcpListener, UdpSocket};
 
-use crate::scenario::{DnsState, Shared};
+use crate::scenario::{DnsState, HostRecord, Shared, VERCEL_APEX_IP, VERCEL_CNAME};
 use crate::DOMAIN;
 
 /// Whose view of the zone a server gives.
@@ -31,6 +31,8 @@ pub enum View {
 pub const TTL: u32 = 300;
 /// Where Clerk's shared hosts resolve to in the sandbox.
 pub const CLERK_FAPI_IP: Ipv4Addr = Ipv4Addr::new(104, 18, 10, 1);
+/// The previous host's address, left at the apex in `apex-conflict`.
+pub const OLD_HOST_IP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 10);
 /// A Cloudflare edge address, as a proxied record answers.
 pub const CLOUDFLARE_EDGE_IP: Ipv4Addr = Ipv4Addr::new(104, 16, 132, 229);
 
@@ -71,8 +73,26 @@ fn clerk_records() -> Vec<(String, String)> {
         .collect()
 }
 
-/// The zone as `view` sees it in `state`.
-pub fn zone(state: DnsState, view: View) -> Vec<Record> {
+/// The DNS host's records as DNS serves them: proxied ones answer with Cloudflare's edge.
+fn served(host: &[HostRecord]) -> Vec<Record> {
+    host.iter()
+        .filter_map(|r| match (r.kind.as_str(), r.proxied) {
+            ("A" | "CNAME", true) => Some(a(&r.name, CLOUDFLARE_EDGE_IP)),
+            ("A", false) => r.value.parse().ok().map(|ip| a(&r.name, ip)),
+            ("CNAME", false) => Some(cname(&r.name, &r.value)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The zone as `view` sees it in `state`, with the DNS host's records.
+pub fn zone(state: DnsState, view: View, host: &[HostRecord]) -> Vec<Record> {
+    let mut z = scenario_zone(state, view);
+    z.extend(served(host));
+    z
+}
+
+fn scenario_zone(state: DnsState, view: View) -> Vec<Record> {
     // Clerk's own hosts resolve everywhere.
     let mut z = vec![
         a("frontend-api.clerk.services", CLERK_FAPI_IP),
@@ -104,6 +124,12 @@ pub fn zone(state: DnsState, view: View) -> Vec<Record> {
         "letsencrypt.org"
     };
     z.push(caa_issue(DOMAIN, ca));
+    // The site's own records, as Vercel recommends them.
+    z.push(a(DOMAIN, VERCEL_APEX_IP.parse().unwrap()));
+    z.push(cname(&format!("www.{DOMAIN}"), VERCEL_CNAME));
+    if state == DnsState::ApexConflict {
+        z.push(a(DOMAIN, OLD_HOST_IP));
+    }
     z
 }
 
@@ -128,8 +154,10 @@ impl RequestHandler for ZoneServer {
         metadata.authoritative = self.view == View::Authoritative;
         let answers: Vec<Record> = match request.request_info() {
             Ok(info) => {
-                let state = self.world.lock().unwrap().dns_state();
-                let zone = zone(state, self.view);
+                let zone = {
+                    let world = self.world.lock().unwrap();
+                    zone(world.dns_state(), self.view, &world.host_records)
+                };
                 let qname = Name::from(info.query.name().clone());
                 let qtype = info.query.query_type();
                 // A name exists if it, or a name below it, has records (the apex always does).

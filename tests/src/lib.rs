@@ -3,10 +3,12 @@
 //! Tests start it in-process; `golive-sandbox` runs it for people and the e2e tests.
 
 pub mod clerk;
+pub mod cloudflare;
 pub mod dns;
 pub mod scenario;
 pub mod supabase;
 pub mod tls;
+pub mod vercel;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -27,8 +29,8 @@ pub const DOMAIN: &str = "quillmate.test";
 /// A running sandbox. Dropping it stops its servers.
 pub struct Sandbox {
     pub world: Shared,
-    /// Clerk's Backend and Platform APIs and Supabase's Management API (plain HTTP), plus
-    /// `/__sandbox` controls.
+    /// Clerk's Backend and Platform APIs, Supabase's Management API, Vercel's and
+    /// Cloudflare's APIs (plain HTTP, told apart by path), plus `/__sandbox` controls.
     pub clerk_api: SocketAddr,
     /// HTTPS for `clerk.<domain>` and `accounts.<domain>`.
     pub frontend: SocketAddr,
@@ -51,6 +53,8 @@ impl Sandbox {
             .merge(clerk::backend::routes())
             .merge(clerk::platform::routes())
             .merge(supabase::routes())
+            .merge(vercel::routes())
+            .merge(cloudflare::routes())
             .layer(axum::middleware::from_fn_with_state(world.clone(), record))
             .route("/__sandbox/scenario/{name}", post(switch_scenario))
             .with_state(world.clone());
@@ -100,23 +104,20 @@ impl Sandbox {
     }
 
     /// The `GOLIVE_*` variables that point the app or the CLI at this sandbox.
-    /// Every outside address is covered, so nothing can reach a real vendor: services the
-    /// sandbox does not fake yet point at a closed loopback port.
+    /// Every outside address is covered, so nothing can reach a real vendor.
     pub fn env(&self) -> Vec<(String, String)> {
-        let closed = "127.0.0.1:9";
+        let api = format!("http://{}", self.clerk_api);
         let fapi = self.frontend;
         [
-            ("GOLIVE_CLERK_API_URL", format!("http://{}", self.clerk_api)),
+            ("GOLIVE_CLERK_API_URL", api.clone()),
             (
                 "GOLIVE_CONNECT_TO",
                 format!("clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi}"),
             ),
             ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),
-            (
-                "GOLIVE_SUPABASE_API_URL",
-                format!("http://{}", self.clerk_api),
-            ),
-            ("GOLIVE_VERCEL_API_URL", format!("http://{closed}")),
+            ("GOLIVE_SUPABASE_API_URL", api.clone()),
+            ("GOLIVE_VERCEL_API_URL", api.clone()),
+            ("GOLIVE_CLOUDFLARE_API_URL", api),
             ("GOLIVE_RESOLVERS", join(&self.public)),
             ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
         ]
@@ -142,6 +143,9 @@ pub struct Recorded {
     pub path: String,
     pub query: Option<String>,
     pub body: Option<serde_json::Value>,
+    /// What the fake answered, so contract tests can check responses too.
+    pub status: u16,
+    pub response: Option<serde_json::Value>,
 }
 
 async fn record(
@@ -153,17 +157,28 @@ async fn record(
     let bytes = axum::body::to_bytes(body, 1 << 20)
         .await
         .unwrap_or_default();
-    world.lock().unwrap().requests.push(Recorded {
+    let mut recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),
         body: serde_json::from_slice(&bytes).ok(),
-    });
-    next.run(axum::extract::Request::from_parts(
-        parts,
-        axum::body::Body::from(bytes),
-    ))
-    .await
+        status: 0,
+        response: None,
+    };
+    let resp = next
+        .run(axum::extract::Request::from_parts(
+            parts,
+            axum::body::Body::from(bytes),
+        ))
+        .await;
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 22)
+        .await
+        .unwrap_or_default();
+    recorded.status = parts.status.as_u16();
+    recorded.response = serde_json::from_slice(&bytes).ok();
+    world.lock().unwrap().requests.push(recorded);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn join(addrs: &[SocketAddr]) -> String {

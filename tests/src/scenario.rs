@@ -23,6 +23,16 @@ pub const SUPABASE_REF: &str = "quillmatesandboxrefx";
 /// The development instance's issuer, which Supabase trusts before the switch.
 pub const DEV_ISSUER: &str = "https://quillmate-dev-13.clerk.accounts.dev";
 
+/// The Vercel access token, team and project the sandbox's Vercel knows.
+pub const VERCEL_TOKEN: &str = "vcp_sandboxVercelToken0123456789";
+pub const VERCEL_TEAM_ID: &str = "team_sandboxQuillmate0123";
+pub const VERCEL_PROJECT_ID: &str = "prj_sandboxQuillmate0123456";
+/// What Vercel recommends for this project (the apex's A, `www`'s CNAME).
+pub const VERCEL_APEX_IP: &str = "216.198.79.1";
+pub const VERCEL_CNAME: &str = "d4e5f6a7b8c9d0e1.vercel-dns-017.com";
+/// The Cloudflare API token the sandbox's Cloudflare accepts.
+pub const CLOUDFLARE_TOKEN: &str = "cfut_sandboxCloudflareToken0123456789ab";
+
 pub const APP_ID: &str = "app_2sandboxQuillmate";
 pub const INSTANCE_ID: &str = "ins_2sandboxLIVEquillmate";
 pub const OTHER_INSTANCE_ID: &str = "ins_2sandboxLIVEotherapp";
@@ -59,6 +69,17 @@ pub enum DnsState {
     WrongTarget,
     /// A CAA record allows only another certificate authority.
     CaaBlocking,
+    /// The apex keeps the previous host's A record next to Vercel's.
+    ApexConflict,
+}
+
+/// Who hosts the zone's records (and so can create them through an API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsHost {
+    /// A registrar without an API the sandbox fakes: records are typed by hand.
+    Registrar,
+    Cloudflare,
+    Vercel,
 }
 
 /// What Clerk's Platform API reports for the domain.
@@ -85,6 +106,7 @@ pub struct Scenario {
     /// Whether Supabase already trusts the production issuer (it always trusts development's).
     pub supabase_trusts_production: bool,
     pub dns: DnsState,
+    pub dns_host: DnsHost,
 }
 
 impl Scenario {
@@ -105,6 +127,9 @@ impl Scenario {
         "doubled-host",
         "wrong-target",
         "caa-blocking",
+        "apex-conflict",
+        "cloudflare-dns",
+        "vercel-dns",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -118,6 +143,7 @@ impl Scenario {
             plan_allows_production: true,
             supabase_trusts_production: true,
             dns: DnsState::AllGood,
+            dns_host: DnsHost::Registrar,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -198,6 +224,24 @@ impl Scenario {
                 dns: DnsState::CaaBlocking,
                 ..live
             },
+            "apex-conflict" => Scenario {
+                name: "apex-conflict",
+                dns: DnsState::ApexConflict,
+                ..live
+            },
+            // The production instance exists, Clerk's records do not; the zone is at
+            // Cloudflare (with a stray `accounts` A record) or at Vercel DNS, so Golive can
+            // create them.
+            "cloudflare-dns" => Scenario {
+                name: "cloudflare-dns",
+                dns_host: DnsHost::Cloudflare,
+                ..Scenario::named("created")?
+            },
+            "vercel-dns" => Scenario {
+                name: "vercel-dns",
+                dns_host: DnsHost::Vercel,
+                ..Scenario::named("created")?
+            },
             // The secret key at hand is another app's production key.
             "mismatched-keys" => Scenario {
                 name: "mismatched-keys",
@@ -230,6 +274,14 @@ impl Scenario {
             SUPABASE_TOKEN.to_string(),
         ));
         v.push(("SUPABASE_PROJECT_REF".to_string(), SUPABASE_REF.to_string()));
+        v.push(("VERCEL_TOKEN".to_string(), VERCEL_TOKEN.to_string()));
+        v.push(("VERCEL_PROJECT".to_string(), VERCEL_PROJECT_ID.to_string()));
+        if self.dns_host == DnsHost::Cloudflare {
+            v.push((
+                "CLOUDFLARE_API_TOKEN".to_string(),
+                CLOUDFLARE_TOKEN.to_string(),
+            ));
+        }
         v
     }
 }
@@ -254,6 +306,63 @@ pub struct World {
     pub requests: Vec<crate::Recorded>,
     /// Supabase's third-party auth integrations.
     pub supabase: Vec<serde_json::Value>,
+    /// The records at the zone's DNS host (Cloudflare or Vercel DNS), served by the DNS
+    /// servers besides the scenario's own.
+    pub host_records: Vec<HostRecord>,
+    pub next_record: u32,
+}
+
+/// A record at the DNS host's API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostRecord {
+    pub id: String,
+    /// Fully qualified, no trailing dot.
+    pub name: String,
+    pub kind: String,
+    pub value: String,
+    pub proxied: bool,
+}
+
+impl HostRecord {
+    fn new(n: u32, name: &str, kind: &str, value: &str, proxied: bool) -> HostRecord {
+        HostRecord {
+            id: format!("rec{n:04}"),
+            name: name.into(),
+            kind: kind.into(),
+            value: value.into(),
+            proxied,
+        }
+    }
+}
+
+/// The records a DNS host's zone starts with: the site's, mail, and (at Cloudflare) a stray
+/// `accounts` record from an earlier experiment.
+fn initial_host_records(s: &Scenario) -> Vec<HostRecord> {
+    if s.dns_host == DnsHost::Registrar {
+        return vec![];
+    }
+    let mut records = vec![
+        HostRecord::new(1, DOMAIN, "A", VERCEL_APEX_IP, false),
+        HostRecord::new(2, &format!("www.{DOMAIN}"), "CNAME", VERCEL_CNAME, false),
+        HostRecord::new(3, DOMAIN, "MX", &format!("mail.{DOMAIN}"), false),
+        HostRecord::new(
+            4,
+            DOMAIN,
+            "TXT",
+            "v=spf1 include:_spf.mail.test ~all",
+            false,
+        ),
+    ];
+    if s.dns_host == DnsHost::Cloudflare {
+        records.push(HostRecord::new(
+            5,
+            &format!("accounts.{DOMAIN}"),
+            "A",
+            "192.0.2.44",
+            true,
+        ));
+    }
+    records
 }
 
 impl World {
@@ -263,6 +372,8 @@ impl World {
             dns_check_running: false,
             requests: vec![],
             supabase: crate::supabase::initial_integrations(&scenario),
+            host_records: initial_host_records(&scenario),
+            next_record: 100,
             scenario,
         }
     }
@@ -284,6 +395,19 @@ impl World {
         } else {
             DnsState::Missing
         }
+    }
+
+    pub fn add_host_record(
+        &mut self,
+        name: &str,
+        kind: &str,
+        value: &str,
+        proxied: bool,
+    ) -> HostRecord {
+        self.next_record += 1;
+        let r = HostRecord::new(self.next_record, name, kind, value, proxied);
+        self.host_records.push(r.clone());
+        r
     }
 
     pub fn fapi(&self) -> Fapi {

@@ -86,6 +86,8 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "dns.clkmail",
             "dns.clk._domainkey",
             "dns.clk2._domainkey",
+            "dns.apex",
+            "dns.www",
             "dns.caa",
             "supabase.third_party_auth"
         ]
@@ -93,7 +95,7 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(13), Some(0))
+        (Some(15), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));

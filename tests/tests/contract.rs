@@ -35,6 +35,18 @@ fn supabase() -> Spec {
         prefix: "",
     }
 }
+fn vercel() -> Spec {
+    Spec {
+        doc: load(include_str!("../fixtures/specs/vercel.json")),
+        prefix: "",
+    }
+}
+fn cloudflare() -> Spec {
+    Spec {
+        doc: load(include_str!("../fixtures/specs/cloudflare-dns.json")),
+        prefix: "",
+    }
+}
 fn fapi() -> Spec {
     Spec {
         doc: load(include_str!("../fixtures/specs/clerk-fapi.json")),
@@ -46,11 +58,20 @@ fn load(text: &str) -> Value {
     openapi_to_json_schema(serde_json::from_str(text).unwrap())
 }
 
-/// OpenAPI 3.0's `nullable: true` is not JSON Schema: the value may also be `null`.
+/// OpenAPI 3.0's `nullable: true` is not JSON Schema: the value may also be `null`. And
+/// Vercel's spec has empty `oneOf: []` lists, which JSON Schema forbids and mean nothing.
 fn openapi_to_json_schema(v: Value) -> Value {
     match v {
         Value::Object(mut m) => {
             let nullable = m.remove("nullable") == Some(Value::Bool(true));
+            for k in ["oneOf", "anyOf", "allOf"] {
+                if m.get(k)
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.is_empty())
+                {
+                    m.remove(k);
+                }
+            }
             let converted = Value::Object(
                 m.into_iter()
                     .map(|(k, v)| (k, openapi_to_json_schema(v)))
@@ -167,6 +188,21 @@ impl Spec {
             }
             _ => {}
         }
+    }
+}
+
+/// Which vendor serves a path on the sandbox's shared API server.
+fn spec_for(path: &str) -> Spec {
+    if path.starts_with("/v1/platform/") {
+        plapi()
+    } else if path.starts_with("/v1/projects/") {
+        supabase()
+    } else if path.starts_with("/client/v4/") {
+        cloudflare()
+    } else if path.starts_with("/v1/") {
+        bapi()
+    } else {
+        vercel()
     }
 }
 
@@ -375,18 +411,72 @@ async fn every_request_golive_sends_is_in_the_spec() {
 
     let requests = sb.requests();
     assert!(requests.len() >= 10, "{requests:#?}");
-    let (b, p, s) = (bapi(), plapi(), supabase());
     for r in &requests {
-        let spec = if r.path.starts_with("/v1/platform/") {
-            &p
-        } else if r.path.starts_with("/v1/projects/") {
-            &s
-        } else {
-            &b
-        };
-        spec.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+        spec_for(&r.path).assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
     }
     assert!(requests
         .iter()
         .any(|r| r.path.starts_with("/v1/projects/") && r.method == "POST"));
+}
+
+/// Automatic records at Cloudflare and Vercel DNS, and the Vercel reads of the checks: every
+/// request Golive sends and every answer the fakes give, against the specs.
+#[tokio::test(flavor = "multi_thread")]
+async fn dns_host_traffic_is_in_the_spec_both_ways() {
+    use golive_core::secrets::SecretKind;
+    use golive_sandbox::scenario::{CLOUDFLARE_TOKEN, VERCEL_PROJECT_ID, VERCEL_TOKEN};
+    let mut requests = vec![];
+    for (scenario, cloudflare) in [("cloudflare-dns", true), ("vercel-dns", false)] {
+        let sb = Sandbox::start(Scenario::named(scenario).unwrap())
+            .await
+            .unwrap();
+        let t = common::project_for(&sb);
+        let (e, id) = (&t.engine, &t.project.id);
+        e.set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
+            .unwrap();
+        e.set_secret(id, SecretKind::VercelToken, VERCEL_TOKEN)
+            .unwrap();
+        e.set_vercel_project(
+            id,
+            Some(golive_core::project::VercelLink {
+                id: VERCEL_PROJECT_ID.into(),
+                name: "quillmate".into(),
+                team_id: None,
+            }),
+        )
+        .unwrap();
+        if cloudflare {
+            e.set_secret(id, SecretKind::CloudflareToken, CLOUDFLARE_TOKEN)
+                .unwrap();
+        }
+        let first = e.dns_auto_apply(id, &[]).await.unwrap();
+        let confirm: Vec<String> = first
+            .plan
+            .changes
+            .iter()
+            .filter_map(|c| c.existing.as_ref().map(|x| x.id.clone()))
+            .collect();
+        e.dns_auto_apply(id, &confirm).await.unwrap();
+        e.vercel_projects(id, None, "quill", None).await.unwrap();
+        requests.extend(sb.requests());
+        // An error answer, too.
+        e.set_secret(id, SecretKind::VercelToken, "wrong").unwrap();
+        e.vercel_projects(id, None, "", None).await.unwrap_err();
+        requests.extend(sb.requests().into_iter().skip(requests.len()));
+    }
+    let vendor_paths = |r: &&golive_sandbox::Recorded| !r.path.starts_with("/v1/");
+    let checked: Vec<_> = requests.iter().filter(vendor_paths).collect();
+    assert!(
+        checked.iter().any(|r| r.method == "PATCH"),
+        "a confirmed replace at Cloudflare"
+    );
+    assert!(checked
+        .iter()
+        .any(|r| r.method == "DELETE" || r.path.starts_with("/v2/")));
+    assert!(checked.iter().any(|r| r.status == 401));
+    for r in checked {
+        let spec = spec_for(&r.path);
+        spec.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+        spec.assert_response(&r.method, &r.path, r.status, r.response.as_ref().unwrap());
+    }
 }

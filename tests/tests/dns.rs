@@ -15,6 +15,8 @@ const DNS_CHECKS: &[&str] = &[
     "dns.clkmail",
     "dns.clk._domainkey",
     "dns.clk2._domainkey",
+    "dns.apex",
+    "dns.www",
     "dns.caa",
 ];
 
@@ -97,6 +99,13 @@ async fn each_diagnosis_in_its_scenario() {
             "fail",
             "allows only digicert.com",
             "0 issue \"letsencrypt.org\"",
+        ),
+        (
+            "apex-conflict",
+            "dns.apex",
+            "fail",
+            "has A 192.0.2.10 next to Vercel's A 216.198.79.1",
+            "Delete A 192.0.2.10 at @",
         ),
         (
             "created",

@@ -11,6 +11,7 @@ use crate::dns::cloudflare::is_cloudflare;
 use crate::dns::plan::PlannedRecord;
 use crate::dns::probe::{ask, Reply};
 use crate::dns::resolvers::Server;
+use crate::dns::survey::Survey;
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![
@@ -40,6 +41,16 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| record(ctx, "dns.clk2._domainkey").boxed(),
         },
         CheckDef {
+            id: "dns.apex",
+            title: "DNS: the domain's A record points to Vercel",
+            run: |ctx| apex(ctx).boxed(),
+        },
+        CheckDef {
+            id: "dns.www",
+            title: "DNS: www record (Vercel)",
+            run: |ctx| record(ctx, "dns.www").boxed(),
+        },
+        CheckDef {
             id: "dns.caa",
             title: "DNS: CAA records allow Clerk's certificate authorities",
             run: |ctx| caa(ctx).boxed(),
@@ -67,12 +78,7 @@ fn no_authoritative(e: &str) -> Outcome {
 async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
     let survey = ctx.dns().await;
     let Some(planned) = survey.plan.iter().find(|r| r.check_id == check_id) else {
-        return Outcome::skip(
-            survey
-                .fallback_reason
-                .clone()
-                .unwrap_or_else(|| "Clerk does not ask for this record.".into()),
-        );
+        return Outcome::skip(skip_reason(survey, check_id));
     };
     let auth = match &survey.authoritative {
         Ok(a) => a,
@@ -89,6 +95,20 @@ async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
         Some(why) => outcome.note(why),
         None => outcome,
     }
+}
+
+/// Why a record is not in the plan: its vendor could not be asked, or does not want it.
+fn skip_reason(survey: &Survey, check_id: &str) -> String {
+    if matches!(check_id, "dns.apex" | "dns.www") {
+        return match &survey.vercel {
+            Err(why) => why.clone(),
+            Ok(_) => "Vercel recommends no such record for this project.".into(),
+        };
+    }
+    survey
+        .fallback_reason
+        .clone()
+        .unwrap_or_else(|| "Clerk does not ask for this record.".into())
 }
 
 async fn diagnose(
@@ -115,7 +135,9 @@ async fn diagnose(
     };
     let add = format!("Add a CNAME record: Host {} → Value {want}.", r.host_field);
     match truth.values("CNAME").first() {
-        Some(actual) if actual == want => propagation(r, &public_replies),
+        Some(actual) if actual == want => propagation(r, &public_replies, |reply| {
+            reply.values("CNAME").first() == Some(want)
+        }),
         Some(actual) => wrong_target(ctx, r, actual),
         None => {
             // No CNAME at the source: an A record in its place, a doubled name, or nothing.
@@ -152,9 +174,12 @@ async fn diagnose(
     }
 }
 
-/// At the source; how far it has spread.
-fn propagation(r: &PlannedRecord, public: &[(Server, Reply)]) -> Outcome {
-    let sees = |reply: &Reply| reply.values("CNAME").first() == Some(&r.value);
+/// At the source; how far it has spread (`sees`: a resolver's answer is the right one).
+fn propagation(
+    r: &PlannedRecord,
+    public: &[(Server, Reply)],
+    sees: impl Fn(&Reply) -> bool,
+) -> Outcome {
     let lagging: Vec<&(Server, Reply)> = public
         .iter()
         .filter(|(_, reply)| !sees(reply) && !matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
@@ -166,7 +191,8 @@ fn propagation(r: &PlannedRecord, public: &[(Server, Reply)]) -> Outcome {
         .collect();
     let seen = public.len() - lagging.len() - silent.len();
     let mut detail = format!(
-        "CNAME {} → {}: at the nameservers, and at {seen} of {} public resolvers",
+        "{:?} {} → {}: at the nameservers, and at {seen} of {} public resolvers",
+        r.record_type,
         r.name,
         r.value,
         public.len()
@@ -273,7 +299,7 @@ async fn address_instead(r: &PlannedRecord, addrs: &[String], public: &[Server])
     }
     Outcome::fail(
         format!(
-            "{} has an A record ({}) where Clerk needs a CNAME.",
+            "{} has an A record ({}) where a CNAME belongs.",
             r.name,
             addrs.join(", ")
         ),
@@ -282,6 +308,100 @@ async fn address_instead(r: &PlannedRecord, addrs: &[String], public: &[Server])
             r.host_field, r.host_field, r.value
         ),
     )
+}
+
+/// The apex can't be a CNAME: it needs Vercel's A record, and no other A or AAAA record
+/// beside it (visitors would land on either at random, and Vercel's certificate fails).
+async fn apex(ctx: &CheckContext) -> Outcome {
+    let survey = ctx.dns().await;
+    let (Some(r), Ok(config)) = (
+        survey.plan.iter().find(|r| r.check_id == "dns.apex"),
+        &survey.vercel,
+    ) else {
+        return Outcome::skip(skip_reason(survey, "dns.apex"));
+    };
+    let auth = match &survey.authoritative {
+        Ok(a) => a,
+        Err(e) => return no_authoritative(e),
+    };
+    let (a, aaaa, public) = futures::join!(
+        ask(auth[0].addr, &r.name, RecordType::A),
+        ask(auth[0].addr, &r.name, RecordType::AAAA),
+        ask_all(&survey.public, &r.name, RecordType::A)
+    );
+    let (a, aaaa) = (a.values("A"), aaaa.values("AAAA"));
+    let vercel_ips = config.all_ips();
+    let add = format!("Add an A record: Host @ → Value {}.", r.value);
+    if a.is_empty() {
+        return Outcome::fail(
+            format!("{} has no A record at its nameservers.", r.name),
+            add,
+        );
+    }
+    if a.iter().filter_map(|ip| ip.parse().ok()).any(is_cloudflare) {
+        return Outcome::fail(
+            format!(
+                "{} answers with Cloudflare's addresses ({}): the record is proxied, and Vercel \
+                 cannot issue its certificate.",
+                r.name,
+                a.join(", ")
+            ),
+            "In Cloudflare → DNS, set the @ record to \"DNS only\" (grey cloud).",
+        );
+    }
+    let strays: Vec<String> = a
+        .iter()
+        .filter(|ip| !vercel_ips.contains(ip))
+        .map(|ip| format!("A {ip}"))
+        .chain(aaaa.iter().map(|ip| format!("AAAA {ip}")))
+        .collect();
+    if strays.len() == a.len() + aaaa.len() {
+        return Outcome::fail(
+            format!(
+                "{} points to {}, not to Vercel ({}).",
+                r.name,
+                a.join(", "),
+                r.value
+            ),
+            format!("Edit the A record at @ so its value is {}.", r.value),
+        );
+    }
+    if !strays.is_empty() {
+        return Outcome::fail(
+            format!(
+                "{} has {} next to Vercel's A {}: visitors reach either at random, and Vercel \
+                 cannot renew its certificate.",
+                r.name,
+                strays.join(", "),
+                r.value
+            ),
+            format!(
+                "Delete {} at @ (probably left from the previous host); keep A @ → {}.",
+                strays.join(" and "),
+                r.value
+            ),
+        );
+    }
+    let mut want = a.clone();
+    want.sort();
+    let outcome = propagation(r, &public, |reply| {
+        let mut got = reply.values("A");
+        got.sort();
+        got == want
+    });
+    let outcome = if a.contains(&r.value) {
+        outcome
+    } else {
+        outcome.note(&format!(
+            "it uses Vercel's older address; Vercel now recommends {}",
+            r.value
+        ))
+    };
+    if config.misconfigured {
+        outcome.note("Vercel still reports the domain as misconfigured; it re-checks on its own")
+    } else {
+        outcome
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -8,7 +8,7 @@ use hickory_resolver::proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::PlannedRecord;
+use super::plan::{PlannedRecord, RecordType as PlannedType};
 use super::probe::{Asker, Reply};
 use crate::checks::CheckContext;
 
@@ -72,7 +72,11 @@ pub enum DnsEvent {
 fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
     let cnames = reply.values("CNAME");
     let addrs = reply.values("A");
+    let is_a = r.record_type == PlannedType::A;
     let (state, actual) = match &reply {
+        // An A record matches when the planned address is the only one.
+        Reply::Records(_) if is_a && addrs == [r.value.clone()] => (CellState::Match, addrs),
+        Reply::Records(_) if is_a => (CellState::Mismatch, addrs),
         Reply::Records(_) if cnames.contains(&r.value) => (CellState::Match, cnames),
         Reply::Records(_) if !cnames.is_empty() => (CellState::Mismatch, cnames),
         Reply::Records(_) => (CellState::Mismatch, addrs),
@@ -125,6 +129,9 @@ async fn round(ctx: &CheckContext, on_event: &impl Fn(DnsEvent)) -> Vec<DnsCell>
         .iter()
         .flat_map(|r| servers.iter().map(move |s| (r, s)))
         .map(|(r, (label, asker, _))| async move {
+            if r.record_type == PlannedType::A {
+                return cell(r, label, asker.ask(&r.name, RecordType::A).await);
+            }
             let reply = asker.ask(&r.name, RecordType::CNAME).await;
             let reply = match reply {
                 // No CNAME: say what is there instead (an A record, proxied or flattened).

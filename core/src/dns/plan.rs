@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::vendors::clerk::platform::CnameTarget;
+use crate::vendors::vercel::projects::DomainConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum RecordType {
@@ -20,6 +21,8 @@ pub enum RecordSource {
     ClerkApi,
     /// Clerk's documented default: its API could not be asked.
     ClerkDefault,
+    /// Vercel's recommendation for this project (`/v6/domains/{domain}/config`).
+    VercelApi,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -87,26 +90,43 @@ pub fn zone_fragment(domain: &str, plan: &[PlannedRecord]) -> String {
     z
 }
 
-/// Clerk's five records: from `cname_targets` when its API answered, else the documented
-/// defaults (whose mail token Golive cannot know, so those three are left out).
-pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<PlannedRecord> {
-    let record = |name: String, value: String, required: bool, source| PlannedRecord {
-        check_id: format!("dns.{}", host_field(&name, domain)),
-        host_field: host_field(&name, domain),
-        registrar_hosts: registrar_hosts(&host_field(&name, domain)),
+fn planned(
+    domain: &str,
+    name: String,
+    record_type: RecordType,
+    value: &str,
+    required: bool,
+    source: RecordSource,
+) -> PlannedRecord {
+    let host = host_field(&name, domain);
+    PlannedRecord {
+        check_id: if host == "@" {
+            "dns.apex".into()
+        } else {
+            format!("dns.{host}")
+        },
+        registrar_hosts: registrar_hosts(&host),
+        host_field: host,
         name,
-        record_type: RecordType::CNAME,
+        record_type,
         value: value.trim_end_matches('.').to_ascii_lowercase(),
         required,
         source,
-    };
+    }
+}
+
+/// Clerk's five records: from `cname_targets` when its API answered, else the documented
+/// defaults (whose mail token Golive cannot know, so those three are left out).
+pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<PlannedRecord> {
     match targets {
         Some(t) => t
             .iter()
             .map(|t| {
-                record(
+                planned(
+                    domain,
                     t.host.to_ascii_lowercase(),
-                    t.value.clone(),
+                    RecordType::CNAME,
+                    &t.value,
                     t.required,
                     RecordSource::ClerkApi,
                 )
@@ -118,15 +138,44 @@ pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<Plann
         ]
         .into_iter()
         .map(|(sub, value)| {
-            record(
+            planned(
+                domain,
                 format!("{sub}.{domain}"),
-                value.into(),
+                RecordType::CNAME,
+                value,
                 true,
                 RecordSource::ClerkDefault,
             )
         })
         .collect(),
     }
+}
+
+/// The host's records, as Vercel recommends them for this project: the apex's A record and
+/// `www`'s CNAME (rank 1 of each).
+pub fn vercel_records(domain: &str, config: &DomainConfig) -> Vec<PlannedRecord> {
+    let mut plan = vec![];
+    if let Some(ip) = config.apex_ip() {
+        plan.push(planned(
+            domain,
+            domain.to_string(),
+            RecordType::A,
+            &ip,
+            true,
+            RecordSource::VercelApi,
+        ));
+    }
+    if let Some(target) = config.cname() {
+        plan.push(planned(
+            domain,
+            format!("www.{domain}"),
+            RecordType::CNAME,
+            &target,
+            true,
+            RecordSource::VercelApi,
+        ));
+    }
+    plan
 }
 
 /// `clk._domainkey.quillmate.site` under `quillmate.site` → `clk._domainkey`; the apex → `@`.
@@ -165,6 +214,26 @@ mod tests {
         assert_eq!(plan[1].value, "dkim1.abc.clerk.services");
         assert!(!plan[1].required);
         assert_eq!(plan[0].source, RecordSource::ClerkApi);
+    }
+
+    #[test]
+    fn the_hosts_records_come_from_vercel() {
+        let config: DomainConfig = serde_json::from_value(serde_json::json!({
+            "configuredBy": null, "acceptedChallenges": [], "misconfigured": true,
+            "recommendedIPv4": [{"rank": 1, "value": ["216.198.79.1"]}],
+            "recommendedCNAME": [{"rank": 1, "value": "abc.vercel-dns-017.com."}]
+        }))
+        .unwrap();
+        let plan = vercel_records("quillmate.site", &config);
+        assert_eq!(plan[0].check_id, "dns.apex");
+        assert_eq!(plan[0].record_type, RecordType::A);
+        assert_eq!(plan[0].host_field, "@");
+        assert_eq!(plan[0].value, "216.198.79.1");
+        assert_eq!(plan[1].check_id, "dns.www");
+        assert_eq!(plan[1].name, "www.quillmate.site");
+        assert_eq!(plan[1].value, "abc.vercel-dns-017.com");
+        assert!(zone_fragment("quillmate.site", &plan)
+            .contains("quillmate.site.     IN A     216.198.79.1\n"));
     }
 
     #[test]

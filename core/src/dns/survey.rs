@@ -1,38 +1,71 @@
 //! What one check run knows about DNS before asking about any record: the plan and whom to
 //! ask. Computed once per run by whichever DNS check needs it first; the others wait for it.
 
-use super::plan::{clerk_records, PlannedRecord};
+use super::plan::{clerk_records, vercel_records, PlannedRecord};
 use super::resolvers::{authoritative, public_panel, Server};
 use crate::checks::CheckContext;
 use crate::vendors::clerk::backend::Backend;
 use crate::vendors::clerk::platform::Platform;
+use crate::vendors::vercel::projects::DomainConfig;
+use crate::vendors::vercel::Vercel;
 
 #[derive(Debug, Clone)]
 pub struct Survey {
     pub plan: Vec<PlannedRecord>,
     /// Why the plan is Clerk's documented defaults rather than its API's answer.
     pub fallback_reason: Option<String>,
+    /// Vercel's view of the domain, or why Golive could not ask (not connected, API error).
+    pub vercel: Result<DomainConfig, String>,
     pub authoritative: Result<Vec<Server>, String>,
     pub public: Vec<Server>,
 }
 
 pub async fn survey(ctx: &CheckContext) -> Survey {
-    let (plan, fallback_reason) = plan(ctx).await;
+    let ((plan, fallback_reason, vercel), authoritative) =
+        futures::join!(plan(ctx), authoritative(&ctx.endpoints, &ctx.domain));
     Survey {
         plan,
         fallback_reason,
-        authoritative: authoritative(&ctx.endpoints, &ctx.domain).await,
+        vercel,
+        authoritative,
         public: public_panel(&ctx.endpoints),
     }
 }
 
-/// The records only (no nameserver discovery), and why they are the fallback if they are.
-pub async fn plan(ctx: &CheckContext) -> (Vec<PlannedRecord>, Option<String>) {
-    let (targets, fallback_reason) = clerk_targets(ctx).await;
-    (
-        clerk_records(&ctx.domain, targets.as_deref()),
-        fallback_reason,
+/// The records only (no nameserver discovery): Clerk's, and why they are the fallback if
+/// they are; then the host's, with Vercel's answer.
+pub async fn plan(
+    ctx: &CheckContext,
+) -> (
+    Vec<PlannedRecord>,
+    Option<String>,
+    Result<DomainConfig, String>,
+) {
+    let ((targets, fallback_reason), vercel) = futures::join!(clerk_targets(ctx), vercel(ctx));
+    let mut plan = clerk_records(&ctx.domain, targets.as_deref());
+    if let Ok(config) = &vercel {
+        plan.extend(vercel_records(&ctx.domain, config));
+    }
+    (plan, fallback_reason, vercel)
+}
+
+async fn vercel(ctx: &CheckContext) -> Result<DomainConfig, String> {
+    let (Some(token), Some(project)) = (&ctx.inputs.vercel_token, &ctx.inputs.vercel_project)
+    else {
+        return Err(
+            "Connect the Vercel project on the Hosting step to check the site's own records."
+                .into(),
+        );
+    };
+    Vercel::new(
+        &ctx.http,
+        &ctx.endpoints.vercel_api,
+        token,
+        ctx.inputs.vercel_team_id.as_deref(),
     )
+    .domain_config(&ctx.domain, project)
+    .await
+    .map_err(|e| format!("Vercel's recommended records could not be read: {e}"))
 }
 
 /// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform

@@ -1,4 +1,6 @@
 //! One module per vendor API.
 
 pub mod clerk;
+pub mod cloudflare;
 pub mod supabase;
+pub mod vercel;

@@ -24,11 +24,15 @@ clerkChecklist: Array<string>,
 /**
  * The Supabase project (`<ref>` of `https://<ref>.supabase.co`), for apps on Supabase.
  */
-supabaseProjectRef?: string, };
+supabaseProjectRef?: string, 
+/**
+ * The Vercel project (`prj_…`) and its team, once picked on the Hosting step.
+ */
+vercelProject?: VercelLink, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token" | "cloudflare-token";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
@@ -74,7 +78,7 @@ export type SupabaseTrust = { projectRef: string, productionIssuer: string, trus
 
 export type RecordType = "A" | "CNAME";
 
-export type RecordSource = "clerk-api" | "clerk-default";
+export type RecordSource = "clerk-api" | "clerk-default" | "vercel-api";
 
 export type RegistrarHost = { registrar: string, host: string, };
 
@@ -104,3 +108,37 @@ export type MatrixServer = { label: string, authoritative: boolean, };
 export type DnsCell = { checkId: string, server: string, state: CellState, actual: Array<string>, ttl?: number, };
 
 export type DnsEvent = { "event": "planned", "data": { records: Array<PlannedRecord>, servers: Array<MatrixServer>, fallbackReason?: string, nameserversError?: string, } } | { "event": "cell", "data": DnsCell } | { "event": "round", "data": { number: number, } } | { "event": "waiting", "data": { nextInSecs: bigint, } } | { "event": "propagated" };
+
+export type DnsProvider = "cloudflare" | "vercel-dns";
+
+export type ExistingRecord = { id: string, 
+/**
+ * Fully qualified, no trailing dot.
+ */
+name: string, recordType: string, value: string, proxied: boolean, };
+
+export type ChangeAction = "create" | "correct" | "conflict";
+
+export type RecordChange = { checkId: string, name: string, recordType: RecordType, value: string, action: ChangeAction, 
+/**
+ * For a conflict, the one record in the way (confirm it by id to replace it).
+ */
+existing?: ExistingRecord, reason: string, };
+
+export type AutoPlan = { provider: DnsProvider, 
+/**
+ * The zone the records go in.
+ */
+zone: string, changes: Array<RecordChange>, };
+
+export type AutoApplied = { created: number, replaced: number, deleted: number, 
+/**
+ * The dry run again, after the changes: what is still missing or in the way.
+ */
+plan: AutoPlan, };
+
+export type VercelLink = { id: string, name: string, teamId?: string, };
+
+export type VercelProject = { id: string, name: string, framework?: string, };
+
+export type ProjectPage = { projects: Array<VercelProject>, next?: string, };

@@ -1,0 +1,434 @@
+//! Automatic records, opt-in: at Cloudflare (API token) or Vercel DNS (when Vercel hosts the
+//! zone). First a dry run — what would be created, what is already right, what is in the
+//! way — then, on confirmation, only the missing records are created. A record in the way
+//! is changed only when the user confirmed that very record; nothing else is ever touched.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::plan::{PlannedRecord, RecordType};
+use crate::checks::CheckContext;
+use crate::error::{Error, Result};
+use crate::vendors::cloudflare::{Cloudflare, Zone};
+use crate::vendors::vercel::Vercel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsProvider {
+    Cloudflare,
+    VercelDns,
+}
+
+/// A record the DNS host already has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExistingRecord {
+    pub id: String,
+    /// Fully qualified, no trailing dot.
+    pub name: String,
+    pub record_type: String,
+    pub value: String,
+    pub proxied: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeAction {
+    /// Missing: would be created.
+    Create,
+    /// Already as planned.
+    Correct,
+    /// Another record is in the way; changed only if the user confirms it.
+    Conflict,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordChange {
+    pub check_id: String,
+    pub name: String,
+    pub record_type: RecordType,
+    pub value: String,
+    pub action: ChangeAction,
+    /// For a conflict, the one record in the way (confirm it by id to replace it).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<ExistingRecord>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoPlan {
+    pub provider: DnsProvider,
+    /// The zone the records go in.
+    pub zone: String,
+    pub changes: Vec<RecordChange>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoApplied {
+    pub created: u32,
+    pub replaced: u32,
+    pub deleted: u32,
+    /// The dry run again, after the changes: what is still missing or in the way.
+    pub plan: AutoPlan,
+}
+
+fn same_value(a: &str, b: &str) -> bool {
+    a.trim_end_matches('.')
+        .eq_ignore_ascii_case(b.trim_end_matches('.'))
+}
+
+/// Whether `existing` shares the name's slot with the planned record: anything beside a
+/// CNAME; at the apex only address records (MX, TXT, NS… there are unrelated).
+fn in_the_way(r: &PlannedRecord, existing: &ExistingRecord) -> bool {
+    existing.name.eq_ignore_ascii_case(&r.name)
+        && match r.record_type {
+            RecordType::CNAME => true,
+            RecordType::A => matches!(
+                existing.record_type.as_str(),
+                "A" | "AAAA" | "CNAME" | "ALIAS"
+            ),
+        }
+}
+
+fn is_correct(r: &PlannedRecord, e: &ExistingRecord) -> bool {
+    e.record_type == format!("{:?}", r.record_type) && same_value(&e.value, &r.value) && !e.proxied
+}
+
+fn conflict_reason(r: &PlannedRecord, e: &ExistingRecord) -> String {
+    let planned_type = format!("{:?}", r.record_type);
+    if e.record_type == planned_type && same_value(&e.value, &r.value) {
+        "Right value, but proxied (orange cloud): certificates cannot be issued. Replacing it \
+         sets it to DNS only."
+            .into()
+    } else if e.record_type == planned_type {
+        format!("Points to {} instead.", e.value)
+    } else {
+        format!("A {} record ({}) is in the way.", e.record_type, e.value)
+    }
+}
+
+/// The dry run: one row per planned record, plus one per record in its way.
+pub fn diff(plan: &[PlannedRecord], existing: &[ExistingRecord]) -> Vec<RecordChange> {
+    let mut rows = vec![];
+    for r in plan {
+        let row = |action, existing: Option<&ExistingRecord>, reason: String| RecordChange {
+            check_id: r.check_id.clone(),
+            name: r.name.clone(),
+            record_type: r.record_type,
+            value: r.value.clone(),
+            action,
+            existing: existing.cloned(),
+            reason,
+        };
+        let here: Vec<&ExistingRecord> = existing.iter().filter(|e| in_the_way(r, e)).collect();
+        let correct = here.iter().find(|e| is_correct(r, e));
+        match correct {
+            Some(_) => rows.push(row(ChangeAction::Correct, None, "Already in place.".into())),
+            None if here.is_empty() => {
+                rows.push(row(ChangeAction::Create, None, "Missing.".into()))
+            }
+            None => {}
+        }
+        for e in here.iter().filter(|e| !is_correct(r, e)) {
+            rows.push(row(ChangeAction::Conflict, Some(e), conflict_reason(r, e)));
+        }
+    }
+    rows
+}
+
+/// Where the records live, with the credentials to change them.
+pub enum Host<'a> {
+    Cloudflare(Cloudflare<'a>, Zone),
+    Vercel(Vercel<'a>, String),
+}
+
+impl Host<'_> {
+    pub fn provider(&self) -> DnsProvider {
+        match self {
+            Host::Cloudflare(..) => DnsProvider::Cloudflare,
+            Host::Vercel(..) => DnsProvider::VercelDns,
+        }
+    }
+
+    pub fn zone(&self) -> &str {
+        match self {
+            Host::Cloudflare(_, z) => &z.name,
+            Host::Vercel(_, d) => d,
+        }
+    }
+
+    pub async fn records(&self) -> Result<Vec<ExistingRecord>> {
+        Ok(match self {
+            Host::Cloudflare(cf, zone) => cf
+                .records(zone)
+                .await?
+                .into_iter()
+                .map(|r| ExistingRecord {
+                    id: r.id,
+                    name: r.name.trim_end_matches('.').to_ascii_lowercase(),
+                    record_type: r.kind,
+                    value: r.content,
+                    proxied: r.proxied,
+                })
+                .collect(),
+            Host::Vercel(v, domain) => v
+                .dns_records(domain)
+                .await?
+                .into_iter()
+                .map(|r| ExistingRecord {
+                    id: r.id,
+                    name: if r.name.is_empty() {
+                        domain.clone()
+                    } else {
+                        format!("{}.{domain}", r.name).to_ascii_lowercase()
+                    },
+                    record_type: r.kind,
+                    value: r.value,
+                    proxied: false,
+                })
+                .collect(),
+        })
+    }
+
+    async fn create(&self, r: &PlannedRecord) -> Result<()> {
+        let kind = format!("{:?}", r.record_type);
+        match self {
+            Host::Cloudflare(cf, zone) => cf.create(zone, &kind, &r.name, &r.value).await.map(drop),
+            Host::Vercel(v, domain) => v
+                .create_dns_record(domain, relative(&r.name, domain), &kind, &r.value)
+                .await
+                .map(drop),
+        }
+    }
+
+    /// Turns the confirmed record into the planned one: in place at Cloudflare; Vercel DNS
+    /// has no update, so that one record is deleted and the planned one created.
+    async fn replace(&self, id: &str, r: &PlannedRecord) -> Result<()> {
+        let kind = format!("{:?}", r.record_type);
+        match self {
+            Host::Cloudflare(cf, zone) => cf
+                .replace(zone, id, &kind, &r.name, &r.value)
+                .await
+                .map(drop),
+            Host::Vercel(v, domain) => {
+                v.delete_dns_record(domain, id).await?;
+                self.create(r).await
+            }
+        }
+    }
+
+    async fn delete(&self, id: &str) -> Result<()> {
+        match self {
+            Host::Cloudflare(cf, zone) => cf.delete(zone, id).await,
+            Host::Vercel(v, domain) => v.delete_dns_record(domain, id).await,
+        }
+    }
+
+    pub async fn dry_run(&self, plan: &[PlannedRecord]) -> Result<AutoPlan> {
+        Ok(AutoPlan {
+            provider: self.provider(),
+            zone: self.zone().to_string(),
+            changes: diff(plan, &self.records().await?),
+        })
+    }
+
+    /// Creates what is missing. Records in the way are changed only when their id is in
+    /// `confirmed`: the first becomes the planned record, any others are deleted. A planned
+    /// record with an unconfirmed conflict is left alone. The diff is made afresh from the
+    /// host's records, so a stale screen cannot cause a wrong change.
+    pub async fn apply(&self, plan: &[PlannedRecord], confirmed: &[String]) -> Result<AutoApplied> {
+        let existing = self.records().await?;
+        let (mut created, mut replaced, mut deleted) = (0, 0, 0);
+        for r in plan {
+            let rows = diff(std::slice::from_ref(r), &existing);
+            let conflicts: Vec<&ExistingRecord> = rows
+                .iter()
+                .filter(|c| c.action == ChangeAction::Conflict)
+                .filter_map(|c| c.existing.as_ref())
+                .collect();
+            if conflicts.iter().any(|e| !confirmed.contains(&e.id)) {
+                continue;
+            }
+            let mut in_place = rows.iter().any(|c| c.action == ChangeAction::Correct);
+            for e in conflicts {
+                if in_place {
+                    self.delete(&e.id).await?;
+                    deleted += 1;
+                } else {
+                    self.replace(&e.id, r).await?;
+                    replaced += 1;
+                    in_place = true;
+                }
+            }
+            if !in_place {
+                self.create(r).await?;
+                created += 1;
+            }
+        }
+        Ok(AutoApplied {
+            created,
+            replaced,
+            deleted,
+            plan: self.dry_run(plan).await?,
+        })
+    }
+}
+
+/// Where this project's records can be made: Cloudflare when a token is saved, else Vercel
+/// DNS when Vercel hosts the zone; otherwise why neither can.
+pub async fn host_for(ctx: &CheckContext) -> Result<Host<'_>> {
+    if let Some(token) = &ctx.inputs.cloudflare_token {
+        let cf = Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token);
+        let zone = cf.zone_for(&ctx.domain).await?;
+        return Ok(Host::Cloudflare(cf, zone));
+    }
+    let Some(token) = &ctx.inputs.vercel_token else {
+        return Err(Error::invalid(
+            "dns_auto_unavailable",
+            "To create the records automatically, paste a Cloudflare API token (if Cloudflare \
+             hosts the domain's DNS) or connect Vercel (if Vercel does). Otherwise add them at \
+             your DNS host from the table.",
+        ));
+    };
+    let vercel = Vercel::new(
+        &ctx.http,
+        &ctx.endpoints.vercel_api,
+        token,
+        ctx.inputs.vercel_team_id.as_deref(),
+    );
+    let info = vercel.domain_info(&ctx.domain).await?;
+    if !info.dns_at_vercel() {
+        return Err(Error::invalid(
+            "dns_auto_unavailable",
+            format!(
+                "{}'s DNS is not hosted by Vercel (nameservers: {}). Paste a Cloudflare API token \
+                 if Cloudflare hosts it; otherwise add the records at your DNS host from the table.",
+                ctx.domain,
+                if info.nameservers.is_empty() {
+                    "unknown".to_string()
+                } else {
+                    info.nameservers.join(", ")
+                }
+            ),
+        ));
+    }
+    Ok(Host::Vercel(vercel, ctx.domain.clone()))
+}
+
+/// `clk._domainkey.quillmate.site` in `quillmate.site` → `clk._domainkey`; the apex → "".
+fn relative<'n>(name: &'n str, domain: &str) -> &'n str {
+    if name.eq_ignore_ascii_case(domain) {
+        ""
+    } else {
+        name.strip_suffix(&format!(".{domain}")).unwrap_or(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::plan::RecordSource;
+
+    fn planned(check_id: &str, name: &str, t: RecordType, value: &str) -> PlannedRecord {
+        PlannedRecord {
+            check_id: check_id.into(),
+            name: name.into(),
+            record_type: t,
+            value: value.into(),
+            required: true,
+            source: RecordSource::ClerkApi,
+            host_field: String::new(),
+            registrar_hosts: vec![],
+        }
+    }
+
+    fn existing(id: &str, name: &str, t: &str, value: &str, proxied: bool) -> ExistingRecord {
+        ExistingRecord {
+            id: id.into(),
+            name: name.into(),
+            record_type: t.into(),
+            value: value.into(),
+            proxied,
+        }
+    }
+
+    #[test]
+    fn the_dry_run_sorts_missing_right_and_in_the_way() {
+        let plan = [
+            planned(
+                "dns.clerk",
+                "clerk.q.site",
+                RecordType::CNAME,
+                "frontend-api.clerk.services",
+            ),
+            planned(
+                "dns.accounts",
+                "accounts.q.site",
+                RecordType::CNAME,
+                "accounts.clerk.services",
+            ),
+            planned(
+                "dns.clkmail",
+                "clkmail.q.site",
+                RecordType::CNAME,
+                "mail.x.clerk.services",
+            ),
+            planned("dns.apex", "q.site", RecordType::A, "216.198.79.1"),
+        ];
+        let have = [
+            existing(
+                "1",
+                "clerk.q.site",
+                "CNAME",
+                "frontend-api.clerk.services.",
+                false,
+            ),
+            existing(
+                "2",
+                "accounts.q.site",
+                "CNAME",
+                "accounts.clerk.services",
+                true,
+            ),
+            existing("3", "q.site", "A", "216.198.79.1", false),
+            existing("4", "q.site", "A", "192.0.2.10", false),
+            existing("5", "q.site", "MX", "mail.q.site", false),
+            existing("6", "q.site", "TXT", "v=spf1 -all", false),
+        ];
+        let rows = diff(&plan, &have);
+        let summary: Vec<(&str, ChangeAction, Option<&str>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.check_id.as_str(),
+                    r.action,
+                    r.existing.as_ref().map(|e| e.id.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("dns.clerk", ChangeAction::Correct, None),
+                ("dns.accounts", ChangeAction::Conflict, Some("2")),
+                ("dns.clkmail", ChangeAction::Create, None),
+                ("dns.apex", ChangeAction::Correct, None),
+                ("dns.apex", ChangeAction::Conflict, Some("4")),
+            ]
+        );
+        assert!(rows[1].reason.contains("proxied"), "{}", rows[1].reason);
+    }
+
+    #[test]
+    fn names_are_relative_to_the_zone() {
+        assert_eq!(
+            relative("clk._domainkey.q.site", "q.site"),
+            "clk._domainkey"
+        );
+        assert_eq!(relative("q.site", "q.site"), "");
+    }
+}

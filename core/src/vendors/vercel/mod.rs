@@ -1,0 +1,225 @@
+//! Vercel's REST API, authenticated with an access token and scoped to a team when one is
+//! given (`teamId`). Shapes: tests/fixtures/specs/vercel.json, cut from Vercel's OpenAPI spec.
+
+pub mod dns;
+pub mod projects;
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::http::{success_body, Http};
+use crate::secrets::Secret;
+
+const VENDOR: &str = "Vercel";
+
+pub struct Vercel<'a> {
+    http: &'a Http,
+    base: &'a Url,
+    token: &'a Secret,
+    team_id: Option<&'a str>,
+}
+
+/// Vercel's error body: `{error: {code, message, limit?}}`.
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorDetail {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    limit: Option<RateLimit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RateLimit {
+    /// When the window resets, in seconds since the epoch.
+    reset: u64,
+}
+
+impl<'a> Vercel<'a> {
+    pub fn new(http: &'a Http, base: &'a Url, token: &'a Secret, team_id: Option<&'a str>) -> Self {
+        Vercel {
+            http,
+            base,
+            token,
+            team_id,
+        }
+    }
+
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url> {
+        let mut url = self
+            .base
+            .join(path)
+            .map_err(|e| Error::Config(format!("Vercel API URL: {e}")))?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+            if let Some(team) = self.team_id {
+                pairs.append_pair("teamId", team);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(url)
+    }
+
+    /// A read: retried with backoff on 429, 5xx and connection failures.
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
+        let url = self.url(path, query)?;
+        let resp = self
+            .http
+            .read(VENDOR, |c| {
+                c.get(url.clone()).bearer_auth(self.token.expose())
+            })
+            .await?;
+        decode(resp).await
+    }
+
+    /// A write: sent once, never retried blindly.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T> {
+        let mut req = self
+            .http
+            .client()
+            .request(method, self.url(path, &[])?)
+            .bearer_auth(self.token.expose());
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        decode(self.http.write(VENDOR, req).await?).await
+    }
+}
+
+async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T> {
+    let body = success_body(VENDOR, resp, status_error).await?;
+    // A DELETE may answer with an empty body.
+    let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
+    serde_json::from_slice(body).map_err(|e| Error::Vendor {
+        vendor: VENDOR,
+        code: "vercel_bad_response",
+        message: format!("Vercel answered with something Golive does not understand ({e})."),
+    })
+}
+
+fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[u8]) -> Error {
+    let detail = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error);
+    let said = detail
+        .as_ref()
+        .map(|d| d.message.trim().to_string())
+        .filter(|m| !m.is_empty());
+    let quoted = said
+        .as_deref()
+        .map(|m| format!(" ({m})"))
+        .unwrap_or_default();
+    let (code, message) = match status.as_u16() {
+        401 => (
+            "vercel_token_rejected",
+            "Vercel rejected the access token (401). Create a new one at vercel.com/account/tokens \
+             and paste it again."
+                .to_string(),
+        ),
+        403 => (
+            "vercel_forbidden",
+            format!(
+                "This token may not do that{quoted}. Use a token whose scope includes the team \
+                 that owns the project; changing production environment variables may need the \
+                 team's Owner role."
+            ),
+        ),
+        404 => (
+            "vercel_not_found",
+            format!("Vercel has no such project, domain or deployment{quoted}. Check the project and team."),
+        ),
+        409 => ("vercel_conflict", format!("Vercel refused: conflict{quoted}.")),
+        429 => {
+            let wait = retry.map(|d| d.as_secs()).or_else(|| {
+                let reset = detail.as_ref()?.limit.as_ref()?.reset;
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?
+                    .as_secs();
+                Some(reset.saturating_sub(now))
+            });
+            (
+                "vercel_rate_limited",
+                match wait {
+                    Some(s) => format!("Vercel is rate limiting this token; try again in {s} s."),
+                    None => "Vercel is rate limiting this token; try again in a minute.".into(),
+                },
+            )
+        }
+        s if s >= 500 => (
+            "vercel_unavailable",
+            format!("Vercel had a server error ({s}). Check vercel-status.com and try again."),
+        ),
+        s => ("vercel_error", format!("Vercel answered {s}{quoted}.")),
+    };
+    Error::Vendor {
+        vendor: VENDOR,
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_have_their_messages() {
+        let body =
+            br#"{"error":{"code":"forbidden","message":"additional permissions are required"}}"#;
+        let e = status_error(StatusCode::FORBIDDEN, None, body);
+        assert_eq!(e.code(), "vercel_forbidden");
+        assert!(
+            e.to_string()
+                .contains("additional permissions are required"),
+            "{e}"
+        );
+        for (s, code) in [
+            (401, "vercel_token_rejected"),
+            (404, "vercel_not_found"),
+            (409, "vercel_conflict"),
+            (500, "vercel_unavailable"),
+        ] {
+            assert_eq!(
+                status_error(StatusCode::from_u16(s).unwrap(), None, b"").code(),
+                code
+            );
+        }
+        let far = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 42;
+        let limited = format!(
+            r#"{{"error":{{"code":"rate_limited","message":"slow down","limit":{{"remaining":0,"reset":{far},"resetMs":0,"total":100}}}}}}"#
+        );
+        let e = status_error(StatusCode::TOO_MANY_REQUESTS, None, limited.as_bytes());
+        assert!(
+            e.to_string().contains("4") && e.to_string().contains(" s."),
+            "{e}"
+        );
+        let e = status_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(std::time::Duration::from_secs(7)),
+            b"",
+        );
+        assert!(e.to_string().contains("7 s"), "{e}");
+    }
+}
