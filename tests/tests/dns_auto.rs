@@ -127,6 +127,21 @@ async fn cloudflare_creates_what_is_missing_and_replaces_only_the_confirmed_conf
         .iter()
         .all(|c| c.action == ChangeAction::Correct));
     assert!(dns_status(&t, "dns.accounts").await.starts_with("Pass"));
+    // Every record now answers as planned at every server.
+    let cells = std::sync::Mutex::new(vec![]);
+    t.engine
+        .dns_probe(id, |e| {
+            if let golive_core::dns::matrix::DnsEvent::Cell(c) = e {
+                cells.lock().unwrap().push(c)
+            }
+        })
+        .await
+        .unwrap();
+    let cells = cells.into_inner().unwrap();
+    assert_eq!(cells.len(), 7 * 3);
+    for c in &cells {
+        assert_eq!(c.state, golive_core::dns::matrix::CellState::Match, "{c:?}");
+    }
     // The unrelated records (apex, www, MX, TXT) are as they were.
     let kept: Vec<String> = sb
         .world

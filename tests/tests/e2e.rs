@@ -380,9 +380,7 @@ async fn supabase_learns_to_trust_the_production_issuer() {
     s.click("#save-supabase-ref").await;
     s.wait_text("[data-testid=supabase-ref]", SUPABASE_REF)
         .await;
-    s.type_into("#secret-supabase-token", SUPABASE_TOKEN).await;
-    s.click("[data-testid=secret-field-supabase-token] button[type=submit]")
-        .await;
+    store_secret(&s, "supabase-token", SUPABASE_TOKEN).await;
 
     // Only the development issuer: the check fails, with the fix.
     s.click_button("Check Supabase").await;
@@ -424,11 +422,7 @@ async fn the_dns_view_shows_records_and_their_propagation() {
     let s = rig.session().await;
     create_project(&s).await;
     // With the secret key, the plan is Clerk's own list for the domain.
-    s.type_into("#secret-clerk-secret-key", LIVE_SECRET_KEY)
-        .await;
-    s.click(SAVE_SECRET_KEY).await;
-    s.wait_text(SECRET_KEY_STATUS, "Stored in your keychain")
-        .await;
+    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
 
     s.click_button("DNS").await;
     s.click_button("Check propagation").await;
@@ -457,4 +451,122 @@ async fn the_dns_view_shows_records_and_their_propagation() {
         .await;
     s.end().await;
     forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+}
+
+/// Stores a secret through its field in the open view.
+async fn store_secret(s: &Session, kind: &str, value: &str) {
+    s.type_into(&format!("#secret-{kind}"), value).await;
+    s.click(&format!(
+        "[data-testid=secret-field-{kind}] button[type=submit]"
+    ))
+    .await;
+    s.wait_text(
+        &format!("[data-testid=secret-field-{kind}] [data-testid=secret-status]"),
+        "Stored in your keychain",
+    )
+    .await;
+}
+
+/// Watches the session bus for desktop notifications (the app's, once DNS has propagated).
+struct NotificationMonitor {
+    child: Child,
+    log: PathBuf,
+}
+
+impl NotificationMonitor {
+    fn start(dir: &Path) -> NotificationMonitor {
+        let log = dir.join("notifications.log");
+        let child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type=method_call,interface=org.freedesktop.Notifications,member=Notify",
+            ])
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (package dbus) in the D-Bus session scripts/test.sh starts");
+        NotificationMonitor { child, log }
+    }
+
+    async fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let seen = std::fs::read_to_string(&self.log).unwrap_or_default();
+            if seen.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no notification with {needle:?}; the bus saw:\n{seen}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+impl Drop for NotificationMonitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn records_created_at_cloudflare_then_watched_until_propagated() {
+    use golive_sandbox::scenario::{CLOUDFLARE_TOKEN, VERCEL_TOKEN};
+    let rig = Rig::start("cloudflare-dns").await;
+    let monitor = NotificationMonitor::start(rig._scratch.path());
+    let s = rig.session().await;
+    create_project(&s).await;
+    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+
+    // Hosting: connect the Vercel project, so the plan has the site's own records.
+    s.click_button("Hosting").await;
+    store_secret(&s, "vercel-token", VERCEL_TOKEN).await;
+    s.type_into("#vercel-search", "quill").await;
+    s.click_button("List projects").await;
+    s.wait_text("main", "quillmate-docs").await;
+    s.click("[aria-label='Use quillmate']").await;
+    s.wait_text("[data-testid=vercel-linked]", "quillmate")
+        .await;
+
+    // DNS: the dry run, then the missing records and the one confirmed conflict.
+    s.click_button("DNS").await;
+    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
+    s.click_button("Preview changes").await;
+    let plan = s.wait_text("[data-testid=auto-plan]", "In the way").await;
+    assert!(plan.contains("Already right"), "{plan}");
+    s.click("[data-testid=auto-plan] input[type=checkbox]")
+        .await;
+    s.scroll_to("[data-testid=auto-plan]").await;
+    s.screenshot(&screenshot_dir().join("09-dns-auto.png"))
+        .await;
+    s.click_button("Create 4 records and replace 1").await;
+    s.wait_text(
+        "[data-testid=auto-applied]",
+        "4 records created, 1 replaced",
+    )
+    .await;
+    let host = rig.sandbox.world.lock().unwrap().host_records.clone();
+    assert!(host.iter().all(|r| !r.proxied), "all DNS only: {host:?}");
+    assert!(
+        host.iter().any(|r| r.kind == "MX"),
+        "unrelated records kept"
+    );
+
+    // Applying re-probes: all seven records at the three servers.
+    s.wait_text("main", "21 of 21 answers").await;
+
+    // Watch: everything answers as planned, so the first round ends it, with a notification.
+    s.click_button("Watch until propagated").await;
+    s.wait_text("[data-testid=propagated]", "Every record has propagated")
+        .await;
+    monitor.wait_for("DNS has propagated").await;
+    monitor.wait_for("quillmate.test").await;
+    s.end().await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "vercel-token", "cloudflare-token"] {
+        forget_keychain_entry(&id, kind);
+    }
 }

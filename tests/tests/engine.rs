@@ -45,8 +45,13 @@ async fn checks_stream_a_plan_then_one_result_each() {
     assert_eq!(finished.len(), checks.len());
     // Everything passes but what needs a key this project has not given.
     for c in &report.checks {
-        let needs_more =
-            ["clerk.domain_status", "supabase.third_party_auth"].contains(&c.id.as_str());
+        let needs_more = [
+            "clerk.domain_status",
+            "dns.apex",
+            "dns.www",
+            "supabase.third_party_auth",
+        ]
+        .contains(&c.id.as_str());
         let want = if needs_more {
             CheckStatus::Skip
         } else {

@@ -107,7 +107,7 @@ fn conflict_reason(r: &PlannedRecord, e: &ExistingRecord) -> String {
     } else if e.record_type == planned_type {
         format!("Points to {} instead.", e.value)
     } else {
-        format!("A {} record ({}) is in the way.", e.record_type, e.value)
+        format!("The {} record {} is in the way.", e.record_type, e.value)
     }
 }
 

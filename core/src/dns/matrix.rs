@@ -54,6 +54,10 @@ pub enum DnsEvent {
         #[ts(optional)]
         #[serde(skip_serializing_if = "Option::is_none")]
         nameservers_error: Option<String>,
+        /// Why the host's records (apex, www) are not in the plan.
+        #[ts(optional)]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        host_reason: Option<String>,
     },
     Cell(DnsCell),
     /// Watch mode: round `number` is starting.
@@ -123,6 +127,7 @@ async fn round(ctx: &CheckContext, on_event: &impl Fn(DnsEvent)) -> Vec<DnsCell>
             .collect(),
         fallback_reason: survey.fallback_reason.clone(),
         nameservers_error: survey.authoritative.as_ref().err().cloned(),
+        host_reason: survey.vercel.as_ref().err().cloned(),
     });
     let mut pending: FuturesUnordered<_> = survey
         .plan

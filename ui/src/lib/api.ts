@@ -3,6 +3,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { writeText } from "@tauri-apps/plugin-clipboard-manager";
 import type {
+  AutoApplied,
+  AutoPlan,
   ChecklistItem,
   ClerkApp,
   DomainStatus,
@@ -13,10 +15,12 @@ import type {
   FrameworkInfo,
   Project,
   ProjectInput,
+  ProjectPage,
   Report,
   SecretKind,
   SecretStatus,
   SupabaseTrust,
+  VercelLink,
 } from "./bindings";
 
 /** Every failed command rejects with `{code, message}`; anything else is wrapped to match. */
@@ -83,6 +87,15 @@ export const api = {
     channel.onmessage = onEvent;
     return call<Report>("run_checks", { projectId, step, onEvent: channel });
   },
+  /** The dry run of automatic records at the DNS host (Cloudflare or Vercel DNS). */
+  dnsAutoPlan: (projectId: string) => call<AutoPlan>("dns_auto_plan", { projectId }),
+  /** Creates the missing records; replaces only the conflicting records named in `confirmed`. */
+  dnsAutoApply: (projectId: string, confirmed: string[]) =>
+    call<AutoApplied>("dns_auto_apply", { projectId, confirmed }),
+  vercelProjects: (projectId: string, teamId: string | null, search: string, from: string | null) =>
+    call<ProjectPage>("vercel_projects", { projectId, teamId, search, from }),
+  setVercelProject: (projectId: string, link: VercelLink | null) =>
+    call<Project>("set_vercel_project", { projectId, link }),
   copy: (text: string) => writeText(text),
   openExternal: (url: string) => openUrl(url),
 };

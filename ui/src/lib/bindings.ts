@@ -107,7 +107,11 @@ export type MatrixServer = { label: string, authoritative: boolean, };
 
 export type DnsCell = { checkId: string, server: string, state: CellState, actual: Array<string>, ttl?: number, };
 
-export type DnsEvent = { "event": "planned", "data": { records: Array<PlannedRecord>, servers: Array<MatrixServer>, fallbackReason?: string, nameserversError?: string, } } | { "event": "cell", "data": DnsCell } | { "event": "round", "data": { number: number, } } | { "event": "waiting", "data": { nextInSecs: bigint, } } | { "event": "propagated" };
+export type DnsEvent = { "event": "planned", "data": { records: Array<PlannedRecord>, servers: Array<MatrixServer>, fallbackReason?: string, nameserversError?: string, 
+/**
+ * Why the host's records (apex, www) are not in the plan.
+ */
+hostReason?: string, } } | { "event": "cell", "data": DnsCell } | { "event": "round", "data": { number: number, } } | { "event": "waiting", "data": { nextInSecs: bigint, } } | { "event": "propagated" };
 
 export type DnsProvider = "cloudflare" | "vercel-dns";
 

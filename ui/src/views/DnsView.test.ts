@@ -17,6 +17,7 @@ const record = (sub: string, value: string): PlannedRecord => ({
 test("the matrix fills in as answers stream, with a progress bar", async () => {
   let finish: () => void = () => {};
   mockIPC(async (cmd, args) => {
+    if (cmd === "secret_status") return { kind: "cloudflare-token", set: false };
     if (cmd !== "dns_probe") return;
     const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
     ch.onmessage({ event: "planned", data: {
@@ -43,6 +44,7 @@ test("the matrix fills in as answers stream, with a progress bar", async () => {
 
 test("the host field follows the chosen DNS host, and export reports where it saved", async () => {
   mockIPC(async (cmd, args) => {
+    if (cmd === "secret_status") return { kind: "cloudflare-token", set: false };
     if (cmd === "dns_probe") {
       const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
       ch.onmessage({ event: "planned", data: { records: [record("@", "76.76.21.21")], servers: [], fallbackReason: "defaults" } });
@@ -65,6 +67,7 @@ test("watch mode shows its rounds and says when everything has propagated", asyn
   let finish: () => void = () => {};
   const calls: string[] = [];
   mockIPC(async (cmd, args) => {
+    if (cmd === "secret_status") return { kind: "cloudflare-token", set: false };
     calls.push(cmd);
     if (cmd !== "dns_watch") return null;
     const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;

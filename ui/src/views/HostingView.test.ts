@@ -1,0 +1,57 @@
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { expect, test } from "vitest";
+import HostingView from "./HostingView.svelte";
+import type { Project } from "../lib/bindings";
+
+const project: Project = { id: "p1", name: "Quillmate", domain: "quillmate.test", hosting: "vercel", framework: "nextjs", clerkChecklist: [] };
+
+test("projects are searched page by page and the one picked is linked with its team", async () => {
+  const asked: Record<string, unknown>[] = [];
+  let linked: unknown = null;
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: "vercel-token", set: true, last4: "6789" };
+    if (cmd === "vercel_projects") {
+      asked.push(args as Record<string, unknown>);
+      return (args as { from: string | null }).from
+        ? { projects: [{ id: "prj_2", name: "quillmate-docs" }] }
+        : { projects: [{ id: "prj_1", name: "quillmate", framework: "nextjs" }], next: "tok1" };
+    }
+    if (cmd === "set_vercel_project") {
+      linked = (args as { link: unknown }).link;
+      return { ...project, vercelProject: linked };
+    }
+  });
+  const changed: Project[] = [];
+  render(HostingView, { project, onChanged: (p: Project) => changed.push(p) });
+  await userEvent.type(await screen.findByLabelText("Search projects"), "quill");
+  await userEvent.type(screen.getByLabelText(/Team ID/), "team_x");
+  await userEvent.click(screen.getByRole("button", { name: "List projects" }));
+  expect(await screen.findByText("quillmate")).toBeInTheDocument();
+  expect(asked[0]).toMatchObject({ search: "quill", teamId: "team_x", from: null });
+
+  await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+  expect(await screen.findByText("quillmate-docs")).toBeInTheDocument();
+  expect(asked[1]).toMatchObject({ from: "tok1" });
+  expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+
+  await userEvent.click(screen.getByRole("button", { name: "Use quillmate" }));
+  expect(linked).toEqual({ id: "prj_1", name: "quillmate", teamId: "team_x" });
+  expect(changed).toHaveLength(1);
+});
+
+test("without a token there is nothing to list, and a rejected token is explained", async () => {
+  let tokenSet = false;
+  mockIPC((cmd) => {
+    if (cmd === "secret_status") return { kind: "vercel-token", set: tokenSet };
+    if (cmd === "vercel_projects") throw { code: "vercel_token_rejected", message: "Vercel rejected the access token (401)." };
+  });
+  const { unmount } = render(HostingView, { project, onChanged: () => {} });
+  expect(await screen.findByText("Paste an access token above to list your projects.")).toBeInTheDocument();
+  unmount();
+  tokenSet = true;
+  render(HostingView, { project, onChanged: () => {} });
+  await userEvent.click(await screen.findByRole("button", { name: "List projects" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("Vercel rejected the access token (401).");
+});
