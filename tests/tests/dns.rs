@@ -50,71 +50,7 @@ async fn all_good_passes_every_dns_check() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_diagnosis_in_its_scenario() {
-    let cases: &[(&str, &str, &str, &str, &str)] = &[
-        (
-            "propagating",
-            "dns.clerk",
-            "warn",
-            "Still propagating",
-            "Caches expire within",
-        ),
-        (
-            "cloudflare-proxied",
-            "dns.clerk",
-            "fail",
-            "proxied",
-            "DNS only",
-        ),
-        (
-            "cloudflare-flattened",
-            "dns.clerk",
-            "warn",
-            "flattens",
-            "CNAME flattening",
-        ),
-        (
-            "doubled-host",
-            "dns.clerk",
-            "fail",
-            "clerk.quillmate.test.quillmate.test exists",
-            "type only clerk in the Host field",
-        ),
-        (
-            "wrong-target",
-            "dns.clerk",
-            "fail",
-            "looks like a typo",
-            "exactly frontend-api.clerk.services",
-        ),
-        (
-            "wrong-target",
-            "dns.accounts",
-            "fail",
-            "appended your domain",
-            "trailing dot (accounts.clerk.services.)",
-        ),
-        (
-            "caa-blocking",
-            "dns.caa",
-            "fail",
-            "allows only digicert.com",
-            "0 issue \"letsencrypt.org\"",
-        ),
-        (
-            "apex-conflict",
-            "dns.apex",
-            "fail",
-            "has A 192.0.2.10 next to Vercel's A 216.198.79.1",
-            "Delete A 192.0.2.10 at @",
-        ),
-        (
-            "created",
-            "dns.clerk",
-            "fail",
-            "has no CNAME record",
-            "Host clerk → Value frontend-api.clerk.services",
-        ),
-    ];
+    let cases = common::DIAGNOSES;
     let all_good = report("all-good").await;
     for (scenario, id, status, detail_has, fix_has) in cases {
         let r = report(scenario).await;

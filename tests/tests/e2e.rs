@@ -446,11 +446,32 @@ async fn the_dns_view_shows_records_and_their_propagation() {
     );
     s.scroll_to("[data-testid=dns-records]").await;
     s.screenshot(&screenshot_dir().join("08-dns.png")).await;
-    s.click_button("Check DNS").await;
-    s.wait_text("[data-testid=check-dns\\.clerk]", "Still propagating")
+    // With the Vercel project linked, the site's own records are checked too.
+    s.click_button("Hosting").await;
+    store_secret(&s, "vercel-token", golive_sandbox::scenario::VERCEL_TOKEN).await;
+    s.click_button("List projects").await;
+    s.click("[aria-label='Use quillmate']").await;
+    s.wait_text("[data-testid=vercel-linked]", "quillmate")
         .await;
+    s.click_button("DNS").await;
+
+    // Every diagnosis the CLI gives, the window gives too, fix included.
+    for (scenario, id, status, detail_has, fix_has) in common::DIAGNOSES {
+        rig.sandbox.switch(Scenario::named(scenario).unwrap());
+        s.click_button("Check DNS").await;
+        let css = format!("[data-testid=check-{}]", id.replace('.', "\\."));
+        let shown = s.wait_text(&css, detail_has).await;
+        assert!(shown.contains(fix_has), "{scenario} {id}: {shown}");
+        assert!(
+            shown.to_lowercase().contains(status),
+            "{scenario} {id}: {shown}"
+        );
+    }
     s.end().await;
-    forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "vercel-token"] {
+        forget_keychain_entry(&id, kind);
+    }
 }
 
 /// Stores a secret through its field in the open view.

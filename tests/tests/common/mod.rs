@@ -88,3 +88,71 @@ pub fn project_for(sandbox: &golive_sandbox::Sandbox) -> TestProject {
         _dir: dir,
     }
 }
+
+/// Each DNS diagnosis in its sandbox scenario: (scenario, check, status, in the detail, in
+/// the fix). The CLI tests and the GUI e2e test go through the same list.
+pub const DIAGNOSES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "propagating",
+        "dns.clerk",
+        "warn",
+        "Still propagating",
+        "Caches expire within",
+    ),
+    (
+        "cloudflare-proxied",
+        "dns.clerk",
+        "fail",
+        "proxied",
+        "DNS only",
+    ),
+    (
+        "cloudflare-flattened",
+        "dns.clerk",
+        "warn",
+        "flattens",
+        "CNAME flattening",
+    ),
+    (
+        "doubled-host",
+        "dns.clerk",
+        "fail",
+        "clerk.quillmate.test.quillmate.test exists",
+        "type only clerk in the Host field",
+    ),
+    (
+        "wrong-target",
+        "dns.clerk",
+        "fail",
+        "looks like a typo",
+        "exactly frontend-api.clerk.services",
+    ),
+    (
+        "wrong-target",
+        "dns.accounts",
+        "fail",
+        "appended your domain",
+        "trailing dot (accounts.clerk.services.)",
+    ),
+    (
+        "caa-blocking",
+        "dns.caa",
+        "fail",
+        "allows only digicert.com",
+        "0 issue \"letsencrypt.org\"",
+    ),
+    (
+        "apex-conflict",
+        "dns.apex",
+        "fail",
+        "has A 192.0.2.10 next to Vercel's A 216.198.79.1",
+        "Delete A 192.0.2.10 at @",
+    ),
+    (
+        "created",
+        "dns.clerk",
+        "fail",
+        "has no CNAME record",
+        "Host clerk → Value frontend-api.clerk.services",
+    ),
+];
