@@ -17,9 +17,11 @@ use crate::project::VercelLink;
 use crate::project::{Project, ProjectInput, ProjectStore};
 use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
 use crate::steps::clerk::{self as clerk_step, ClerkApp, ClerkStep, ProductionCreated};
+use crate::steps::hosting::{DeployEvent, EnvPlan, FollowPace, HostingDomain, HostingStep};
 use crate::steps::supabase::{SupabaseStep, SupabaseTrust};
 use crate::vendors::clerk::platform::DomainStatus;
 use crate::vendors::supabase::parse_project_ref;
+use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::projects::ProjectPage;
 use crate::vendors::vercel::Vercel;
 
@@ -336,6 +338,49 @@ impl Engine {
     /// Links (or, given none, unlinks) the project's Vercel project.
     pub fn set_vercel_project(&self, id: &str, link: Option<VercelLink>) -> Result<Project> {
         self.projects.update_with(id, |p| p.vercel_project = link)
+    }
+
+    fn hosting_step(&self) -> HostingStep<'_> {
+        HostingStep {
+            http: &self.http,
+            api: &self.endpoints.vercel_api,
+            secrets: self.secrets.as_ref(),
+        }
+    }
+
+    pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {
+        self.hosting_step().domain(&self.projects.get(id)?).await
+    }
+
+    pub async fn hosting_add_domain(&self, id: &str) -> Result<HostingDomain> {
+        self.hosting_step()
+            .add_domain(&self.projects.get(id)?)
+            .await
+    }
+
+    pub async fn hosting_verify_domain(&self, id: &str) -> Result<HostingDomain> {
+        self.hosting_step()
+            .verify_domain(&self.projects.get(id)?)
+            .await
+    }
+
+    pub async fn hosting_env_plan(&self, id: &str) -> Result<EnvPlan> {
+        self.hosting_step().env_plan(&self.projects.get(id)?).await
+    }
+
+    pub async fn hosting_env_apply(&self, id: &str) -> Result<EnvPlan> {
+        self.hosting_step().env_apply(&self.projects.get(id)?).await
+    }
+
+    pub async fn hosting_redeploy(
+        &self,
+        id: &str,
+        pace: FollowPace,
+        on_event: impl Fn(DeployEvent),
+    ) -> Result<Deployment> {
+        self.hosting_step()
+            .redeploy(&self.projects.get(id)?, pace, on_event)
+            .await
     }
 
     /// Writes the plan as a BIND zone fragment where the user chose; returns its text.

@@ -5,10 +5,13 @@
 pub mod clerk;
 pub mod cloudflare;
 pub mod dns;
+pub mod hosting;
 pub mod scenario;
+pub mod site;
 pub mod supabase;
 pub mod tls;
 pub mod vercel;
+pub mod vercel_hosting;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -34,6 +37,8 @@ pub struct Sandbox {
     pub clerk_api: SocketAddr,
     /// HTTPS for `clerk.<domain>` and `accounts.<domain>`.
     pub frontend: SocketAddr,
+    /// HTTPS for the site itself (`<domain>`, `www.<domain>`).
+    pub site: SocketAddr,
     /// The zone's authoritative server, and two public resolvers (the second lags when the
     /// scenario is `propagating`).
     pub authoritative: SocketAddr,
@@ -54,6 +59,7 @@ impl Sandbox {
             .merge(clerk::platform::routes())
             .merge(supabase::routes())
             .merge(vercel::routes())
+            .merge(vercel_hosting::routes())
             .merge(cloudflare::routes())
             .layer(axum::middleware::from_fn_with_state(world.clone(), record))
             .route("/__sandbox/scenario/{name}", post(switch_scenario))
@@ -67,7 +73,14 @@ impl Sandbox {
         std::io::Write::write_all(&mut ca_file, ca.pem.as_bytes())?;
         let fapi_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let frontend = fapi_listener.local_addr()?;
-        let fapi_task = tokio::spawn(clerk::frontend::serve(fapi_listener, world.clone(), ca));
+        let fapi_task = tokio::spawn(clerk::frontend::serve(
+            fapi_listener,
+            world.clone(),
+            ca.clone(),
+        ));
+        let site_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let site = site_listener.local_addr()?;
+        let site_task = tokio::spawn(site::serve(site_listener, world.clone(), ca));
 
         let delay = dns_delay();
         let (authoritative, auth_server) =
@@ -81,10 +94,11 @@ impl Sandbox {
             world,
             clerk_api,
             frontend,
+            site,
             authoritative,
             public: vec![public_a, public_b],
             ca_file,
-            tasks: vec![api_task, fapi_task],
+            tasks: vec![api_task, fapi_task, site_task],
             _dns: vec![auth_server, public_a_server, public_b_server],
         })
     }
@@ -107,12 +121,15 @@ impl Sandbox {
     /// Every outside address is covered, so nothing can reach a real vendor.
     pub fn env(&self) -> Vec<(String, String)> {
         let api = format!("http://{}", self.clerk_api);
-        let fapi = self.frontend;
+        let (fapi, site) = (self.frontend, self.site);
         [
             ("GOLIVE_CLERK_API_URL", api.clone()),
             (
                 "GOLIVE_CONNECT_TO",
-                format!("clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi}"),
+                format!(
+                    "clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi},\
+                     {DOMAIN}:443:{site},www.{DOMAIN}:443:{site}"
+                ),
             ),
             ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),
             ("GOLIVE_SUPABASE_API_URL", api.clone()),

@@ -107,6 +107,7 @@ pub struct Scenario {
     pub supabase_trusts_production: bool,
     pub dns: DnsState,
     pub dns_host: DnsHost,
+    pub hosting: crate::hosting::Hosting,
 }
 
 impl Scenario {
@@ -130,6 +131,11 @@ impl Scenario {
         "apex-conflict",
         "cloudflare-dns",
         "vercel-dns",
+        "fresh-project",
+        "env-shared-targets",
+        "env-production-only",
+        "deploy-error",
+        "stale-build",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -144,6 +150,7 @@ impl Scenario {
             supabase_trusts_production: true,
             dns: DnsState::AllGood,
             dns_host: DnsHost::Registrar,
+            hosting: crate::hosting::Hosting::Done,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -242,6 +249,32 @@ impl Scenario {
                 dns_host: DnsHost::Vercel,
                 ..Scenario::named("created")?
             },
+            // Hosting scenarios: Clerk and DNS are live; the Vercel project is as named.
+            "fresh-project" => Scenario {
+                name: "fresh-project",
+                hosting: crate::hosting::Hosting::FreshProject,
+                ..live
+            },
+            "env-shared-targets" => Scenario {
+                name: "env-shared-targets",
+                hosting: crate::hosting::Hosting::SharedTargets,
+                ..live
+            },
+            "env-production-only" => Scenario {
+                name: "env-production-only",
+                hosting: crate::hosting::Hosting::ProductionOnly,
+                ..live
+            },
+            "deploy-error" => Scenario {
+                name: "deploy-error",
+                hosting: crate::hosting::Hosting::DeployError,
+                ..live
+            },
+            "stale-build" => Scenario {
+                name: "stale-build",
+                hosting: crate::hosting::Hosting::StaleBuild,
+                ..live
+            },
             // The secret key at hand is another app's production key.
             "mismatched-keys" => Scenario {
                 name: "mismatched-keys",
@@ -310,6 +343,7 @@ pub struct World {
     /// servers besides the scenario's own.
     pub host_records: Vec<HostRecord>,
     pub next_record: u32,
+    pub vercel: crate::hosting::VercelProject,
 }
 
 /// A record at the DNS host's API.
@@ -374,6 +408,7 @@ impl World {
             supabase: crate::supabase::initial_integrations(&scenario),
             host_records: initial_host_records(&scenario),
             next_record: 100,
+            vercel: crate::hosting::VercelProject::new(scenario.hosting),
             scenario,
         }
     }

@@ -1,6 +1,6 @@
-//! The sandbox's test certificate authority and the two certificates it serves: the one
-//! Clerk would issue for the production domain's hosts, and Clerk's shared one, which is
-//! what a browser sees before Clerk has issued the domain's certificate.
+//! The sandbox's test certificate authority and the certificates it serves: the one Clerk
+//! would issue for the production domain's hosts, Clerk's shared one (what a browser sees
+//! before Clerk has issued the domain's certificate), and the site's own.
 
 use std::sync::Arc;
 
@@ -16,6 +16,8 @@ pub struct TestCa {
     pub pem: String,
     pub issued: Arc<ServerConfig>,
     pub pending: Arc<ServerConfig>,
+    /// For the site itself: the domain and `www.`.
+    pub site: Arc<ServerConfig>,
 }
 
 impl TestCa {
@@ -40,6 +42,13 @@ impl TestCa {
             pem: ca_cert.pem(),
             issued: server_config(&issuer, names),
             pending: server_config(&issuer, vec![PENDING_NAME.to_string()]),
+            site: server_config(
+                &issuer,
+                domains
+                    .iter()
+                    .flat_map(|d| [d.to_string(), format!("www.{d}")])
+                    .collect(),
+            ),
         }
     }
 }

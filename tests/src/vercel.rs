@@ -39,7 +39,7 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 /// The token must be the sandbox's; a team, if named, must be its team.
-fn guard(headers: &HeaderMap, q: &HashMap<String, String>) -> Option<Response> {
+pub fn guard(headers: &HeaderMap, q: &HashMap<String, String>) -> Option<Response> {
     if bearer(headers) != Some(VERCEL_TOKEN) {
         return Some(error(
             StatusCode::UNAUTHORIZED,

@@ -4,6 +4,7 @@
 mod clerk;
 mod dns;
 mod supabase;
+mod vercel;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -127,6 +128,7 @@ pub struct CheckDef {
 pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
     all.extend(dns::checks());
+    all.extend(vercel::checks());
     all.extend(supabase::checks());
     all
 }

@@ -1,4 +1,5 @@
 //! The steps of going live: what each one does beyond checking (creating, storing, fixing).
 
 pub mod clerk;
+pub mod hosting;
 pub mod supabase;

@@ -1,7 +1,10 @@
 //! Vercel's REST API, authenticated with an access token and scoped to a team when one is
 //! given (`teamId`). Shapes: tests/fixtures/specs/vercel.json, cut from Vercel's OpenAPI spec.
 
+pub mod deployments;
 pub mod dns;
+pub mod domains;
+pub mod env;
 pub mod projects;
 
 use reqwest::{Method, StatusCode};
@@ -91,10 +94,20 @@ impl<'a> Vercel<'a> {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<T> {
+        self.send_query(method, path, &[], body).await
+    }
+
+    async fn send_query<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T> {
         let mut req = self
             .http
             .client()
-            .request(method, self.url(path, &[])?)
+            .request(method, self.url(path, query)?)
             .bearer_auth(self.token.expose());
         if let Some(body) = body {
             req = req.json(body);

@@ -1,0 +1,379 @@
+//! Hosting checks (Vercel): the domain is on the project and verified, production holds this
+//! instance's live keys (and only production), a build since the keys changed is live, and
+//! the live site serves the live publishable key.
+
+use futures::FutureExt;
+
+use super::{CheckContext, CheckDef, Outcome};
+use crate::keys::{parse_publishable_key, KeyEnv};
+use crate::steps::hosting::marker;
+use crate::vendors::vercel::env::EnvVar;
+use crate::vendors::vercel::Vercel;
+
+pub(super) fn checks() -> Vec<CheckDef> {
+    vec![
+        CheckDef {
+            id: "vercel.domain",
+            title: "Vercel: the domain is on the project and verified",
+            run: |ctx| domain(ctx).boxed(),
+        },
+        CheckDef {
+            id: "vercel.env",
+            title: "Vercel: production has the live keys, previews keep the test keys",
+            run: |ctx| env(ctx).boxed(),
+        },
+        CheckDef {
+            id: "vercel.deployment",
+            title: "Vercel: a production build with the live keys is live",
+            run: |ctx| deployment(ctx).boxed(),
+        },
+        CheckDef {
+            id: "site.publishable_key",
+            title: "The live site serves the live publishable key",
+            run: |ctx| site(ctx).boxed(),
+        },
+    ]
+}
+
+const NOT_CONNECTED: &str = "Vercel is not connected: pick the project on the Hosting step (or \
+                             set VERCEL_TOKEN and VERCEL_PROJECT).";
+const HOSTING_FIX: &str = "Run the Hosting step's plan in Golive.";
+
+fn vercel(ctx: &CheckContext) -> Option<(Vercel<'_>, &str)> {
+    let token = ctx.inputs.vercel_token.as_ref()?;
+    let project = ctx.inputs.vercel_project.as_deref()?;
+    Some((
+        Vercel::new(
+            &ctx.http,
+            &ctx.endpoints.vercel_api,
+            token,
+            ctx.inputs.vercel_team_id.as_deref(),
+        ),
+        project,
+    ))
+}
+
+fn vendor_failure(e: crate::Error) -> Outcome {
+    let fix = match e.code() {
+        "vercel_token_rejected" | "vercel_forbidden" => {
+            "Create a Vercel token whose scope includes the project's team, and paste it on the \
+             Hosting step."
+        }
+        "vercel_not_found" => "Check the project (and team) picked on the Hosting step.",
+        _ => "Run the checks again in a minute; if it persists, check vercel-status.com.",
+    };
+    Outcome::fail(e.to_string(), fix)
+}
+
+async fn domain(ctx: &CheckContext) -> Outcome {
+    let Some((v, project)) = vercel(ctx) else {
+        return Outcome::skip(NOT_CONNECTED);
+    };
+    let (d, config) = futures::join!(
+        v.project_domain(project, &ctx.domain),
+        v.domain_config(&ctx.domain, project)
+    );
+    let d = match d {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            return Outcome::fail(
+                format!("{} is not on the Vercel project.", ctx.domain),
+                "Add it on the Hosting step (or Vercel → Project → Settings → Domains).",
+            )
+        }
+        Err(e) => return vendor_failure(e),
+    };
+    if !d.verified {
+        let txt = d
+            .verification
+            .iter()
+            .map(|c| format!("{} {} \"{}\"", c.kind, c.domain, c.value))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Outcome::fail(
+            format!(
+                "{} is on the project but not verified: Vercel asks for proof of ownership.",
+                ctx.domain
+            ),
+            format!("Add this record at your DNS host, then verify on the Hosting step: {txt}"),
+        );
+    }
+    match config {
+        Ok(c) if c.misconfigured => Outcome::warn(
+            format!(
+                "{} is on the project and verified, but Vercel reports its DNS as misconfigured.",
+                ctx.domain
+            ),
+            "Fix the apex and www records (see dns.apex and dns.www); Vercel re-checks on its own.",
+        ),
+        Ok(_) => Outcome::pass(format!(
+            "{} is on the project, verified, and its DNS points to Vercel",
+            ctx.domain
+        )),
+        Err(e) => vendor_failure(e),
+    }
+}
+
+/// What one Clerk variable holds, as far as Vercel shows it.
+fn describe(v: &EnvVar, frontend_api: Option<&str>) -> Result<(), String> {
+    let value = v.value.trim();
+    let targets = v.target.join(", ");
+    if value.is_empty() {
+        return match frontend_api {
+            Some(host) if v.comment.as_deref() == Some(marker(host).as_str()) => Ok(()),
+            _ => Err(format!(
+                "{} ({targets}) is sensitive, so Vercel does not show it, and Golive did not set it",
+                v.key
+            )),
+        };
+    }
+    if value.starts_with("pk_test_") || value.starts_with("sk_test_") {
+        return Err(format!(
+            "{} ({targets}) still holds a development key",
+            v.key
+        ));
+    }
+    if let (Some(host), Ok(pk)) = (frontend_api, parse_publishable_key(value)) {
+        if pk.frontend_api != host {
+            return Err(format!(
+                "{} ({targets}) is the key of {}, not {host}",
+                v.key, pk.frontend_api
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn is_clerk_key(key: &str) -> bool {
+    key.ends_with("CLERK_PUBLISHABLE_KEY") || key == "CLERK_SECRET_KEY"
+}
+
+async fn env(ctx: &CheckContext) -> Outcome {
+    let Some((v, project)) = vercel(ctx) else {
+        return Outcome::skip(NOT_CONNECTED);
+    };
+    let vars = match v.env(project).await {
+        Ok(vars) => vars,
+        Err(e) => return vendor_failure(e),
+    };
+    let frontend_api = ctx
+        .inputs
+        .publishable_key
+        .as_deref()
+        .and_then(|k| parse_publishable_key(k).ok())
+        .filter(|k| k.env == KeyEnv::Live)
+        .map(|k| k.frontend_api)
+        .unwrap_or_else(|| format!("clerk.{}", ctx.domain));
+    let production: Vec<&EnvVar> = vars
+        .iter()
+        .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
+        .collect();
+    let mut problems: Vec<String> = production
+        .iter()
+        .filter_map(|v| describe(v, Some(&frontend_api)).err())
+        .collect();
+    let has = |suffix: &str| production.iter().any(|v| v.key.ends_with(suffix));
+    if !has("CLERK_PUBLISHABLE_KEY") {
+        problems.push("production has no *_CLERK_PUBLISHABLE_KEY".into());
+    }
+    if !has("CLERK_SECRET_KEY") {
+        problems.push("production has no CLERK_SECRET_KEY".into());
+    }
+    if !problems.is_empty() {
+        return Outcome::fail(format!("{}.", problems.join("; ")), HOSTING_FIX);
+    }
+    let live_in_previews: Vec<String> = vars
+        .iter()
+        .filter(|v| is_clerk_key(&v.key) && !v.target.iter().any(|t| t == "production"))
+        .filter(|v| v.value.starts_with("pk_live_") || v.value.starts_with("sk_live_"))
+        .map(|v| format!("{} ({})", v.key, v.target.join(", ")))
+        .collect();
+    if !live_in_previews.is_empty() {
+        return Outcome::warn(
+            format!(
+                "Production is right, but {} hold live keys: previews would sign users into production.",
+                live_in_previews.join(", ")
+            ),
+            "Give preview and development the development instance's pk_test_/sk_test_ keys.",
+        );
+    }
+    Outcome::pass(format!(
+        "Production has {frontend_api}'s live keys ({})",
+        production
+            .iter()
+            .map(|v| v.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+async fn deployment(ctx: &CheckContext) -> Outcome {
+    let Some((v, project)) = vercel(ctx) else {
+        return Outcome::skip(NOT_CONNECTED);
+    };
+    let (d, vars) = futures::join!(v.production_deployment(project), v.env(project));
+    let d = match d {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            return Outcome::fail(
+                "The project has no production deployment.",
+                "Push to the production branch, or deploy from the Vercel dashboard.",
+            )
+        }
+        Err(e) => return vendor_failure(e),
+    };
+    let inspector = d
+        .inspector_url
+        .clone()
+        .unwrap_or_else(|| format!("https://{}", d.url));
+    if d.failed() {
+        let why = d
+            .alias_error
+            .as_ref()
+            .map(|a| a.message.clone())
+            .or(d.error_message.clone())
+            .unwrap_or_else(|| d.ready_state.clone());
+        return Outcome::fail(
+            format!("The latest production deployment failed: {why}."),
+            format!("Open the build logs: {inspector}"),
+        );
+    }
+    if !d.live() {
+        return Outcome::warn(
+            format!(
+                "The latest production deployment is {} (not live yet).",
+                d.ready_state
+            ),
+            format!("Wait for it to finish, or follow it: {inspector}"),
+        );
+    }
+    let changed = vars
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
+        .filter_map(|v| v.updated_at)
+        .fold(0.0, f64::max);
+    if changed > d.created_at {
+        return Outcome::fail(
+            "Production's Clerk keys changed after the live deployment was built: it still serves the old ones.",
+            "Redeploy on the Hosting step (or `vercel redeploy` the production deployment).",
+        );
+    }
+    Outcome::pass(format!(
+        "https://{} is live, built after the keys were set",
+        d.url
+    ))
+}
+
+/// The first Clerk publishable key in a page or script.
+fn find_publishable_key(text: &str) -> Option<String> {
+    let start = text.find("pk_live_").or_else(|| text.find("pk_test_"))?;
+    let key: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '=')
+        .collect();
+    Some(key)
+}
+
+/// Script URLs the page loads from its own origin (`src="/…"`), at most `limit`.
+fn same_origin_scripts(html: &str, limit: usize) -> Vec<String> {
+    html.split("<script")
+        .skip(1)
+        .filter_map(|tag| {
+            let src = tag
+                .split('>')
+                .next()?
+                .split("src=\"")
+                .nth(1)?
+                .split('"')
+                .next()?;
+            src.starts_with('/').then(|| src.to_string())
+        })
+        .filter(|s| !s.starts_with("//"))
+        .take(limit)
+        .collect()
+}
+
+/// How many of the page's own scripts are searched for the key (each bounded in size).
+const MAX_SCRIPTS: usize = 12;
+
+async fn site(ctx: &CheckContext) -> Outcome {
+    let page = match ctx.prober.get(&ctx.domain, "/", &[]).await {
+        Ok(r) => r,
+        Err(e) => {
+            return Outcome::fail(
+                format!("https://{} could not be fetched: {e}.", ctx.domain),
+                "Check that the domain points to Vercel (dns.apex) and the deployment is live.",
+            )
+        }
+    };
+    let html = String::from_utf8_lossy(&page.body).to_string();
+    let mut found = find_publishable_key(&html);
+    for script in same_origin_scripts(&html, MAX_SCRIPTS) {
+        if found.is_some() {
+            break;
+        }
+        if let Ok(r) = ctx.prober.get(&ctx.domain, &script, &[]).await {
+            found = find_publishable_key(&String::from_utf8_lossy(&r.body));
+        }
+    }
+    let Some(key) = found else {
+        return Outcome::warn(
+            format!("No Clerk publishable key found on https://{} or in its scripts.", ctx.domain),
+            "If the site loads Clerk only on some pages, this is expected; otherwise check the build.",
+        );
+    };
+    let want = format!("clerk.{}", ctx.domain);
+    let want = ctx
+        .inputs
+        .publishable_key
+        .as_deref()
+        .and_then(|k| parse_publishable_key(k).ok())
+        .filter(|k| k.env == KeyEnv::Live)
+        .map(|k| k.frontend_api)
+        .unwrap_or(want);
+    match parse_publishable_key(&key) {
+        Ok(pk) if pk.env == KeyEnv::Live && pk.frontend_api == want => Outcome::pass(format!(
+            "https://{} serves the live key of {want}",
+            ctx.domain
+        )),
+        Ok(pk) if pk.env == KeyEnv::Test => Outcome::fail(
+            format!(
+                "https://{} still serves a development key ({}): the build baked in pk_test.",
+                ctx.domain, pk.frontend_api
+            ),
+            "Set the live keys for production and redeploy (Hosting step).",
+        ),
+        Ok(pk) => Outcome::fail(
+            format!(
+                "https://{} serves the key of {}, not {want}.",
+                ctx.domain, pk.frontend_api
+            ),
+            "Set this instance's live publishable key for production and redeploy.",
+        ),
+        Err(_) => Outcome::warn(
+            format!(
+                "https://{} has something like a Clerk key that does not decode ({key}).",
+                ctx.domain
+            ),
+            "Check the publishable key variable in Vercel.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_scripts_are_found_in_pages() {
+        let html = r#"<html><script src="/_next/static/app.js" defer></script>
+            <script src="https://cdn.example/x.js"></script><script>window.k="pk_live_Y2xlcmsucS50ZXN0JA"</script>"#;
+        assert_eq!(
+            find_publishable_key(html).as_deref(),
+            Some("pk_live_Y2xlcmsucS50ZXN0JA")
+        );
+        assert_eq!(same_origin_scripts(html, 5), ["/_next/static/app.js"]);
+        assert_eq!(find_publishable_key("nothing here"), None);
+    }
+}

@@ -1,0 +1,526 @@
+//! The hosting step (Vercel): the domain on the project, the live Clerk keys for production
+//! only — preview and development keep the test keys — and a redeploy followed to READY.
+//!
+//! The env migration is planned from what Vercel has now, every time, so it is idempotent
+//! and an interrupted run converges when run again. Its order never loses a value: a test
+//! key shared by production and other targets is first re-targeted to the others (keeping
+//! its value), then the live key is created for production; a production-only variable gets
+//! its value replaced. Nothing is deleted. Vercel refuses two variables of one name on one
+//! target, so between that re-target and the create, production's settings lack the key for
+//! one request; deployments are unaffected (variables apply at the next build), and the
+//! redeploy is refused until the plan is complete.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::http::Http;
+use crate::keys::{parse_publishable_key, KeyEnv};
+use crate::project::Project;
+use crate::secrets::{Secret, SecretKind, SecretStore};
+use crate::vendors::vercel::deployments::Deployment;
+use crate::vendors::vercel::domains::ProjectDomain;
+use crate::vendors::vercel::env::EnvVar;
+use crate::vendors::vercel::Vercel;
+
+const PRODUCTION: &str = "production";
+
+/// One variable the launch needs in production.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub key: String,
+    pub value: Secret,
+    /// `encrypted` for the publishable key, `sensitive` for the secret key.
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvAction {
+    /// Already the live key, for production only.
+    Keep,
+    /// Take production off a shared variable, keeping its value for the other targets.
+    Retarget,
+    /// Create the live key for production.
+    Create,
+    /// Replace the value of a production-only variable with the live key.
+    SetValue,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvStep {
+    pub key: String,
+    pub action: EnvAction,
+    /// The variable changed (none for a create).
+    #[ts(optional)]
+    pub id: Option<String>,
+    pub target: Vec<String>,
+    pub detail: String,
+}
+
+/// The comment Golive leaves on what it sets: Vercel never shows a sensitive value again,
+/// so this is how a later run knows that variable holds this instance's live key.
+pub fn marker(frontend_api: &str) -> String {
+    format!("Clerk production key for {frontend_api}, set by Golive")
+}
+
+fn is_standard(v: &EnvVar) -> bool {
+    v.git_branch.as_deref().unwrap_or("").is_empty() && v.custom_environment_ids.is_empty()
+}
+
+/// What must change so production has exactly the live keys, in the order to apply it.
+pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted], marker: &str) -> Vec<EnvStep> {
+    let mut steps = vec![];
+    for w in wanted {
+        let production: Vec<&EnvVar> = vars
+            .iter()
+            .filter(|v| {
+                v.key == w.key && is_standard(v) && v.target.iter().any(|t| t == PRODUCTION)
+            })
+            .collect();
+        let step = |action, id: Option<&str>, target: Vec<String>, detail: String| EnvStep {
+            key: w.key.clone(),
+            action,
+            id: id.map(str::to_string),
+            target,
+            detail,
+        };
+        let mut needs_create = production.is_empty();
+        for v in &production {
+            if v.target.len() > 1 {
+                let others: Vec<String> = v
+                    .target
+                    .iter()
+                    .filter(|t| *t != PRODUCTION)
+                    .cloned()
+                    .collect();
+                steps.push(step(
+                    EnvAction::Retarget,
+                    Some(&v.id),
+                    others.clone(),
+                    format!("Keep its value for {} only", others.join(" and ")),
+                ));
+                needs_create = true;
+            } else if v.value == w.value.expose()
+                || (v.value.is_empty() && v.comment.as_deref() == Some(marker))
+            {
+                steps.push(step(
+                    EnvAction::Keep,
+                    Some(&v.id),
+                    v.target.clone(),
+                    "Already the live key".into(),
+                ));
+            } else {
+                let why = if v.value.is_empty() {
+                    "Vercel does not show this sensitive value; set it to the live key"
+                } else {
+                    "Replace its value with the live key"
+                };
+                steps.push(step(
+                    EnvAction::SetValue,
+                    Some(&v.id),
+                    v.target.clone(),
+                    why.into(),
+                ));
+            }
+        }
+        if needs_create {
+            steps.push(step(
+                EnvAction::Create,
+                None,
+                vec![PRODUCTION.into()],
+                format!("Create it for production, as {}", w.kind),
+            ));
+        }
+    }
+    steps
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvPlan {
+    pub steps: Vec<EnvStep>,
+    /// Every step is `keep`.
+    pub done: bool,
+}
+
+impl EnvPlan {
+    fn of(steps: Vec<EnvStep>) -> EnvPlan {
+        EnvPlan {
+            done: steps.iter().all(|s| s.action == EnvAction::Keep),
+            steps,
+        }
+    }
+}
+
+/// The domain on the project, as Vercel sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HostingDomain {
+    /// `None` while the domain is not on the project.
+    #[ts(optional)]
+    pub domain: Option<ProjectDomain>,
+    pub misconfigured: bool,
+}
+
+/// Streamed while a redeploy is followed.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum DeployEvent {
+    Started { deployment: Deployment },
+    State { deployment: Deployment },
+}
+
+/// How often a deployment is polled: Vercel's CLI waits 1 s for the first 15 s, then 5 s up
+/// to a minute, 15 s up to five minutes, then 30 s. `scale` shrinks it for tests.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowPace {
+    pub scale: f64,
+    /// Gives up after this long.
+    pub limit: Duration,
+}
+
+impl Default for FollowPace {
+    fn default() -> Self {
+        FollowPace {
+            scale: 1.0,
+            limit: Duration::from_secs(45 * 60),
+        }
+    }
+}
+
+impl FollowPace {
+    pub fn delay(&self, elapsed: Duration) -> Duration {
+        let secs = match elapsed.as_secs() {
+            0..15 => 1,
+            15..60 => 5,
+            60..300 => 15,
+            _ => 30,
+        };
+        Duration::from_secs(secs).mul_f64(self.scale)
+    }
+}
+
+pub struct HostingStep<'a> {
+    pub http: &'a Http,
+    pub api: &'a Url,
+    pub secrets: &'a dyn SecretStore,
+}
+
+impl HostingStep<'_> {
+    fn token(&self, project: &Project) -> Result<Secret> {
+        self.secrets
+            .get(&project.id, SecretKind::VercelToken)?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "vercel_token_missing",
+                    "Paste a Vercel access token first (vercel.com/account/tokens).",
+                )
+            })
+    }
+
+    fn link(project: &Project) -> Result<&crate::project::VercelLink> {
+        project.vercel_project.as_ref().ok_or_else(|| {
+            Error::invalid("vercel_project_missing", "Pick the Vercel project first.")
+        })
+    }
+
+    async fn with_vercel<T>(
+        &self,
+        project: &Project,
+        f: impl AsyncFnOnce(&Vercel<'_>, &str) -> Result<T>,
+    ) -> Result<T> {
+        let token = self.token(project)?;
+        let link = Self::link(project)?;
+        let vercel = Vercel::new(self.http, self.api, &token, link.team_id.as_deref());
+        f(&vercel, &link.id).await
+    }
+
+    pub async fn domain(&self, project: &Project) -> Result<HostingDomain> {
+        self.with_vercel(project, async |v, pid| {
+            let (domain, config) = futures::join!(
+                v.project_domain(pid, &project.domain),
+                v.domain_config(&project.domain, pid)
+            );
+            Ok(HostingDomain {
+                domain: domain?,
+                misconfigured: config.map(|c| c.misconfigured).unwrap_or(true),
+            })
+        })
+        .await
+    }
+
+    /// Adds the domain to the project (nothing to do if it is there).
+    pub async fn add_domain(&self, project: &Project) -> Result<HostingDomain> {
+        self.with_vercel(project, async |v, pid| {
+            if v.project_domain(pid, &project.domain).await?.is_none() {
+                v.add_domain(pid, &project.domain)
+                    .await
+                    .map_err(|e| match e.code() {
+                        "vercel_conflict" => Error::Vendor {
+                            vendor: "Vercel",
+                            code: "vercel_domain_elsewhere",
+                            message: format!(
+                            "{} is on another Vercel project ({e}). Remove it from that project \
+                             (Settings → Domains) and add it here again.",
+                            project.domain
+                        ),
+                        },
+                        _ => e,
+                    })?;
+            }
+            Ok(())
+        })
+        .await?;
+        self.domain(project).await
+    }
+
+    pub async fn verify_domain(&self, project: &Project) -> Result<HostingDomain> {
+        self.with_vercel(project, async |v, pid| {
+            v.verify_domain(pid, &project.domain).await.map(drop)
+        })
+        .await?;
+        self.domain(project).await
+    }
+
+    /// The live keys the plan puts in production, under the framework's names.
+    fn wanted(&self, project: &Project) -> Result<(Vec<Wanted>, String)> {
+        let pk = project.publishable_key.clone().unwrap_or_default();
+        let parsed = parse_publishable_key(&pk)
+            .ok()
+            .filter(|k| k.env == KeyEnv::Live);
+        let sk = self.secrets.get(&project.id, SecretKind::ClerkSecretKey)?;
+        let (Some(parsed), Some(sk)) = (parsed, sk.filter(|s| s.expose().starts_with("sk_live_")))
+        else {
+            return Err(Error::invalid(
+                "live_keys_missing",
+                "Save the live keys (pk_live_…, sk_live_…) on the Clerk step first.",
+            ));
+        };
+        Ok((
+            vec![
+                Wanted {
+                    key: project.framework.publishable_key_var().into(),
+                    value: Secret::new(pk),
+                    kind: "encrypted",
+                },
+                Wanted {
+                    key: project.framework.secret_key_var().into(),
+                    value: sk,
+                    kind: "sensitive",
+                },
+            ],
+            marker(&parsed.frontend_api),
+        ))
+    }
+
+    pub async fn env_plan(&self, project: &Project) -> Result<EnvPlan> {
+        let (wanted, marker) = self.wanted(project)?;
+        self.with_vercel(project, async |v, pid| {
+            Ok(EnvPlan::of(plan_env(&v.env(pid).await?, &wanted, &marker)))
+        })
+        .await
+    }
+
+    /// Applies the plan made afresh from Vercel's current variables; stops at the first
+    /// error (running it again continues from where it stopped).
+    pub async fn env_apply(&self, project: &Project) -> Result<EnvPlan> {
+        let (wanted, marker) = self.wanted(project)?;
+        self.with_vercel(project, async |v, pid| {
+            let steps = plan_env(&v.env(pid).await?, &wanted, &marker);
+            for s in &steps {
+                let w = wanted
+                    .iter()
+                    .find(|w| w.key == s.key)
+                    .expect("planned from wanted");
+                match (s.action, &s.id) {
+                    (EnvAction::Retarget, Some(id)) => {
+                        v.edit_env(pid, id, &json!({ "target": s.target })).await?
+                    }
+                    (EnvAction::SetValue, Some(id)) => {
+                        v.edit_env(
+                            pid,
+                            id,
+                            &json!({"value": w.value.expose(), "comment": marker}),
+                        )
+                        .await?
+                    }
+                    (EnvAction::Create, _) => {
+                        v.create_env(
+                            pid,
+                            &w.key,
+                            w.value.expose(),
+                            w.kind,
+                            &[PRODUCTION],
+                            &marker,
+                        )
+                        .await?
+                    }
+                    _ => {}
+                }
+            }
+            Ok(EnvPlan::of(plan_env(&v.env(pid).await?, &wanted, &marker)))
+        })
+        .await
+    }
+
+    /// Redeploys the current production deployment and follows it until it is live, fails,
+    /// or `pace.limit` passes. Refused while the env plan is not done.
+    pub async fn redeploy(
+        &self,
+        project: &Project,
+        pace: FollowPace,
+        on_event: impl Fn(DeployEvent),
+    ) -> Result<Deployment> {
+        if !self.env_plan(project).await?.done {
+            return Err(Error::invalid(
+                "env_not_ready",
+                "Apply the environment variable plan first: a redeploy now would build with the \
+                 old keys.",
+            ));
+        }
+        let link = Self::link(project)?;
+        self.with_vercel(project, async |v, pid| {
+            let current = v.production_deployment(pid).await?.ok_or_else(|| {
+                Error::invalid(
+                    "no_production_deployment",
+                    "This project has no production deployment to redeploy yet: push to its \
+                     production branch first.",
+                )
+            })?;
+            let mut d = v.redeploy(&link.name, &current.id).await?;
+            on_event(DeployEvent::Started {
+                deployment: d.clone(),
+            });
+            let started = tokio::time::Instant::now();
+            while !d.live() && !d.failed() {
+                if started.elapsed() > pace.limit {
+                    break;
+                }
+                tokio::time::sleep(pace.delay(started.elapsed())).await;
+                d = v.deployment(&d.id).await?;
+                on_event(DeployEvent::State {
+                    deployment: d.clone(),
+                });
+            }
+            Ok(d)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(id: &str, key: &str, value: &str, target: &[&str], comment: Option<&str>) -> EnvVar {
+        EnvVar {
+            id: id.into(),
+            key: key.into(),
+            value: value.into(),
+            kind: if value.is_empty() {
+                "sensitive"
+            } else {
+                "encrypted"
+            }
+            .into(),
+            target: target.iter().map(|t| t.to_string()).collect(),
+            git_branch: None,
+            comment: comment.map(str::to_string),
+            updated_at: None,
+            custom_environment_ids: vec![],
+        }
+    }
+
+    fn wanted() -> Vec<Wanted> {
+        vec![
+            Wanted {
+                key: "PK".into(),
+                value: Secret::new("pk_live_x"),
+                kind: "encrypted",
+            },
+            Wanted {
+                key: "SK".into(),
+                value: Secret::new("sk_live_y"),
+                kind: "sensitive",
+            },
+        ]
+    }
+
+    fn actions(steps: &[EnvStep]) -> Vec<(String, EnvAction)> {
+        steps.iter().map(|s| (s.key.clone(), s.action)).collect()
+    }
+
+    #[test]
+    fn a_shared_test_key_is_retargeted_then_the_live_one_created() {
+        let all = ["production", "preview", "development"];
+        let vars = [
+            var("e1", "PK", "pk_test_a", &all, None),
+            var("e2", "SK", "", &all, None),
+        ];
+        let steps = plan_env(&vars, &wanted(), "m");
+        assert_eq!(
+            actions(&steps),
+            [
+                ("PK".into(), EnvAction::Retarget),
+                ("PK".into(), EnvAction::Create),
+                ("SK".into(), EnvAction::Retarget),
+                ("SK".into(), EnvAction::Create),
+            ]
+        );
+        assert_eq!(steps[0].target, ["preview", "development"]);
+        assert_eq!(steps[1].target, ["production"]);
+    }
+
+    #[test]
+    fn production_only_variables_get_their_value_and_right_ones_stay() {
+        let vars = [
+            var("e1", "PK", "pk_test_a", &["production"], None),
+            var("e2", "PK", "pk_test_a", &["preview", "development"], None),
+            var("e3", "SK", "", &["production"], Some("m")),
+        ];
+        let steps = plan_env(&vars, &wanted(), "m");
+        assert_eq!(
+            actions(&steps),
+            [
+                ("PK".into(), EnvAction::SetValue),
+                ("SK".into(), EnvAction::Keep)
+            ]
+        );
+        // Unknown sensitive values are set, not trusted.
+        let steps = plan_env(
+            &[var("e3", "SK", "", &["production"], None)],
+            &wanted()[1..],
+            "m",
+        );
+        assert_eq!(actions(&steps), [("SK".into(), EnvAction::SetValue)]);
+    }
+
+    #[test]
+    fn missing_keys_are_created_and_branch_variables_ignored() {
+        let mut branch = var("e1", "PK", "pk_test_a", &["preview"], None);
+        branch.git_branch = Some("feature".into());
+        let steps = plan_env(&[branch], &wanted(), "m");
+        assert_eq!(
+            actions(&steps),
+            [
+                ("PK".into(), EnvAction::Create),
+                ("SK".into(), EnvAction::Create)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_follow_pace_is_the_clis() {
+        let p = FollowPace::default();
+        assert_eq!(p.delay(Duration::from_secs(3)), Duration::from_secs(1));
+        assert_eq!(p.delay(Duration::from_secs(20)), Duration::from_secs(5));
+        assert_eq!(p.delay(Duration::from_secs(90)), Duration::from_secs(15));
+        assert_eq!(p.delay(Duration::from_secs(600)), Duration::from_secs(30));
+    }
+}

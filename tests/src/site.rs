@@ -1,0 +1,54 @@
+//! The live site over HTTPS (`https://<domain>`): a page whose script carries the
+//! publishable key the newest READY deployment was built with, as a Next.js build inlines it.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+
+use crate::scenario::Shared;
+use crate::tls::TestCa;
+
+pub const SCRIPT: &str = "/_next/static/chunks/app-5f2c1d.js";
+
+async fn page() -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html><html><head><title>Quillmate</title>\
+         <script src=\"{SCRIPT}\" async></script></head><body><main>Quillmate</main></body></html>"
+    ))
+}
+
+async fn script(State(w): State<Shared>) -> Response {
+    let key = w.lock().unwrap().vercel.live_publishable_key();
+    (
+        [("content-type", "application/javascript")],
+        format!("(self.__next=self.__next||[]).push({{clerk:{{publishableKey:\"{key}\"}}}});"),
+    )
+        .into_response()
+}
+
+pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
+    let app = Router::new()
+        .route("/", get(page))
+        .route(SCRIPT, get(script))
+        .with_state(world);
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        let (app, config) = (app.clone(), ca.site.clone());
+        tokio::spawn(async move {
+            let Ok(tls) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await else {
+                return;
+            };
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
+                .await;
+        });
+    }
+}
