@@ -12,11 +12,14 @@ use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, Project, ProjectInput, VercelLink};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
+use golive_core::steps::hosting::{DeployEvent, EnvAction, EnvPlan, EnvStep, HostingDomain};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
 };
 use golive_core::vendors::supabase::ThirdPartyAuth;
+use golive_core::vendors::vercel::deployments::{AliasError, Deployment};
+use golive_core::vendors::vercel::domains::{ProjectDomain, Verification};
 use golive_core::vendors::vercel::projects::{ProjectPage, VercelProject};
 use golive_core::ErrorPayload;
 use ts_rs::{Config, TS};
@@ -67,6 +70,15 @@ pub fn typescript() -> String {
         VercelLink::decl(&cfg),
         VercelProject::decl(&cfg),
         ProjectPage::decl(&cfg),
+        Verification::decl(&cfg),
+        ProjectDomain::decl(&cfg),
+        HostingDomain::decl(&cfg),
+        EnvAction::decl(&cfg),
+        EnvStep::decl(&cfg),
+        EnvPlan::decl(&cfg),
+        AliasError::decl(&cfg),
+        Deployment::decl(&cfg),
+        DeployEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

@@ -26,5 +26,11 @@ pub const COMMANDS: &[&str] = &[
     "dns_auto_apply",
     "vercel_projects",
     "set_vercel_project",
+    "hosting_domain",
+    "hosting_add_domain",
+    "hosting_verify_domain",
+    "hosting_env_plan",
+    "hosting_env_apply",
+    "hosting_redeploy",
     "run_checks",
 ];

@@ -9,8 +9,10 @@ use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput, VercelLink};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
+use golive_core::steps::hosting::{DeployEvent, EnvPlan, FollowPace, HostingDomain};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::DomainStatus;
+use golive_core::vendors::vercel::deployments::Deployment;
 use golive_core::vendors::vercel::projects::ProjectPage;
 use golive_core::Error;
 use tauri::ipc::Channel;
@@ -229,6 +231,52 @@ pub async fn set_vercel_project(
     link: Option<VercelLink>,
 ) -> Res<Project> {
     engine.set_vercel_project(&project_id, link)
+}
+
+#[tauri::command]
+pub async fn hosting_domain(engine: State<'_, Engine>, project_id: String) -> Res<HostingDomain> {
+    engine.hosting_domain(&project_id).await
+}
+
+#[tauri::command]
+pub async fn hosting_add_domain(
+    engine: State<'_, Engine>,
+    project_id: String,
+) -> Res<HostingDomain> {
+    engine.hosting_add_domain(&project_id).await
+}
+
+#[tauri::command]
+pub async fn hosting_verify_domain(
+    engine: State<'_, Engine>,
+    project_id: String,
+) -> Res<HostingDomain> {
+    engine.hosting_verify_domain(&project_id).await
+}
+
+/// The dry run of the env migration; values never cross IPC, only keys, targets and actions.
+#[tauri::command]
+pub async fn hosting_env_plan(engine: State<'_, Engine>, project_id: String) -> Res<EnvPlan> {
+    engine.hosting_env_plan(&project_id).await
+}
+
+#[tauri::command]
+pub async fn hosting_env_apply(engine: State<'_, Engine>, project_id: String) -> Res<EnvPlan> {
+    engine.hosting_env_apply(&project_id).await
+}
+
+/// Redeploys production and streams the deployment's state until it is live or failed.
+#[tauri::command]
+pub async fn hosting_redeploy(
+    engine: State<'_, Engine>,
+    project_id: String,
+    on_event: Channel<DeployEvent>,
+) -> Res<Deployment> {
+    engine
+        .hosting_redeploy(&project_id, FollowPace::default(), |event| {
+            let _ = on_event.send(event);
+        })
+        .await
 }
 
 #[tauri::command]

@@ -46,6 +46,12 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::dns_auto_apply,
             commands::vercel_projects,
             commands::set_vercel_project,
+            commands::hosting_domain,
+            commands::hosting_add_domain,
+            commands::hosting_verify_domain,
+            commands::hosting_env_plan,
+            commands::hosting_env_apply,
+            commands::hosting_redeploy,
             commands::run_checks,
         ])
 }

@@ -53,7 +53,7 @@ fn refused() -> Response {
 }
 
 fn creator() -> Value {
-    json!({"uid": "usr_sandbox", "username": "quillmate"})
+    json!({"uid": "usr_sandbox", "username": "quillmate", "email": "dev@quillmate.test"})
 }
 
 /// The deployment as `GET /v13/deployments/{id}` gives it (the spec's shorter form).

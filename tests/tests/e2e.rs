@@ -591,3 +591,66 @@ async fn records_created_at_cloudflare_then_watched_until_propagated() {
         forget_keychain_entry(&id, kind);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
+    use golive_sandbox::scenario::VERCEL_TOKEN;
+    let rig = Rig::start("fresh-project").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
+        .await;
+    s.click("#save-pk").await;
+    s.wait_text("[data-testid=publishable-key]", "pk_live_")
+        .await;
+    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+
+    s.click_button("Hosting").await;
+    store_secret(&s, "vercel-token", VERCEL_TOKEN).await;
+    s.click_button("List projects").await;
+    s.click("[aria-label='Use quillmate']").await;
+
+    // Domain: added, unverified with its TXT record, then verified.
+    s.click_button("Add quillmate.test to the project").await;
+    s.wait_text("[data-testid=hosting-domain]", "vc-domain-verify=")
+        .await;
+    s.click_button("Verify").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: the plan first, then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text("[data-testid=env-plan]", "Keep the test key here")
+        .await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 4 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // Redeploy, followed to READY, and the checks agree.
+    s.click_button("Redeploy production").await;
+    s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
+        .await;
+    s.scroll_to("[data-testid=deploy-stages]").await;
+    s.screenshot(&screenshot_dir().join("10-hosting.png")).await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["vercel\\.domain", "vercel\\.env", "vercel\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    s.end().await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "vercel-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}

@@ -133,6 +133,15 @@ pub fn registry() -> Vec<CheckDef> {
     all
 }
 
+/// The step a check belongs to: its id's prefix, except that the live site is checked on
+/// the hosting step with Vercel's.
+pub fn step_of(id: &str) -> &str {
+    match id.split('.').next().unwrap_or(id) {
+        "vercel" | "site" => "hosting",
+        prefix => prefix,
+    }
+}
+
 /// A check as announced before the run, so the UI can draw the whole list up front.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct PlannedCheck {
@@ -170,7 +179,7 @@ impl Report {
     }
 }
 
-/// Runs every check (or those of `step`, by id prefix) concurrently, calling `on_event` as
+/// Runs every check (or those of `step`, see `step_of`) concurrently, calling `on_event` as
 /// each finishes. The report keeps registry order, whatever order results arrive in.
 pub async fn run_all(
     ctx: &CheckContext,
@@ -179,7 +188,7 @@ pub async fn run_all(
 ) -> Report {
     let defs: Vec<CheckDef> = registry()
         .into_iter()
-        .filter(|d| step.is_none_or(|s| d.id.split('.').next() == Some(s)))
+        .filter(|d| step.is_none_or(|s| step_of(d.id) == s))
         .collect();
     on_event(CheckEvent::Planned {
         checks: defs
@@ -238,6 +247,13 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), defs.len());
         assert!(ids.iter().all(|id| id.contains('.')));
+    }
+
+    #[test]
+    fn checks_group_into_steps() {
+        assert_eq!(step_of("dns.clk._domainkey"), "dns");
+        assert_eq!(step_of("vercel.env"), "hosting");
+        assert_eq!(step_of("site.publishable_key"), "hosting");
     }
 
     #[test]

@@ -7,12 +7,16 @@ import type {
   AutoPlan,
   ChecklistItem,
   ClerkApp,
+  DeployEvent,
+  Deployment,
   DomainStatus,
+  EnvPlan,
   ProductionCreated,
   CheckEvent,
   DnsEvent,
   ErrorPayload,
   FrameworkInfo,
+  HostingDomain,
   Project,
   ProjectInput,
   ProjectPage,
@@ -96,6 +100,18 @@ export const api = {
     call<ProjectPage>("vercel_projects", { projectId, teamId, search, from }),
   setVercelProject: (projectId: string, link: VercelLink | null) =>
     call<Project>("set_vercel_project", { projectId, link }),
+  hostingDomain: (projectId: string) => call<HostingDomain>("hosting_domain", { projectId }),
+  hostingAddDomain: (projectId: string) => call<HostingDomain>("hosting_add_domain", { projectId }),
+  hostingVerifyDomain: (projectId: string) => call<HostingDomain>("hosting_verify_domain", { projectId }),
+  /** The env migration's dry run: keys, targets and actions (never values). */
+  hostingEnvPlan: (projectId: string) => call<EnvPlan>("hosting_env_plan", { projectId }),
+  hostingEnvApply: (projectId: string) => call<EnvPlan>("hosting_env_apply", { projectId }),
+  /** Redeploys production, streaming the deployment's state until live or failed. */
+  hostingRedeploy: (projectId: string, onEvent: (e: DeployEvent) => void) => {
+    const channel = new Channel<DeployEvent>();
+    channel.onmessage = onEvent;
+    return call<Deployment>("hosting_redeploy", { projectId, onEvent: channel });
+  },
   copy: (text: string) => writeText(text),
   openExternal: (url: string) => openUrl(url),
 };

@@ -146,3 +146,45 @@ export type VercelLink = { id: string, name: string, teamId?: string, };
 export type VercelProject = { id: string, name: string, framework?: string, };
 
 export type ProjectPage = { projects: Array<VercelProject>, next?: string, };
+
+export type Verification = { type: string, domain: string, value: string, reason: string, };
+
+export type ProjectDomain = { name: string, verified: boolean, 
+/**
+ * What to add when `verified` is false (usually a TXT at `_vercel.<apex>`).
+ */
+verification: Array<Verification>, };
+
+export type HostingDomain = { 
+/**
+ * `None` while the domain is not on the project.
+ */
+domain?: ProjectDomain, misconfigured: boolean, };
+
+export type EnvAction = "keep" | "retarget" | "create" | "set-value";
+
+export type EnvStep = { key: string, action: EnvAction, 
+/**
+ * The variable changed (none for a create).
+ */
+id?: string, target: Array<string>, detail: string, };
+
+export type EnvPlan = { steps: Array<EnvStep>, 
+/**
+ * Every step is `keep`.
+ */
+done: boolean, };
+
+export type AliasError = { code: string, message: string, };
+
+export type Deployment = { id: string, url: string, 
+/**
+ * QUEUED, INITIALIZING, BUILDING, READY, ERROR, CANCELED (and BLOCKED, DELETED).
+ */
+readyState: string, 
+/**
+ * Vercel sends a boolean or a timestamp.
+ */
+aliasAssigned: boolean, aliasError?: AliasError, inspectorUrl?: string, createdAt: number, errorMessage?: string, };
+
+export type DeployEvent = { "event": "started", "data": { deployment: Deployment, } } | { "event": "state", "data": { deployment: Deployment, } };
