@@ -325,3 +325,37 @@ async fn an_interrupted_migration_is_safe_at_every_write_and_converges() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_domain_on_another_project_says_what_to_do() {
+    use golive_core::project::{Hosting, ProjectInput};
+    let sb = Sandbox::start(Scenario::named("fresh-project").unwrap())
+        .await
+        .unwrap();
+    let t = project(&sb);
+    let e = &t.engine;
+    let other = e
+        .create_project(ProjectInput {
+            name: "Other".into(),
+            domain: "otherapp.test".into(),
+            hosting: Hosting::Vercel,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    e.set_secret(&other.id, SecretKind::VercelToken, VERCEL_TOKEN)
+        .unwrap();
+    e.set_vercel_project(
+        &other.id,
+        Some(VercelLink {
+            id: VERCEL_PROJECT_ID.into(),
+            name: "quillmate".into(),
+            team_id: None,
+        }),
+    )
+    .unwrap();
+    let err = e.hosting_add_domain(&other.id).await.unwrap_err();
+    assert_eq!(err.code(), "vercel_domain_elsewhere");
+    let msg = err.to_string();
+    assert!(msg.contains("already assigned to another project"), "{msg}");
+    assert!(msg.contains("Settings → Domains"), "{msg}");
+}
