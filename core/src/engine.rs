@@ -18,8 +18,10 @@ use crate::project::{Project, ProjectInput, ProjectStore};
 use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
 use crate::steps::clerk::{self as clerk_step, ClerkApp, ClerkStep, ProductionCreated};
 use crate::steps::hosting::{DeployEvent, EnvPlan, FollowPace, HostingDomain, HostingStep};
+use crate::steps::sso::{SsoForm, SsoOverview, SsoStep};
 use crate::steps::supabase::{SupabaseStep, SupabaseTrust};
 use crate::vendors::clerk::platform::DomainStatus;
+use crate::vendors::oauth::{self, ProbeResult, ProviderId};
 use crate::vendors::supabase::parse_project_ref;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::projects::ProjectPage;
@@ -113,6 +115,17 @@ impl Engine {
                 key
             }
             SecretKind::VercelToken | SecretKind::CloudflareToken => keys::clean_paste(pasted, ""),
+            // OAuth secrets go through the SSO step, which checks them with their client ID.
+            SecretKind::OauthGoogle
+            | SecretKind::OauthGithub
+            | SecretKind::OauthMicrosoft
+            | SecretKind::OauthDiscord
+            | SecretKind::OauthApple => {
+                return Err(Error::invalid(
+                    "use_sso_form",
+                    "Save OAuth credentials with the SSO step's form.",
+                ))
+            }
             // Supabase personal access tokens start with sbp_.
             SecretKind::SupabaseToken => keys::clean_paste(pasted, "sbp_"),
         };
@@ -338,6 +351,74 @@ impl Engine {
     /// Links (or, given none, unlinks) the project's Vercel project.
     pub fn set_vercel_project(&self, id: &str, link: Option<VercelLink>) -> Result<Project> {
         self.projects.update_with(id, |p| p.vercel_project = link)
+    }
+
+    fn sso_step(&self) -> SsoStep<'_> {
+        SsoStep {
+            http: &self.http,
+            api: &self.endpoints.clerk_api,
+            prober: &self.prober,
+            secrets: self.secrets.as_ref(),
+            token_urls: &self.endpoints.oauth_token_urls,
+        }
+    }
+
+    pub async fn sso_overview(&self, id: &str) -> Result<SsoOverview> {
+        self.sso_step().overview(&self.projects.get(id)?).await
+    }
+
+    /// Checks a provider's form; the secret goes to the keychain, the rest to the project.
+    pub fn sso_save(&self, id: &str, form: SsoForm) -> Result<Project> {
+        let provider = form.provider;
+        let client = self.sso_step().save(&self.projects.get(id)?, form)?;
+        self.projects.update_with(id, |p| {
+            p.oauth.insert(provider, client);
+        })
+    }
+
+    /// Reads Google's downloaded client JSON into Google's form.
+    pub fn sso_import_google(&self, id: &str, json: &str) -> Result<Project> {
+        let (client_id, secret) = oauth::parse_google_json(json)?;
+        self.sso_save(
+            id,
+            SsoForm {
+                provider: ProviderId::Google,
+                client_id,
+                secret,
+                apple_team_id: None,
+                apple_key_id: None,
+                secret_expires_on: None,
+            },
+        )
+    }
+
+    pub async fn sso_probe(&self, id: &str, provider: ProviderId) -> Result<ProbeResult> {
+        self.sso_step()
+            .probe(&self.projects.get(id)?, provider)
+            .await
+    }
+
+    pub async fn sso_push(&self, id: &str, provider: ProviderId) -> Result<()> {
+        self.sso_step()
+            .push(&self.projects.get(id)?, provider)
+            .await
+    }
+
+    /// Keeps (or, given nothing, clears) the development instance's publishable key.
+    pub fn set_dev_publishable_key(&self, id: &str, pasted: &str) -> Result<Project> {
+        let key = keys::clean_paste(pasted, "pk_");
+        let key = if key.is_empty() {
+            None
+        } else if keys::parse_publishable_key(&key)?.env != keys::KeyEnv::Test {
+            return Err(Error::invalid(
+                "not_development_key",
+                "This is a production key: paste the development instance's pk_test_… key.",
+            ));
+        } else {
+            Some(key)
+        };
+        self.projects
+            .update_with(id, |p| p.dev_publishable_key = key)
     }
 
     fn hosting_step(&self) -> HostingStep<'_> {

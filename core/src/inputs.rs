@@ -1,9 +1,12 @@
 //! What the checks work from: the domain, keys and tokens, taken either from a saved project
 //! (settings + keychain) or, headless, from environment variables.
 
+use std::collections::BTreeMap;
+
 use crate::error::Result;
 use crate::project::Project;
 use crate::secrets::{Secret, SecretKind, SecretStore};
+use crate::vendors::oauth::{Credentials, ProviderId};
 
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
@@ -16,16 +19,19 @@ pub struct Inputs {
     pub supabase_token: Option<Secret>,
     pub supabase_project_ref: Option<String>,
     pub cloudflare_token: Option<Secret>,
+    /// Production OAuth credentials by provider.
+    pub oauth: BTreeMap<ProviderId, Credentials>,
 }
 
 impl Inputs {
     /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
     /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID,
-    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN.
+    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, and the `OAUTH_*` ones.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
         let mut prefixed_pk = None;
-        for (name, value) in vars {
+        let all: BTreeMap<String, String> = vars.into_iter().collect();
+        for (name, value) in all.clone() {
             let value = value.trim().to_string();
             if value.is_empty() {
                 continue;
@@ -45,11 +51,28 @@ impl Inputs {
             }
         }
         inputs.publishable_key = inputs.publishable_key.or(prefixed_pk);
+        inputs.oauth = oauth_from_vars(&all);
         inputs
     }
 
     pub fn from_project(project: &Project, secrets: &dyn SecretStore) -> Result<Self> {
+        let mut oauth = BTreeMap::new();
+        for (p, client) in &project.oauth {
+            if let Some(secret) = secrets.get(&project.id, SecretKind::oauth(*p))? {
+                oauth.insert(
+                    *p,
+                    Credentials {
+                        client_id: client.client_id.clone(),
+                        secret,
+                        apple_team_id: client.apple_team_id.clone(),
+                        apple_key_id: client.apple_key_id.clone(),
+                        secret_expires_on: client.secret_expires_on.clone(),
+                    },
+                );
+            }
+        }
         Ok(Inputs {
+            oauth,
             publishable_key: project.publishable_key.clone(),
             secret_key: secrets.get(&project.id, SecretKind::ClerkSecretKey)?,
             platform_key: secrets.get(&project.id, SecretKind::ClerkPlatformKey)?,
@@ -64,6 +87,37 @@ impl Inputs {
             cloudflare_token: secrets.get(&project.id, SecretKind::CloudflareToken)?,
         })
     }
+}
+
+/// `OAUTH_<PROVIDER>_CLIENT_ID` and `_CLIENT_SECRET` (Apple's secret: the .p8 text or its
+/// path), `OAUTH_APPLE_TEAM_ID`, `OAUTH_APPLE_KEY_ID`, `OAUTH_<PROVIDER>_SECRET_EXPIRES`.
+fn oauth_from_vars(vars: &BTreeMap<String, String>) -> BTreeMap<ProviderId, Credentials> {
+    let get = |k: String| {
+        vars.get(&k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    ProviderId::ALL
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.as_str().to_ascii_uppercase();
+            let client_id = get(format!("OAUTH_{name}_CLIENT_ID"))?;
+            let mut secret = get(format!("OAUTH_{name}_CLIENT_SECRET"))?;
+            if p == ProviderId::Apple && !secret.contains("BEGIN") {
+                secret = std::fs::read_to_string(&secret).ok()?;
+            }
+            Some((
+                p,
+                Credentials {
+                    client_id,
+                    secret: Secret::new(secret),
+                    apple_team_id: get("OAUTH_APPLE_TEAM_ID".into()),
+                    apple_key_id: get("OAUTH_APPLE_KEY_ID".into()),
+                    secret_expires_on: get(format!("OAUTH_{name}_SECRET_EXPIRES")),
+                },
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -85,6 +139,20 @@ mod tests {
         assert_eq!(i.secret_key.unwrap().expose(), "sk_live_b");
         assert_eq!(i.vercel_team_id.as_deref(), Some("team_1"));
         assert!(i.platform_key.is_none());
+    }
+
+    #[test]
+    fn oauth_credentials_need_both_halves() {
+        let i = Inputs::from_vars(
+            [
+                ("OAUTH_GOOGLE_CLIENT_ID", "1-a.apps.googleusercontent.com"),
+                ("OAUTH_GOOGLE_CLIENT_SECRET", "GOCSPX-x"),
+                ("OAUTH_GITHUB_CLIENT_ID", "Ov23li"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        assert_eq!(i.oauth.keys().collect::<Vec<_>>(), [&ProviderId::Google]);
+        assert_eq!(i.oauth[&ProviderId::Google].secret.expose(), "GOCSPX-x");
     }
 
     #[test]

@@ -44,6 +44,34 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub vercel_project: Option<VercelLink>,
+    /// Production OAuth clients by provider (the secrets are in the keychain).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[ts(
+        as = "Option<std::collections::BTreeMap<crate::vendors::oauth::ProviderId, OAuthClient>>",
+        optional
+    )]
+    pub oauth: std::collections::BTreeMap<crate::vendors::oauth::ProviderId, OAuthClient>,
+    /// The development instance's publishable key (public): which providers it enables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub dev_publishable_key: Option<String>,
+}
+
+/// The non-secret half of a provider's production credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthClient {
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub apple_team_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub apple_key_id: Option<String>,
+    /// `YYYY-MM-DD`, for providers whose secrets expire (Microsoft).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub secret_expires_on: Option<String>,
 }
 
 /// Which Vercel project hosts the app. Its name is kept for display only.
@@ -124,6 +152,8 @@ impl ProjectStore {
             clerk_checklist: vec![],
             supabase_project_ref: None,
             vercel_project: None,
+            oauth: Default::default(),
+            dev_publishable_key: None,
         };
         file.projects.push(project.clone());
         self.save(&file)?;

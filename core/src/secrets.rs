@@ -21,16 +21,39 @@ pub enum SecretKind {
     VercelToken,
     SupabaseToken,
     CloudflareToken,
+    /// Production OAuth client secrets (Apple's: the .p8 key), one per provider.
+    OauthGoogle,
+    OauthGithub,
+    OauthMicrosoft,
+    OauthDiscord,
+    OauthApple,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 5] = [
+    pub const ALL: [SecretKind; 10] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
         SecretKind::VercelToken,
         SecretKind::SupabaseToken,
         SecretKind::CloudflareToken,
+        SecretKind::OauthGoogle,
+        SecretKind::OauthGithub,
+        SecretKind::OauthMicrosoft,
+        SecretKind::OauthDiscord,
+        SecretKind::OauthApple,
     ];
+
+    /// Where a provider's client secret is kept.
+    pub fn oauth(p: crate::vendors::oauth::ProviderId) -> SecretKind {
+        use crate::vendors::oauth::ProviderId;
+        match p {
+            ProviderId::Google => SecretKind::OauthGoogle,
+            ProviderId::Github => SecretKind::OauthGithub,
+            ProviderId::Microsoft => SecretKind::OauthMicrosoft,
+            ProviderId::Discord => SecretKind::OauthDiscord,
+            ProviderId::Apple => SecretKind::OauthApple,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +62,11 @@ impl SecretKind {
             SecretKind::VercelToken => "vercel-token",
             SecretKind::SupabaseToken => "supabase-token",
             SecretKind::CloudflareToken => "cloudflare-token",
+            SecretKind::OauthGoogle => "oauth-google",
+            SecretKind::OauthGithub => "oauth-github",
+            SecretKind::OauthMicrosoft => "oauth-microsoft",
+            SecretKind::OauthDiscord => "oauth-discord",
+            SecretKind::OauthApple => "oauth-apple",
         }
     }
 
@@ -49,6 +77,11 @@ impl SecretKind {
             SecretKind::VercelToken => "Vercel access token",
             SecretKind::SupabaseToken => "Supabase access token",
             SecretKind::CloudflareToken => "Cloudflare API token",
+            SecretKind::OauthGoogle => "Google client secret",
+            SecretKind::OauthGithub => "GitHub client secret",
+            SecretKind::OauthMicrosoft => "Microsoft client secret",
+            SecretKind::OauthDiscord => "Discord client secret",
+            SecretKind::OauthApple => "Apple private key",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod clerk;
 pub mod cloudflare;
 pub mod dns;
 pub mod hosting;
+pub mod oauth;
 pub mod scenario;
 pub mod site;
 pub mod supabase;
@@ -39,11 +40,14 @@ pub struct Sandbox {
     pub frontend: SocketAddr,
     /// HTTPS for the site itself (`<domain>`, `www.<domain>`).
     pub site: SocketAddr,
+    /// HTTPS for the development instance's Frontend API.
+    pub dev_frontend: SocketAddr,
     /// The zone's authoritative server, and two public resolvers (the second lags when the
     /// scenario is `propagating`).
     pub authoritative: SocketAddr,
     pub public: Vec<SocketAddr>,
     ca_file: tempfile::NamedTempFile,
+    apple_key_file: tempfile::NamedTempFile,
     tasks: Vec<JoinHandle<()>>,
     _dns: Vec<hickory_server::server::Server<dns::ZoneServer>>,
 }
@@ -61,6 +65,7 @@ impl Sandbox {
             .merge(vercel::routes())
             .merge(vercel_hosting::routes())
             .merge(cloudflare::routes())
+            .merge(oauth::routes())
             .layer(axum::middleware::from_fn_with_state(world.clone(), record))
             .route("/__sandbox/scenario/{name}", post(switch_scenario))
             .with_state(world.clone());
@@ -71,10 +76,22 @@ impl Sandbox {
         let ca = Arc::new(tls::TestCa::new(&[DOMAIN]));
         let mut ca_file = tempfile::NamedTempFile::new()?;
         std::io::Write::write_all(&mut ca_file, ca.pem.as_bytes())?;
+        let mut apple_key_file = tempfile::NamedTempFile::new()?;
+        std::io::Write::write_all(
+            &mut apple_key_file,
+            oauth::apple_key().serialize_pem().as_bytes(),
+        )?;
         let fapi_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let frontend = fapi_listener.local_addr()?;
         let fapi_task = tokio::spawn(clerk::frontend::serve(
             fapi_listener,
+            world.clone(),
+            ca.clone(),
+        ));
+        let dev_listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let dev_frontend = dev_listener.local_addr()?;
+        let dev_task = tokio::spawn(clerk::frontend::serve_development(
+            dev_listener,
             world.clone(),
             ca.clone(),
         ));
@@ -95,10 +112,12 @@ impl Sandbox {
             clerk_api,
             frontend,
             site,
+            dev_frontend,
             authoritative,
             public: vec![public_a, public_b],
             ca_file,
-            tasks: vec![api_task, fapi_task, site_task],
+            apple_key_file,
+            tasks: vec![api_task, fapi_task, site_task, dev_task],
             _dns: vec![auth_server, public_a_server, public_b_server],
         })
     }
@@ -121,31 +140,63 @@ impl Sandbox {
     /// Every outside address is covered, so nothing can reach a real vendor.
     pub fn env(&self) -> Vec<(String, String)> {
         let api = format!("http://{}", self.clerk_api);
-        let (fapi, site) = (self.frontend, self.site);
+        let (fapi, site, dev) = (self.frontend, self.site, self.dev_frontend);
+        let dev_host = scenario::DEV_FRONTEND_API;
         [
             ("GOLIVE_CLERK_API_URL", api.clone()),
             (
                 "GOLIVE_CONNECT_TO",
                 format!(
                     "clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi},\
-                     {DOMAIN}:443:{site},www.{DOMAIN}:443:{site}"
+                     {DOMAIN}:443:{site},www.{DOMAIN}:443:{site},{dev_host}:443:{dev}"
                 ),
             ),
             ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),
             ("GOLIVE_SUPABASE_API_URL", api.clone()),
             ("GOLIVE_VERCEL_API_URL", api.clone()),
-            ("GOLIVE_CLOUDFLARE_API_URL", api),
+            ("GOLIVE_CLOUDFLARE_API_URL", api.clone()),
             ("GOLIVE_RESOLVERS", join(&self.public)),
             ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
+        .chain(oauth::CLIENTS.iter().map(|c| {
+            (
+                format!("GOLIVE_OAUTH_{}_TOKEN_URL", c.provider.to_ascii_uppercase()),
+                format!("{api}/oauth/{}/token", c.provider),
+            )
+        }))
         .collect()
     }
 
     /// The keys the scenario's user has at hand, as environment variables.
     pub fn key_env(&self) -> Vec<(String, String)> {
-        self.scenario().key_env()
+        let mut vars = self.scenario().key_env();
+        vars.extend(self.oauth_env());
+        vars
+    }
+
+    /// The sandbox app's production OAuth credentials, as the CLI reads them. Apple's
+    /// secret is the path of its .p8 file.
+    pub fn oauth_env(&self) -> Vec<(String, String)> {
+        let mut vars: Vec<(String, String)> = oauth::CLIENTS
+            .iter()
+            .flat_map(|c| {
+                let p = c.provider.to_ascii_uppercase();
+                let secret = if c.provider == "apple" {
+                    self.apple_key_file.path().display().to_string()
+                } else {
+                    c.secret.to_string()
+                };
+                [
+                    (format!("OAUTH_{p}_CLIENT_ID"), c.client_id.to_string()),
+                    (format!("OAUTH_{p}_CLIENT_SECRET"), secret),
+                ]
+            })
+            .collect();
+        vars.push(("OAUTH_APPLE_TEAM_ID".into(), oauth::APPLE_TEAM_ID.into()));
+        vars.push(("OAUTH_APPLE_KEY_ID".into(), oauth::APPLE_KEY_ID.into()));
+        vars
     }
 
     pub fn platform_key_env(&self) -> Vec<(String, String)> {

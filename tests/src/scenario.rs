@@ -136,6 +136,7 @@ impl Scenario {
         "env-production-only",
         "deploy-error",
         "stale-build",
+        "sso-wrong-redirect",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -275,6 +276,10 @@ impl Scenario {
                 hosting: crate::hosting::Hosting::StaleBuild,
                 ..live
             },
+            "sso-wrong-redirect" => Scenario {
+                name: "sso-wrong-redirect",
+                ..live
+            },
             // The secret key at hand is another app's production key.
             "mismatched-keys" => Scenario {
                 name: "mismatched-keys",
@@ -344,6 +349,10 @@ pub struct World {
     pub host_records: Vec<HostRecord>,
     pub next_record: u32,
     pub vercel: crate::hosting::VercelProject,
+    /// The redirect URI each OAuth app registered, where it is not the production callback.
+    pub oauth_redirects: std::collections::HashMap<&'static str, String>,
+    /// What was set through the Platform API's config PATCH on the production instance.
+    pub production_config: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A record at the DNS host's API.
@@ -409,6 +418,17 @@ impl World {
             host_records: initial_host_records(&scenario),
             next_record: 100,
             vercel: crate::hosting::VercelProject::new(scenario.hosting),
+            production_config: Default::default(),
+            oauth_redirects: if scenario.name == "sso-wrong-redirect" {
+                // Google's client still has only the development instance's callback.
+                [(
+                    "google",
+                    format!("https://{DEV_FRONTEND_API}/v1/oauth_callback"),
+                )]
+                .into()
+            } else {
+                Default::default()
+            },
             scenario,
         }
     }

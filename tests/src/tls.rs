@@ -18,6 +18,8 @@ pub struct TestCa {
     pub pending: Arc<ServerConfig>,
     /// For the site itself: the domain and `www.`.
     pub site: Arc<ServerConfig>,
+    /// For the development instance's Frontend API.
+    pub development: Arc<ServerConfig>,
 }
 
 impl TestCa {
@@ -49,6 +51,7 @@ impl TestCa {
                     .flat_map(|d| [d.to_string(), format!("www.{d}")])
                     .collect(),
             ),
+            development: server_config(&issuer, vec![crate::scenario::DEV_FRONTEND_API.into()]),
         }
     }
 }

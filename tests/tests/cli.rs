@@ -89,6 +89,11 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "dns.apex",
             "dns.www",
             "dns.caa",
+            "sso.google",
+            "sso.github",
+            "sso.microsoft",
+            "sso.discord",
+            "sso.apple",
             "vercel.domain",
             "vercel.env",
             "vercel.deployment",
@@ -99,7 +104,7 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(19), Some(0))
+        (Some(24), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));

@@ -293,10 +293,12 @@ fn every_fake_body_matches_its_schema() {
     );
 
     let f = fapi();
-    f.assert_schema(
-        "Client.Environment",
-        &frontend::environment_body("production"),
-    );
+    for environment in ["production", "development"] {
+        f.assert_schema(
+            "Client.Environment",
+            &frontend::environment_body(environment),
+        );
+    }
 
     let sb = supabase();
     for name in ["dev-issuer-only", "both-issuers"] {
@@ -580,4 +582,52 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
         );
     }
     assert_traffic(&requests);
+}
+
+/// Pushing OAuth credentials to Clerk: the config PATCH, both ways, including the 422 for
+/// a connection without credentials.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_oauth_config_patch_is_in_the_spec_both_ways() {
+    let sb = Sandbox::start(Scenario::named("live").unwrap())
+        .await
+        .unwrap();
+    let endpoints = golive_core::config::Endpoints::from_vars(sb.env()).unwrap();
+    let http = golive_core::http::Http::new(&endpoints).unwrap();
+    let key = golive_core::secrets::Secret::new(PLATFORM_KEY);
+    let api =
+        golive_core::vendors::clerk::platform::Platform::new(&http, &endpoints.clerk_api, &key);
+    let app = golive_sandbox::scenario::APP_ID;
+    api.set_oauth_connection(
+        app,
+        "google",
+        "1-a.apps.googleusercontent.com",
+        &golive_core::secrets::Secret::new("GOCSPX-x"),
+    )
+    .await
+    .unwrap();
+    let err = api
+        .set_oauth_connection(app, "github", "", &golive_core::secrets::Secret::new(""))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "clerk_invalid_request");
+    let p = plapi();
+    let patches: Vec<_> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(
+        patches.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [200, 422]
+    );
+    for r in &patches {
+        p.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+        p.assert_response(&r.method, &r.path, r.status, r.response.as_ref().unwrap());
+        assert!(!r
+            .response
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("GOCSPX-x"));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod clerk;
 mod dns;
+mod sso;
 mod supabase;
 mod vercel;
 
@@ -128,6 +129,7 @@ pub struct CheckDef {
 pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
     all.extend(dns::checks());
+    all.extend(sso::checks());
     all.extend(vercel::checks());
     all.extend(supabase::checks());
     all

@@ -2,4 +2,5 @@
 
 pub mod clerk;
 pub mod hosting;
+pub mod sso;
 pub mod supabase;

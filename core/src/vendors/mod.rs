@@ -2,5 +2,6 @@
 
 pub mod clerk;
 pub mod cloudflare;
+pub mod oauth;
 pub mod supabase;
 pub mod vercel;

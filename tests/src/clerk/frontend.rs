@@ -17,11 +17,36 @@ use tokio::net::TcpListener;
 
 use super::backend::jwks_body;
 use super::error;
-use crate::scenario::{Fapi, Shared, INSTANCE_ID};
+use crate::scenario::{Fapi, Shared, DEV_FRONTEND_API, INSTANCE_ID};
 use crate::tls::TestCa;
 use crate::DOMAIN;
 
+/// The social providers each instance has on: development has Google and GitHub (with
+/// Clerk's shared credentials), production only what was set up.
+pub fn social(environment_type: &str) -> Value {
+    let on: &[&str] = if environment_type == "development" {
+        &["google", "github"]
+    } else {
+        &["google"]
+    };
+    let entry = |p: &str| {
+        json!({"enabled": true, "required": false, "authenticatable": true,
+               "block_email_subaddresses": false, "strategy": format!("oauth_{p}"),
+               "not_selectable": false, "deprecated": false, "name": p})
+    };
+    Value::Object(
+        on.iter()
+            .map(|p| (format!("oauth_{p}"), entry(p)))
+            .collect(),
+    )
+}
+
 pub fn environment_body(environment_type: &str) -> Value {
+    // The least user_settings the spec accepts (generated from its required fields, email
+    // sign-in on), with the instance's social providers.
+    let mut user_settings: Value =
+        serde_json::from_str(include_str!("user_settings.json")).unwrap();
+    user_settings["social"] = social(environment_type);
     let home = format!("https://{DOMAIN}");
     let accounts = format!("https://accounts.{DOMAIN}");
     json!({
@@ -68,6 +93,7 @@ pub fn environment_body(environment_type: &str) -> Value {
             "captcha_provider": null,
             "captcha_oauth_bypass": []
         },
+        "user_settings": user_settings,
         "maintenance_mode": false
     })
 }
@@ -92,7 +118,11 @@ fn router(world: Shared) -> Router {
 }
 
 async fn environment(headers: HeaderMap) -> Response {
-    if host(&headers) != format!("clerk.{DOMAIN}") {
+    let host = host(&headers);
+    if host == DEV_FRONTEND_API {
+        return Json(environment_body("development")).into_response();
+    }
+    if host != format!("clerk.{DOMAIN}") {
         return error(StatusCode::NOT_FOUND, "resource_not_found", "Not found.");
     }
     Json(environment_body("production")).into_response()
@@ -112,7 +142,8 @@ async fn portal(State(_): State<Shared>, headers: HeaderMap) -> Response {
     Html("<!doctype html><title>Quillmate — Account Portal</title>").into_response()
 }
 
-/// Serves HTTPS on `listener` until the task is aborted.
+/// Serves HTTPS on `listener` until the task is aborted, as the production instance's
+/// state has it.
 pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
     let app = router(world.clone());
     loop {
@@ -130,15 +161,28 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
             Fapi::CertPending => ca.pending.clone(),
             Fapi::Serving => ca.issued.clone(),
         };
-        let app = app.clone();
-        tokio::spawn(async move {
-            let Ok(tls) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await else {
-                return;
-            };
-            let service = TowerToHyperService::new(app);
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(tls), service)
-                .await;
-        });
+        spawn_tls(app.clone(), tcp, config);
     }
+}
+
+/// The development instance's Frontend API: always up, on Clerk's own domain.
+pub async fn serve_development(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
+    let app = router(world);
+    loop {
+        if let Ok((tcp, _)) = listener.accept().await {
+            spawn_tls(app.clone(), tcp, ca.development.clone());
+        }
+    }
+}
+
+fn spawn_tls(app: Router, tcp: tokio::net::TcpStream, config: Arc<rustls::ServerConfig>) {
+    tokio::spawn(async move {
+        let Ok(tls) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await else {
+            return;
+        };
+        let service = TowerToHyperService::new(app);
+        let _ = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(tls), service)
+            .await;
+    });
 }

@@ -33,6 +33,10 @@ pub fn routes() -> Router<Shared> {
             post(dns_check),
         )
         .route("/v1/platform/domains/{domain}", get(workspace_domain))
+        .route(
+            "/v1/platform/applications/{app}/instances/{env}/config",
+            axum::routing::patch(patch_config),
+        )
 }
 
 const CREATED_AT: &str = "2026-11-20T10:00:00Z";
@@ -299,4 +303,72 @@ async fn workspace_domain(
     reject!(unauthorized(&headers));
     reject!(unknown_domain(&w.lock().unwrap(), &domain));
     Json(workspace_domain_body()).into_response()
+}
+
+/// Sets `connection_oauth_*` keys on the production instance; like Clerk, refuses (422)
+/// to enable a provider in production without its own credentials.
+async fn patch_config(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Path((app, env)): Path<(String, String)>,
+    Json(body): Json<serde_json::Value>,
+) -> Response {
+    reject!(unauthorized(&headers));
+    reject!(unknown_app(&app));
+    let mut w = w.lock().unwrap();
+    if env != "production" || !w.production {
+        return error(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "Instance not found.",
+        );
+    }
+    let Some(changes) = body.as_object() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "form_param_missing",
+            "A JSON object is required.",
+        );
+    };
+    for (key, value) in changes {
+        let missing = |k: &str| value[k].as_str().unwrap_or_default().is_empty();
+        if key.starts_with("connection_oauth_")
+            && value["enabled"] == true
+            && (missing("client_id") || missing("client_secret"))
+        {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "oauth_credentials_required",
+                "Production instances need custom credentials to enable this connection.",
+            );
+        }
+    }
+    let before: serde_json::Map<String, serde_json::Value> = changes
+        .keys()
+        .map(|k| {
+            (
+                k.clone(),
+                w.production_config.get(k).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (k, v) in changes {
+        w.production_config.insert(k.clone(), v.clone());
+    }
+    // Clerk never echoes a client secret.
+    let after: serde_json::Map<String, serde_json::Value> = changes
+        .iter()
+        .map(|(k, v)| {
+            let mut v = v.clone();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("client_secret");
+            }
+            (k.clone(), v)
+        })
+        .collect();
+    Json(
+        json!({"config_version": format!("v{}", w.production_config.len()), "dry_run": false,
+                "before": before, "after": after}),
+    )
+    .into_response()
 }

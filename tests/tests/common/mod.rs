@@ -63,6 +63,13 @@ pub struct TestProject {
     _dir: tempfile::TempDir,
 }
 
+impl TestProject {
+    /// The directory the project settings are saved in.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+}
+
 pub fn project_for(sandbox: &golive_sandbox::Sandbox) -> TestProject {
     use golive_core::project::{Hosting, ProjectInput, ProjectStore};
     let dir = tempfile::tempdir().unwrap();

@@ -28,11 +28,19 @@ supabaseProjectRef?: string,
 /**
  * The Vercel project (`prj_…`) and its team, once picked on the Hosting step.
  */
-vercelProject?: VercelLink, };
+vercelProject?: VercelLink, 
+/**
+ * Production OAuth clients by provider (the secrets are in the keychain).
+ */
+oauth?: { [key in ProviderId]?: OAuthClient }, 
+/**
+ * The development instance's publishable key (public): which providers it enables.
+ */
+devPublishableKey?: string, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token" | "cloudflare-token";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 

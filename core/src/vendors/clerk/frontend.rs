@@ -9,6 +9,33 @@ use crate::probe::{CertInfo, ProbeError, Prober};
 #[derive(Debug, Clone, Deserialize)]
 pub struct Environment {
     pub display_config: DisplayConfig,
+    #[serde(default)]
+    pub user_settings: UserSettings,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UserSettings {
+    /// `oauth_<provider>` → its settings.
+    #[serde(default)]
+    pub social: std::collections::BTreeMap<String, Social>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Social {
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+impl Environment {
+    /// The social providers switched on in this instance (`google`, `github`, …).
+    pub fn enabled_social(&self) -> Vec<String> {
+        self.user_settings
+            .social
+            .iter()
+            .filter(|(_, s)| s.enabled)
+            .filter_map(|(k, _)| k.strip_prefix("oauth_").map(str::to_string))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
