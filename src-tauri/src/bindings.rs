@@ -9,14 +9,16 @@ use golive_core::dns::auto::{
 use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::framework::{Framework, FrameworkInfo};
-use golive_core::project::{Hosting, Project, ProjectInput, VercelLink};
+use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
 use golive_core::steps::hosting::{DeployEvent, EnvAction, EnvPlan, EnvStep, HostingDomain};
+use golive_core::steps::sso::{ProviderState, SsoForm, SsoOverview};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
 };
+use golive_core::vendors::oauth::{ProbeResult, Provider, ProviderId, Verdict};
 use golive_core::vendors::supabase::ThirdPartyAuth;
 use golive_core::vendors::vercel::deployments::{AliasError, Deployment};
 use golive_core::vendors::vercel::domains::{ProjectDomain, Verification};
@@ -79,6 +81,14 @@ pub fn typescript() -> String {
         AliasError::decl(&cfg),
         Deployment::decl(&cfg),
         DeployEvent::decl(&cfg),
+        ProviderId::decl(&cfg),
+        Provider::decl(&cfg),
+        OAuthClient::decl(&cfg),
+        ProviderState::decl(&cfg),
+        SsoOverview::decl(&cfg),
+        SsoForm::decl(&cfg),
+        Verdict::decl(&cfg),
+        ProbeResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

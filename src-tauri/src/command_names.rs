@@ -32,5 +32,11 @@ pub const COMMANDS: &[&str] = &[
     "hosting_env_plan",
     "hosting_env_apply",
     "hosting_redeploy",
+    "sso_overview",
+    "sso_save",
+    "sso_import_google",
+    "sso_probe",
+    "sso_push",
+    "set_dev_publishable_key",
     "run_checks",
 ];

@@ -10,8 +10,10 @@ use golive_core::project::{Project, ProjectInput, VercelLink};
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
 use golive_core::steps::hosting::{DeployEvent, EnvPlan, FollowPace, HostingDomain};
+use golive_core::steps::sso::{SsoForm, SsoOverview};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::DomainStatus;
+use golive_core::vendors::oauth::{ProbeResult, ProviderId};
 use golive_core::vendors::vercel::deployments::Deployment;
 use golive_core::vendors::vercel::projects::ProjectPage;
 use golive_core::Error;
@@ -277,6 +279,57 @@ pub async fn hosting_redeploy(
             let _ = on_event.send(event);
         })
         .await
+}
+
+#[tauri::command]
+pub async fn sso_overview(engine: State<'_, Engine>, project_id: String) -> Res<SsoOverview> {
+    engine.sso_overview(&project_id).await
+}
+
+/// Takes a provider's credentials in; the secret goes to the keychain and never comes back.
+#[tauri::command]
+pub async fn sso_save(
+    engine: State<'_, Engine>,
+    project_id: String,
+    form: SsoForm,
+) -> Res<Project> {
+    engine.sso_save(&project_id, form)
+}
+
+#[tauri::command]
+pub async fn sso_import_google(
+    engine: State<'_, Engine>,
+    project_id: String,
+    json: String,
+) -> Res<Project> {
+    engine.sso_import_google(&project_id, &json)
+}
+
+#[tauri::command]
+pub async fn sso_probe(
+    engine: State<'_, Engine>,
+    project_id: String,
+    provider: ProviderId,
+) -> Res<ProbeResult> {
+    engine.sso_probe(&project_id, provider).await
+}
+
+#[tauri::command]
+pub async fn sso_push(
+    engine: State<'_, Engine>,
+    project_id: String,
+    provider: ProviderId,
+) -> Res<()> {
+    engine.sso_push(&project_id, provider).await
+}
+
+#[tauri::command]
+pub async fn set_dev_publishable_key(
+    engine: State<'_, Engine>,
+    project_id: String,
+    value: String,
+) -> Res<Project> {
+    engine.set_dev_publishable_key(&project_id, &value)
 }
 
 #[tauri::command]

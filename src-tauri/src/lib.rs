@@ -52,6 +52,12 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::hosting_env_plan,
             commands::hosting_env_apply,
             commands::hosting_redeploy,
+            commands::sso_overview,
+            commands::sso_save,
+            commands::sso_import_google,
+            commands::sso_probe,
+            commands::sso_push,
+            commands::set_dev_publishable_key,
             commands::run_checks,
         ])
 }
@@ -185,6 +191,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(forgotten, json!({"kind": "clerk-secret-key", "set": false}));
+
+        // An OAuth client secret goes in through the SSO form; what comes back is the
+        // project with the client ID only.
+        let secret = "GOCSPX-canaryCANARYcanary";
+        let saved = invoke(
+            &w,
+            "sso_save",
+            json!({"projectId": id, "form": {"provider": "google",
+                   "clientId": "1-canary.apps.googleusercontent.com", "secret": secret}}),
+        )
+        .unwrap();
+        assert_eq!(
+            saved["oauth"]["google"]["clientId"],
+            "1-canary.apps.googleusercontent.com"
+        );
+        let listed = invoke(&w, "list_projects", json!({})).unwrap();
+        for answer in [saved, listed] {
+            assert!(!answer.to_string().contains(secret), "{answer}");
+        }
+        let refused = invoke(
+            &w,
+            "set_secret",
+            json!({"projectId": id, "kind": "oauth-google", "value": secret}),
+        )
+        .unwrap_err();
+        assert_eq!(refused["code"], "use_sso_form");
     }
 
     #[test]

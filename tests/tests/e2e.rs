@@ -162,6 +162,31 @@ impl Rig {
     }
 }
 
+impl Rig {
+    /// `needle` is in no file the app wrote: settings, WebKit storage, caches.
+    fn assert_on_no_disk(&self, needle: &str) {
+        for dir in [&self.config, &self.data, &self.cache] {
+            let hits = files_containing(dir, needle.as_bytes());
+            assert!(hits.is_empty(), "secret found in {hits:?}");
+        }
+    }
+}
+
+/// What the Secret Service holds for a project's secret of `kind`.
+fn keychain_lookup(project_id: &str, kind: &str) -> String {
+    let out = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "golive",
+            "username",
+            &format!("{project_id}:{kind}"),
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// Creates the Quillmate project from the welcome screen.
 async fn create_project(s: &Session) {
     s.wait_text("main", "Take your Clerk app live").await;
@@ -189,7 +214,7 @@ fn forget_keychain_entry(project_id: &str, kind: &str) {
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     let rig = Rig::start("live").await;
-    let (config, data, cache) = (&rig.config, &rig.data, &rig.cache);
+    let config = &rig.config;
     let shots = screenshot_dir();
 
     // First run: the empty state, then a new project.
@@ -267,23 +292,13 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
         saved.contains(&format!("\"domain\": \"{DOMAIN}\"")),
         "{saved}"
     );
-    let out = Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "golive",
-            "username",
-            &format!("{project_id}:clerk-secret-key"),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), LIVE_SECRET_KEY);
+    assert_eq!(
+        keychain_lookup(&project_id, "clerk-secret-key"),
+        LIVE_SECRET_KEY
+    );
 
     // ...and in no file the app wrote: settings, WebKit storage, caches.
-    for dir in [config, data, cache] {
-        let hits = files_containing(dir, LIVE_SECRET_KEY.as_bytes());
-        assert!(hits.is_empty(), "secret found in {hits:?}");
-    }
+    rig.assert_on_no_disk(LIVE_SECRET_KEY);
     assert!(
         config.join("projects.json").exists(),
         "the scan looked at the app's files"
@@ -651,6 +666,71 @@ async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
     s.end().await;
     let id = rig.project_id();
     for kind in ["clerk-secret-key", "vercel-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the_keychain() {
+    use golive_sandbox::oauth::client;
+    use golive_sandbox::scenario::DEV_FRONTEND_API;
+    let rig = Rig::start("live").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+
+    s.click_button("Social sign-in").await;
+    s.wait_text(
+        "[data-testid=sso-values]",
+        "https://clerk.quillmate.test/v1/oauth_callback",
+    )
+    .await;
+    s.type_into("#dev-pk", &publishable_key(DEV_FRONTEND_API))
+        .await;
+    s.click("form.card button[type=submit]").await;
+    s.wait_text("[data-testid=sso-google]", "On in development")
+        .await;
+
+    let google = client("google");
+    let bad = "GOCSPX-notTheRightSecret00";
+    s.type_into("#sso-google-client-id", google.client_id).await;
+    s.type_into("#sso-google-secret", google.secret).await;
+    s.click("[data-testid=sso-google] button[type=submit]")
+        .await;
+    s.wait_text("[data-testid=sso-google]", "Credentials saved")
+        .await;
+    s.click_button("Test with Google").await;
+    s.wait_text("[data-testid=sso-google-result]", "Accepted by Google")
+        .await;
+    s.scroll_to("[data-testid=sso-google]").await;
+    s.screenshot(&screenshot_dir().join("11-sso.png")).await;
+
+    s.type_into("#sso-google-secret", bad).await;
+    s.click("[data-testid=sso-google] button[type=submit]")
+        .await;
+    s.wait_text("[data-testid=sso-google]", "Credentials saved")
+        .await;
+    s.click_button("Test with Google").await;
+    s.wait_text(
+        "[data-testid=sso-google-result]",
+        "rejected the client ID or secret",
+    )
+    .await;
+
+    let page = s.source().await;
+    assert!(
+        !page.contains(google.secret) && !page.contains(bad),
+        "a secret in the page"
+    );
+    s.end().await;
+    let id = rig.project_id();
+    assert_eq!(keychain_lookup(&id, "oauth-google"), bad);
+    rig.assert_on_no_disk(google.secret);
+    rig.assert_on_no_disk(bad);
+    let settings = std::fs::read_to_string(rig.config.join("projects.json")).unwrap();
+    assert!(settings.contains(google.client_id), "{settings}");
+    for kind in ["clerk-secret-key", "oauth-google"] {
         forget_keychain_entry(&id, kind);
     }
 }

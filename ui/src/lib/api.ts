@@ -20,9 +20,13 @@ import type {
   Project,
   ProjectInput,
   ProjectPage,
+  ProbeResult,
+  ProviderId,
   Report,
   SecretKind,
   SecretStatus,
+  SsoForm,
+  SsoOverview,
   SupabaseTrust,
   VercelLink,
 } from "./bindings";
@@ -112,6 +116,14 @@ export const api = {
     channel.onmessage = onEvent;
     return call<Deployment>("hosting_redeploy", { projectId, onEvent: channel });
   },
+  ssoOverview: (projectId: string) => call<SsoOverview>("sso_overview", { projectId }),
+  /** The secret goes in once, to the keychain; only the project (without it) comes back. */
+  ssoSave: (projectId: string, form: SsoForm) => call<Project>("sso_save", { projectId, form }),
+  ssoImportGoogle: (projectId: string, json: string) => call<Project>("sso_import_google", { projectId, json }),
+  ssoProbe: (projectId: string, provider: ProviderId) => call<ProbeResult>("sso_probe", { projectId, provider }),
+  ssoPush: (projectId: string, provider: ProviderId) => call<null>("sso_push", { projectId, provider }),
+  setDevPublishableKey: (projectId: string, value: string) =>
+    call<Project>("set_dev_publishable_key", { projectId, value }),
   copy: (text: string) => writeText(text),
   openExternal: (url: string) => openUrl(url),
 };

@@ -196,3 +196,63 @@ readyState: string,
 aliasAssigned: boolean, aliasError?: AliasError, inspectorUrl?: string, createdAt: number, errorMessage?: string, };
 
 export type DeployEvent = { "event": "started", "data": { deployment: Deployment, } } | { "event": "state", "data": { deployment: Deployment, } };
+
+export type ProviderId = "google" | "github" | "microsoft" | "discord" | "apple";
+
+export type Provider = { id: ProviderId, name: string, 
+/**
+ * Where the app's credentials are made.
+ */
+consoleUrl: string, consoleSteps: string, clientIdExample: string, secretLabel: string, 
+/**
+ * Things that break sign-in on launch day if missed.
+ */
+warnings: Array<string>, 
+/**
+ * Apple signs a client secret with a key: it needs a team ID and key ID too.
+ */
+needsAppleKey: boolean, 
+/**
+ * Microsoft's secrets expire: the step asks for the date.
+ */
+secretExpires: boolean, };
+
+export type OAuthClient = { clientId: string, appleTeamId?: string, appleKeyId?: string, 
+/**
+ * `YYYY-MM-DD`, for providers whose secrets expire (Microsoft).
+ */
+secretExpiresOn?: string, };
+
+export type ProviderState = { provider: Provider, enabledInDevelopment?: boolean, enabledInProduction?: boolean, client?: OAuthClient, secretSet: boolean, };
+
+export type SsoOverview = { 
+/**
+ * The authorized redirect URI (Clerk's production callback).
+ */
+redirectUri: string, 
+/**
+ * Authorized JavaScript origins.
+ */
+origins: Array<string>, providers: Array<ProviderState>, 
+/**
+ * Why the development instance's providers are unknown (no key to find it).
+ */
+developmentUnknown?: string, };
+
+export type SsoForm = { provider: ProviderId, clientId: string, 
+/**
+ * Empty keeps the saved secret.
+ */
+secret: string, appleTeamId?: string, appleKeyId?: string, secretExpiresOn?: string, };
+
+export type Verdict = "accepted" | "rejected" | "redirect-mismatch" | "other";
+
+export type ProbeResult = { verdict: Verdict, status: number, 
+/**
+ * The provider's `error` code, if it sent one.
+ */
+error?: string, 
+/**
+ * The provider's own description (never contains the secret).
+ */
+message: string, };
