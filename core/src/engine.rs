@@ -15,6 +15,8 @@ use crate::keys;
 use crate::probe::Prober;
 use crate::project::VercelLink;
 use crate::project::{Project, ProjectInput, ProjectStore};
+use crate::report::ReportFormat;
+use crate::runs::Runs;
 use crate::secrets::{Secret, SecretKind, SecretStatus, SecretStore};
 use crate::steps::clerk::{self as clerk_step, ClerkApp, ClerkStep, ProductionCreated};
 use crate::steps::hosting::{DeployEvent, EnvPlan, FollowPace, HostingDomain, HostingStep};
@@ -33,11 +35,9 @@ pub struct Engine {
     endpoints: Endpoints,
     http: Http,
     prober: Prober,
-    /// Running DNS watches, by project: at most one each.
-    watches: std::sync::Mutex<
-        std::collections::HashMap<String, (u64, tokio::sync::watch::Sender<bool>)>,
-    >,
-    next_watch: std::sync::atomic::AtomicU64,
+    /// Running DNS watches and check runs: at most one of each per project.
+    watches: Runs,
+    check_runs: Runs,
 }
 
 impl Engine {
@@ -52,8 +52,8 @@ impl Engine {
             projects,
             secrets,
             endpoints,
-            watches: Default::default(),
-            next_watch: Default::default(),
+            watches: Runs::default(),
+            check_runs: Runs::default(),
         })
     }
 
@@ -237,7 +237,8 @@ impl Engine {
         })
     }
 
-    /// Runs every check, or only those of one step (`"clerk"` runs `clerk.*`).
+    /// Runs every check, or only those of one step (see `checks::step_of`). Starting a run
+    /// stops the project's run before it.
     pub async fn run_checks(
         &self,
         id: &str,
@@ -245,7 +246,40 @@ impl Engine {
         on_event: impl Fn(CheckEvent),
     ) -> Result<Report> {
         let ctx = self.context(id)?;
-        Ok(checks::run_all(&ctx, step, on_event).await)
+        let mut run = self.check_runs.start(id);
+        tokio::select! {
+            report = checks::run_all(&ctx, step, on_event) => Ok(report),
+            _ = run.stopped.changed() => Err(Error::invalid(
+                "checks_cancelled",
+                "The checks were stopped before they finished.",
+            )),
+        }
+    }
+
+    /// Writes a report where the user chose, refusing if one of the project's secrets would
+    /// be in it.
+    pub fn export_report(
+        &self,
+        id: &str,
+        report: &Report,
+        format: ReportFormat,
+        path: &std::path::Path,
+    ) -> Result<()> {
+        let project = self.projects.get(id)?;
+        let mut secrets = vec![];
+        for kind in SecretKind::ALL {
+            secrets.extend(self.secrets.get(&project.id, kind)?);
+        }
+        let text = crate::report::render(report, format, &secrets)?;
+        crate::project::write_atomically(path, text.as_bytes()).map_err(|e| Error::Storage {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Stops the project's check run; it ends with `checks_cancelled`.
+    pub fn cancel_checks(&self, id: &str) {
+        self.check_runs.stop(id);
     }
 
     /// What the checks of one project work from.
@@ -277,31 +311,12 @@ impl Engine {
         on_event: impl Fn(DnsEvent),
     ) -> Result<bool> {
         let ctx = self.context(id)?;
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        let mine = self
-            .next_watch
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Some((_, previous)) = self
-            .watches
-            .lock()
-            .unwrap()
-            .insert(id.to_string(), (mine, tx))
-        {
-            let _ = previous.send(true);
-        }
-        let done = dns::matrix::watch(&ctx, pace, rx, on_event).await;
-        let mut watches = self.watches.lock().unwrap();
-        // Forget this watch, not one started after it.
-        if watches.get(id).is_some_and(|(n, _)| *n == mine) {
-            watches.remove(id);
-        }
-        Ok(done)
+        let run = self.watches.start(id);
+        Ok(dns::matrix::watch(&ctx, pace, run.stopped.clone(), on_event).await)
     }
 
     pub fn dns_watch_stop(&self, id: &str) {
-        if let Some((_, tx)) = self.watches.lock().unwrap().remove(id) {
-            let _ = tx.send(true);
-        }
+        self.watches.stop(id);
     }
 
     /// The dry run of automatic records at the project's DNS host.

@@ -13,6 +13,8 @@ pub mod inputs;
 pub mod keys;
 pub mod probe;
 pub mod project;
+pub mod report;
+pub mod runs;
 pub mod secrets;
 pub mod steps;
 pub mod vendors;

@@ -10,6 +10,7 @@ use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
+use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
 use golive_core::steps::hosting::{DeployEvent, EnvAction, EnvPlan, EnvStep, HostingDomain};
@@ -89,6 +90,7 @@ pub fn typescript() -> String {
         SsoForm::decl(&cfg),
         Verdict::decl(&cfg),
         ProbeResult::decl(&cfg),
+        ReportFormat::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",

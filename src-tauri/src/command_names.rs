@@ -39,4 +39,6 @@ pub const COMMANDS: &[&str] = &[
     "sso_push",
     "set_dev_publishable_key",
     "run_checks",
+    "cancel_checks",
+    "export_report",
 ];

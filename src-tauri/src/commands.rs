@@ -7,6 +7,7 @@ use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput, VercelLink};
+use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
 use golive_core::steps::hosting::{DeployEvent, EnvPlan, FollowPace, HostingDomain};
@@ -360,6 +361,41 @@ pub async fn export_zone<R: Runtime>(
         return Ok(None);
     };
     engine.export_zone(&project_id, &path).await?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Stops the project's running checks (their call ends with `checks_cancelled`).
+#[tauri::command]
+pub fn cancel_checks(engine: State<'_, Engine>, project_id: String) {
+    engine.cancel_checks(&project_id);
+}
+
+/// Asks where to save the report (native dialog), then writes it as Markdown or JSON.
+/// `None` when the user cancelled.
+#[tauri::command]
+pub async fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    project_id: String,
+    report: Report,
+    format: ReportFormat,
+) -> Res<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let project = engine.project(&project_id)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let ext = format.extension();
+    app.dialog()
+        .file()
+        .set_title("Save the report")
+        .set_file_name(format!("golive-{}.{ext}", project.domain))
+        .add_filter(if ext == "md" { "Markdown" } else { "JSON" }, &[ext])
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten().and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    engine.export_report(&project_id, &report, format, &path)?;
     Ok(Some(path.display().to_string()))
 }
 

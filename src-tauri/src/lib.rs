@@ -59,6 +59,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
             commands::sso_push,
             commands::set_dev_publishable_key,
             commands::run_checks,
+            commands::cancel_checks,
+            commands::export_report,
         ])
 }
 

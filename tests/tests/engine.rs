@@ -62,3 +62,85 @@ async fn checks_stream_a_plan_then_one_result_each() {
         assert_eq!(c.status, want, "{c:#?}");
     }
 }
+
+/// A project whose public resolvers never answer, so its DNS checks take their full timeout.
+fn slow_project(sb: &Sandbox, silent: &golive_sandbox::dns::Silent) -> common::TestProject {
+    let mut vars: Vec<(String, String)> = sb
+        .env()
+        .into_iter()
+        .filter(|(k, _)| k != "GOLIVE_RESOLVERS")
+        .collect();
+    vars.push(("GOLIVE_RESOLVERS".into(), silent.addr.to_string()));
+    common::project_with(golive_core::config::Endpoints::from_vars(vars).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_replaces_the_first_and_a_run_can_be_cancelled() {
+    let sb = Sandbox::start(Scenario::named("live").unwrap())
+        .await
+        .unwrap();
+    let silent = golive_sandbox::dns::Silent::bind().await.unwrap();
+    let t = slow_project(&sb, &silent);
+    let (e, id) = (t.engine.clone(), t.project.id.clone());
+    let started = std::sync::Arc::new(tokio::sync::Notify::new());
+    let first = tokio::spawn({
+        let (e, id, started) = (e.clone(), id.clone(), started.clone());
+        async move {
+            e.run_checks(&id, None, |ev| {
+                if matches!(ev, CheckEvent::Planned { .. }) {
+                    started.notify_one();
+                }
+            })
+            .await
+        }
+    });
+    started.notified().await;
+    let second = tokio::spawn({
+        let (e, id) = (e.clone(), id.clone());
+        async move { e.run_checks(&id, None, |_| {}).await }
+    });
+    let err = first.await.unwrap().unwrap_err();
+    assert_eq!(err.code(), "checks_cancelled");
+    e.cancel_checks(&id);
+    assert_eq!(
+        second.await.unwrap().unwrap_err().code(),
+        "checks_cancelled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_exports_as_markdown_or_json_and_never_with_a_secret() {
+    use golive_core::report::ReportFormat;
+    let sb = Sandbox::start(Scenario::named("created").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb);
+    let (e, id) = (&t.engine, &t.project.id);
+    e.set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
+        .unwrap();
+    let mut report = e.run_checks(id, None, |_| {}).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("report.md");
+    e.export_report(id, &report, ReportFormat::Markdown, &md)
+        .unwrap();
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("# Golive report for quillmate.test"));
+    assert!(
+        text.contains("## DNS") && text.contains("- **`dns.clerk`**"),
+        "{text}"
+    );
+    let json = dir.path().join("report.json");
+    e.export_report(id, &report, ReportFormat::Json, &json)
+        .unwrap();
+    let back: golive_core::checks::Report =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(back.checks.len(), report.checks.len());
+    // A report that would carry the stored secret is refused, and nothing is written.
+    report.checks[0].detail = format!("leaked {LIVE_SECRET_KEY}");
+    let leak = dir.path().join("leak.md");
+    let err = e
+        .export_report(id, &report, ReportFormat::Markdown, &leak)
+        .unwrap_err();
+    assert_eq!(err.code(), "report_contains_secret");
+    assert!(!leak.exists());
+}

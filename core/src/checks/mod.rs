@@ -125,6 +125,23 @@ pub struct CheckDef {
     run: CheckFn,
 }
 
+/// Checks that mean nothing when another failed: they are reported as skipped, with it as
+/// the reason, rather than failing a second time for the same cause. (The key pair check
+/// has none: which keys disagree is its whole point.)
+const AFTER: &[(&str, &[&str])] = &[
+    ("clerk.frontend_api", &["dns.clerk"]),
+    ("clerk.accounts_portal", &["dns.accounts"]),
+    ("site.publishable_key", &["dns.apex"]),
+];
+
+fn prerequisites(id: &str) -> &'static [&'static str] {
+    AFTER
+        .iter()
+        .find(|(check, _)| *check == id)
+        .map(|(_, deps)| *deps)
+        .unwrap_or(&[])
+}
+
 /// Every check the engine knows, in report order.
 pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
@@ -201,10 +218,38 @@ pub async fn run_all(
             })
             .collect(),
     });
+    // Each check publishes its status; a check with prerequisites waits for theirs.
+    let statuses: Vec<tokio::sync::watch::Sender<Option<CheckStatus>>> = defs
+        .iter()
+        .map(|_| tokio::sync::watch::channel(None).0)
+        .collect();
+    let index = |id: &str| defs.iter().position(|d| d.id == id);
     let mut pending: FuturesUnordered<_> = defs
         .iter()
         .enumerate()
-        .map(|(i, d)| async move { (i, (d.run)(ctx).await) })
+        .map(|(i, d)| {
+            let waits: Vec<(&str, tokio::sync::watch::Receiver<Option<CheckStatus>>)> =
+                prerequisites(d.id)
+                    .iter()
+                    .filter_map(|dep| index(dep).map(|j| (*dep, statuses[j].subscribe())))
+                    .collect();
+            async move {
+                for (dep, mut rx) in waits {
+                    let failed = rx
+                        .wait_for(Option::is_some)
+                        .await
+                        .map(|s| *s == Some(CheckStatus::Fail))
+                        .unwrap_or(false);
+                    if failed {
+                        return (
+                            i,
+                            Outcome::skip(format!("Skipped: {dep} failed; fix that first.")),
+                        );
+                    }
+                }
+                (i, (d.run)(ctx).await)
+            }
+        })
         .collect();
     let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
     while let Some((i, outcome)) = pending.next().await {
@@ -215,6 +260,7 @@ pub async fn run_all(
             detail: outcome.detail,
             fix: outcome.fix,
         };
+        statuses[i].send_replace(Some(result.status));
         on_event(CheckEvent::Finished {
             result: result.clone(),
         });
@@ -249,6 +295,18 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), defs.len());
         assert!(ids.iter().all(|id| id.contains('.')));
+    }
+
+    #[test]
+    fn prerequisites_are_known_checks_without_cycles() {
+        let ids: Vec<&str> = registry().iter().map(|d| d.id).collect();
+        for (check, deps) in AFTER {
+            assert!(ids.contains(check), "{check}");
+            for d in *deps {
+                // A prerequisite waits for nothing, so no run can wait on itself.
+                assert!(ids.contains(d) && prerequisites(d).is_empty(), "{d}");
+            }
+        }
     }
 
     #[test]

@@ -71,15 +71,17 @@ impl TestProject {
 }
 
 pub fn project_for(sandbox: &golive_sandbox::Sandbox) -> TestProject {
+    project_with(golive_core::config::Endpoints::from_vars(sandbox.env()).unwrap())
+}
+
+/// An engine with these endpoints and a fresh Quillmate project, secrets kept in memory.
+pub fn project_with(endpoints: golive_core::config::Endpoints) -> TestProject {
     use golive_core::project::{Hosting, ProjectInput, ProjectStore};
     let dir = tempfile::tempdir().unwrap();
     let secrets = std::sync::Arc::new(golive_core::secrets::MemoryStore::default());
-    let engine = golive_core::engine::Engine::new(
-        ProjectStore::new(dir.path()),
-        secrets.clone(),
-        golive_core::config::Endpoints::from_vars(sandbox.env()).unwrap(),
-    )
-    .unwrap();
+    let engine =
+        golive_core::engine::Engine::new(ProjectStore::new(dir.path()), secrets.clone(), endpoints)
+            .unwrap();
     let project = engine
         .create_project(ProjectInput {
             name: "Quillmate".into(),

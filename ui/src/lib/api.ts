@@ -23,6 +23,7 @@ import type {
   ProbeResult,
   ProviderId,
   Report,
+  ReportFormat,
   SecretKind,
   SecretStatus,
   SsoForm,
@@ -124,6 +125,11 @@ export const api = {
   ssoPush: (projectId: string, provider: ProviderId) => call<null>("sso_push", { projectId, provider }),
   setDevPublishableKey: (projectId: string, value: string) =>
     call<Project>("set_dev_publishable_key", { projectId, value }),
+  /** Stops the project's running checks; their `runChecks` rejects with `checks_cancelled`. */
+  cancelChecks: (projectId: string) => call<null>("cancel_checks", { projectId }),
+  /** Asks where to save (a native dialog) and writes the report; null when cancelled. */
+  exportReport: (projectId: string, report: Report, format: ReportFormat) =>
+    call<string | null>("export_report", { projectId, report, format }),
   copy: (text: string) => writeText(text),
   openExternal: (url: string) => openUrl(url),
 };

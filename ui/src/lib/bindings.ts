@@ -256,3 +256,5 @@ error?: string,
  * The provider's own description (never contains the secret).
  */
 message: string, };
+
+export type ReportFormat = "markdown" | "json";

@@ -1,0 +1,174 @@
+//! The report as a file to keep or share: Markdown for people (grouped by step, each fix
+//! under its check) or the CLI contract's JSON. Never with a secret in it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::checks::{step_of, CheckStatus, Report};
+use crate::error::{Error, Result};
+use crate::secrets::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+impl ReportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Markdown => "md",
+            ReportFormat::Json => "json",
+        }
+    }
+}
+
+const STEPS: &[(&str, &str)] = &[
+    ("clerk", "Clerk"),
+    ("dns", "DNS"),
+    ("sso", "Social sign-in"),
+    ("hosting", "Hosting"),
+    ("supabase", "Supabase"),
+];
+
+fn mark(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "✅ pass",
+        CheckStatus::Warn => "⚠️ warn",
+        CheckStatus::Fail => "❌ fail",
+        CheckStatus::Skip => "⏭️ skip",
+    }
+}
+
+/// Table cells: one line, no pipes.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(r: &Report) -> String {
+    let m = &r.summary;
+    let mut out = format!(
+        "# Golive report for {}\n\n**{} passed · {} warnings · {} failed · {} skipped**\n",
+        r.domain, m.pass, m.warn, m.fail, m.skip
+    );
+    for (step, title) in STEPS {
+        let checks: Vec<_> = r
+            .checks
+            .iter()
+            .filter(|c| step_of(&c.id) == *step)
+            .collect();
+        if checks.is_empty() {
+            continue;
+        }
+        out += &format!("\n## {title}\n\n| | Check | Result |\n|---|---|---|\n");
+        for c in &checks {
+            out += &format!(
+                "| {} | `{}` {} | {} |\n",
+                mark(c.status),
+                c.id,
+                cell(&c.title),
+                cell(&c.detail)
+            );
+        }
+        let fixes: Vec<_> = checks
+            .iter()
+            .filter_map(|c| c.fix.as_ref().map(|f| (c, f)))
+            .collect();
+        if !fixes.is_empty() {
+            out += "\nTo fix:\n\n";
+            for (c, fix) in fixes {
+                out += &format!("- **`{}`**: {}\n", c.id, fix.replace('\n', " "));
+            }
+        }
+    }
+    out
+}
+
+/// The file's text, refused if any of `secrets` would be in it.
+pub fn render(r: &Report, format: ReportFormat, secrets: &[Secret]) -> Result<String> {
+    let text = match format {
+        ReportFormat::Markdown => markdown(r),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(r).map_err(|e| Error::Config(format!("report: {e}")))?
+                + "\n"
+        }
+    };
+    if secrets
+        .iter()
+        .map(|s| s.expose().trim())
+        .any(|s| s.len() >= 8 && text.contains(s))
+    {
+        return Err(Error::invalid(
+            "report_contains_secret",
+            "The report would contain one of your secrets, so it was not saved. Please report \
+             this as a bug.",
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{CheckResult, Summary};
+
+    fn report() -> Report {
+        let c = |id: &str, status, fix: Option<&str>| CheckResult {
+            id: id.into(),
+            status,
+            title: format!("Title of {id}"),
+            detail: format!("Detail | of {id}"),
+            fix: fix.map(str::to_string),
+        };
+        Report {
+            domain: "quillmate.site".into(),
+            checks: vec![
+                c("clerk.secret_key", CheckStatus::Pass, None),
+                c("dns.clerk", CheckStatus::Fail, Some("Add a CNAME record.")),
+                c("site.publishable_key", CheckStatus::Warn, Some("Redeploy.")),
+            ],
+            summary: Summary {
+                pass: 1,
+                warn: 1,
+                fail: 1,
+                skip: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn markdown_groups_by_step_with_the_fixes() {
+        let md = markdown(&report());
+        assert!(md.starts_with("# Golive report for quillmate.site\n"));
+        assert!(md.contains("**1 passed · 1 warnings · 1 failed · 0 skipped**"));
+        let (clerk, dns, hosting) = (
+            md.find("## Clerk").unwrap(),
+            md.find("## DNS").unwrap(),
+            md.find("## Hosting").unwrap(),
+        );
+        assert!(clerk < dns && dns < hosting);
+        assert!(
+            md.contains("| ❌ fail | `dns.clerk` Title of dns.clerk | Detail \\| of dns.clerk |"),
+            "{md}"
+        );
+        assert!(md.contains("- **`dns.clerk`**: Add a CNAME record."));
+        assert!(!md.contains("## Supabase"), "empty steps are left out");
+    }
+
+    #[test]
+    fn json_is_the_cli_contract_and_secrets_are_refused() {
+        let json = render(&report(), ReportFormat::Json, &[]).unwrap();
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.checks.len(), 3);
+        let mut leaky = report();
+        leaky.checks[0].detail = "it was sk_live_canary123456".into();
+        let err = render(
+            &leaky,
+            ReportFormat::Markdown,
+            &[Secret::new("sk_live_canary123456")],
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "report_contains_secret");
+    }
+}
