@@ -1,8 +1,8 @@
 //! The `golive` command line: the engine's headless face, for CI.
 //!
-//! Contract: `golive check --domain D [--json] [--project NAME]` prints a table, or with
-//! `--json` exactly one JSON object. Exit 0 = no check failed, 1 = a check failed,
-//! 2 = bad usage or configuration (message on stderr).
+//! Contract: `golive check --domain D [--json] [--project NAME] [--wait]` prints a table, or
+//! with `--json` exactly one JSON object (with `--wait`, of the last round). Exit 0 = no check
+//! failed, 1 = a check failed, 2 = bad usage or configuration (message on stderr).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -40,7 +40,23 @@ enum Command {
         /// Use a project saved in the Golive app, with its keychain entries.
         #[arg(long)]
         project: Option<String>,
+        /// Re-check until nothing fails or warns (DNS propagating, certificates being
+        /// issued, a build running), or until --timeout.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: give up after this many seconds.
+        #[arg(long, default_value_t = 900, value_name = "SECS")]
+        timeout: u64,
+        /// With --wait: seconds before the first re-check (doubling, up to 60).
+        #[arg(long, default_value_t = 15, value_name = "SECS")]
+        interval: u64,
     },
+}
+
+/// How `--wait` re-checks.
+struct Wait {
+    timeout: std::time::Duration,
+    interval: std::time::Duration,
 }
 
 pub fn main() -> ExitCode {
@@ -50,7 +66,18 @@ pub fn main() -> ExitCode {
             domain,
             json,
             project,
-        } => match run_check(domain, project, json) {
+            wait,
+            timeout,
+            interval,
+        } => match run_check(
+            domain,
+            project,
+            json,
+            wait.then_some(Wait {
+                timeout: std::time::Duration::from_secs(timeout),
+                interval: std::time::Duration::from_secs(interval.max(1)),
+            }),
+        ) {
             Ok(report) => ExitCode::from(u8::from(report.failed())),
             Err(e) => {
                 eprintln!("golive: {e}");
@@ -60,7 +87,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_check(domain: Option<String>, project: Option<String>, json: bool) -> Result<Report> {
+fn run_check(
+    domain: Option<String>,
+    project: Option<String>,
+    json: bool,
+    wait: Option<Wait>,
+) -> Result<Report> {
     let endpoints = Endpoints::from_env()?;
     let (domain, inputs) = match project {
         Some(name) => {
@@ -81,7 +113,35 @@ fn run_check(domain: Option<String>, project: Option<String>, json: bool) -> Res
     let ctx = CheckContext::new(crate::domain::normalize(&domain)?, inputs, endpoints)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Config(format!("could not start the async runtime: {e}")))?;
-    let report = runtime.block_on(checks::run_all(&ctx, None, |_| {}));
+    let report = runtime.block_on(async {
+        let started = tokio::time::Instant::now();
+        let mut pause = wait.as_ref().map(|w| w.interval).unwrap_or_default();
+        loop {
+            let report = checks::run_all(&ctx, None, |_| {}).await;
+            let Some(w) = &wait else { return report };
+            let m = &report.summary;
+            if m.fail == 0 && m.warn == 0 {
+                return report;
+            }
+            if started.elapsed() + pause > w.timeout {
+                eprintln!(
+                    "golive: gave up after {} s: {} failed, {} warned",
+                    started.elapsed().as_secs(),
+                    m.fail,
+                    m.warn
+                );
+                return report;
+            }
+            eprintln!(
+                "golive: {} failed, {} warned; checking again in {} s",
+                m.fail,
+                m.warn,
+                pause.as_secs()
+            );
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_secs(60));
+        }
+    });
     let mut out = std::io::stdout().lock();
     let written = if json {
         serde_json::to_writer(&mut out, &report)

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{check, golive, stdout_json};
+use common::{check, golive, golive_bin, stdout_json};
 use golive_sandbox::scenario::{LIVE_SECRET_KEY, PLATFORM_KEY};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use serde_json::Value;
@@ -388,4 +388,59 @@ async fn supabase_errors_say_what_to_do() {
             "{r}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_rechecks_until_everything_passes() {
+    let sb = sandbox("propagating").await;
+    let vars = all_inputs(&sb);
+    let _ = golive_bin(); // built before the clock matters
+    let cli = tokio::task::spawn_blocking(move || {
+        golive(
+            &[
+                "check",
+                "--domain",
+                DOMAIN,
+                "--json",
+                "--wait",
+                "--interval",
+                "1",
+                "--timeout",
+                "60",
+            ],
+            &vars,
+        )
+    });
+    // The first round sees the lagging resolver; then the caches catch up.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    sb.switch(Scenario::named("all-good").unwrap());
+    let out = cli.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("checking again in 1 s"), "{stderr}");
+    let r = stdout_json(&out);
+    assert_eq!(status(&r, "dns.clerk"), "pass");
+    assert_eq!(r["summary"]["warn"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_gives_up_at_the_timeout_with_the_last_report() {
+    let sb = sandbox("created").await;
+    let out = golive(
+        &[
+            "check",
+            "--domain",
+            DOMAIN,
+            "--json",
+            "--wait",
+            "--interval",
+            "1",
+            "--timeout",
+            "2",
+        ],
+        &all_inputs(&sb),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gave up after"));
+    assert_eq!(status(&stdout_json(&out), "dns.clerk"), "fail");
 }
