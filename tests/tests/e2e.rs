@@ -734,3 +734,36 @@ async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the
         forget_keychain_entry(&id, kind);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
+    let rig = Rig::start("propagating").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
+        .await;
+    s.click("#save-pk").await;
+    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+
+    s.click_button("Validate").await;
+    s.click_button("Validate everything").await;
+    let summary = s.wait_text("[data-testid=checks-summary]", "passed").await;
+    assert!(summary.contains("warnings"), "{summary}");
+    s.wait_text("[data-testid=check-dns\\.clerk]", "Still propagating")
+        .await;
+    let page = s.source().await;
+    assert!(
+        page.contains("DNS has warnings"),
+        "the sidebar shows the DNS step's status"
+    );
+    assert!(
+        page.contains("Clerk passed"),
+        "the sidebar shows the Clerk step's status"
+    );
+    s.find("[data-testid=report-export]").await;
+    s.screenshot(&screenshot_dir().join("12-validate.png"))
+        .await;
+    s.end().await;
+    forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+}
