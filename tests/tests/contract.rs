@@ -453,27 +453,14 @@ async fn every_request_golive_sends_is_in_the_spec() {
 #[tokio::test(flavor = "multi_thread")]
 async fn dns_host_traffic_is_in_the_spec_both_ways() {
     use golive_core::secrets::SecretKind;
-    use golive_sandbox::scenario::{CLOUDFLARE_TOKEN, VERCEL_PROJECT_ID, VERCEL_TOKEN};
+    use golive_sandbox::scenario::CLOUDFLARE_TOKEN;
     let mut requests = vec![];
     for (scenario, cloudflare) in [("cloudflare-dns", true), ("vercel-dns", false)] {
         let sb = Sandbox::start(Scenario::named(scenario).unwrap())
             .await
             .unwrap();
-        let t = common::project_for(&sb);
+        let t = common::project_for(&sb).with_live_keys().with_vercel();
         let (e, id) = (&t.engine, &t.project.id);
-        e.set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
-            .unwrap();
-        e.set_secret(id, SecretKind::VercelToken, VERCEL_TOKEN)
-            .unwrap();
-        e.set_vercel_project(
-            id,
-            Some(golive_core::project::VercelLink {
-                id: VERCEL_PROJECT_ID.into(),
-                name: "quillmate".into(),
-                team_id: None,
-            }),
-        )
-        .unwrap();
         if cloudflare {
             e.set_secret(id, SecretKind::CloudflareToken, CLOUDFLARE_TOKEN)
                 .unwrap();
@@ -519,28 +506,12 @@ fn assert_traffic(requests: &[golive_sandbox::Recorded]) {
 /// in the spec both ways, including the `failed` answer to a conflicting create.
 #[tokio::test(flavor = "multi_thread")]
 async fn hosting_traffic_is_in_the_spec_both_ways() {
-    use golive_core::secrets::SecretKind;
-    use golive_sandbox::scenario::{publishable_key, VERCEL_PROJECT_ID, VERCEL_TOKEN};
+    use golive_sandbox::scenario::{VERCEL_PROJECT_ID, VERCEL_TOKEN};
     let sb = Sandbox::start(Scenario::named("fresh-project").unwrap())
         .await
         .unwrap();
-    let t = common::project_for(&sb);
+    let t = common::project_for(&sb).with_live_keys().with_vercel();
     let (e, id) = (&t.engine, &t.project.id);
-    e.set_publishable_key(id, &publishable_key(&format!("clerk.{DOMAIN}")))
-        .unwrap();
-    e.set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
-        .unwrap();
-    e.set_secret(id, SecretKind::VercelToken, VERCEL_TOKEN)
-        .unwrap();
-    e.set_vercel_project(
-        id,
-        Some(golive_core::project::VercelLink {
-            id: VERCEL_PROJECT_ID.into(),
-            name: "quillmate".into(),
-            team_id: None,
-        }),
-    )
-    .unwrap();
     e.hosting_add_domain(id).await.unwrap();
     e.hosting_verify_domain(id).await.unwrap();
     e.hosting_env_apply(id).await.unwrap();

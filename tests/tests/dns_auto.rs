@@ -7,35 +7,16 @@
 mod common;
 
 use golive_core::dns::auto::{ChangeAction, DnsProvider};
-use golive_core::project::VercelLink;
 use golive_core::secrets::SecretKind;
-use golive_sandbox::scenario::{
-    CLOUDFLARE_TOKEN, LIVE_SECRET_KEY, VERCEL_PROJECT_ID, VERCEL_TOKEN,
-};
+use golive_sandbox::scenario::CLOUDFLARE_TOKEN;
 use golive_sandbox::{Sandbox, Scenario};
 
 async fn setup(scenario: &str, cloudflare: bool) -> (Sandbox, common::TestProject) {
     let sb = Sandbox::start(Scenario::named(scenario).unwrap())
         .await
         .unwrap();
-    let t = common::project_for(&sb);
+    let t = common::project_for(&sb).with_live_keys().with_vercel();
     let id = &t.project.id;
-    t.engine
-        .set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
-        .unwrap();
-    t.engine
-        .set_secret(id, SecretKind::VercelToken, VERCEL_TOKEN)
-        .unwrap();
-    t.engine
-        .set_vercel_project(
-            id,
-            Some(VercelLink {
-                id: VERCEL_PROJECT_ID.into(),
-                name: "quillmate".into(),
-                team_id: None,
-            }),
-        )
-        .unwrap();
     if cloudflare {
         t.engine
             .set_secret(id, SecretKind::CloudflareToken, CLOUDFLARE_TOKEN)

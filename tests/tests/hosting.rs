@@ -83,25 +83,7 @@ async fn each_hosting_check_fails_in_its_scenario() {
 
 /// An engine project with the live keys and the Vercel project linked.
 fn project(sb: &Sandbox) -> common::TestProject {
-    let t = common::project_for(sb);
-    let id = &t.project.id;
-    let e = &t.engine;
-    e.set_publishable_key(id, &publishable_key(&format!("clerk.{DOMAIN}")))
-        .unwrap();
-    e.set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
-        .unwrap();
-    e.set_secret(id, SecretKind::VercelToken, VERCEL_TOKEN)
-        .unwrap();
-    e.set_vercel_project(
-        id,
-        Some(VercelLink {
-            id: VERCEL_PROJECT_ID.into(),
-            name: "quillmate".into(),
-            team_id: None,
-        }),
-    )
-    .unwrap();
-    t
+    common::project_for(sb).with_live_keys().with_vercel()
 }
 
 async fn statuses(t: &common::TestProject, ids: &[&str]) -> Vec<String> {

@@ -64,6 +64,50 @@ pub struct TestProject {
 }
 
 impl TestProject {
+    /// With the sandbox instance's live keys saved, as after the Clerk step.
+    pub fn with_live_keys(self) -> Self {
+        use golive_sandbox::scenario::{publishable_key, LIVE_SECRET_KEY};
+        let id = &self.project.id;
+        self.engine
+            .set_publishable_key(
+                id,
+                &publishable_key(&format!("clerk.{}", golive_sandbox::DOMAIN)),
+            )
+            .unwrap();
+        self.engine
+            .set_secret(
+                id,
+                golive_core::secrets::SecretKind::ClerkSecretKey,
+                LIVE_SECRET_KEY,
+            )
+            .unwrap();
+        self
+    }
+
+    /// With the sandbox's Vercel token and project linked, as after the Hosting step.
+    pub fn with_vercel(self) -> Self {
+        use golive_sandbox::scenario::{VERCEL_PROJECT_ID, VERCEL_TOKEN};
+        let id = &self.project.id;
+        self.engine
+            .set_secret(
+                id,
+                golive_core::secrets::SecretKind::VercelToken,
+                VERCEL_TOKEN,
+            )
+            .unwrap();
+        self.engine
+            .set_vercel_project(
+                id,
+                Some(golive_core::project::VercelLink {
+                    id: VERCEL_PROJECT_ID.into(),
+                    name: "quillmate".into(),
+                    team_id: None,
+                }),
+            )
+            .unwrap();
+        self
+    }
+
     /// The directory the project settings are saved in.
     pub fn dir(&self) -> &std::path::Path {
         self._dir.path()

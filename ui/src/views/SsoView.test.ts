@@ -29,6 +29,7 @@ test("the console values come with copy buttons and providers on in development 
   const headings = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent);
   expect(headings.indexOf("Google")).toBeLessThan(headings.indexOf("Apple"));
   expect(screen.getByText("Publish the OAuth consent screen")).toBeInTheDocument();
+  expect(screen.getByTestId("sso-other")).toHaveTextContent("register the redirect URI and origins above");
 });
 
 test("credentials are saved masked, then probed: accepted, rejected, and a redirect to register", async () => {
