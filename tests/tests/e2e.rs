@@ -274,7 +274,7 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
 
     // Validate: every check streams in and passes against the sandbox.
     s.click_button("Validate").await;
-    s.click_button("Run checks").await;
+    s.click_button("Validate everything").await;
     s.wait_text("[data-testid=checks-summary]", "0 failed")
         .await;
     s.wait_text(
@@ -744,6 +744,8 @@ async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
     s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
         .await;
     s.click("#save-pk").await;
+    s.wait_text("[data-testid=publishable-key]", "pk_live_")
+        .await;
     store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
 
     s.click_button("Validate").await;
