@@ -34,6 +34,12 @@ pub fn normalize(input: &str) -> Result<String> {
             input.trim()
         )));
     }
+    // A bracketed IPv6 literal, `[::1]` or `[2001:db8::1]:443`.
+    if host.starts_with('[') {
+        return Err(invalid(
+            "An IP address can't be a Clerk production domain. Enter a domain name you own.".into(),
+        ));
+    }
     let ascii = idna::domain_to_ascii(host).map_err(|_| {
         invalid(format!(
             "\"{host}\" is not a valid domain name. Use letters, digits and hyphens, like quillmate.site."
