@@ -489,6 +489,16 @@ async fn the_dns_view_shows_records_and_their_propagation() {
     }
 }
 
+/// Saves the sandbox instance's live keys on the Clerk step (open after a new project).
+async fn save_live_keys(s: &Session) {
+    s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
+        .await;
+    s.click("#save-pk").await;
+    s.wait_text("[data-testid=publishable-key]", "pk_live_")
+        .await;
+    store_secret(s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+}
+
 /// Stores a secret through its field in the open view.
 async fn store_secret(s: &Session, kind: &str, value: &str) {
     s.type_into(&format!("#secret-{kind}"), value).await;
@@ -614,12 +624,7 @@ async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
     let rig = Rig::start("fresh-project").await;
     let s = rig.session().await;
     create_project(&s).await;
-    s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
-        .await;
-    s.click("#save-pk").await;
-    s.wait_text("[data-testid=publishable-key]", "pk_live_")
-        .await;
-    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+    save_live_keys(&s).await;
 
     s.click_button("Hosting").await;
     store_secret(&s, "vercel-token", VERCEL_TOKEN).await;
@@ -741,12 +746,7 @@ async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
     let rig = Rig::start("propagating").await;
     let s = rig.session().await;
     create_project(&s).await;
-    s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
-        .await;
-    s.click("#save-pk").await;
-    s.wait_text("[data-testid=publishable-key]", "pk_live_")
-        .await;
-    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+    save_live_keys(&s).await;
 
     s.click_button("Validate").await;
     s.click_button("Validate everything").await;

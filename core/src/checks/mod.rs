@@ -105,6 +105,16 @@ impl CheckContext {
             .await
     }
 
+    /// Vercel's API with the given token and team, if a token was given.
+    pub fn vercel(&self) -> Option<crate::vendors::vercel::Vercel<'_>> {
+        Some(crate::vendors::vercel::Vercel::new(
+            &self.http,
+            &self.endpoints.vercel_api,
+            self.inputs.vercel_token.as_ref()?,
+            self.inputs.vercel_team_id.as_deref(),
+        ))
+    }
+
     pub fn new(domain: String, inputs: Inputs, endpoints: Endpoints) -> crate::Result<Self> {
         Ok(CheckContext {
             domain,

@@ -5,7 +5,7 @@
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome};
-use crate::keys::{parse_publishable_key, KeyEnv};
+use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::steps::hosting::marker;
 use crate::vendors::vercel::env::EnvVar;
 use crate::vendors::vercel::Vercel;
@@ -40,17 +40,7 @@ const NOT_CONNECTED: &str = "Vercel is not connected: pick the project on the Ho
 const HOSTING_FIX: &str = "Run the Hosting step's plan in Golive.";
 
 fn vercel(ctx: &CheckContext) -> Option<(Vercel<'_>, &str)> {
-    let token = ctx.inputs.vercel_token.as_ref()?;
-    let project = ctx.inputs.vercel_project.as_deref()?;
-    Some((
-        Vercel::new(
-            &ctx.http,
-            &ctx.endpoints.vercel_api,
-            token,
-            ctx.inputs.vercel_team_id.as_deref(),
-        ),
-        project,
-    ))
+    Some((ctx.vercel()?, ctx.inputs.vercel_project.as_deref()?))
 }
 
 fn vendor_failure(e: crate::Error) -> Outcome {
@@ -159,14 +149,7 @@ async fn env(ctx: &CheckContext) -> Outcome {
         Ok(vars) => vars,
         Err(e) => return vendor_failure(e),
     };
-    let frontend_api = ctx
-        .inputs
-        .publishable_key
-        .as_deref()
-        .and_then(|k| parse_publishable_key(k).ok())
-        .filter(|k| k.env == KeyEnv::Live)
-        .map(|k| k.frontend_api)
-        .unwrap_or_else(|| format!("clerk.{}", ctx.domain));
+    let frontend_api = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
     let production: Vec<&EnvVar> = vars
         .iter()
         .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
@@ -335,15 +318,7 @@ async fn site(ctx: &CheckContext) -> Outcome {
             "If the site loads Clerk only on some pages, this is expected; otherwise check the build.",
         );
     };
-    let want = format!("clerk.{}", ctx.domain);
-    let want = ctx
-        .inputs
-        .publishable_key
-        .as_deref()
-        .and_then(|k| parse_publishable_key(k).ok())
-        .filter(|k| k.env == KeyEnv::Live)
-        .map(|k| k.frontend_api)
-        .unwrap_or(want);
+    let want = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
     match parse_publishable_key(&key) {
         Ok(pk) if pk.env == KeyEnv::Live && pk.frontend_api == want => Outcome::pass(format!(
             "https://{} serves the live key of {want}",

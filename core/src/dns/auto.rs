@@ -286,7 +286,7 @@ pub async fn host_for(ctx: &CheckContext) -> Result<Host<'_>> {
         let zone = cf.zone_for(&ctx.domain).await?;
         return Ok(Host::Cloudflare(cf, zone));
     }
-    let Some(token) = &ctx.inputs.vercel_token else {
+    let Some(vercel) = ctx.vercel() else {
         return Err(Error::invalid(
             "dns_auto_unavailable",
             "To create the records automatically, paste a Cloudflare API token (if Cloudflare \
@@ -294,12 +294,6 @@ pub async fn host_for(ctx: &CheckContext) -> Result<Host<'_>> {
              your DNS host from the table.",
         ));
     };
-    let vercel = Vercel::new(
-        &ctx.http,
-        &ctx.endpoints.vercel_api,
-        token,
-        ctx.inputs.vercel_team_id.as_deref(),
-    );
     let info = vercel.domain_info(&ctx.domain).await?;
     if !info.dns_at_vercel() {
         return Err(Error::invalid(

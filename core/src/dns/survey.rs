@@ -7,7 +7,6 @@ use crate::checks::CheckContext;
 use crate::vendors::clerk::backend::Backend;
 use crate::vendors::clerk::platform::Platform;
 use crate::vendors::vercel::projects::DomainConfig;
-use crate::vendors::vercel::Vercel;
 
 #[derive(Debug, Clone)]
 pub struct Survey {
@@ -50,22 +49,16 @@ pub async fn plan(
 }
 
 async fn vercel(ctx: &CheckContext) -> Result<DomainConfig, String> {
-    let (Some(token), Some(project)) = (&ctx.inputs.vercel_token, &ctx.inputs.vercel_project)
-    else {
+    let (Some(vercel), Some(project)) = (ctx.vercel(), &ctx.inputs.vercel_project) else {
         return Err(
             "Connect the Vercel project on the Hosting step to check the site's own records."
                 .into(),
         );
     };
-    Vercel::new(
-        &ctx.http,
-        &ctx.endpoints.vercel_api,
-        token,
-        ctx.inputs.vercel_team_id.as_deref(),
-    )
-    .domain_config(&ctx.domain, project)
-    .await
-    .map_err(|e| format!("Vercel's recommended records could not be read: {e}"))
+    vercel
+        .domain_config(&ctx.domain, project)
+        .await
+        .map_err(|e| format!("Vercel's recommended records could not be read: {e}"))
 }
 
 /// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform

@@ -8,7 +8,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::keys::{parse_publishable_key, KeyEnv};
+use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::probe::Prober;
 use crate::project::{OAuthClient, Project};
 use crate::secrets::{Secret, SecretKind, SecretStore};
@@ -80,12 +80,10 @@ pub async fn redirect_uri(
             }
         }
     }
-    let host = publishable_key
-        .and_then(|k| parse_publishable_key(k).ok())
-        .filter(|k| k.env == KeyEnv::Live)
-        .map(|k| k.frontend_api)
-        .unwrap_or_else(|| format!("clerk.{domain}"));
-    format!("https://{host}/v1/oauth_callback")
+    format!(
+        "https://{}/v1/oauth_callback",
+        production_frontend_api(domain, publishable_key)
+    )
 }
 
 /// `YYYY-MM-DD` → days since 1970-01-01 (proleptic Gregorian).

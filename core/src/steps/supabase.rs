@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::keys::{parse_publishable_key, KeyEnv};
+use crate::keys::production_frontend_api;
 use crate::project::Project;
 use crate::secrets::{SecretKind, SecretStore};
 use crate::vendors::supabase::{Management, ThirdPartyAuth};
@@ -17,12 +17,10 @@ use url::Url;
 /// The issuer Supabase must trust: the production Frontend API, from the live publishable
 /// key when there is one (it covers secondary apps' `clerk.app.<domain>`).
 pub fn production_issuer(domain: &str, publishable_key: Option<&str>) -> String {
-    let host = publishable_key
-        .and_then(|k| parse_publishable_key(k).ok())
-        .filter(|k| k.env == KeyEnv::Live)
-        .map(|k| k.frontend_api)
-        .unwrap_or_else(|| format!("clerk.{domain}"));
-    format!("https://{host}")
+    format!(
+        "https://{}",
+        production_frontend_api(domain, publishable_key)
+    )
 }
 
 pub fn is_issuer(entry: &ThirdPartyAuth, issuer: &str) -> bool {
