@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use url::Url;
 
@@ -30,6 +31,8 @@ pub struct Endpoints {
     pub extra_ca: Option<PathBuf>,
     /// Per provider (lowercase), from `GOLIVE_OAUTH_<PROVIDER>_TOKEN_URL`.
     pub oauth_token_urls: BTreeMap<String, Url>,
+    /// How long a vendor API request may take (`GOLIVE_HTTP_TIMEOUT_MS`); tests shorten it.
+    pub http_timeout: Duration,
 }
 
 impl Default for Endpoints {
@@ -44,6 +47,7 @@ impl Default for Endpoints {
             connect_to: BTreeMap::new(),
             extra_ca: None,
             oauth_token_urls: BTreeMap::new(),
+            http_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -69,6 +73,12 @@ impl Endpoints {
                 "GOLIVE_RESOLVERS" => e.resolvers = Some(parse_addrs(&name, value)?),
                 "GOLIVE_AUTHORITATIVE" => e.authoritative = Some(parse_addrs(&name, value)?),
                 "GOLIVE_CONNECT_TO" => e.connect_to = parse_connect_to(value)?,
+                "GOLIVE_HTTP_TIMEOUT_MS" => {
+                    let ms: u64 = value.parse().ok().filter(|&ms| ms > 0).ok_or_else(|| {
+                        Error::Config(format!("{name}={value} is not a positive number"))
+                    })?;
+                    e.http_timeout = Duration::from_millis(ms);
+                }
                 "GOLIVE_EXTRA_CA" => {
                     let path = PathBuf::from(value);
                     if !path.is_file() {

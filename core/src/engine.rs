@@ -323,20 +323,24 @@ impl Engine {
     pub async fn dns_auto_plan(&self, id: &str) -> Result<AutoPlan> {
         let ctx = self.context(id)?;
         let host = dns::auto::host_for(&ctx).await?;
-        let (plan, _, _) = dns::survey::plan(&ctx).await;
-        host.dry_run(&plan).await
+        let (plan, _, vercel) = dns::survey::plan(&ctx).await;
+        let mut dry_run = host.dry_run(&plan).await?;
+        dry_run.notes.extend(vercel.err());
+        Ok(dry_run)
     }
 
     /// Creates the missing records, and replaces only the conflicting records in `confirmed`.
     pub async fn dns_auto_apply(&self, id: &str, confirmed: &[String]) -> Result<AutoApplied> {
         let ctx = self.context(id)?;
         let host = dns::auto::host_for(&ctx).await?;
-        let (plan, fallback, _) = dns::survey::plan(&ctx).await;
+        let (plan, fallback, vercel) = dns::survey::plan(&ctx).await;
         if let Some(why) = fallback {
             // Clerk's defaults miss the mail records and may be stale: don't write them.
             return Err(Error::invalid("dns_plan_incomplete", why));
         }
-        host.apply(&plan, confirmed).await
+        let mut applied = host.apply(&plan, confirmed).await?;
+        applied.plan.notes.extend(vercel.err());
+        Ok(applied)
     }
 
     /// Vercel projects the saved token sees, for the Hosting step's picker.

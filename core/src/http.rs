@@ -10,7 +10,6 @@ use crate::config::Endpoints;
 use crate::error::{Error, Result};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const READ_ATTEMPTS: u32 = 3;
 /// A vendor's Retry-After is honoured up to this; longer waits are reported instead.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
@@ -25,7 +24,7 @@ impl Http {
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("golive/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(endpoints.http_timeout)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &endpoints.extra_ca {
             let pem = std::fs::read(path)
@@ -49,7 +48,10 @@ impl Http {
 
     /// Sends a write exactly once: a write that may have landed is never repeated blindly.
     pub async fn write(&self, vendor: &'static str, req: RequestBuilder) -> Result<Response> {
-        req.send().await.map_err(|e| unreachable(vendor, e))
+        req.send()
+            .await
+            .map_err(|e| unreachable(vendor, e))
+            .and_then(|r| refuse_redirect(vendor, r))
     }
 
     /// Sends an idempotent read, retrying on connection failures, 429 and 5xx with backoff.
@@ -68,12 +70,39 @@ impl Http {
                 _ => Duration::ZERO,
             };
             if wait.is_zero() || attempt >= READ_ATTEMPTS || wait > MAX_RETRY_AFTER {
-                return outcome.map_err(|e| unreachable(vendor, e));
+                return outcome
+                    .map_err(|e| unreachable(vendor, e))
+                    .and_then(|r| refuse_redirect(vendor, r));
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
+}
+
+/// A vendor API never redirects; one that does is misconfigured or intercepted, and the
+/// request (with its token) is not sent on.
+fn refuse_redirect(vendor: &'static str, resp: Response) -> Result<Response> {
+    if !resp.status().is_redirection() {
+        return Ok(resp);
+    }
+    let to = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| resp.url().join(l).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "elsewhere".into());
+    Err(Error::Vendor {
+        vendor,
+        code: "redirect_refused",
+        message: format!(
+            "{vendor} redirected the request to {to} ({}). Golive does not follow redirects, \
+             so your token was sent nowhere else. If you set a GOLIVE_* address, check it; \
+             otherwise try again later.",
+            resp.status().as_u16()
+        ),
+    })
 }
 
 fn is_retryable(status: StatusCode) -> bool {
@@ -124,7 +153,7 @@ pub fn unreachable(vendor: &'static str, e: reqwest::Error) -> Error {
         })
         .unwrap_or_default();
     let reason = if e.is_timeout() {
-        format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())
+        "no answer in time (the request timed out); try again".to_string()
     } else if e.is_connect() {
         // The innermost cause ("Connection refused", "dns error") is the useful one.
         let mut cause = String::from("connection failed");

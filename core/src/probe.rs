@@ -17,7 +17,6 @@ use crate::config::Endpoints;
 use crate::error::{Error, Result};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Responses larger than this are cut off: probes read small JSON or a page's head.
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
@@ -84,6 +83,7 @@ impl std::fmt::Display for ProbeError {
 pub struct Prober {
     tls: Arc<rustls::ClientConfig>,
     connect_to: std::collections::BTreeMap<(String, u16), SocketAddr>,
+    timeout: Duration,
 }
 
 impl Prober {
@@ -113,6 +113,7 @@ impl Prober {
         Ok(Prober {
             tls: Arc::new(tls),
             connect_to: endpoints.connect_to.clone(),
+            timeout: endpoints.http_timeout,
         })
     }
 
@@ -123,11 +124,11 @@ impl Prober {
         path: &str,
         headers: &[(&str, &str)],
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        match tokio::time::timeout(TOTAL_TIMEOUT, self.get_inner(host, path, headers)).await {
+        match tokio::time::timeout(self.timeout, self.get_inner(host, path, headers)).await {
             Ok(r) => r,
             Err(_) => Err(ProbeError::Http(format!(
-                "no answer within {} s",
-                TOTAL_TIMEOUT.as_secs()
+                "no answer within {:.1} s",
+                self.timeout.as_secs_f64()
             ))),
         }
     }

@@ -5,6 +5,7 @@
 pub mod clerk;
 pub mod cloudflare;
 pub mod dns;
+pub mod faults;
 pub mod hosting;
 pub mod oauth;
 pub mod scenario;
@@ -66,6 +67,11 @@ impl Sandbox {
             .merge(vercel_hosting::routes())
             .merge(cloudflare::routes())
             .merge(oauth::routes())
+            .layer(axum::middleware::from_fn_with_state(
+                world.clone(),
+                faults::inject,
+            ))
+            .layer(axum::middleware::from_fn(faults::delay))
             .layer(axum::middleware::from_fn_with_state(world.clone(), record))
             .route("/__sandbox/scenario/{name}", post(switch_scenario))
             .with_state(world.clone());
@@ -99,7 +105,7 @@ impl Sandbox {
         let site = site_listener.local_addr()?;
         let site_task = tokio::spawn(site::serve(site_listener, world.clone(), ca));
 
-        let delay = dns_delay();
+        let delay = faults::dns_delay();
         let (authoritative, auth_server) =
             dns::serve(world.clone(), dns::View::Authoritative, delay).await?;
         let (public_a, public_a_server) =
@@ -129,6 +135,15 @@ impl Sandbox {
 
     pub fn scenario(&self) -> Scenario {
         self.world.lock().unwrap().scenario.clone()
+    }
+
+    /// Makes every `method` request to `path` answer `kind` from now on.
+    pub fn fault(&self, method: &str, path: &str, kind: faults::FaultKind) {
+        self.world.lock().unwrap().faults.push(faults::Fault {
+            method: method.into(),
+            path: path.into(),
+            kind,
+        });
     }
 
     /// Replaces the world with a fresh one for `scenario` (as `POST /__sandbox/scenario/…`).
@@ -255,15 +270,6 @@ fn join(addrs: &[SocketAddr]) -> String {
         .map(|a| a.to_string())
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// `GOLIVE_SANDBOX_DNS_DELAY_MS` slows every DNS answer, for benchmarks.
-fn dns_delay() -> std::time::Duration {
-    std::env::var("GOLIVE_SANDBOX_DNS_DELAY_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(std::time::Duration::from_millis)
-        .unwrap_or_default()
 }
 
 async fn switch_scenario(State(world): State<Shared>, Path(name): Path<String>) -> StatusCode {

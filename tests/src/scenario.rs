@@ -353,6 +353,8 @@ pub struct World {
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
     pub production_config: serde_json::Map<String, serde_json::Value>,
+    /// Misbehaviour injected by tests (see `faults`).
+    pub faults: Vec<crate::faults::Fault>,
 }
 
 /// A record at the DNS host's API.
@@ -419,6 +421,7 @@ impl World {
             next_record: 100,
             vercel: crate::hosting::VercelProject::new(scenario.hosting),
             production_config: Default::default(),
+            faults: Vec::new(),
             oauth_redirects: if scenario.name == "sso-wrong-redirect" {
                 // Google's client still has only the development instance's callback.
                 [(

@@ -36,6 +36,7 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
     let app = Router::new()
         .route("/", get(page))
         .route(SCRIPT, get(script))
+        .layer(axum::middleware::from_fn(crate::faults::delay))
         .with_state(world);
     loop {
         let Ok((tcp, _)) = listener.accept().await else {

@@ -64,6 +64,8 @@ pub struct AutoPlan {
     /// The zone the records go in.
     pub zone: String,
     pub changes: Vec<RecordChange>,
+    /// What the plan could not include, and why (Vercel not connected or not answering).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -233,6 +235,7 @@ impl Host<'_> {
             provider: self.provider(),
             zone: self.zone().to_string(),
             changes: diff(plan, &self.records().await?),
+            notes: vec![],
         })
     }
 

@@ -249,7 +249,7 @@ impl HostingStep<'_> {
             );
             Ok(HostingDomain {
                 domain: domain?,
-                misconfigured: config.map(|c| c.misconfigured).unwrap_or(true),
+                misconfigured: config?.misconfigured,
             })
         })
         .await

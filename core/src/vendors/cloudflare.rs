@@ -248,7 +248,10 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         ),
         s => (
             "cloudflare_error",
-            format!("Cloudflare answered {s}{said}."),
+            format!(
+                "Cloudflare refused the change ({s}){said}. Run the dry run again to see what \
+                 is in the way, or check the zone in the Cloudflare dashboard → DNS."
+            ),
         ),
     };
     Error::Vendor {

@@ -366,10 +366,21 @@ pub fn classify(status: u16, body: &[u8]) -> ProbeResult {
         _ if status == 401 => Verdict::Rejected,
         _ => Verdict::Other,
     };
-    let message = match (&error, description.is_empty()) {
-        (Some(e), false) => format!("{e}: {description}"),
-        (Some(e), true) => e.clone(),
-        (None, _) => format!("HTTP {status}"),
+    let said = match (&error, description.is_empty()) {
+        (Some(e), false) => Some(format!("{e}: {description}")),
+        (Some(e), true) => Some(e.clone()),
+        (None, _) => None,
+    };
+    let message = match (verdict, status, said) {
+        (Verdict::Other, 429, _) => {
+            "The provider is rate limiting (HTTP 429); probe again in a minute.".to_string()
+        }
+        (Verdict::Other, s, _) if s >= 500 => {
+            format!("The provider had a server error (HTTP {s}); probe again later.")
+        }
+        (Verdict::Other, s, Some(said)) => format!("HTTP {s}: {said}"),
+        (_, _, Some(said)) => said,
+        (_, s, None) => format!("HTTP {s} with no OAuth error in the answer"),
     };
     ProbeResult {
         verdict,

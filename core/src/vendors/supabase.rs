@@ -71,8 +71,8 @@ async fn decode<T: serde::de::DeserializeOwned>(
     project_ref: &str,
     resp: reqwest::Response,
 ) -> Result<T> {
-    let body = success_body(VENDOR, resp, |status, wait, _| {
-        status_error(project_ref, status, wait)
+    let body = success_body(VENDOR, resp, |status, wait, body| {
+        status_error(project_ref, status, wait, body)
     })
     .await?;
     serde_json::from_slice(&body).map_err(|e| Error::Vendor {
@@ -86,7 +86,13 @@ fn status_error(
     project_ref: &str,
     status: StatusCode,
     retry: Option<std::time::Duration>,
+    body: &[u8],
 ) -> Error {
+    // Supabase's errors are `{"message": "..."}`.
+    let said = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["message"].as_str().map(|m| format!(": {}", m.trim())))
+        .unwrap_or_default();
     let (code, message) = match status.as_u16() {
         401 => (
             "supabase_token_rejected",
@@ -122,7 +128,13 @@ fn status_error(
             "supabase_unavailable",
             format!("Supabase had a server error ({s}). Check status.supabase.com and try again."),
         ),
-        s => ("supabase_error", format!("Supabase answered {s}.")),
+        s => (
+            "supabase_error",
+            format!(
+                "Supabase refused the request ({s}{said}). Reload this step to see the \
+                 project's current settings, then try again."
+            ),
+        ),
     };
     Error::Vendor {
         vendor: VENDOR,
@@ -203,13 +215,23 @@ mod tests {
             (429, "supabase_rate_limited"),
             (503, "supabase_unavailable"),
         ] {
-            let e = status_error("ref", StatusCode::from_u16(s).unwrap(), None);
+            let e = status_error("ref", StatusCode::from_u16(s).unwrap(), None, b"");
             assert_eq!(e.code(), code);
         }
+        let conflict = status_error(
+            "ref",
+            StatusCode::CONFLICT,
+            None,
+            br#"{"message":"Integration already exists"}"#,
+        );
+        assert!(conflict
+            .to_string()
+            .contains("(409: Integration already exists)"));
         assert!(status_error(
             "ref",
             StatusCode::TOO_MANY_REQUESTS,
-            Some(std::time::Duration::from_secs(7))
+            Some(std::time::Duration::from_secs(7)),
+            b""
         )
         .to_string()
         .contains("7 s"));

@@ -114,6 +114,11 @@ fn router(world: Shared) -> Router {
         .route("/v1/environment", get(environment))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/", get(portal))
+        .layer(axum::middleware::from_fn_with_state(
+            world.clone(),
+            crate::faults::inject,
+        ))
+        .layer(axum::middleware::from_fn(crate::faults::delay))
         .with_state(world)
 }
 

@@ -141,7 +141,11 @@ export type AutoPlan = { provider: DnsProvider,
 /**
  * The zone the records go in.
  */
-zone: string, changes: Array<RecordChange>, };
+zone: string, changes: Array<RecordChange>, 
+/**
+ * What the plan could not include, and why (Vercel not connected or not answering).
+ */
+notes: Array<string>, };
 
 export type AutoApplied = { created: number, replaced: number, deleted: number, 
 /**

@@ -162,7 +162,9 @@ fn api_error(
         ),
         (404, _) => (
             "clerk_not_found",
-            "Clerk says this was not found (404).".to_string(),
+            "Clerk says this was not found (404). Check that the key belongs to the \
+             application and instance you mean."
+                .to_string(),
         ),
         (409, _) if clerk_code == "production_instance_exists" => (
             "clerk_production_exists",
@@ -170,11 +172,15 @@ fn api_error(
         ),
         (409, _) => (
             "clerk_conflict",
-            "Clerk reported a conflict (409).".to_string(),
+            "Clerk reported a conflict (409). Reload this step to see the current state, \
+             then try again."
+                .to_string(),
         ),
         (422, _) => (
             "clerk_invalid_request",
-            "Clerk did not accept the request (422).".to_string(),
+            "Clerk did not accept the request (422). Reload this step and try again; if it \
+             persists, check status.clerk.com."
+                .to_string(),
         ),
         (429, _) => (
             "clerk_rate_limited",

@@ -158,7 +158,13 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             "vercel_not_found",
             format!("Vercel has no such project, domain or deployment{quoted}. Check the project and team."),
         ),
-        409 => ("vercel_conflict", format!("Vercel refused: conflict{quoted}.")),
+        409 => (
+            "vercel_conflict",
+            format!(
+                "Vercel refused the change because of a conflict{quoted}. Reload this step to \
+                 see the project's current state, then try again."
+            ),
+        ),
         429 => {
             let wait = retry.map(|d| d.as_secs()).or_else(|| {
                 let reset = detail.as_ref()?.limit.as_ref()?.reset;
@@ -180,7 +186,13 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             "vercel_unavailable",
             format!("Vercel had a server error ({s}). Check vercel-status.com and try again."),
         ),
-        s => ("vercel_error", format!("Vercel answered {s}{quoted}.")),
+        s => (
+            "vercel_error",
+            format!(
+                "Vercel did not accept the request ({s}){quoted}. Reload this step and try \
+                 again; if it persists, check vercel-status.com."
+            ),
+        ),
     };
     Error::Vendor {
         vendor: VENDOR,

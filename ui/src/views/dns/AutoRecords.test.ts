@@ -13,7 +13,7 @@ const change = (sub: string, action: RecordChange["action"], existing?: RecordCh
 const stray = { id: "rec5", name: "accounts.quillmate.test", recordType: "A", value: "192.0.2.44", proxied: true };
 const before: AutoPlan = { provider: "cloudflare", zone: "quillmate.test", changes: [
   change("clerk", "create"), change("clkmail", "create"), change("accounts", "conflict", stray), change("www", "correct"),
-] };
+], notes: [] };
 
 test("the dry run comes first; applying sends only the ticked conflict", async () => {
   const applied: string[][] = [];
@@ -51,4 +51,15 @@ test("when no DNS host can be reached it says what to do", async () => {
   await userEvent.click(screen.getByRole("button", { name: "Preview changes" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("not hosted by Vercel");
   expect(screen.queryByTestId("auto-plan")).toBeNull();
+});
+
+test("what the plan could not include is said above it", async () => {
+  const note = "Vercel's recommended records could not be read: Vercel had a server error (503).";
+  mockIPC((cmd) => {
+    if (cmd === "secret_status") return { kind: "cloudflare-token", set: true, last4: "89ab" };
+    if (cmd === "dns_auto_plan") return { ...before, notes: [note] };
+  });
+  render(AutoRecords, { project, onApplied: () => {} });
+  await userEvent.click(screen.getByRole("button", { name: "Preview changes" }));
+  expect(await screen.findByTestId("auto-note")).toHaveTextContent(note);
 });

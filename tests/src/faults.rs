@@ -1,0 +1,133 @@
+//! Misbehaviour on demand: any vendor call (method + path) can be made to answer with an
+//! error status in that vendor's own error shape, a rate limit with Retry-After, silence, or
+//! malformed JSON; and every answer can be slowed, for benchmarks.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::scenario::Shared;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// An error status with the vendor's error body.
+    Status(u16),
+    /// 429 with `Retry-After: <seconds>`.
+    RateLimited(u64),
+    /// Accepts the request and never answers.
+    Silence,
+    /// 200 with a body that is not JSON.
+    Malformed,
+}
+
+impl FaultKind {
+    /// The matrix every vendor call is tested against.
+    pub const ALL: [FaultKind; 10] = [
+        FaultKind::Status(401),
+        FaultKind::Status(403),
+        FaultKind::Status(404),
+        FaultKind::Status(409),
+        FaultKind::Status(422),
+        FaultKind::RateLimited(30),
+        FaultKind::Status(500),
+        FaultKind::Status(503),
+        FaultKind::Silence,
+        FaultKind::Malformed,
+    ];
+}
+
+/// Answers `kind` to every request with this method and exact path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub method: String,
+    pub path: String,
+    pub kind: FaultKind,
+}
+
+/// Middleware: answers the first matching fault instead of the route.
+pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Response {
+    let kind = world
+        .lock()
+        .unwrap()
+        .faults
+        .iter()
+        .find(|f| f.method == req.method().as_str() && f.path == req.uri().path())
+        .map(|f| f.kind);
+    match kind {
+        None => next.run(req).await,
+        Some(kind) => answer(kind, req.uri().path()).await,
+    }
+}
+
+async fn answer(kind: FaultKind, path: &str) -> Response {
+    match kind {
+        FaultKind::Status(code) => {
+            let status = StatusCode::from_u16(code).unwrap();
+            (status, axum::Json(error_body(path, status))).into_response()
+        }
+        FaultKind::RateLimited(secs) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", secs.to_string())],
+            axum::Json(error_body(path, StatusCode::TOO_MANY_REQUESTS)),
+        )
+            .into_response(),
+        FaultKind::Silence => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        FaultKind::Malformed => (
+            [("content-type", "application/json")],
+            "{\"data\": [unterminated",
+        )
+            .into_response(),
+    }
+}
+
+/// The error body each vendor sends, told apart by path as the sandbox's one API server is.
+fn error_body(path: &str, status: StatusCode) -> serde_json::Value {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let code = reason.to_ascii_lowercase().replace(' ', "_");
+    if path.starts_with("/oauth/") {
+        json!({"error": "server_error", "error_description": reason})
+    } else if path.starts_with("/client/v4/") {
+        json!({"success": false, "errors": [{"code": 10000, "message": reason}],
+               "messages": [], "result": null})
+    } else if path.starts_with("/v1/projects/") {
+        json!({"message": reason})
+    } else if path.starts_with("/v1/") {
+        json!({"errors": [{"code": code, "message": reason, "long_message": reason}]})
+    } else {
+        json!({"error": {"code": code, "message": reason}})
+    }
+}
+
+/// Middleware: holds every answer for `GOLIVE_SANDBOX_HTTP_DELAY_MS`, as a distant vendor
+/// would (benchmarks only; zero by default).
+pub async fn delay(req: Request, next: Next) -> Response {
+    let pause = http_delay();
+    if !pause.is_zero() {
+        tokio::time::sleep(pause).await;
+    }
+    next.run(req).await
+}
+
+pub fn http_delay() -> Duration {
+    millis_var("GOLIVE_SANDBOX_HTTP_DELAY_MS")
+}
+
+/// `GOLIVE_SANDBOX_DNS_DELAY_MS` slows every DNS answer, for benchmarks.
+pub fn dns_delay() -> Duration {
+    millis_var("GOLIVE_SANDBOX_DNS_DELAY_MS")
+}
+
+fn millis_var(name: &str) -> Duration {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or_default()
+}

@@ -1,0 +1,400 @@
+//! The fault matrix: every vendor call each engine operation makes is, in turn, answered
+//! with 401, 403, 404, 409, 422, 429 + Retry-After, 500, 503, silence and malformed JSON.
+//! Each time the operation must end in its own clear message (or, for the checks, a check
+//! that says what happened) and leave the saved project and keychain exactly as they were.
+//!
+//! The calls are not listed by hand: each operation is first run against a healthy sandbox
+//! and the calls it made are recorded, so a new vendor call joins the matrix by itself.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use golive_core::error::Error;
+use golive_core::project::VercelLink;
+use golive_core::secrets::{SecretKind, SecretStore};
+use golive_core::steps::sso::SsoForm;
+use golive_core::vendors::oauth::ProviderId;
+use golive_sandbox::faults::FaultKind;
+use golive_sandbox::oauth::CLIENTS;
+use golive_sandbox::scenario::*;
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+
+/// Each operation the app offers that reaches a vendor, with the scenario it succeeds in.
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    ClerkApplications,
+    ClerkCreateProduction,
+    ClerkDomainStatus,
+    ClerkDomainRecheck,
+    SupabaseTrust,
+    SupabaseAddIssuer,
+    CloudflarePlan,
+    CloudflareApply,
+    VercelDnsApply,
+    VercelProjects,
+    HostingDomain,
+    HostingAddDomain,
+    HostingVerifyDomain,
+    HostingEnvPlan,
+    HostingEnvApply,
+    HostingRedeploy,
+    SsoOverview,
+    SsoProbe,
+    SsoPush,
+    RunChecks,
+}
+
+const OPS: [Op; 20] = [
+    Op::ClerkApplications,
+    Op::ClerkCreateProduction,
+    Op::ClerkDomainStatus,
+    Op::ClerkDomainRecheck,
+    Op::SupabaseTrust,
+    Op::SupabaseAddIssuer,
+    Op::CloudflarePlan,
+    Op::CloudflareApply,
+    Op::VercelDnsApply,
+    Op::VercelProjects,
+    Op::HostingDomain,
+    Op::HostingAddDomain,
+    Op::HostingVerifyDomain,
+    Op::HostingEnvPlan,
+    Op::HostingEnvApply,
+    Op::HostingRedeploy,
+    Op::SsoOverview,
+    Op::SsoProbe,
+    Op::SsoPush,
+    Op::RunChecks,
+];
+
+impl Op {
+    fn scenario(self) -> &'static str {
+        match self {
+            Op::ClerkApplications | Op::ClerkCreateProduction => "fresh",
+            Op::ClerkDomainStatus | Op::ClerkDomainRecheck => "created",
+            Op::SupabaseTrust | Op::SupabaseAddIssuer => "dev-issuer-only",
+            Op::CloudflarePlan | Op::CloudflareApply => "cloudflare-dns",
+            Op::VercelDnsApply => "vercel-dns",
+            Op::HostingDomain
+            | Op::HostingAddDomain
+            | Op::HostingVerifyDomain
+            | Op::HostingEnvPlan
+            | Op::HostingEnvApply => "fresh-project",
+            Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
+            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::RunChecks => "all-good",
+        }
+    }
+
+    /// Saves what the user would have saved before this operation; returns the secrets the
+    /// operation may read, so the test can check none of them appears in a message.
+    async fn prepare(self, t: &common::TestProject) -> Vec<String> {
+        let (e, id) = (&t.engine, t.project.id.as_str());
+        let mut secrets = vec![];
+        let mut secret = |kind, value: &str| {
+            e.set_secret(id, kind, value).unwrap();
+            secrets.push(value.to_string());
+        };
+        secret(SecretKind::ClerkPlatformKey, PLATFORM_KEY);
+        if !matches!(self, Op::ClerkApplications | Op::ClerkCreateProduction) {
+            e.set_publishable_key(id, &publishable_key(&format!("clerk.{DOMAIN}")))
+                .unwrap();
+            secret(SecretKind::ClerkSecretKey, LIVE_SECRET_KEY);
+        }
+        secret(SecretKind::SupabaseToken, SUPABASE_TOKEN);
+        e.set_supabase_project(id, SUPABASE_REF).unwrap();
+        // With a Cloudflare token, automatic records go to Cloudflare rather than Vercel DNS.
+        if !matches!(self, Op::VercelDnsApply) {
+            secret(SecretKind::CloudflareToken, CLOUDFLARE_TOKEN);
+        }
+        secret(SecretKind::VercelToken, VERCEL_TOKEN);
+        e.set_vercel_project(
+            id,
+            Some(VercelLink {
+                id: VERCEL_PROJECT_ID.into(),
+                name: "quillmate".into(),
+                team_id: None,
+            }),
+        )
+        .unwrap();
+        let google = CLIENTS.iter().find(|c| c.provider == "google").unwrap();
+        e.sso_save(
+            id,
+            SsoForm {
+                provider: ProviderId::Google,
+                client_id: google.client_id.into(),
+                secret: golive_core::secrets::Secret::new(google.secret),
+                apple_team_id: None,
+                apple_key_id: None,
+                secret_expires_on: None,
+            },
+        )
+        .unwrap();
+        secrets.push(google.secret.to_string());
+        if matches!(self, Op::SsoPush) {
+            e.clerk_create_production(id, APP_ID).await.unwrap();
+        }
+        if matches!(self, Op::HostingRedeploy) {
+            e.hosting_env_apply(id).await.unwrap();
+        }
+        secrets
+    }
+
+    /// Runs the operation; `Ok` carries, for the checks, what did not pass.
+    async fn run(self, t: &common::TestProject) -> Result<Vec<String>, Error> {
+        let (e, id) = (&t.engine, t.project.id.as_str());
+        match self {
+            Op::ClerkApplications => e.clerk_applications(id).await.map(|_| vec![]),
+            Op::ClerkCreateProduction => {
+                e.clerk_create_production(id, APP_ID).await.map(|_| vec![])
+            }
+            Op::ClerkDomainStatus => e.clerk_domain_status(id, false).await.map(|_| vec![]),
+            Op::ClerkDomainRecheck => e.clerk_domain_status(id, true).await.map(|_| vec![]),
+            Op::SupabaseTrust => e.supabase_trust(id).await.map(|_| vec![]),
+            Op::SupabaseAddIssuer => e.supabase_add_issuer(id).await.map(|_| vec![]),
+            Op::CloudflarePlan => e.dns_auto_plan(id).await.map(|p| p.notes),
+            Op::CloudflareApply | Op::VercelDnsApply => {
+                e.dns_auto_apply(id, &[]).await.map(|a| a.plan.notes)
+            }
+            Op::VercelProjects => e.vercel_projects(id, None, "", None).await.map(|_| vec![]),
+            Op::HostingDomain => e.hosting_domain(id).await.map(|_| vec![]),
+            Op::HostingAddDomain => e.hosting_add_domain(id).await.map(|_| vec![]),
+            Op::HostingVerifyDomain => e.hosting_verify_domain(id).await.map(|_| vec![]),
+            Op::HostingEnvPlan => e.hosting_env_plan(id).await.map(|_| vec![]),
+            Op::HostingEnvApply => e.hosting_env_apply(id).await.map(|_| vec![]),
+            Op::HostingRedeploy => e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![]),
+            Op::SsoOverview => e.sso_overview(id).await.map(|_| vec![]),
+            Op::SsoProbe => e.sso_probe(id, ProviderId::Google).await.map(|r| {
+                if r.verdict == golive_core::vendors::oauth::Verdict::Accepted {
+                    vec![]
+                } else {
+                    vec![format!("probe: {:?} {}", r.verdict, r.message)]
+                }
+            }),
+            Op::SsoPush => e.sso_push(id, ProviderId::Google).await.map(|_| vec![]),
+            Op::RunChecks => e.run_checks(id, None, |_| {}).await.map(|r| {
+                r.checks
+                    .iter()
+                    .filter(|c| c.status != golive_core::checks::CheckStatus::Pass)
+                    .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
+                    .collect()
+            }),
+        }
+    }
+}
+
+const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::hosting::FollowPace {
+    scale: 0.1,
+    limit: std::time::Duration::from_secs(30),
+};
+
+/// A sandbox and a prepared project whose vendor requests give up after 1.5 s.
+async fn rig(op: Op) -> (Sandbox, common::TestProject, Vec<String>) {
+    let sb = Sandbox::start(Scenario::named(op.scenario()).unwrap())
+        .await
+        .unwrap();
+    let mut vars = sb.env();
+    vars.push(("GOLIVE_HTTP_TIMEOUT_MS".into(), "1500".into()));
+    let t = common::project_with(golive_core::config::Endpoints::from_vars(vars).unwrap());
+    let secrets = op.prepare(&t).await;
+    (sb, t, secrets)
+}
+
+/// Everything the user has saved: the settings files and the project's keychain entries.
+fn saved(t: &common::TestProject) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(t.dir()).unwrap() {
+        let path = entry.unwrap().path();
+        out.push((
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap_or_default(),
+        ));
+    }
+    for kind in SecretKind::ALL {
+        let value = t.secrets.get(&t.project.id, kind).unwrap();
+        out.push((
+            format!("{kind:?}"),
+            value.map(|s| s.expose().to_string()).unwrap_or_default(),
+        ));
+    }
+    out.sort();
+    out
+}
+
+/// The calls `op` makes when every vendor is healthy, and what its checks did not pass.
+async fn healthy_calls(op: Op) -> (Vec<(String, String)>, Vec<String>) {
+    let (sb, t, _) = rig(op).await;
+    let before = sb.requests().len();
+    let baseline = op
+        .run(&t)
+        .await
+        .unwrap_or_else(|e| panic!("{op:?} fails with healthy vendors: {e}"));
+    let calls: BTreeSet<(String, String)> = sb.requests()[before..]
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert!(!calls.is_empty(), "{op:?} made no vendor call");
+    (calls.into_iter().collect(), baseline)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_vendor_call_under_every_fault() {
+    let mut cases = tokio::task::JoinSet::new();
+    let limit = Arc::new(tokio::sync::Semaphore::new(24));
+    let mut total = 0;
+    for op in OPS {
+        let (calls, baseline) = healthy_calls(op).await;
+        for (method, path) in calls {
+            for fault in FaultKind::ALL {
+                total += 1;
+                let (limit, baseline, method, path) = (
+                    limit.clone(),
+                    baseline.clone(),
+                    method.clone(),
+                    path.clone(),
+                );
+                cases.spawn(async move {
+                    let _slot = limit.acquire().await.unwrap();
+                    let (sb, t, secrets) = rig(op).await;
+                    let before = saved(&t);
+                    sb.fault(&method, &path, fault);
+                    let outcome = op.run(&t).await;
+                    let after = saved(&t);
+                    let case = format!("{op:?} × {method} {path} × {fault:?}");
+                    judge(
+                        &case,
+                        &path,
+                        fault,
+                        outcome,
+                        &baseline,
+                        &secrets,
+                        before == after,
+                    )
+                });
+            }
+        }
+    }
+    let mut problems = vec![];
+    while let Some(verdict) = cases.join_next().await {
+        if let Err(problem) = verdict.unwrap() {
+            problems.push(problem);
+        }
+    }
+    println!("{total} cases");
+    assert!(
+        problems.is_empty(),
+        "{} of {total} cases:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// Operations that rightly succeed despite a fault: (operation, end of the path, fault).
+const TOLERATED: &[(&str, &str, Option<FaultKind>, &str)] = &[
+    (
+        "Hosting",
+        "/domains/quillmate.test",
+        Some(FaultKind::Status(404)),
+        "a project domain that is not there is the 'not added yet' state",
+    ),
+    (
+        "ClerkDomainRecheck",
+        "/dns_check",
+        Some(FaultKind::Status(409)),
+        "Clerk runs one DNS check at a time; the running one is as good",
+    ),
+    (
+        "",
+        "/v1/domains",
+        None,
+        "the Platform API (DNS) or the publishable key (SSO) gives the same answer",
+    ),
+];
+
+fn tolerated(case: &str, path: &str, fault: FaultKind) -> bool {
+    TOLERATED.iter().any(|(op, end, kind, _)| {
+        case.starts_with(op) && path.ends_with(end) && kind.is_none_or(|k| k == fault)
+    })
+}
+
+/// What the code of the error must end with, and words one of which the message must have.
+fn expected(fault: FaultKind) -> (&'static [&'static str], &'static [&'static str]) {
+    match fault {
+        FaultKind::Status(401) => (&["_rejected"], &["401", "unauthorized", "rejected"]),
+        FaultKind::Status(403) => (
+            &["_forbidden", "_rejected"],
+            &["403", "forbidden", "may not", "not allowed"],
+        ),
+        FaultKind::Status(404) => (
+            &["not_found"],
+            &["404", "not found", "no such", "has no", "is not on"],
+        ),
+        FaultKind::Status(409) => (&["_conflict", "_elsewhere", "_error"], &["409", "conflict"]),
+        FaultKind::Status(422) => (
+            &["_invalid_request", "_refused", "_error"],
+            &["422", "unprocessable", "did not accept"],
+        ),
+        FaultKind::RateLimited(_) => (&["_rate_limited"], &["30 s", "rate limiting"]),
+        FaultKind::Status(500) => (&["_unavailable"], &["500"]),
+        FaultKind::Status(_) => (&["_unavailable"], &["503"]),
+        FaultKind::Silence => (&["unreachable"], &["timed out", "no answer"]),
+        FaultKind::Malformed => (
+            &["_bad_response"],
+            &["does not understand", "no oauth error"],
+        ),
+    }
+}
+
+/// A case passes when the operation failed with a clear message for this fault (or a check
+/// or note says what happened), showed no secret, and nothing saved changed.
+fn judge(
+    case: &str,
+    path: &str,
+    fault: FaultKind,
+    outcome: Result<Vec<String>, Error>,
+    baseline: &[String],
+    secrets: &[String],
+    unchanged: bool,
+) -> Result<(), String> {
+    let said = match &outcome {
+        Err(e) => e.to_string(),
+        Ok(not_passing) => not_passing
+            .iter()
+            .filter(|c| !baseline.contains(c))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" | "),
+    };
+    let fail = |why: &str| Err(format!("{case}: {why}\n    {said}"));
+    if !unchanged {
+        return fail("saved data changed");
+    }
+    if secrets.iter().any(|s| said.contains(s.as_str())) {
+        return fail("a secret in the message");
+    }
+    if ["reqwest", "hyper", "error sending request"]
+        .iter()
+        .any(|noise| said.contains(noise))
+    {
+        return fail("library noise in the message");
+    }
+    if said.is_empty() {
+        return if tolerated(case, path, fault) {
+            Ok(())
+        } else {
+            fail("succeeded as if nothing were wrong")
+        };
+    }
+    let (codes, words) = expected(fault);
+    if let Err(e) = &outcome {
+        if !codes.iter().any(|c| e.code().ends_with(c)) {
+            return fail(&format!("code {} is not one of {codes:?}", e.code()));
+        }
+    }
+    let lower = said.to_lowercase();
+    if !words.iter().any(|w| lower.contains(w)) {
+        return fail(&format!("the message has none of {words:?}"));
+    }
+    Ok(())
+}
