@@ -37,5 +37,6 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 
 step "Benchmarks (informational: figures, no pass/fail)"
 cargo run --quiet -p golive-sandbox --example dns_bench
+cargo run --quiet -p golive-sandbox --example validate_bench
 
 step "All tests passed"

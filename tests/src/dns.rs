@@ -138,6 +138,7 @@ pub struct ZoneServer {
     world: Shared,
     view: View,
     delay: Duration,
+    at: SocketAddr,
 }
 
 #[async_trait::async_trait]
@@ -160,6 +161,11 @@ impl RequestHandler for ZoneServer {
                 };
                 let qname = Name::from(info.query.name().clone());
                 let qtype = info.query.query_type();
+                self.world.lock().unwrap().probes.push(crate::Probe::Dns {
+                    server: self.at,
+                    name: qname.to_string(),
+                    record_type: qtype.to_string(),
+                });
                 // A name exists if it, or a name below it, has records (the apex always does).
                 let exists =
                     qname.eq_case(&name(DOMAIN)) || zone.iter().any(|r| qname.zone_of(&r.name));
@@ -220,7 +226,12 @@ pub async fn serve(
     delay: Duration,
 ) -> std::io::Result<(SocketAddr, Server<ZoneServer>)> {
     let (addr, udp, tcp) = bind_pair().await?;
-    let mut server = Server::new(ZoneServer { world, view, delay });
+    let mut server = Server::new(ZoneServer {
+        world,
+        view,
+        delay,
+        at: addr,
+    });
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 64 * 1024);
     Ok((addr, server))

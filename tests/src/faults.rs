@@ -22,11 +22,13 @@ pub enum FaultKind {
     Silence,
     /// 200 with a body that is not JSON.
     Malformed,
+    /// An error status whose message quotes the credential it was sent, as some APIs do.
+    Echo(u16),
 }
 
 impl FaultKind {
     /// The matrix every vendor call is tested against.
-    pub const ALL: [FaultKind; 10] = [
+    pub const ALL: [FaultKind; 11] = [
         FaultKind::Status(401),
         FaultKind::Status(403),
         FaultKind::Status(404),
@@ -37,10 +39,11 @@ impl FaultKind {
         FaultKind::Status(503),
         FaultKind::Silence,
         FaultKind::Malformed,
+        FaultKind::Echo(401),
     ];
 }
 
-/// Answers `kind` to every request with this method and exact path.
+/// Answers `kind` to every request with this method and exact path (`*` matches any).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     pub method: String,
@@ -55,16 +58,56 @@ pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Re
         .unwrap()
         .faults
         .iter()
-        .find(|f| f.method == req.method().as_str() && f.path == req.uri().path())
+        .find(|f| {
+            (f.method == "*" || f.method == req.method().as_str())
+                && (f.path == "*" || f.path == req.uri().path())
+        })
         .map(|f| f.kind);
     match kind {
         None => next.run(req).await,
+        Some(FaultKind::Echo(code)) => echo(code, req).await,
         Some(kind) => answer(kind, req.uri().path()).await,
     }
 }
 
+/// Quotes the bearer token, or for a form post (OAuth) the whole form, back in the error.
+async fn echo(code: u16, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let bearer = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let quoted = match bearer {
+        Some(b) => b,
+        None => {
+            let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                .await
+                .unwrap_or_default();
+            String::from_utf8_lossy(&body).into_owned()
+        }
+    };
+    let status = StatusCode::from_u16(code).unwrap();
+    let mut body = error_body(&path, status);
+    let said = format!("Invalid credentials: {quoted}");
+    // Put the quote wherever this vendor's shape keeps its words.
+    for pointer in [
+        "/error_description",
+        "/errors/0/message",
+        "/errors/0/long_message",
+        "/message",
+        "/error/message",
+    ] {
+        if let Some(v) = body.pointer_mut(pointer) {
+            *v = said.clone().into();
+        }
+    }
+    (status, axum::Json(body)).into_response()
+}
+
 async fn answer(kind: FaultKind, path: &str) -> Response {
     match kind {
+        FaultKind::Echo(_) => unreachable!("answered by echo"),
         FaultKind::Status(code) => {
             let status = StatusCode::from_u16(code).unwrap();
             (status, axum::Json(error_body(path, status))).into_response()

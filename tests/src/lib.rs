@@ -128,6 +128,16 @@ impl Sandbox {
         })
     }
 
+    /// Every DNS query and HTTPS request the sandbox has received so far.
+    pub fn probes(&self) -> Vec<Probe> {
+        self.world.lock().unwrap().probes.clone()
+    }
+
+    /// The test CA's certificate (PEM), which the sandbox's HTTPS servers chain to.
+    pub fn ca_path(&self) -> &std::path::Path {
+        self.ca_file.path()
+    }
+
     /// Every request the vendor fakes have received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.world.lock().unwrap().requests.clone()
@@ -214,9 +224,51 @@ impl Sandbox {
         vars
     }
 
+    /// Every secret a user of this sandbox could hand Golive — keys, tokens, OAuth client
+    /// secrets, the Apple .p8 key's body — for tests that prove none of them leaks.
+    pub fn canaries(&self) -> Vec<String> {
+        use scenario::*;
+        let mut all: Vec<String> = [
+            LIVE_SECRET_KEY,
+            OTHER_SECRET_KEY,
+            DEV_SECRET_KEY,
+            PLATFORM_KEY,
+            SUPABASE_TOKEN,
+            VERCEL_TOKEN,
+            CLOUDFLARE_TOKEN,
+        ]
+        .into_iter()
+        .chain(oauth::CLIENTS.iter().map(|c| c.secret))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+        let pem = std::fs::read_to_string(self.apple_key_file.path()).unwrap_or_default();
+        all.extend(
+            pem.lines()
+                .filter(|l| !l.starts_with("-----") && l.len() >= 32)
+                .map(str::to_string),
+        );
+        all
+    }
+
     pub fn platform_key_env(&self) -> Vec<(String, String)> {
         vec![("CLERK_PLATFORM_API_KEY".into(), PLATFORM_KEY.into())]
     }
+}
+
+/// A DNS query or an HTTPS request (Frontend API, site) the sandbox received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    Dns {
+        server: SocketAddr,
+        name: String,
+        record_type: String,
+    },
+    Https {
+        /// The `Host` the client asked for.
+        host: String,
+        path: String,
+    },
 }
 
 /// A request the fakes received, kept so contract tests can check what Golive sends.
@@ -229,6 +281,8 @@ pub struct Recorded {
     /// What the fake answered, so contract tests can check responses too.
     pub status: u16,
     pub response: Option<serde_json::Value>,
+    /// The Authorization header, so a benchmark can replay the request.
+    pub authorization: Option<String>,
 }
 
 async fn record(
@@ -247,6 +301,11 @@ async fn record(
         body: serde_json::from_slice(&bytes).ok(),
         status: 0,
         response: None,
+        authorization: parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
     };
     let resp = next
         .run(axum::extract::Request::from_parts(
@@ -262,6 +321,25 @@ async fn record(
     recorded.response = serde_json::from_slice(&bytes).ok();
     world.lock().unwrap().requests.push(recorded);
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Middleware for the HTTPS servers: notes each request as a probe.
+pub async fn note_https(
+    State(world): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let host = req
+        .headers()
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let probe = Probe::Https {
+        host: host.split(':').next().unwrap_or_default().to_string(),
+        path: req.uri().path().to_string(),
+    };
+    world.lock().unwrap().probes.push(probe);
+    next.run(req).await
 }
 
 fn join(addrs: &[SocketAddr]) -> String {

@@ -355,6 +355,8 @@ pub struct World {
     pub production_config: serde_json::Map<String, serde_json::Value>,
     /// Misbehaviour injected by tests (see `faults`).
     pub faults: Vec<crate::faults::Fault>,
+    /// DNS queries and HTTPS requests received (the API's requests are in `requests`).
+    pub probes: Vec<crate::Probe>,
 }
 
 /// A record at the DNS host's API.
@@ -422,6 +424,7 @@ impl World {
             vercel: crate::hosting::VercelProject::new(scenario.hosting),
             production_config: Default::default(),
             faults: Vec::new(),
+            probes: Vec::new(),
             oauth_redirects: if scenario.name == "sso-wrong-redirect" {
                 // Google's client still has only the development instance's callback.
                 [(

@@ -37,6 +37,10 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
         .route("/", get(page))
         .route(SCRIPT, get(script))
         .layer(axum::middleware::from_fn(crate::faults::delay))
+        .layer(axum::middleware::from_fn_with_state(
+            world.clone(),
+            crate::note_https,
+        ))
         .with_state(world);
     loop {
         let Ok((tcp, _)) = listener.accept().await else {

@@ -444,3 +444,45 @@ async fn wait_gives_up_at_the_timeout_with_the_last_report() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("gave up after"));
     assert_eq!(status(&stdout_json(&out), "dns.clerk"), "fail");
 }
+
+/// Secret canaries: every secret the sandbox knows goes to `golive check` in runs that pass,
+/// fail, and meet vendors that quote the credential back in their errors; none appears in
+/// the output (JSON or table, stdout or stderr) or in any file under the CLI's home.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_reaches_the_output_or_the_disk() {
+    use golive_sandbox::faults::FaultKind;
+    for (scenario, quoting) in [
+        ("all-good", false),
+        ("mismatched-keys", false),
+        ("sso-wrong-redirect", false),
+        ("all-good", true),
+    ] {
+        let sb = sandbox(scenario).await;
+        if quoting {
+            sb.fault("*", "*", FaultKind::Echo(401));
+        }
+        let vars = all_inputs(&sb);
+        for args in [
+            &["check", "--domain", DOMAIN, "--json"][..],
+            &["check", "--domain", DOMAIN],
+        ] {
+            let home = tempfile::tempdir().unwrap();
+            let out = common::golive_in(home.path(), args, &vars);
+            let printed = [out.stdout, out.stderr].concat();
+            assert!(!printed.is_empty(), "{scenario}: the run printed nothing");
+            for canary in sb.canaries() {
+                let at = format!("{scenario} {args:?} (quoting {quoting})");
+                assert!(
+                    !String::from_utf8_lossy(&printed).contains(&canary),
+                    "{at}: a secret in the output"
+                );
+                let files = common::files_containing(home.path(), canary.as_bytes());
+                assert!(files.is_empty(), "{at}: a secret in {files:?}");
+            }
+        }
+        if quoting {
+            let quoted = sb.requests().iter().filter(|r| r.status == 401).count();
+            assert!(quoted > 5, "the vendors quoted credentials {quoted} times");
+        }
+    }
+}

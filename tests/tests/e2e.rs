@@ -38,7 +38,8 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(env: &[(String, String)]) -> Driver {
+    /// `log` gets tauri-driver's output, which carries the app's own stdout and stderr.
+    fn start(env: &[(String, String)], log: &Path) -> Driver {
         let port = free_port();
         let native = free_port();
         let child = Command::new("tauri-driver")
@@ -49,8 +50,8 @@ impl Driver {
                 &native.to_string(),
             ])
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stdout(std::fs::File::create(log).unwrap())
+            .stderr(std::fs::File::create(log.with_extension("err")).unwrap())
             .spawn()
             .expect("tauri-driver is installed (cargo install tauri-driver)");
         let url = format!("http://127.0.0.1:{port}");
@@ -87,25 +88,6 @@ fn app_binary() -> String {
     bin.to_string_lossy().into_owned()
 }
 
-/// Every file under `dir` that contains `needle`.
-fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    let mut hits = vec![];
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return hits;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            hits.extend(files_containing(&path, needle));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            if bytes.windows(needle.len()).any(|w| w == needle) {
-                hits.push(path);
-            }
-        }
-    }
-    hits
-}
-
 /// Everything one e2e test runs against: the sandbox, scratch app directories, and
 /// tauri-driver started with the app's environment.
 struct Rig {
@@ -113,6 +95,7 @@ struct Rig {
     config: PathBuf,
     data: PathBuf,
     cache: PathBuf,
+    log: PathBuf,
     driver: Driver,
     _scratch: tempfile::TempDir,
 }
@@ -138,19 +121,58 @@ impl Rig {
             ("XDG_DATA_HOME".to_string(), data.display().to_string()),
             ("XDG_CACHE_HOME".to_string(), cache.display().to_string()),
         ]);
-        let driver = Driver::start(&env);
+        let log = scratch.path().join("driver.log");
+        let driver = Driver::start(&env, &log);
         Rig {
             sandbox,
             config,
             data,
             cache,
+            log,
             driver,
             _scratch: scratch,
         }
     }
 
+    /// A new session of the app, recording every IPC answer it gets from here on.
     async fn session(&self) -> Session {
-        Session::start(&self.driver.url, &app_binary()).await
+        let s = Session::start(&self.driver.url, &app_binary()).await;
+        s.find("main").await;
+        assert_eq!(s.execute(IPC_RECORDER, serde_json::json!([])).await, true);
+        s
+    }
+
+    /// Sweeps for every secret the sandbox knows, then ends the session: none may be in an
+    /// IPC answer or channel message of this session, the web view's storage, a file the app
+    /// wrote (settings, WebKit storage, caches) or the app's output.
+    async fn finish(&self, s: Session) {
+        let ipc = s
+            .execute("return window.__golive_ipc", serde_json::json!([]))
+            .await;
+        let answers: Vec<String> = serde_json::from_value(ipc).unwrap();
+        assert!(answers.len() > 1, "the IPC recorder saw nothing");
+        let storage = s
+            .execute(
+                "return JSON.stringify([localStorage, sessionStorage, document.cookie])",
+                serde_json::json!([]),
+            )
+            .await;
+        s.end().await;
+        let output = [&self.log, &self.log.with_extension("err")]
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .join("\n");
+        for canary in self.sandbox.canaries() {
+            assert!(
+                !answers.iter().any(|a| a.contains(&canary)),
+                "an IPC answer carries a secret"
+            );
+            assert!(
+                !storage.to_string().contains(&canary),
+                "web storage holds a secret"
+            );
+            assert!(!output.contains(&canary), "the app printed a secret");
+            self.assert_on_no_disk(&canary);
+        }
     }
 
     /// The project id the app saved (the first project).
@@ -166,11 +188,27 @@ impl Rig {
     /// `needle` is in no file the app wrote: settings, WebKit storage, caches.
     fn assert_on_no_disk(&self, needle: &str) {
         for dir in [&self.config, &self.data, &self.cache] {
-            let hits = files_containing(dir, needle.as_bytes());
+            let hits = common::files_containing(dir, needle.as_bytes());
             assert!(hits.is_empty(), "secret found in {hits:?}");
         }
     }
 }
+
+/// Records, as text in `window.__golive_ipc`, everything the app's Rust side sends the page:
+/// each command's answer or error and each channel message. Tauri's `invoke` cannot be
+/// replaced (a read-only property), but every answer is delivered through a callback kept
+/// in `__TAURI_INTERNALS__.callbacks`, so the recorder wraps each callback as it is kept.
+const IPC_RECORDER: &str = r#"
+const log = (window.__golive_ipc = []);
+const callbacks = window.__TAURI_INTERNALS__.callbacks;
+const keep = callbacks.set.bind(callbacks);
+callbacks.set = (id, callback) => keep(id, (data) => {
+  try { log.push(JSON.stringify(data)); } catch (_) { log.push(String(data)); }
+  return callback(data);
+});
+// A first answer through the recorder, so one that did not take is noticed.
+return window.__TAURI_INTERNALS__.invoke("list_projects", {}).then(() => log.length > 0);
+"#;
 
 /// What the Secret Service holds for a project's secret of `kind`.
 fn keychain_lookup(project_id: &str, kind: &str) -> String {
@@ -263,7 +301,7 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
         !s.source().await.contains(LIVE_SECRET_KEY),
         "the secret is in the page"
     );
-    s.end().await;
+    rig.finish(s).await;
 
     // Second run: the project and its secret's status are still there.
     let s = rig.session().await;
@@ -283,7 +321,7 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     )
     .await;
     s.screenshot(&shots.join("04-checks.png")).await;
-    s.end().await;
+    rig.finish(s).await;
 
     // The secret is in the Secret Service, under the project's id...
     let project_id = rig.project_id();
@@ -373,7 +411,7 @@ async fn the_clerk_step_from_created_to_live() {
     s.screenshot(&shots.join("06-clerk-live.png")).await;
     assert!(!s.source().await.contains(LIVE_SECRET_KEY));
     assert!(!s.source().await.contains(PLATFORM_KEY));
-    s.end().await;
+    rig.finish(s).await;
 
     let id = rig.project_id();
     forget_keychain_entry(&id, "clerk-secret-key");
@@ -426,7 +464,7 @@ async fn supabase_learns_to_trust_the_production_issuer() {
     s.screenshot(&screenshot_dir().join("07-supabase.png"))
         .await;
     assert!(!s.source().await.contains(SUPABASE_TOKEN));
-    s.end().await;
+    rig.finish(s).await;
     forget_keychain_entry(&rig.project_id(), "supabase-token");
 }
 
@@ -482,7 +520,7 @@ async fn the_dns_view_shows_records_and_their_propagation() {
             "{scenario} {id}: {shown}"
         );
     }
-    s.end().await;
+    rig.finish(s).await;
     let id = rig.project_id();
     for kind in ["clerk-secret-key", "vercel-token"] {
         forget_keychain_entry(&id, kind);
@@ -610,7 +648,7 @@ async fn records_created_at_cloudflare_then_watched_until_propagated() {
         .await;
     monitor.wait_for("DNS has propagated").await;
     monitor.wait_for("quillmate.test").await;
-    s.end().await;
+    rig.finish(s).await;
     let id = rig.project_id();
     for kind in ["clerk-secret-key", "vercel-token", "cloudflare-token"] {
         forget_keychain_entry(&id, kind);
@@ -668,7 +706,7 @@ async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
             .await;
         assert!(!text.contains("Fail"), "{id}: {text}");
     }
-    s.end().await;
+    rig.finish(s).await;
     let id = rig.project_id();
     for kind in ["clerk-secret-key", "vercel-token"] {
         forget_keychain_entry(&id, kind);
@@ -728,7 +766,7 @@ async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the
         !page.contains(google.secret) && !page.contains(bad),
         "a secret in the page"
     );
-    s.end().await;
+    rig.finish(s).await;
     let id = rig.project_id();
     assert_eq!(keychain_lookup(&id, "oauth-google"), bad);
     rig.assert_on_no_disk(google.secret);
@@ -766,6 +804,6 @@ async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
     s.find("[data-testid=report-export]").await;
     s.screenshot(&screenshot_dir().join("12-validate.png"))
         .await;
-    s.end().await;
+    rig.finish(s).await;
     forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
 }

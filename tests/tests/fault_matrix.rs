@@ -1,5 +1,6 @@
 //! The fault matrix: every vendor call each engine operation makes is, in turn, answered
-//! with 401, 403, 404, 409, 422, 429 + Retry-After, 500, 503, silence and malformed JSON.
+//! with 401, 403, 404, 409, 422, 429 + Retry-After, 500, 503, silence, malformed JSON, and a
+//! 401 that quotes the credential back.
 //! Each time the operation must end in its own clear message (or, for the checks, a check
 //! that says what happened) and leave the saved project and keychain exactly as they were.
 //!
@@ -321,7 +322,9 @@ fn tolerated(case: &str, path: &str, fault: FaultKind) -> bool {
 /// What the code of the error must end with, and words one of which the message must have.
 fn expected(fault: FaultKind) -> (&'static [&'static str], &'static [&'static str]) {
     match fault {
-        FaultKind::Status(401) => (&["_rejected"], &["401", "unauthorized", "rejected"]),
+        FaultKind::Status(401) | FaultKind::Echo(_) => {
+            (&["_rejected"], &["401", "unauthorized", "rejected"])
+        }
         FaultKind::Status(403) => (
             &["_forbidden", "_rejected"],
             &["403", "forbidden", "may not", "not allowed"],

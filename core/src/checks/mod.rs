@@ -144,7 +144,7 @@ const AFTER: &[(&str, &[&str])] = &[
     ("site.publishable_key", &["dns.apex"]),
 ];
 
-fn prerequisites(id: &str) -> &'static [&'static str] {
+pub fn prerequisites(id: &str) -> &'static [&'static str] {
     AFTER
         .iter()
         .find(|(check, _)| *check == id)
@@ -208,16 +208,17 @@ impl Report {
     }
 }
 
-/// Runs every check (or those of `step`, see `step_of`) concurrently, calling `on_event` as
-/// each finishes. The report keeps registry order, whatever order results arrive in.
+/// Runs every check (or those of a step, see `step_of`, or the one check of that id)
+/// concurrently, calling `on_event` as each finishes. The report keeps registry order,
+/// whatever order results arrive in.
 pub async fn run_all(
     ctx: &CheckContext,
-    step: Option<&str>,
+    only: Option<&str>,
     on_event: impl Fn(CheckEvent),
 ) -> Report {
     let defs: Vec<CheckDef> = registry()
         .into_iter()
-        .filter(|d| step.is_none_or(|s| step_of(d.id) == s))
+        .filter(|d| only.is_none_or(|s| step_of(d.id) == s || d.id == s))
         .collect();
     on_event(CheckEvent::Planned {
         checks: defs

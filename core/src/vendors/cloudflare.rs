@@ -92,7 +92,7 @@ impl<'a> Cloudflare<'a> {
                 c.get(url.clone()).bearer_auth(self.token.expose())
             })
             .await?;
-        decode(resp).await
+        decode(resp).await.map_err(|e| e.redact(self.token))
     }
 
     async fn send(
@@ -109,7 +109,8 @@ impl<'a> Cloudflare<'a> {
             .json(&body);
         Ok(
             decode::<CloudflareRecord>(self.http.write(VENDOR, req).await?)
-                .await?
+                .await
+                .map_err(|e| e.redact(self.token))?
                 .result,
         )
     }
@@ -196,6 +197,7 @@ impl<'a> Cloudflare<'a> {
         decode::<serde_json::Value>(self.http.write(VENDOR, req).await?)
             .await
             .map(drop)
+            .map_err(|e| e.redact(self.token))
     }
 }
 
@@ -222,10 +224,10 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         .map(|m| format!(" ({m})"))
         .unwrap_or_default();
     let (code, message) = match status.as_u16() {
-        401 | 403 => (
+        s @ (401 | 403) => (
             "cloudflare_token_rejected",
             format!(
-                "Cloudflare refused the API token{said}. Create a token with Zone:Read and \
+                "Cloudflare refused the API token ({s}){said}. Create a token with Zone:Read and \
                  DNS:Edit for this zone (My Profile → API Tokens → \"Edit zone DNS\")."
             ),
         ),

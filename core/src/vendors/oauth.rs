@@ -358,12 +358,13 @@ pub fn classify(status: u16, body: &[u8]) -> ProbeResult {
         || lower.contains("aadsts50011");
     let verdict = match error.as_deref() {
         Some("redirect_uri_mismatch") => Verdict::RedirectMismatch,
+        // A 401 is about the client, whatever its description mentions.
+        _ if status == 401 => Verdict::Rejected,
         Some(_) if about_redirect => Verdict::RedirectMismatch,
         Some("invalid_grant" | "bad_verification_code") => Verdict::Accepted,
         Some("invalid_client" | "incorrect_client_credentials" | "unauthorized_client") => {
             Verdict::Rejected
         }
-        _ if status == 401 => Verdict::Rejected,
         _ => Verdict::Other,
     };
     let said = match (&error, description.is_empty()) {

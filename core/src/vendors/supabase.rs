@@ -52,7 +52,9 @@ impl<'a> Management<'a> {
                 c.get(url.clone()).bearer_auth(self.token.expose())
             })
             .await?;
-        decode(project_ref, resp).await
+        decode(project_ref, resp)
+            .await
+            .map_err(|e| e.redact(self.token))
     }
 
     /// Adds an OIDC issuer; sent once, never retried.
@@ -63,7 +65,9 @@ impl<'a> Management<'a> {
             .request(Method::POST, self.url(project_ref)?)
             .bearer_auth(self.token.expose())
             .json(&json!({"oidc_issuer_url": issuer}));
-        decode(project_ref, self.http.write(VENDOR, req).await?).await
+        decode(project_ref, self.http.write(VENDOR, req).await?)
+            .await
+            .map_err(|e| e.redact(self.token))
     }
 }
 

@@ -119,6 +119,10 @@ fn router(world: Shared) -> Router {
             crate::faults::inject,
         ))
         .layer(axum::middleware::from_fn(crate::faults::delay))
+        .layer(axum::middleware::from_fn_with_state(
+            world.clone(),
+            crate::note_https,
+        ))
         .with_state(world)
 }
 

@@ -29,16 +29,42 @@ pub fn golive_bin() -> PathBuf {
 /// Runs the CLI with exactly these variables (plus PATH and a scratch HOME/config dir),
 /// so nothing from the developer's shell — a real key, a real vendor URL — leaks in.
 pub fn golive(args: &[&str], vars: &[(String, String)]) -> Output {
-    let home = tempfile::tempdir().unwrap();
+    golive_in(tempfile::tempdir().unwrap().path(), args, vars)
+}
+
+/// As `golive`, with `home` as its HOME (and its config, data and cache directories).
+pub fn golive_in(home: &std::path::Path, args: &[&str], vars: &[(String, String)]) -> Output {
     Command::new(golive_bin())
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("GOLIVE_CONFIG_DIR", home.path().join("config"))
+        .env("HOME", home)
+        .env("GOLIVE_CONFIG_DIR", home.join("config"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
         .envs(vars.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("run golive")
+}
+
+/// Every file under `dir` that contains `needle`.
+pub fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut hits = vec![];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return hits;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            hits.extend(files_containing(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                hits.push(path);
+            }
+        }
+    }
+    hits
 }
 
 pub fn stdout_json(out: &Output) -> serde_json::Value {

@@ -123,7 +123,8 @@ impl Session {
         .await;
     }
 
-    /// Clicks the first button whose text contains `label`.
+    /// Clicks the first enabled button whose text contains `label` (a click on a disabled
+    /// one would be lost).
     pub async fn click_button(&self, label: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -136,7 +137,16 @@ impl Session {
                 .await;
             for el in found.as_array().into_iter().flatten() {
                 let id = el[ELEMENT_KEY].as_str().unwrap_or_default();
-                if self.text(id).await.contains(label) {
+                let enabled = || async {
+                    self.cmd(
+                        reqwest::Method::GET,
+                        &format!("/element/{id}/enabled"),
+                        None,
+                    )
+                    .await
+                        == json!(true)
+                };
+                if self.text(id).await.contains(label) && enabled().await {
                     self.cmd(
                         reqwest::Method::POST,
                         &format!("/element/{id}/click"),
@@ -178,12 +188,17 @@ impl Session {
     pub async fn scroll_to(&self, css: &str) {
         self.find(css).await;
         let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'start'})";
+        self.execute(script, json!([css])).await;
+    }
+
+    /// Runs `script` in the page (`arguments[0…]` are `args`) and returns its value.
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
         self.cmd(
             reqwest::Method::POST,
             "/execute/sync",
-            Some(json!({"script": script, "args": [css]})),
+            Some(json!({"script": script, "args": args})),
         )
-        .await;
+        .await
     }
 
     /// Ends the session, which quits the app.

@@ -81,7 +81,9 @@ impl<'a> ClerkApi<'a> {
             .http
             .read(VENDOR, |c| self.request(c, Method::GET, url.clone()))
             .await?;
-        decode(self.kind, "GET", path, resp).await
+        decode(self.kind, "GET", path, resp)
+            .await
+            .map_err(|e| e.redact(self.key))
     }
 
     /// A write: sent exactly once, never retried blindly.
@@ -97,7 +99,9 @@ impl<'a> ClerkApi<'a> {
             req = req.json(b);
         }
         let resp = self.http.write(VENDOR, req).await?;
-        decode(self.kind, method.as_str(), path, resp).await
+        decode(self.kind, method.as_str(), path, resp)
+            .await
+            .map_err(|e| e.redact(self.key))
     }
 }
 

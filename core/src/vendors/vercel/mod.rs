@@ -84,7 +84,7 @@ impl<'a> Vercel<'a> {
                 c.get(url.clone()).bearer_auth(self.token.expose())
             })
             .await?;
-        decode(resp).await
+        decode(resp).await.map_err(|e| e.redact(self.token))
     }
 
     /// A write: sent once, never retried blindly.
@@ -112,7 +112,9 @@ impl<'a> Vercel<'a> {
         if let Some(body) = body {
             req = req.json(body);
         }
-        decode(self.http.write(VENDOR, req).await?).await
+        decode(self.http.write(VENDOR, req).await?)
+            .await
+            .map_err(|e| e.redact(self.token))
     }
 }
 
