@@ -38,3 +38,25 @@ test("results stream in, with progress and a fix for each failure", async () => 
   expect(screen.getByTestId("check-clerk.secret_key")).toHaveTextContent("Copy the key again.");
   expect(screen.getByRole("button", { name: "Copy fix for clerk.secret_key" })).toBeInTheDocument();
 });
+
+test("a whole validation is grouped by step, and once over each step lists what failed first", async () => {
+  const r = (id: string, status: CheckResult["status"]): CheckResult => ({ id, status, title: id, detail: `${id} ${status}`, fix: null });
+  const results = [r("clerk.publishable_key", "pass"), r("clerk.secret_key", "fail"), r("dns.clerk", "warn"), r("vercel.env", "pass")];
+  mockIPC(async (cmd, args) => {
+    if (cmd !== "run_checks") return;
+    const { onEvent: ch, step } = args as { onEvent: Channel<CheckEvent>; step: string | null };
+    expect(step).toBeNull();
+    ch.onmessage({ event: "planned", data: { checks: results.map((c) => ({ id: c.id, title: c.title })) } });
+    for (const result of results) ch.onmessage({ event: "finished", data: { result } });
+    return { domain: "quillmate.test", checks: results, summary: { pass: 2, warn: 1, fail: 1, skip: 0 } };
+  });
+  render(CheckRun, { project, label: "Validate everything" });
+  await userEvent.click(screen.getByRole("button", { name: "Validate everything" }));
+  await screen.findByTestId("checks-summary");
+
+  const headings = screen.getAllByRole("heading", { level: 2 }).map((h) => h.textContent?.trim());
+  expect(headings).toEqual(["ClerkFail", "HostingPass", "DNSWarn"]);
+  const clerk = screen.getByRole("list", { name: "Clerk checks" });
+  const ids = [...clerk.querySelectorAll("li")].map((li) => li.dataset.testid);
+  expect(ids).toEqual(["check-clerk.secret_key", "check-clerk.publishable_key"]);
+});
