@@ -33,6 +33,9 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   # A scratch keyring: the password must be non-empty or no login collection is made.
   echo -n golive-test | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   cargo test --workspace --test keychain --test e2e -- --ignored --test-threads=1
+  echo
+  echo "==> Desktop app benchmark (informational: figures, no pass/fail)"
+  cargo run --quiet -p golive-sandbox --example app_bench
 ' _ "$keyrings"
 
 step "Benchmarks (informational: figures, no pass/fail)"

@@ -196,8 +196,10 @@ mod tests {
                 "GOLIVE_OAUTH_GOOGLE_TOKEN_URL",
                 "http://127.0.0.1:9002/token",
             ),
+            ("GOLIVE_HTTP_TIMEOUT_MS", "1500"),
         ]))
         .unwrap();
+        assert_eq!(e.http_timeout, Duration::from_millis(1500));
         assert_eq!(e.clerk_api.port(), Some(9000));
         assert_eq!(e.vercel_api.port(), Some(9001));
         assert_eq!(e.supabase_api.port(), Some(9003));
@@ -225,6 +227,8 @@ mod tests {
             ("GOLIVE_RESOLVERS", "1.2.3"),
             ("GOLIVE_CONNECT_TO", "clerk.x:443"),
             ("GOLIVE_EXTRA_CA", "/no/such/file.pem"),
+            ("GOLIVE_HTTP_TIMEOUT_MS", "0"),
+            ("GOLIVE_HTTP_TIMEOUT_MS", "ten"),
         ] {
             let err = Endpoints::from_vars(vars(&[(k, v)])).unwrap_err();
             assert_eq!(err.code(), "config", "{k}={v}");

@@ -1,7 +1,8 @@
 //! Desktop app benchmark (informational; prints figures, asserts nothing). Needs a display
 //! (Xvfb), a D-Bus session and tauri-driver, as the e2e tests do; scripts/test.sh runs it.
 //!   cargo run -p golive-sandbox --example app_bench
-//! The app is target/release/golive-app when built (scripts/package.sh), else the debug build;
+//! The app is the release build when there is one (scripts/package.sh makes
+//! target/release/golive-desktop), else the debug build;
 //! `GOLIVE_APP_BIN` overrides. Measures:
 //! 1. cold start to the first interactive screen: from asking tauri-driver for a session (it
 //!    starts WebKitWebDriver, which starts the app) until the welcome screen, whose content
@@ -26,7 +27,7 @@ fn app_binary() -> PathBuf {
         return bin.into();
     }
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
-    let release = target.join("release/golive-app");
+    let release = target.join("release/golive-desktop");
     if release.exists() {
         release
     } else {
@@ -81,7 +82,10 @@ fn kb(pid: u32, field: &str) -> u64 {
 /// The app's process and everything it started (WebKit's web and network processes).
 fn app_tree(app_name: &str) -> Vec<(u32, String)> {
     let all = processes();
-    let Some(root) = all.iter().find(|(_, _, c)| app_name.starts_with(c.as_str())) else {
+    let Some(root) = all
+        .iter()
+        .find(|(_, _, c)| app_name.starts_with(c.as_str()))
+    else {
         return vec![];
     };
     let mut tree = vec![(root.0, root.2.clone())];
@@ -157,6 +161,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let _ = driver.kill();
+    let _ = driver.wait();
 
     println!("Desktop app ({}):", bin.display());
     println!(
