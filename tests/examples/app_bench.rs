@@ -35,14 +35,6 @@ fn app_binary() -> PathBuf {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// `(pid, parent pid, command name)` of every process.
 fn processes() -> Vec<(u32, u32, String)> {
     let mut all = vec![];
@@ -115,13 +107,13 @@ async fn main() {
         .await
         .unwrap();
     let scratch = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let port = webdriver::free_port();
     let mut driver = Command::new("tauri-driver")
         .args([
             "--port",
             &port.to_string(),
             "--native-port",
-            &free_port().to_string(),
+            &webdriver::free_port().to_string(),
         ])
         .envs(sandbox.env())
         .env("GOLIVE_CONFIG_DIR", scratch.path().join("config"))

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::webdriver::Session;
+use common::webdriver::{free_port, Session};
 use golive_sandbox::scenario::{
     publishable_key, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY, SUPABASE_REF, SUPABASE_TOKEN,
 };
@@ -69,14 +69,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn app_binary() -> String {

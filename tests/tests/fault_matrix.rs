@@ -15,10 +15,8 @@ use std::sync::Arc;
 use golive_core::error::Error;
 use golive_core::project::VercelLink;
 use golive_core::secrets::{SecretKind, SecretStore};
-use golive_core::steps::sso::SsoForm;
 use golive_core::vendors::oauth::ProviderId;
 use golive_sandbox::faults::FaultKind;
-use golive_sandbox::oauth::CLIENTS;
 use golive_sandbox::scenario::*;
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
@@ -119,19 +117,8 @@ impl Op {
             }),
         )
         .unwrap();
-        let google = CLIENTS.iter().find(|c| c.provider == "google").unwrap();
-        e.sso_save(
-            id,
-            SsoForm {
-                provider: ProviderId::Google,
-                client_id: google.client_id.into(),
-                secret: golive_core::secrets::Secret::new(google.secret),
-                apple_team_id: None,
-                apple_key_id: None,
-                secret_expires_on: None,
-            },
-        )
-        .unwrap();
+        let google = golive_sandbox::oauth::client("google");
+        e.sso_save(id, common::google_form(google.secret)).unwrap();
         secrets.push(google.secret.to_string());
         if matches!(self, Op::SsoPush) {
             e.clerk_create_production(id, APP_ID).await.unwrap();

@@ -11,7 +11,6 @@ use axum::response::IntoResponse;
 use axum::Router;
 use golive_core::config::Endpoints;
 use golive_core::secrets::SecretKind;
-use golive_core::steps::sso::SsoForm;
 use golive_core::vendors::oauth::ProviderId;
 use golive_sandbox::scenario::*;
 
@@ -86,22 +85,8 @@ async fn no_token_follows_a_redirect_to_another_host() {
     e.set_supabase_project(id, SUPABASE_REF).unwrap();
     e.set_secret(id, SecretKind::CloudflareToken, CLOUDFLARE_TOKEN)
         .unwrap();
-    let google = golive_sandbox::oauth::CLIENTS
-        .iter()
-        .find(|c| c.provider == "google")
-        .unwrap();
-    e.sso_save(
-        id,
-        SsoForm {
-            provider: ProviderId::Google,
-            client_id: google.client_id.into(),
-            secret: golive_core::secrets::Secret::new(google.secret),
-            apple_team_id: None,
-            apple_key_id: None,
-            secret_expires_on: None,
-        },
-    )
-    .unwrap();
+    let google = golive_sandbox::oauth::client("google");
+    e.sso_save(id, common::google_form(google.secret)).unwrap();
 
     let errors = [
         e.clerk_applications(id).await.map(drop),

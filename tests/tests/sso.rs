@@ -6,7 +6,6 @@ mod common;
 
 use common::{check, golive, stdout_json};
 use golive_core::secrets::{Secret, SecretKind, SecretStore};
-use golive_core::steps::sso::SsoForm;
 use golive_core::vendors::oauth::{probe, Credentials, ProviderId, Verdict};
 use golive_sandbox::oauth::{client, production_callback, APPLE_KEY_ID, APPLE_TEAM_ID};
 use golive_sandbox::scenario::{publishable_key, DEV_FRONTEND_API, LIVE_SECRET_KEY, PLATFORM_KEY};
@@ -139,18 +138,6 @@ async fn the_cli_probes_each_provider_and_names_the_uri_to_register() {
     }
 }
 
-fn google_form(secret: &str) -> SsoForm {
-    let c = client("google");
-    SsoForm {
-        provider: ProviderId::Google,
-        client_id: c.client_id.into(),
-        secret: Secret::new(secret),
-        apple_team_id: None,
-        apple_key_id: None,
-        secret_expires_on: None,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_form_keeps_the_secret_in_the_keychain_and_the_probe_uses_it() {
     let sb = Sandbox::start(Scenario::named("live").unwrap())
@@ -184,7 +171,7 @@ async fn the_form_keeps_the_secret_in_the_keychain_and_the_probe_uses_it() {
     assert_eq!(state("apple").enabled_in_development, Some(false));
 
     // Swapped fields are caught before anything is stored.
-    let mut swapped = google_form(client("google").client_id);
+    let mut swapped = common::google_form(client("google").client_id);
     swapped.client_id = client("google").secret.into();
     assert_eq!(e.sso_save(id, swapped).unwrap_err().code(), "oauth_swapped");
     assert!(t
@@ -194,12 +181,13 @@ async fn the_form_keeps_the_secret_in_the_keychain_and_the_probe_uses_it() {
         .is_none());
 
     let good = client("google").secret;
-    e.sso_save(id, google_form(good)).unwrap();
+    e.sso_save(id, common::google_form(good)).unwrap();
     assert_eq!(
         e.sso_probe(id, ProviderId::Google).await.unwrap().verdict,
         Verdict::Accepted
     );
-    e.sso_save(id, google_form("GOCSPX-wrongSecret")).unwrap();
+    e.sso_save(id, common::google_form("GOCSPX-wrongSecret"))
+        .unwrap();
     assert_eq!(
         e.sso_probe(id, ProviderId::Google).await.unwrap().verdict,
         Verdict::Rejected
@@ -234,7 +222,7 @@ async fn pushing_to_clerk_sets_the_production_connection() {
     let (e, id) = (&t.engine, &t.project.id);
     let err = e.sso_push(id, ProviderId::Google).await.unwrap_err();
     assert_eq!(err.code(), "oauth_missing");
-    e.sso_save(id, google_form(client("google").secret))
+    e.sso_save(id, common::google_form(client("google").secret))
         .unwrap();
     assert_eq!(
         e.sso_push(id, ProviderId::Google).await.unwrap_err().code(),

@@ -235,3 +235,15 @@ pub const DIAGNOSES: &[(&str, &str, &str, &str, &str)] = &[
         "Host clerk → Value frontend-api.clerk.services",
     ),
 ];
+
+/// The SSO form for the sandbox's Google app, with `secret`.
+pub fn google_form(secret: &str) -> golive_core::steps::sso::SsoForm {
+    golive_core::steps::sso::SsoForm {
+        provider: golive_core::vendors::oauth::ProviderId::Google,
+        client_id: golive_sandbox::oauth::client("google").client_id.into(),
+        secret: golive_core::secrets::Secret::new(secret),
+        apple_team_id: None,
+        apple_key_id: None,
+        secret_expires_on: None,
+    }
+}

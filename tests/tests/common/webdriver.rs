@@ -206,3 +206,12 @@ impl Session {
         let _ = self.http.delete(&self.base).send().await;
     }
 }
+
+/// A free loopback port, for tauri-driver and its native driver.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
