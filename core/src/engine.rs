@@ -292,6 +292,7 @@ impl Engine {
             http: self.http.clone(),
             prober: self.prober.clone(),
             dns: Default::default(),
+            clerk_domains: Default::default(),
         })
     }
 

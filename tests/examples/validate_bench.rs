@@ -34,6 +34,7 @@ fn context(sb: &Sandbox) -> CheckContext {
         prober: Prober::new(&endpoints).unwrap(),
         endpoints,
         dns: Default::default(),
+        clerk_domains: Default::default(),
     }
 }
 

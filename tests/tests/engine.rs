@@ -144,3 +144,36 @@ async fn the_report_exports_as_markdown_or_json_and_never_with_a_secret() {
     assert_eq!(err.code(), "report_contains_secret");
     assert!(!leak.exists());
 }
+
+/// The secret key's domains serve the key checks, the DNS plan and every SSO redirect URI:
+/// one run asks Clerk for them once, and asks again only in the next run.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_reads_the_clerk_domains_once() {
+    let sb = Sandbox::start(Scenario::named("all-good").unwrap())
+        .await
+        .unwrap();
+    let test = common::project_for(&sb).with_live_keys();
+    let google = golive_sandbox::oauth::client("google");
+    test.engine
+        .sso_save(&test.project.id, common::google_form(google.secret))
+        .unwrap();
+    let reads = || {
+        sb.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/v1/domains")
+            .count()
+    };
+    for run in 1..=2 {
+        let report = test
+            .engine
+            .run_checks(&test.project.id, None, |_| {})
+            .await
+            .unwrap();
+        let uses = ["clerk.secret_key", "dns.clerk", "sso.google"];
+        for id in uses {
+            let c = report.checks.iter().find(|c| c.id == id).unwrap();
+            assert_eq!(c.status, CheckStatus::Pass, "{id}: {}", c.detail);
+        }
+        assert_eq!(reads(), run);
+    }
+}

@@ -16,6 +16,7 @@ use crate::config::Endpoints;
 use crate::http::Http;
 use crate::inputs::Inputs;
 use crate::probe::Prober;
+use crate::vendors::clerk::backend::Domain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -96,6 +97,8 @@ pub struct CheckContext {
     pub prober: Prober,
     /// The DNS plan and servers, found once per run (see `dns::survey`).
     pub dns: tokio::sync::OnceCell<crate::dns::survey::Survey>,
+    /// The Backend API's domains for the secret key, asked once per run.
+    pub clerk_domains: tokio::sync::OnceCell<Option<crate::error::Result<Vec<Domain>>>>,
 }
 
 impl CheckContext {
@@ -103,6 +106,26 @@ impl CheckContext {
         self.dns
             .get_or_init(|| crate::dns::survey::survey(self))
             .await
+    }
+
+    /// The secret key's instance's domains (several checks need them; Clerk is asked once
+    /// per run), or `None` without a secret key.
+    pub async fn clerk_domains(&self) -> Option<&crate::error::Result<Vec<Domain>>> {
+        self.clerk_domains
+            .get_or_init(|| async {
+                let sk = self.inputs.secret_key.as_ref()?;
+                Some(
+                    crate::vendors::clerk::backend::Backend::new(
+                        &self.http,
+                        &self.endpoints.clerk_api,
+                        sk,
+                    )
+                    .domains()
+                    .await,
+                )
+            })
+            .await
+            .as_ref()
     }
 
     /// Vercel's API with the given token and team, if a token was given.
@@ -123,6 +146,7 @@ impl CheckContext {
             prober: Prober::new(&endpoints)?,
             endpoints,
             dns: Default::default(),
+            clerk_domains: Default::default(),
         })
     }
 }

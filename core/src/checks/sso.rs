@@ -5,7 +5,7 @@
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome};
-use crate::steps::sso::{days_since_epoch, redirect_uri, today};
+use crate::steps::sso::{callback_uri, days_since_epoch, today};
 use crate::vendors::oauth::{self, ProviderId, Verdict};
 
 pub(super) fn checks() -> Vec<CheckDef> {
@@ -65,14 +65,12 @@ async fn provider(ctx: &CheckContext, p: ProviderId) -> Outcome {
             format!("Create a new client secret in {console}, then save it on the SSO step and push it to Clerk."),
         );
     }
-    let redirect = redirect_uri(
-        &ctx.http,
-        &ctx.endpoints.clerk_api,
+    let domains = ctx.clerk_domains().await.and_then(|r| r.as_ref().ok());
+    let redirect = callback_uri(
+        domains.map(Vec::as_slice),
         &ctx.domain,
-        ctx.inputs.secret_key.as_ref(),
         ctx.inputs.publishable_key.as_deref(),
-    )
-    .await;
+    );
     let token_url = ctx
         .endpoints
         .oauth_token_urls

@@ -4,7 +4,6 @@
 use super::plan::{clerk_records, vercel_records, PlannedRecord};
 use super::resolvers::{authoritative, public_panel, Server};
 use crate::checks::CheckContext;
-use crate::vendors::clerk::backend::Backend;
 use crate::vendors::clerk::platform::Platform;
 use crate::vendors::vercel::projects::DomainConfig;
 
@@ -69,15 +68,10 @@ async fn clerk_targets(
     Option<Vec<crate::vendors::clerk::platform::CnameTarget>>,
     Option<String>,
 ) {
-    if let Some(sk) = &ctx.inputs.secret_key {
-        if let Ok(domains) = Backend::new(&ctx.http, &ctx.endpoints.clerk_api, sk)
-            .domains()
-            .await
-        {
-            if let Some(d) = domains.into_iter().find(|d| d.name == ctx.domain) {
-                if let Some(t) = d.cname_targets {
-                    return (Some(t), None);
-                }
+    if let Some(Ok(domains)) = ctx.clerk_domains().await {
+        if let Some(d) = domains.iter().find(|d| d.name == ctx.domain) {
+            if let Some(t) = &d.cname_targets {
+                return (Some(t.clone()), None);
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::probe::Prober;
 use crate::project::{OAuthClient, Project};
 use crate::secrets::{Secret, SecretKind, SecretStore};
-use crate::vendors::clerk::backend::Backend;
+use crate::vendors::clerk::backend::{Backend, Domain};
 use crate::vendors::clerk::frontend;
 use crate::vendors::clerk::platform::Platform;
 use crate::vendors::oauth::{self, Credentials, ProbeResult, Provider, ProviderId};
@@ -70,20 +70,29 @@ pub async fn redirect_uri(
     secret_key: Option<&Secret>,
     publishable_key: Option<&str>,
 ) -> String {
-    if let Some(sk) = secret_key {
-        if let Ok(domains) = Backend::new(http, api, sk).domains().await {
-            if let Some(d) = domains.into_iter().find(|d| d.name == domain) {
-                return format!(
-                    "{}/v1/oauth_callback",
-                    d.frontend_api_url.trim_end_matches('/')
-                );
-            }
-        }
+    let domains = match secret_key {
+        Some(sk) => Backend::new(http, api, sk).domains().await.ok(),
+        None => None,
+    };
+    callback_uri(domains.as_deref(), domain, publishable_key)
+}
+
+/// `redirect_uri` from domains already read (the checks read them once per run).
+pub fn callback_uri(
+    domains: Option<&[Domain]>,
+    domain: &str,
+    publishable_key: Option<&str>,
+) -> String {
+    match domains.into_iter().flatten().find(|d| d.name == domain) {
+        Some(d) => format!(
+            "{}/v1/oauth_callback",
+            d.frontend_api_url.trim_end_matches('/')
+        ),
+        None => format!(
+            "https://{}/v1/oauth_callback",
+            production_frontend_api(domain, publishable_key)
+        ),
     }
-    format!(
-        "https://{}/v1/oauth_callback",
-        production_frontend_api(domain, publishable_key)
-    )
 }
 
 /// `YYYY-MM-DD` → days since 1970-01-01 (proleptic Gregorian).
