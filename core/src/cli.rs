@@ -167,6 +167,10 @@ pub fn render_table(report: &Report) -> String {
     let mut s = format!("Golive checks for {}\n\n", report.domain);
     for c in &report.checks {
         s += &format!("  {}  {:width$}  {}\n", mark(c.status), c.id, c.detail);
+        if let Some(e) = &c.evidence {
+            s += &format!("        {:width$}  expected: {}\n", "", e.expected);
+            s += &format!("        {:width$}  found:    {}\n", "", e.actual);
+        }
         if let Some(fix) = &c.fix {
             s += &format!("        {:width$}  fix: {fix}\n", "");
         }

@@ -79,6 +79,9 @@ pub fn markdown(r: &Report) -> String {
             out += "\nTo fix:\n\n";
             for (c, fix) in fixes {
                 out += &format!("- **`{}`**: {}\n", c.id, fix.replace('\n', " "));
+                if let Some(e) = &c.evidence {
+                    out += &format!("  expected `{}`, found `{}`\n", e.expected, e.actual);
+                }
             }
         }
     }
@@ -120,6 +123,10 @@ mod tests {
             title: format!("Title of {id}"),
             detail: format!("Detail | of {id}"),
             fix: fix.map(str::to_string),
+            evidence: fix.map(|_| crate::checks::Evidence {
+                expected: format!("expected of {id}"),
+                actual: format!("actual of {id}"),
+            }),
         };
         Report {
             domain: "quillmate.site".into(),
@@ -152,7 +159,9 @@ mod tests {
             md.contains("| ❌ fail | `dns.clerk` Title of dns.clerk | Detail \\| of dns.clerk |"),
             "{md}"
         );
-        assert!(md.contains("- **`dns.clerk`**: Add a CNAME record."));
+        assert!(md.contains(
+            "- **`dns.clerk`**: Add a CNAME record.\n  expected `expected of dns.clerk`, found `actual of dns.clerk`"
+        ));
         assert!(!md.contains("## Supabase"), "empty steps are left out");
     }
 

@@ -2,7 +2,9 @@
 //! `ui/src/lib/bindings.ts`. A test fails when that file is stale;
 //! `GOLIVE_WRITE_BINDINGS=1 cargo test -p golive-app bindings` rewrites it.
 
-use golive_core::checks::{CheckEvent, CheckResult, CheckStatus, PlannedCheck, Report, Summary};
+use golive_core::checks::{
+    CheckEvent, CheckResult, CheckStatus, Evidence, PlannedCheck, Report, Summary,
+};
 use golive_core::dns::auto::{
     AutoApplied, AutoPlan, ChangeAction, DnsProvider, ExistingRecord, RecordChange,
 };
@@ -40,6 +42,7 @@ pub fn typescript() -> String {
         SecretStatus::decl(&cfg),
         CheckStatus::decl(&cfg),
         CheckResult::decl(&cfg),
+        Evidence::decl(&cfg),
         PlannedCheck::decl(&cfg),
         CheckEvent::decl(&cfg),
         Summary::decl(&cfg),

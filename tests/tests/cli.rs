@@ -176,6 +176,15 @@ async fn mismatched_keys_are_caught() {
     );
     assert_eq!(status(&r, "clerk.secret_key"), "fail");
     assert!(detail(&r, "clerk.secret_key").contains("otherapp.test"));
+    let evidence = &check(&r, "clerk.secret_key")["evidence"];
+    assert_eq!(
+        evidence["expected"],
+        format!("a production instance for {DOMAIN}")
+    );
+    assert!(evidence["actual"]
+        .as_str()
+        .unwrap()
+        .contains("otherapp.test"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

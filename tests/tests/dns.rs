@@ -58,6 +58,17 @@ async fn each_diagnosis_in_its_scenario() {
         assert_eq!(&s, status, "{scenario} {id}: {detail}");
         assert!(detail.contains(detail_has), "{scenario} {id}: {detail}");
         assert!(fix.contains(fix_has), "{scenario} {id}: {fix}");
+        // A record that is wrong at its source shows what was wanted and what is there.
+        let evidence = &common::check(&r, id)["evidence"];
+        if *status == "fail" && id != &"dns.caa" {
+            let (expected, actual) = (evidence["expected"].as_str(), evidence["actual"].as_str());
+            assert!(
+                expected.is_some_and(|e| e.contains(" → "))
+                    && actual.is_some()
+                    && expected != actual,
+                "{scenario} {id}: {evidence}"
+            );
+        }
         // Absent where everything is right.
         assert!(
             !line(&all_good, id).1.contains(detail_has),

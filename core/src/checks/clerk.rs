@@ -92,6 +92,10 @@ fn publishable_key(ctx: &CheckContext) -> Outcome {
                 "Copy the pk_live_ key of the production instance whose domain is {}.",
                 ctx.domain
             ),
+        )
+        .evidence(
+            format!("a key for {expected}"),
+            format!("a key for {}", parsed.frontend_api),
         );
     }
     Outcome::pass(format!("pk_live_ key for {}", parsed.frontend_api))
@@ -149,6 +153,10 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
                 "Copy the sk_live_ key of the production instance whose domain is {}.",
                 ctx.domain
             ),
+        )
+        .evidence(
+            format!("a production instance for {}", ctx.domain),
+            format!("instance {} for {}", instance.id, names.join(", ")),
         );
     }
     Outcome::pass(format!(
@@ -220,6 +228,10 @@ fn mismatch(publishable: &str, secret: &str) -> Outcome {
         ),
         "Copy both keys from the same production instance (Clerk dashboard → API keys), \
          then clear the site's cookies.",
+    )
+    .evidence(
+        format!("both keys of instance {secret}"),
+        format!("publishable key: {publishable}; secret key: {secret}"),
     )
 }
 

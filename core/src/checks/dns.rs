@@ -127,23 +127,30 @@ async fn diagnose(
         .map(|(_, reply)| reply)
         .filter(|reply| !matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
         .collect();
+    let expected = format!("CNAME {} → {want}", r.name);
     let Some(truth) = answered.first() else {
         return Outcome::fail(
             format!("None of the domain's nameservers answered for {}.", r.name),
             "Check the nameservers at your registrar; run the checks again in a minute.",
-        );
+        )
+        .evidence(expected, "no answer from the nameservers");
     };
     let add = format!("Add a CNAME record: Host {} → Value {want}.", r.host_field);
     match truth.values("CNAME").first() {
         Some(actual) if actual == want => propagation(r, &public_replies, |reply| {
             reply.values("CNAME").first() == Some(want)
         }),
-        Some(actual) => wrong_target(ctx, r, actual),
+        Some(actual) => {
+            wrong_target(ctx, r, actual).evidence(expected, format!("CNAME {} → {actual}", r.name))
+        }
         None => {
             // No CNAME at the source: an A record in its place, a doubled name, or nothing.
             let a = ask(auth[0].addr, &r.name, RecordType::A).await.values("A");
             if !a.is_empty() {
-                return address_instead(r, &a, public).await;
+                let found = format!("A {} → {}", r.name, a.join(", "));
+                return address_instead(r, &a, public)
+                    .await
+                    .evidence(expected, found);
             }
             let doubled = format!("{}.{}", r.name, ctx.domain);
             if !ask(auth[0].addr, &doubled, RecordType::CNAME)
@@ -161,7 +168,8 @@ async fn diagnose(
                         "Edit the record and type only {} in the Host field (your DNS host adds {} itself).",
                         r.host_field, ctx.domain
                     ),
-                );
+                )
+                .evidence(expected, format!("CNAME at {doubled}, none at {}", r.name));
             }
             Outcome::fail(
                 format!(
@@ -170,6 +178,7 @@ async fn diagnose(
                 ),
                 add,
             )
+            .evidence(expected, format!("no record at {}", r.name))
         }
     }
 }
@@ -332,11 +341,23 @@ async fn apex(ctx: &CheckContext) -> Outcome {
     let (a, aaaa) = (a.values("A"), aaaa.values("AAAA"));
     let vercel_ips = config.all_ips();
     let add = format!("Add an A record: Host @ → Value {}.", r.value);
+    let expected = format!("A {} → {}", r.name, r.value);
+    let addresses: Vec<String> = a
+        .iter()
+        .map(|ip| format!("A {ip}"))
+        .chain(aaaa.iter().map(|ip| format!("AAAA {ip}")))
+        .collect();
+    let found = if addresses.is_empty() {
+        format!("no address at {}", r.name)
+    } else {
+        format!("{} → {}", r.name, addresses.join(", "))
+    };
     if a.is_empty() {
         return Outcome::fail(
             format!("{} has no A record at its nameservers.", r.name),
             add,
-        );
+        )
+        .evidence(expected, found);
     }
     if a.iter().filter_map(|ip| ip.parse().ok()).any(is_cloudflare) {
         return Outcome::fail(
@@ -347,7 +368,8 @@ async fn apex(ctx: &CheckContext) -> Outcome {
                 a.join(", ")
             ),
             "In Cloudflare → DNS, set the @ record to \"DNS only\" (grey cloud).",
-        );
+        )
+        .evidence(expected, found);
     }
     let strays: Vec<String> = a
         .iter()
@@ -364,7 +386,8 @@ async fn apex(ctx: &CheckContext) -> Outcome {
                 r.value
             ),
             format!("Edit the A record at @ so its value is {}.", r.value),
-        );
+        )
+        .evidence(expected, found);
     }
     if !strays.is_empty() {
         return Outcome::fail(
@@ -380,7 +403,8 @@ async fn apex(ctx: &CheckContext) -> Outcome {
                 strays.join(" and "),
                 r.value
             ),
-        );
+        )
+        .evidence(expected, found);
     }
     let mut want = a.clone();
     want.sort();

@@ -35,6 +35,16 @@ pub struct CheckResult {
     pub title: String,
     pub detail: String,
     pub fix: Option<String>,
+    /// What the check expected and what it found, where a comparison is the point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Evidence {
+    pub expected: String,
+    pub actual: String,
 }
 
 /// What a check function returns; the runner adds the id and title.
@@ -43,6 +53,7 @@ pub struct Outcome {
     status: CheckStatus,
     detail: String,
     fix: Option<String>,
+    evidence: Option<Evidence>,
 }
 
 impl Outcome {
@@ -51,6 +62,7 @@ impl Outcome {
             status: CheckStatus::Pass,
             detail: detail.into(),
             fix: None,
+            evidence: None,
         }
     }
     pub fn skip(reason: impl Into<String>) -> Self {
@@ -58,6 +70,7 @@ impl Outcome {
             status: CheckStatus::Skip,
             detail: reason.into(),
             fix: None,
+            evidence: None,
         }
     }
     pub fn warn(detail: impl Into<String>, fix: impl Into<String>) -> Self {
@@ -65,7 +78,16 @@ impl Outcome {
             status: CheckStatus::Warn,
             detail: detail.into(),
             fix: Some(fix.into()),
+            evidence: None,
         }
+    }
+    /// Says what was expected and what was found.
+    pub fn evidence(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        self.evidence = Some(Evidence {
+            expected: expected.into(),
+            actual: actual.into(),
+        });
+        self
     }
     /// For optional things: a failure becomes a warning.
     pub fn soften(mut self) -> Self {
@@ -84,6 +106,7 @@ impl Outcome {
             status: CheckStatus::Fail,
             detail: detail.into(),
             fix: Some(fix.into()),
+            evidence: None,
         }
     }
 }
@@ -294,6 +317,7 @@ pub async fn run_all(
             title: defs[i].title.into(),
             detail: outcome.detail,
             fix: outcome.fix,
+            evidence: outcome.evidence,
         };
         statuses[i].send_replace(Some(result.status));
         on_event(CheckEvent::Finished {
@@ -359,6 +383,7 @@ mod tests {
             title: "t".into(),
             detail: "d".into(),
             fix: None,
+            evidence: None,
         };
         let v = serde_json::to_value(&r).unwrap();
         let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
@@ -366,5 +391,16 @@ mod tests {
         assert_eq!(keys, ["detail", "fix", "id", "status", "title"]);
         assert_eq!(v["status"], "skip");
         assert!(v["fix"].is_null());
+        // Evidence is there only when a check compared something.
+        let compared = CheckResult {
+            evidence: Some(Evidence {
+                expected: "CNAME a → b".into(),
+                actual: "no record at a".into(),
+            }),
+            ..r
+        };
+        let v = serde_json::to_value(&compared).unwrap();
+        assert_eq!(v["evidence"]["expected"], "CNAME a → b");
+        assert_eq!(v["evidence"]["actual"], "no record at a");
     }
 }

@@ -104,6 +104,10 @@ async fn provider(ctx: &CheckContext, p: ProviderId) -> Outcome {
                 result.message
             ),
             format!("Add this authorized redirect URI in {name}'s console: {redirect}"),
+        )
+        .evidence(
+            format!("{redirect} registered"),
+            format!("{name} said: {}", result.message),
         ),
         Verdict::Other => Outcome::warn(
             format!(

@@ -71,5 +71,10 @@ async fn third_party_auth(ctx: &CheckContext) -> Outcome {
             t.join(", ")
         ),
     };
-    Outcome::fail(detail, fix)
+    let actual = if trusted.is_empty() {
+        "no third-party issuer".to_string()
+    } else {
+        trusted.join(", ")
+    };
+    Outcome::fail(detail, fix).evidence(format!("trusts {issuer}"), actual)
 }

@@ -330,6 +330,10 @@ async fn site(ctx: &CheckContext) -> Outcome {
                 ctx.domain, pk.frontend_api
             ),
             "Set the live keys for production and redeploy (Hosting step).",
+        )
+        .evidence(
+            format!("pk_live_ key for {want}"),
+            format!("pk_test_ key for {}", pk.frontend_api),
         ),
         Ok(pk) => Outcome::fail(
             format!(
@@ -337,6 +341,10 @@ async fn site(ctx: &CheckContext) -> Outcome {
                 ctx.domain, pk.frontend_api
             ),
             "Set this instance's live publishable key for production and redeploy.",
+        )
+        .evidence(
+            format!("pk_live_ key for {want}"),
+            format!("pk_live_ key for {}", pk.frontend_api),
         ),
         Err(_) => Outcome::warn(
             format!(

@@ -11,7 +11,7 @@ const project: Project = { id: "p1", name: "Quillmate", domain: "quillmate.test"
 test("results stream in, with progress and a fix for each failure", async () => {
   const fail: CheckResult = {
     id: "clerk.secret_key", status: "fail", title: "Secret key", detail: "Clerk rejected this secret key (401).",
-    fix: "Copy the key again.",
+    fix: "Copy the key again.", evidence: { expected: "a production instance for quillmate.test", actual: "instance ins_2 for otherapp.test" },
   };
   const pass: CheckResult = { id: "clerk.publishable_key", status: "pass", title: "Publishable key", detail: "pk_live_ key", fix: null };
   let release: () => void = () => {};
@@ -37,6 +37,9 @@ test("results stream in, with progress and a fix for each failure", async () => 
   expect(await screen.findByTestId("checks-summary")).toHaveTextContent("1 failed");
   expect(screen.getByTestId("check-clerk.secret_key")).toHaveTextContent("Copy the key again.");
   expect(screen.getByRole("button", { name: "Copy fix for clerk.secret_key" })).toBeInTheDocument();
+  const evidence = screen.getByLabelText("Evidence for clerk.secret_key");
+  expect(evidence).toHaveTextContent(/Expected\s*a production instance for quillmate.test/);
+  expect(evidence).toHaveTextContent(/Found\s*instance ins_2 for otherapp.test/);
 });
 
 test("a whole validation is grouped by step, and once over each step lists what failed first", async () => {

@@ -46,7 +46,13 @@ export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
-export type CheckResult = { id: string, status: CheckStatus, title: string, detail: string, fix: string | null, };
+export type CheckResult = { id: string, status: CheckStatus, title: string, detail: string, fix: string | null, 
+/**
+ * What the check expected and what it found, where a comparison is the point.
+ */
+evidence?: Evidence, };
+
+export type Evidence = { expected: string, actual: string, };
 
 export type PlannedCheck = { id: string, title: string, };
 
