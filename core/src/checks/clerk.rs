@@ -250,6 +250,20 @@ async fn frontend_api(ctx: &CheckContext) -> Outcome {
                 "Check the production instance's domain in the Clerk dashboard → Domains.",
             )
         }
+        // Clerk's side, for now: nothing to change at the DNS host.
+        Err(FrontendError::Status(s)) if s == 429 || s >= 500 => {
+            return Outcome::warn(
+                format!(
+                    "{host} answered HTTP {s}: Clerk's Frontend API is {} right now.",
+                    if s == 429 {
+                        "rate limiting requests"
+                    } else {
+                        "having a server error"
+                    }
+                ),
+                CLERK_LATER,
+            )
+        }
         Err(e) => {
             return Outcome::fail(
                 format!("{host} did not answer as Clerk's Frontend API: {e}."),
@@ -284,17 +298,21 @@ async fn frontend_api(ctx: &CheckContext) -> Outcome {
 async fn accounts_portal(ctx: &CheckContext) -> Outcome {
     let host = format!("accounts.{}", ctx.domain);
     match ctx.prober.get(&host, "/", &[]).await {
-        Ok(r) if r.status < 500 => cert_outcome(&host, &format!("HTTP {}", r.status), &r.cert),
+        // The portal's root shows a page or redirects to sign-in.
+        Ok(r) if r.status < 400 => cert_outcome(&host, &format!("HTTP {}", r.status), &r.cert),
         Ok(r) => Outcome::warn(
             format!(
-                "{host} answered HTTP {}: Clerk's Account Portal had an error.",
+                "{host} answered HTTP {}: Clerk's Account Portal is not showing its pages.",
                 r.status
             ),
-            "Run the checks again in a few minutes; if it persists, check status.clerk.com.",
+            CLERK_LATER,
         ),
         Err(p) => probe_outcome(&host, &p),
     }
 }
+
+const CLERK_LATER: &str =
+    "Run the checks again in a few minutes; if it persists, check status.clerk.com.";
 
 fn cert_outcome(host: &str, what: &str, cert: &CertInfo) -> Outcome {
     let detail = format!(

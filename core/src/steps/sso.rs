@@ -29,6 +29,8 @@ pub struct SsoOverview {
     /// Why the development instance's providers are unknown (no key to find it).
     #[ts(optional)]
     pub development_unknown: Option<String>,
+    /// Instances whose settings could not be read, and why.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -173,13 +175,6 @@ impl SsoStep<'_> {
             .map_err(|e| e.to_string())
     }
 
-    async fn enabled(&self, host: &str, origin: &str) -> Option<Vec<String>> {
-        frontend::environment(self.prober, host, origin)
-            .await
-            .ok()
-            .map(|(env, _)| env.enabled_social())
-    }
-
     pub async fn overview(&self, project: &Project) -> Result<SsoOverview> {
         let sk = self.secrets.get(&project.id, SecretKind::ClerkSecretKey)?;
         let origin = format!("https://{}", project.domain);
@@ -199,12 +194,29 @@ impl SsoStep<'_> {
             ),
             self.development_host(project)
         );
+        let mut notes = vec![];
+        let mut read = async |host: &str, origin: &str, instance: &str| match frontend::environment(
+            self.prober,
+            host,
+            origin,
+        )
+        .await
+        {
+            Ok((env, _)) => Some(env.enabled_social()),
+            Err(e) => {
+                notes.push(format!(
+                    "Could not read which providers the {instance} instance has on ({host}: \
+                         {e}); try again in a minute."
+                ));
+                None
+            }
+        };
         let dev = match &dev_host {
-            Ok(h) => self.enabled(h, "http://localhost:3000").await,
+            Ok(h) => read(h, "http://localhost:3000", "development").await,
             Err(_) => None,
         };
         let prod = match &prod_host {
-            Some(h) => self.enabled(h, &origin).await,
+            Some(h) => read(h, &origin, "production").await,
             None => None,
         };
         let mut providers = vec![];
@@ -225,6 +237,7 @@ impl SsoStep<'_> {
             origins: vec![origin, format!("https://www.{}", project.domain)],
             providers,
             development_unknown: dev_host.err(),
+            notes,
         })
     }
 

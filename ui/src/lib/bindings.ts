@@ -247,7 +247,11 @@ origins: Array<string>, providers: Array<ProviderState>,
 /**
  * Why the development instance's providers are unknown (no key to find it).
  */
-developmentUnknown?: string, };
+developmentUnknown?: string, 
+/**
+ * Instances whose settings could not be read, and why.
+ */
+notes: Array<string>, };
 
 export type SsoForm = { provider: ProviderId, clientId: string, 
 /**

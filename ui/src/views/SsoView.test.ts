@@ -17,6 +17,7 @@ const overview: SsoOverview = {
   redirectUri: "https://clerk.quillmate.test/v1/oauth_callback",
   origins: ["https://quillmate.test", "https://www.quillmate.test"],
   providers: [state("apple", "Apple", false), state("google", "Google", true), state("github", "GitHub", true)],
+  notes: [],
 };
 
 test("the console values come with copy buttons and providers on in development come first", async () => {
@@ -83,4 +84,14 @@ test("a wrong paste is explained, and without a platform key the dashboard value
   await userEvent.click(within(card).getByRole("button", { name: "Set in Clerk" }));
   expect(await within(card).findByText(/Configure → SSO connections → Google/)).toBeInTheDocument();
   expect(within(card).getByRole("button", { name: "Copy Google client ID" })).toBeInTheDocument();
+});
+
+test("an instance whose settings could not be read is said, not guessed", async () => {
+  const note = "Could not read which providers the production instance has on (clerk.quillmate.test: it answered HTTP 503); try again in a minute.";
+  mockIPC((cmd) => {
+    if (cmd === "sso_overview") return { ...overview, notes: [note] };
+    if (cmd === "secret_status") return { kind: "oauth-google", set: false };
+  });
+  render(SsoView, { project, onChanged: () => {} });
+  expect(await screen.findByTestId("sso-note")).toHaveTextContent(note);
 });

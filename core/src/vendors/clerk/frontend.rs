@@ -57,7 +57,10 @@ impl std::fmt::Display for FrontendError {
         match self {
             FrontendError::Probe(p) => p.fmt(f),
             FrontendError::Status(s) => write!(f, "it answered HTTP {s}"),
-            FrontendError::BadJson(e) => write!(f, "it answered with unexpected content ({e})"),
+            FrontendError::BadJson(e) => write!(
+                f,
+                "it answered with something Golive does not understand ({e})"
+            ),
         }
     }
 }
