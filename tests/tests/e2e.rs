@@ -794,6 +794,21 @@ async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
         "the sidebar shows the Clerk step's status"
     );
     s.find("[data-testid=report-export]").await;
+
+    // A record that is wrong shows what was expected next to what was found.
+    rig.sandbox.switch(Scenario::named("wrong-target").unwrap());
+    s.click_button("Validate everything").await;
+    let clerk = s
+        .wait_text("[data-testid=check-dns\\.clerk]", "Expected")
+        .await;
+    assert!(
+        clerk.contains("CNAME clerk.quillmate.test → frontend-api.clerk.services")
+            && clerk.contains("Found"),
+        "{clerk}"
+    );
+    s.wait_text("[data-testid=checks-summary]", "2 failed")
+        .await;
+    s.scroll_to("[data-testid=checks-group-dns]").await;
     s.screenshot(&screenshot_dir().join("12-validate.png"))
         .await;
     rig.finish(s).await;
