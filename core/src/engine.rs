@@ -285,15 +285,14 @@ impl Engine {
     /// What the checks of one project work from.
     fn context(&self, id: &str) -> Result<CheckContext> {
         let project = self.projects.get(id)?;
-        Ok(CheckContext {
-            inputs: Inputs::from_project(&project, self.secrets.as_ref())?,
-            domain: project.domain,
-            endpoints: self.endpoints.clone(),
-            http: self.http.clone(),
-            prober: self.prober.clone(),
-            dns: Default::default(),
-            clerk_domains: Default::default(),
-        })
+        let inputs = Inputs::from_project(&project, self.secrets.as_ref())?;
+        Ok(CheckContext::with_clients(
+            project.domain,
+            inputs,
+            self.endpoints.clone(),
+            self.http.clone(),
+            self.prober.clone(),
+        ))
     }
 
     /// The DNS plan, then every record × server answer as it arrives.

@@ -74,10 +74,7 @@ fn kb(pid: u32, field: &str) -> u64 {
 /// The app's process and everything it started (WebKit's web and network processes).
 fn app_tree(app_name: &str) -> Vec<(u32, String)> {
     let all = processes();
-    let Some(root) = all
-        .iter()
-        .find(|(_, _, c)| app_name.starts_with(c.as_str()))
-    else {
+    let Some(root) = all.iter().find(|(_, _, c)| c == app_name) else {
         return vec![];
     };
     let mut tree = vec![(root.0, root.2.clone())];

@@ -65,8 +65,7 @@ pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Re
         .map(|f| f.kind);
     match kind {
         None => next.run(req).await,
-        Some(FaultKind::Echo(code)) => echo(code, req).await,
-        Some(kind) => answer(kind, req.uri().path()).await,
+        Some(kind) => answer(kind, req).await,
     }
 }
 
@@ -105,9 +104,10 @@ async fn echo(code: u16, req: Request) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-async fn answer(kind: FaultKind, path: &str) -> Response {
+async fn answer(kind: FaultKind, req: Request) -> Response {
+    let path = req.uri().path();
     match kind {
-        FaultKind::Echo(_) => unreachable!("answered by echo"),
+        FaultKind::Echo(code) => echo(code, req).await,
         FaultKind::Status(code) => {
             let status = StatusCode::from_u16(code).unwrap();
             (status, axum::Json(error_body(path, status))).into_response()
@@ -158,7 +158,7 @@ pub async fn delay(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-pub fn http_delay() -> Duration {
+fn http_delay() -> Duration {
     millis_var("GOLIVE_SANDBOX_HTTP_DELAY_MS")
 }
 

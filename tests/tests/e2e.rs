@@ -174,9 +174,7 @@ impl Rig {
                 .unwrap();
         projects["projects"][0]["id"].as_str().unwrap().to_string()
     }
-}
 
-impl Rig {
     /// `needle` is in no file the app wrote: settings, WebKit storage, caches.
     fn assert_on_no_disk(&self, needle: &str) {
         for dir in [&self.config, &self.data, &self.cache] {

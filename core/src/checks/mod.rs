@@ -162,15 +162,27 @@ impl CheckContext {
     }
 
     pub fn new(domain: String, inputs: Inputs, endpoints: Endpoints) -> crate::Result<Self> {
-        Ok(CheckContext {
+        let (http, prober) = (Http::new(&endpoints)?, Prober::new(&endpoints)?);
+        Ok(Self::with_clients(domain, inputs, endpoints, http, prober))
+    }
+
+    /// A run's context over clients that already exist (the app keeps one of each).
+    pub fn with_clients(
+        domain: String,
+        inputs: Inputs,
+        endpoints: Endpoints,
+        http: Http,
+        prober: Prober,
+    ) -> Self {
+        CheckContext {
             domain,
             inputs,
-            http: Http::new(&endpoints)?,
-            prober: Prober::new(&endpoints)?,
             endpoints,
+            http,
+            prober,
             dns: Default::default(),
             clerk_domains: Default::default(),
-        })
+        }
     }
 }
 

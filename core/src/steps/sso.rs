@@ -175,6 +175,24 @@ impl SsoStep<'_> {
             .map_err(|e| e.to_string())
     }
 
+    /// The social providers on at `host` (`None` when there is no host to ask), or why they
+    /// could not be read.
+    async fn enabled(
+        &self,
+        host: Option<&str>,
+        origin: &str,
+        instance: &str,
+    ) -> std::result::Result<Option<Vec<String>>, String> {
+        let Some(host) = host else { return Ok(None) };
+        match frontend::environment(self.prober, host, origin).await {
+            Ok((env, _)) => Ok(Some(env.enabled_social())),
+            Err(e) => Err(format!(
+                "Could not read which providers the {instance} instance has on ({host}: {e}); \
+                 try again in a minute."
+            )),
+        }
+    }
+
     pub async fn overview(&self, project: &Project) -> Result<SsoOverview> {
         let sk = self.secrets.get(&project.id, SecretKind::ClerkSecretKey)?;
         let origin = format!("https://{}", project.domain);
@@ -194,31 +212,19 @@ impl SsoStep<'_> {
             ),
             self.development_host(project)
         );
-        let mut notes = vec![];
-        let mut read = async |host: &str, origin: &str, instance: &str| match frontend::environment(
-            self.prober,
-            host,
-            origin,
-        )
-        .await
-        {
-            Ok((env, _)) => Some(env.enabled_social()),
-            Err(e) => {
-                notes.push(format!(
-                    "Could not read which providers the {instance} instance has on ({host}: \
-                         {e}); try again in a minute."
-                ));
-                None
-            }
-        };
-        let dev = match &dev_host {
-            Ok(h) => read(h, "http://localhost:3000", "development").await,
-            Err(_) => None,
-        };
-        let prod = match &prod_host {
-            Some(h) => read(h, &origin, "production").await,
-            None => None,
-        };
+        let (dev, prod) = futures::join!(
+            self.enabled(
+                dev_host.as_deref().ok(),
+                "http://localhost:3000",
+                "development"
+            ),
+            self.enabled(prod_host.as_deref(), &origin, "production"),
+        );
+        let notes = [&dev, &prod]
+            .into_iter()
+            .filter_map(|r| r.as_ref().err().cloned())
+            .collect();
+        let (dev, prod) = (dev.ok().flatten(), prod.ok().flatten());
         let mut providers = vec![];
         for p in ProviderId::ALL {
             providers.push(ProviderState {

@@ -92,7 +92,7 @@ impl<'a> Cloudflare<'a> {
                 c.get(url.clone()).bearer_auth(self.token.expose())
             })
             .await?;
-        decode(resp).await.map_err(|e| e.redact(self.token))
+        decode(resp, self.token).await
     }
 
     async fn send(
@@ -108,9 +108,8 @@ impl<'a> Cloudflare<'a> {
             .bearer_auth(self.token.expose())
             .json(&body);
         Ok(
-            decode::<CloudflareRecord>(self.http.write(VENDOR, req).await?)
-                .await
-                .map_err(|e| e.redact(self.token))?
+            decode::<CloudflareRecord>(self.http.write(VENDOR, req).await?, self.token)
+                .await?
                 .result,
         )
     }
@@ -194,20 +193,28 @@ impl<'a> Cloudflare<'a> {
             .client()
             .delete(self.url(&format!("zones/{}/dns_records/{id}", zone.id), &[])?)
             .bearer_auth(self.token.expose());
-        decode::<serde_json::Value>(self.http.write(VENDOR, req).await?)
+        decode::<serde_json::Value>(self.http.write(VENDOR, req).await?, self.token)
             .await
             .map(drop)
-            .map_err(|e| e.redact(self.token))
     }
 }
 
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<Envelope<T>> {
-    let body = success_body(VENDOR, resp, status_error).await?;
-    serde_json::from_slice(&body).map_err(|e| Error::Vendor {
-        vendor: VENDOR,
-        code: "cloudflare_bad_response",
-        message: format!("Cloudflare answered with something Golive does not understand ({e})."),
-    })
+/// The answer's JSON, or its error with `token` taken out (vendors may quote what they got).
+async fn decode<T: DeserializeOwned>(
+    resp: reqwest::Response,
+    token: &Secret,
+) -> Result<Envelope<T>> {
+    let parsed = async {
+        let body = success_body(VENDOR, resp, status_error).await?;
+        serde_json::from_slice(&body).map_err(|e| Error::Vendor {
+            vendor: VENDOR,
+            code: "cloudflare_bad_response",
+            message: format!(
+                "Cloudflare answered with something Golive does not understand ({e})."
+            ),
+        })
+    };
+    parsed.await.map_err(|e| e.redact(token))
 }
 
 fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[u8]) -> Error {

@@ -52,9 +52,7 @@ impl<'a> Management<'a> {
                 c.get(url.clone()).bearer_auth(self.token.expose())
             })
             .await?;
-        decode(project_ref, resp)
-            .await
-            .map_err(|e| e.redact(self.token))
+        decode(project_ref, resp, self.token).await
     }
 
     /// Adds an OIDC issuer; sent once, never retried.
@@ -65,25 +63,28 @@ impl<'a> Management<'a> {
             .request(Method::POST, self.url(project_ref)?)
             .bearer_auth(self.token.expose())
             .json(&json!({"oidc_issuer_url": issuer}));
-        decode(project_ref, self.http.write(VENDOR, req).await?)
-            .await
-            .map_err(|e| e.redact(self.token))
+        decode(project_ref, self.http.write(VENDOR, req).await?, self.token).await
     }
 }
 
+/// The answer's JSON, or its error with `token` taken out (vendors may quote what they got).
 async fn decode<T: serde::de::DeserializeOwned>(
     project_ref: &str,
     resp: reqwest::Response,
+    token: &Secret,
 ) -> Result<T> {
-    let body = success_body(VENDOR, resp, |status, wait, body| {
-        status_error(project_ref, status, wait, body)
-    })
-    .await?;
-    serde_json::from_slice(&body).map_err(|e| Error::Vendor {
-        vendor: VENDOR,
-        code: "supabase_bad_response",
-        message: format!("Supabase answered with something Golive does not understand ({e})."),
-    })
+    let parsed = async {
+        let body = success_body(VENDOR, resp, |status, wait, body| {
+            status_error(project_ref, status, wait, body)
+        })
+        .await?;
+        serde_json::from_slice(&body).map_err(|e| Error::Vendor {
+            vendor: VENDOR,
+            code: "supabase_bad_response",
+            message: format!("Supabase answered with something Golive does not understand ({e})."),
+        })
+    };
+    parsed.await.map_err(|e| e.redact(token))
 }
 
 fn status_error(

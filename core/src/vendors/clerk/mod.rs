@@ -81,9 +81,7 @@ impl<'a> ClerkApi<'a> {
             .http
             .read(VENDOR, |c| self.request(c, Method::GET, url.clone()))
             .await?;
-        decode(self.kind, "GET", path, resp)
-            .await
-            .map_err(|e| e.redact(self.key))
+        self.decode("GET", path, resp).await
     }
 
     /// A write: sent exactly once, never retried blindly.
@@ -99,30 +97,34 @@ impl<'a> ClerkApi<'a> {
             req = req.json(b);
         }
         let resp = self.http.write(VENDOR, req).await?;
-        decode(self.kind, method.as_str(), path, resp)
-            .await
-            .map_err(|e| e.redact(self.key))
+        self.decode(method.as_str(), path, resp).await
     }
-}
 
-async fn decode<T: DeserializeOwned>(
-    kind: KeyKind,
-    method: &str,
-    path: &str,
-    resp: reqwest::Response,
-) -> Result<T> {
-    let body = success_body(VENDOR, resp, |status, wait, body| {
-        api_error(kind, status, wait, body)
-    })
-    .await?;
-    serde_json::from_slice(&body).map_err(|e| Error::Vendor {
-        vendor: VENDOR,
-        code: "clerk_bad_response",
-        message: format!(
-            "{method} /{path} answered with something Golive does not understand ({e}). \
-             Try again; if it persists, check status.clerk.com."
-        ),
-    })
+    /// The answer's JSON, or its error with the key taken out (vendors may quote what they
+    /// got).
+    async fn decode<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        resp: reqwest::Response,
+    ) -> Result<T> {
+        let kind = self.kind;
+        let parsed = async {
+            let body = success_body(VENDOR, resp, |status, wait, body| {
+                api_error(kind, status, wait, body)
+            })
+            .await?;
+            serde_json::from_slice(&body).map_err(|e| Error::Vendor {
+                vendor: VENDOR,
+                code: "clerk_bad_response",
+                message: format!(
+                    "{method} /{path} answered with something Golive does not understand \
+                     ({e}). Try again; if it persists, check status.clerk.com."
+                ),
+            })
+        };
+        parsed.await.map_err(|e| e.redact(self.key))
+    }
 }
 
 /// One clear message per status; Clerk's own words are added where they help.

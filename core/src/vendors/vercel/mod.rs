@@ -84,7 +84,7 @@ impl<'a> Vercel<'a> {
                 c.get(url.clone()).bearer_auth(self.token.expose())
             })
             .await?;
-        decode(resp).await.map_err(|e| e.redact(self.token))
+        decode(resp, self.token).await
     }
 
     /// A write: sent once, never retried blindly.
@@ -112,21 +112,23 @@ impl<'a> Vercel<'a> {
         if let Some(body) = body {
             req = req.json(body);
         }
-        decode(self.http.write(VENDOR, req).await?)
-            .await
-            .map_err(|e| e.redact(self.token))
+        decode(self.http.write(VENDOR, req).await?, self.token).await
     }
 }
 
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T> {
-    let body = success_body(VENDOR, resp, status_error).await?;
-    // A DELETE may answer with an empty body.
-    let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
-    serde_json::from_slice(body).map_err(|e| Error::Vendor {
-        vendor: VENDOR,
-        code: "vercel_bad_response",
-        message: format!("Vercel answered with something Golive does not understand ({e})."),
-    })
+/// The answer's JSON, or its error with `token` taken out (vendors may quote what they got).
+async fn decode<T: DeserializeOwned>(resp: reqwest::Response, token: &Secret) -> Result<T> {
+    let parsed = async {
+        let body = success_body(VENDOR, resp, status_error).await?;
+        // A DELETE may answer with an empty body.
+        let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
+        serde_json::from_slice(body).map_err(|e| Error::Vendor {
+            vendor: VENDOR,
+            code: "vercel_bad_response",
+            message: format!("Vercel answered with something Golive does not understand ({e})."),
+        })
+    };
+    parsed.await.map_err(|e| e.redact(token))
 }
 
 fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[u8]) -> Error {
