@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::checks::{self, CheckContext, CheckStatus, Report};
 use crate::config::{self, Endpoints};
+use crate::context::RunContext;
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::project::ProjectStore;
@@ -110,7 +111,11 @@ fn run_check(
             Inputs::from_vars(std::env::vars()),
         ),
     };
-    let ctx = CheckContext::new(crate::domain::normalize(&domain)?, inputs, endpoints)?;
+    let ctx = CheckContext::new(RunContext::new(
+        crate::domain::normalize(&domain)?,
+        inputs,
+        endpoints,
+    )?);
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Config(format!("could not start the async runtime: {e}")))?;
     let report = runtime.block_on(async {

@@ -67,32 +67,6 @@ impl Error {
         }
     }
 
-    /// Takes `secret` out of the message: a vendor may quote the token it refused, and its
-    /// words end up in what Golive shows.
-    pub fn redact(self, secret: &crate::secrets::Secret) -> Self {
-        let secret = secret.expose().trim();
-        if secret.len() < 8 {
-            return self;
-        }
-        let clean = |text: String| text.replace(secret, "[redacted]");
-        match self {
-            Error::Vendor {
-                vendor,
-                code,
-                message,
-            } => Error::Vendor {
-                vendor,
-                code,
-                message: clean(message),
-            },
-            Error::Unreachable { vendor, reason } => Error::Unreachable {
-                vendor,
-                reason: clean(reason),
-            },
-            other => other,
-        }
-    }
-
     pub fn payload(&self) -> ErrorPayload {
         ErrorPayload {
             code: self.code().to_string(),

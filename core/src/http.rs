@@ -1,13 +1,18 @@
 //! The HTTP client every vendor module uses: bounded timeouts, extra trusted roots from the
 //! configuration, no redirects (a bearer token must never follow a redirect to another host),
-//! and retries with backoff for idempotent reads only.
+//! and retries with backoff for idempotent reads only. On it, `Api`: the one skeleton of a
+//! vendor's REST client (URLs, bearer token, reads and writes, the one decode and redaction),
+//! so each vendor keeps only its endpoints and its words for a refusal.
 
 use std::time::Duration;
 
-use reqwest::{RequestBuilder, Response, StatusCode};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
 
 use crate::config::Endpoints;
 use crate::error::{Error, Result};
+use crate::secrets::Secret;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const READ_ATTEMPTS: u32 = 3;
@@ -169,5 +174,162 @@ pub fn unreachable(vendor: &'static str, e: reqwest::Error) -> Error {
     Error::Unreachable {
         vendor,
         reason: format!("{host}{reason}"),
+    }
+}
+
+/// Who a vendor is, for the answers of its API that Golive cannot use.
+pub struct Vendor {
+    pub name: &'static str,
+    /// The code of a success whose body is not what the endpoint documents.
+    pub bad_response: &'static str,
+    pub status_page: &'static str,
+}
+
+/// Turns a refusal (status, Retry-After wait, body) into the vendor's own error and words.
+type OnStatus<'a> = Box<dyn Fn(StatusCode, Option<Duration>, &[u8]) -> Error + Send + Sync + 'a>;
+
+/// One vendor's REST API with one credential: reads retried with backoff, writes sent once,
+/// every answer decoded here, and the credential taken out of every error (vendors may quote
+/// what they were sent).
+pub struct Api<'a> {
+    vendor: &'static Vendor,
+    http: &'a Http,
+    base: &'a Url,
+    token: &'a Secret,
+    headers: Vec<(&'static str, &'static str)>,
+    /// A query pair every request carries (Vercel's `teamId`).
+    scope: Option<(&'static str, &'a str)>,
+    on_status: OnStatus<'a>,
+}
+
+impl<'a> Api<'a> {
+    pub fn new(
+        vendor: &'static Vendor,
+        http: &'a Http,
+        base: &'a Url,
+        token: &'a Secret,
+        on_status: impl Fn(StatusCode, Option<Duration>, &[u8]) -> Error + Send + Sync + 'a,
+    ) -> Self {
+        Api {
+            vendor,
+            http,
+            base,
+            token,
+            headers: vec![],
+            scope: None,
+            on_status: Box::new(on_status),
+        }
+    }
+
+    pub fn header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn scope(mut self, scope: Option<(&'static str, &'a str)>) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url> {
+        let mut url = self
+            .base
+            .join(path)
+            .map_err(|e| Error::Config(format!("{} API URL: {e}", self.vendor.name)))?;
+        let pairs = query.iter().copied().chain(self.scope);
+        if pairs.clone().next().is_some() {
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
+        Ok(url)
+    }
+
+    fn request(&self, client: &reqwest::Client, method: Method, url: Url) -> RequestBuilder {
+        let mut req = client.request(method, url).bearer_auth(self.token.expose());
+        for (name, value) in &self.headers {
+            req = req.header(*name, *value);
+        }
+        req
+    }
+
+    /// A read: retried with backoff on 429, 5xx and connection failures.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
+        let url = self.url(path, query)?;
+        let resp = self
+            .http
+            .read(self.vendor.name, |c| {
+                self.request(c, Method::GET, url.clone())
+            })
+            .await;
+        self.decode(Method::GET, path, resp).await
+    }
+
+    /// A write: sent exactly once, never retried blindly.
+    pub async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T> {
+        let mut req = self.request(self.http.client(), method.clone(), self.url(path, query)?);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = self.http.write(self.vendor.name, req).await;
+        self.decode(method, path, resp).await
+    }
+
+    /// The answer's JSON, or the vendor's error for it, with the token taken out.
+    async fn decode<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        resp: Result<Response>,
+    ) -> Result<T> {
+        let vendor = self.vendor;
+        let parsed = async {
+            let body = success_body(vendor.name, resp?, |status, wait, body| {
+                (self.on_status)(status, wait, body)
+            })
+            .await?;
+            // A DELETE may answer with an empty body.
+            let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
+            serde_json::from_slice(body).map_err(|e| Error::Vendor {
+                vendor: vendor.name,
+                code: vendor.bad_response,
+                message: format!(
+                    "{method} /{path} answered with something Golive does not understand \
+                     ({e}). Try again; if it persists, check {}.",
+                    vendor.status_page
+                ),
+            })
+        };
+        parsed.await.map_err(|e| redact(e, self.token))
+    }
+}
+
+/// Takes `secret` out of a vendor's words: a vendor may quote the token it refused, and its
+/// words end up in what Golive shows.
+fn redact(error: Error, secret: &Secret) -> Error {
+    let secret = secret.expose().trim();
+    if secret.len() < 8 {
+        return error;
+    }
+    let clean = |text: String| text.replace(secret, "[redacted]");
+    match error {
+        Error::Vendor {
+            vendor,
+            code,
+            message,
+        } => Error::Vendor {
+            vendor,
+            code,
+            message: clean(message),
+        },
+        Error::Unreachable { vendor, reason } => Error::Unreachable {
+            vendor,
+            reason: clean(reason),
+        },
+        other => other,
     }
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::project::Project;
+use crate::provider::{Credentials, ProviderId};
 use crate::secrets::{Secret, SecretKind, SecretStore};
-use crate::vendors::oauth::{Credentials, ProviderId};
 
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
@@ -58,7 +58,7 @@ impl Inputs {
     pub fn from_project(project: &Project, secrets: &dyn SecretStore) -> Result<Self> {
         let mut oauth = BTreeMap::new();
         for (p, client) in &project.oauth {
-            if let Some(secret) = secrets.get(&project.id, SecretKind::oauth(*p))? {
+            if let Some(secret) = secrets.get(&project.id, p.secret_kind())? {
                 oauth.insert(
                     *p,
                     Credentials {

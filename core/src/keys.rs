@@ -4,6 +4,7 @@
 use base64::Engine;
 
 use crate::error::{Error, Result};
+use crate::secrets::SecretKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyEnv {
@@ -106,6 +107,73 @@ fn wrong_field(key: &str, field: &str) -> Option<Error> {
         "wrong_field",
         format!("That is {what}, not a {field} key. Paste it in the {right} field instead."),
     ))
+}
+
+/// A pasted publishable key, cleaned and checked; `None` when the field was cleared.
+pub fn publishable_key_paste(pasted: &str) -> Result<Option<String>> {
+    let key = clean_paste(pasted, "pk_");
+    if key.is_empty() {
+        return Ok(None);
+    }
+    parse_publishable_key(&key)?;
+    Ok(Some(key))
+}
+
+/// The development instance's publishable key: as above, and a `pk_test_` one.
+pub fn dev_publishable_key_paste(pasted: &str) -> Result<Option<String>> {
+    let key = publishable_key_paste(pasted)?;
+    if let Some(k) = &key {
+        if parse_publishable_key(k)?.env != KeyEnv::Test {
+            return Err(Error::invalid(
+                "not_development_key",
+                "This is a production key: paste the development instance's pk_test_… key.",
+            ));
+        }
+    }
+    Ok(key)
+}
+
+/// A pasted secret of `kind`, cleaned and checked, ready for the keychain.
+pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
+    let value = match kind {
+        SecretKind::ClerkSecretKey => {
+            let key = clean_paste(pasted, "sk_");
+            secret_key_env(&key)?;
+            key
+        }
+        SecretKind::ClerkPlatformKey => {
+            let key = clean_paste(pasted, "ak_");
+            if !key.starts_with("ak_") {
+                return Err(Error::invalid(
+                    "platform_key_invalid",
+                    "Clerk platform keys start with ak_. Create one in the Clerk dashboard → \
+                     Platform API keys.",
+                ));
+            }
+            key
+        }
+        SecretKind::VercelToken | SecretKind::CloudflareToken => clean_paste(pasted, ""),
+        // OAuth secrets go through the SSO step, which checks them with their client ID.
+        SecretKind::OauthGoogle
+        | SecretKind::OauthGithub
+        | SecretKind::OauthMicrosoft
+        | SecretKind::OauthDiscord
+        | SecretKind::OauthApple => {
+            return Err(Error::invalid(
+                "use_sso_form",
+                "Save OAuth credentials with the SSO step's form.",
+            ))
+        }
+        // Supabase personal access tokens start with sbp_.
+        SecretKind::SupabaseToken => clean_paste(pasted, "sbp_"),
+    };
+    if value.is_empty() {
+        return Err(Error::invalid(
+            "secret_empty",
+            format!("Paste the {} first.", kind.label()),
+        ));
+    }
+    Ok(value)
 }
 
 /// Extracts the value from a paste: trims whitespace and quotes, and from `KEY=value` lines or

@@ -3,16 +3,20 @@
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod dns;
 pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod framework;
 pub mod http;
+pub mod https_probe;
 pub mod inputs;
 pub mod keys;
-pub mod probe;
+#[cfg(test)]
+mod module_graph;
 pub mod project;
+pub mod provider;
 pub mod report;
 pub mod runs;
 pub mod secrets;

@@ -47,10 +47,10 @@ pub struct Project {
     /// Production OAuth clients by provider (the secrets are in the keychain).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     #[ts(
-        as = "Option<std::collections::BTreeMap<crate::vendors::oauth::ProviderId, OAuthClient>>",
+        as = "Option<std::collections::BTreeMap<crate::provider::ProviderId, OAuthClient>>",
         optional
     )]
-    pub oauth: std::collections::BTreeMap<crate::vendors::oauth::ProviderId, OAuthClient>,
+    pub oauth: std::collections::BTreeMap<crate::provider::ProviderId, OAuthClient>,
     /// The development instance's publishable key (public): which providers it enables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

@@ -43,18 +43,6 @@ impl SecretKind {
         SecretKind::OauthApple,
     ];
 
-    /// Where a provider's client secret is kept.
-    pub fn oauth(p: crate::vendors::oauth::ProviderId) -> SecretKind {
-        use crate::vendors::oauth::ProviderId;
-        match p {
-            ProviderId::Google => SecretKind::OauthGoogle,
-            ProviderId::Github => SecretKind::OauthGithub,
-            ProviderId::Microsoft => SecretKind::OauthMicrosoft,
-            ProviderId::Discord => SecretKind::OauthDiscord,
-            ProviderId::Apple => SecretKind::OauthApple,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             SecretKind::ClerkSecretKey => "clerk-secret-key",

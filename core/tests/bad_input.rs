@@ -4,8 +4,10 @@
 
 use golive_core::domain::normalize;
 use golive_core::keys::{parse_publishable_key, secret_key_env};
+use golive_core::provider::{Credentials, ProviderId};
 use golive_core::secrets::Secret;
-use golive_core::vendors::oauth::{check_format, parse_google_json, Credentials, ProviderId};
+use golive_core::vendors::oauth::formats::check_format;
+use golive_core::vendors::oauth::import::parse_google_json;
 use golive_core::vendors::supabase::parse_project_ref;
 use proptest::prelude::*;
 

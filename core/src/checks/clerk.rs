@@ -6,8 +6,8 @@ use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome};
 use crate::error::Error;
+use crate::https_probe::{CertInfo, ProbeError};
 use crate::keys::{parse_publishable_key, secret_key_env, KeyEnv, PublishableKey};
-use crate::probe::{CertInfo, ProbeError};
 use crate::vendors::clerk::backend::Backend;
 use crate::vendors::clerk::frontend::{self, FrontendError};
 use crate::vendors::clerk::platform::Platform;

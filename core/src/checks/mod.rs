@@ -3,20 +3,18 @@
 
 mod clerk;
 mod dns;
+mod hosting;
 mod sso;
 mod supabase;
-mod vercel;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
 use ts_rs::TS;
 
-use crate::config::Endpoints;
-use crate::http::Http;
-use crate::inputs::Inputs;
-use crate::probe::Prober;
-use crate::vendors::clerk::backend::Domain;
+use crate::context::RunContext;
+use crate::dns::survey::{self, Survey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -111,78 +109,31 @@ impl Outcome {
     }
 }
 
-/// Everything a check may read. Built once per run and shared.
+/// Everything a check may read: the run's context, plus the DNS survey the DNS checks share
+/// (found once per run by whichever needs it first; the others wait for it).
 pub struct CheckContext {
-    pub domain: String,
-    pub inputs: Inputs,
-    pub endpoints: Endpoints,
-    pub http: Http,
-    pub prober: Prober,
-    /// The DNS plan and servers, found once per run (see `dns::survey`).
-    pub dns: tokio::sync::OnceCell<crate::dns::survey::Survey>,
-    /// The Backend API's domains for the secret key, asked once per run.
-    pub clerk_domains: tokio::sync::OnceCell<Option<crate::error::Result<Vec<Domain>>>>,
+    run: RunContext,
+    dns: OnceCell<Survey>,
 }
 
 impl CheckContext {
-    pub async fn dns(&self) -> &crate::dns::survey::Survey {
-        self.dns
-            .get_or_init(|| crate::dns::survey::survey(self))
-            .await
-    }
-
-    /// The secret key's instance's domains (several checks need them; Clerk is asked once
-    /// per run), or `None` without a secret key.
-    pub async fn clerk_domains(&self) -> Option<&crate::error::Result<Vec<Domain>>> {
-        self.clerk_domains
-            .get_or_init(|| async {
-                let sk = self.inputs.secret_key.as_ref()?;
-                Some(
-                    crate::vendors::clerk::backend::Backend::new(
-                        &self.http,
-                        &self.endpoints.clerk_api,
-                        sk,
-                    )
-                    .domains()
-                    .await,
-                )
-            })
-            .await
-            .as_ref()
-    }
-
-    /// Vercel's API with the given token and team, if a token was given.
-    pub fn vercel(&self) -> Option<crate::vendors::vercel::Vercel<'_>> {
-        Some(crate::vendors::vercel::Vercel::new(
-            &self.http,
-            &self.endpoints.vercel_api,
-            self.inputs.vercel_token.as_ref()?,
-            self.inputs.vercel_team_id.as_deref(),
-        ))
-    }
-
-    pub fn new(domain: String, inputs: Inputs, endpoints: Endpoints) -> crate::Result<Self> {
-        let (http, prober) = (Http::new(&endpoints)?, Prober::new(&endpoints)?);
-        Ok(Self::with_clients(domain, inputs, endpoints, http, prober))
-    }
-
-    /// A run's context over clients that already exist (the app keeps one of each).
-    pub fn with_clients(
-        domain: String,
-        inputs: Inputs,
-        endpoints: Endpoints,
-        http: Http,
-        prober: Prober,
-    ) -> Self {
+    pub fn new(run: RunContext) -> Self {
         CheckContext {
-            domain,
-            inputs,
-            endpoints,
-            http,
-            prober,
-            dns: Default::default(),
-            clerk_domains: Default::default(),
+            run,
+            dns: OnceCell::new(),
         }
+    }
+
+    pub async fn dns(&self) -> &Survey {
+        self.dns.get_or_init(|| survey::survey(&self.run)).await
+    }
+}
+
+/// Checks read the run's fields (`ctx.domain`, `ctx.inputs`, …) directly.
+impl std::ops::Deref for CheckContext {
+    type Target = RunContext;
+    fn deref(&self) -> &RunContext {
+        &self.run
     }
 }
 
@@ -216,7 +167,7 @@ pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
     all.extend(dns::checks());
     all.extend(sso::checks());
-    all.extend(vercel::checks());
+    all.extend(hosting::checks());
     all.extend(supabase::checks());
     all
 }

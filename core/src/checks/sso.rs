@@ -5,8 +5,10 @@
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome};
+use crate::provider::ProviderId;
 use crate::steps::sso::{callback_uri, days_since_epoch, today};
-use crate::vendors::oauth::{self, ProviderId, Verdict};
+use crate::vendors::oauth::formats::check_format;
+use crate::vendors::oauth::token_probe::{self, Verdict};
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![
@@ -51,7 +53,7 @@ async fn provider(ctx: &CheckContext, p: ProviderId) -> Outcome {
         ));
     };
     let console = format!("{} ({})", p.info().console_url, p.info().console_steps);
-    if let Err(e) = oauth::check_format(p, creds) {
+    if let Err(e) = check_format(p, creds) {
         return Outcome::fail(e.to_string(), format!("Copy them again from {console}"));
     }
     let days_left = creds
@@ -77,7 +79,7 @@ async fn provider(ctx: &CheckContext, p: ProviderId) -> Outcome {
         .get(p.as_str())
         .cloned()
         .unwrap_or_else(|| url::Url::parse(p.token_url()).expect("catalog URLs parse"));
-    let result = match oauth::probe(&ctx.http, p, &token_url, creds, &redirect).await {
+    let result = match token_probe::probe(&ctx.http, p, &token_url, creds, &redirect).await {
         Ok(r) => r,
         Err(e) => {
             return Outcome::fail(

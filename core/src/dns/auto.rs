@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::plan::{PlannedRecord, RecordType};
-use crate::checks::CheckContext;
+use crate::context::RunContext;
 use crate::error::{Error, Result};
 use crate::vendors::cloudflare::{Cloudflare, Zone};
 use crate::vendors::vercel::Vercel;
@@ -283,7 +283,7 @@ impl Host<'_> {
 
 /// Where this project's records can be made: Cloudflare when a token is saved, else Vercel
 /// DNS when Vercel hosts the zone; otherwise why neither can.
-pub async fn host_for(ctx: &CheckContext) -> Result<Host<'_>> {
+pub async fn host_for(ctx: &RunContext) -> Result<Host<'_>> {
     if let Some(token) = &ctx.inputs.cloudflare_token {
         let cf = Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token);
         let zone = cf.zone_for(&ctx.domain).await?;

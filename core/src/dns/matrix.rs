@@ -6,11 +6,13 @@ use std::time::Duration;
 use futures::stream::{FuturesUnordered, StreamExt};
 use hickory_resolver::proto::rr::RecordType;
 use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
 use ts_rs::TS;
 
 use super::plan::{PlannedRecord, RecordType as PlannedType};
-use super::probe::{Asker, Reply};
-use crate::checks::CheckContext;
+use super::query::{Asker, Reply};
+use super::survey::{self, Survey};
+use crate::context::RunContext;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -98,13 +100,18 @@ fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
 }
 
 /// Streams the plan, then one cell per record × server as each answer arrives.
-pub async fn run(ctx: &CheckContext, on_event: impl Fn(DnsEvent)) {
-    round(ctx, &on_event).await;
+pub async fn run(ctx: &RunContext, on_event: impl Fn(DnsEvent)) {
+    round(ctx, &OnceCell::new(), &on_event).await;
 }
 
 /// One round: the plan, then every answer; returns the cells for watch mode to judge.
-async fn round(ctx: &CheckContext, on_event: &impl Fn(DnsEvent)) -> Vec<DnsCell> {
-    let survey = ctx.dns().await;
+/// The survey is made by the first round and kept for the next ones.
+async fn round(
+    ctx: &RunContext,
+    survey: &OnceCell<Survey>,
+    on_event: &impl Fn(DnsEvent),
+) -> Vec<DnsCell> {
+    let survey = survey.get_or_init(|| survey::survey(ctx)).await;
     let auth = survey.authoritative.clone().unwrap_or_default();
     let servers: Vec<(String, Asker, bool)> = auth
         .iter()
@@ -198,15 +205,16 @@ fn propagated(cells: &[DnsCell]) -> bool {
 /// Rounds until everything has propagated (`true`) or `stop` fires (`false`). Between
 /// rounds the task sleeps: nothing runs while it waits.
 pub async fn watch(
-    ctx: &CheckContext,
+    ctx: &RunContext,
     pace: WatchPace,
     mut stop: tokio::sync::watch::Receiver<bool>,
     on_event: impl Fn(DnsEvent),
 ) -> bool {
+    let survey = OnceCell::new();
     for number in 1.. {
         on_event(DnsEvent::Round { number });
         let cells = tokio::select! {
-            cells = round(ctx, &on_event) => cells,
+            cells = round(ctx, &survey, &on_event) => cells,
             _ = stop.changed() => return false,
         };
         if propagated(&cells) {

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use hickory_resolver::proto::rr::RecordType;
 
-use super::probe::{ask, Reply};
+use super::query::{ask, Reply};
 use crate::config::Endpoints;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use super::plan::{clerk_records, vercel_records, PlannedRecord};
 use super::resolvers::{authoritative, public_panel, Server};
-use crate::checks::CheckContext;
+use crate::context::RunContext;
 use crate::vendors::clerk::platform::Platform;
 use crate::vendors::vercel::projects::DomainConfig;
 
@@ -18,7 +18,7 @@ pub struct Survey {
     pub public: Vec<Server>,
 }
 
-pub async fn survey(ctx: &CheckContext) -> Survey {
+pub async fn survey(ctx: &RunContext) -> Survey {
     let ((plan, fallback_reason, vercel), authoritative) =
         futures::join!(plan(ctx), authoritative(&ctx.endpoints, &ctx.domain));
     Survey {
@@ -33,7 +33,7 @@ pub async fn survey(ctx: &CheckContext) -> Survey {
 /// The records only (no nameserver discovery): Clerk's, and why they are the fallback if
 /// they are; then the host's, with Vercel's answer.
 pub async fn plan(
-    ctx: &CheckContext,
+    ctx: &RunContext,
 ) -> (
     Vec<PlannedRecord>,
     Option<String>,
@@ -47,7 +47,7 @@ pub async fn plan(
     (plan, fallback_reason, vercel)
 }
 
-async fn vercel(ctx: &CheckContext) -> Result<DomainConfig, String> {
+async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
     let (Some(vercel), Some(project)) = (ctx.vercel(), &ctx.inputs.vercel_project) else {
         return Err(
             "Connect the Vercel project on the Hosting step to check the site's own records."
@@ -63,7 +63,7 @@ async fn vercel(ctx: &CheckContext) -> Result<DomainConfig, String> {
 /// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform
 /// API (platform key); with neither, why not.
 async fn clerk_targets(
-    ctx: &CheckContext,
+    ctx: &RunContext,
 ) -> (
     Option<Vec<crate::vendors::clerk::platform::CnameTarget>>,
     Option<String>,

@@ -8,14 +8,17 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::http::Http;
+use crate::https_probe::Prober;
 use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
-use crate::probe::Prober;
 use crate::project::{OAuthClient, Project};
+use crate::provider::{Credentials, ProviderId};
 use crate::secrets::{Secret, SecretKind, SecretStore};
 use crate::vendors::clerk::backend::{Backend, Domain};
 use crate::vendors::clerk::frontend;
 use crate::vendors::clerk::platform::Platform;
-use crate::vendors::oauth::{self, Credentials, ProbeResult, Provider, ProviderId};
+use crate::vendors::oauth::catalog::Provider;
+use crate::vendors::oauth::formats::check_format;
+use crate::vendors::oauth::token_probe::{self, ProbeResult};
 
 /// What the provider consoles need, and each provider's state.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -232,10 +235,7 @@ impl SsoStep<'_> {
                 enabled_in_development: dev.as_ref().map(|d| d.iter().any(|x| x == p.as_str())),
                 enabled_in_production: prod.as_ref().map(|d| d.iter().any(|x| x == p.as_str())),
                 client: project.oauth.get(&p).cloned(),
-                secret_set: self
-                    .secrets
-                    .get(&project.id, SecretKind::oauth(p))?
-                    .is_some(),
+                secret_set: self.secrets.get(&project.id, p.secret_kind())?.is_some(),
             });
         }
         Ok(SsoOverview {
@@ -250,7 +250,7 @@ impl SsoStep<'_> {
     /// The saved credentials of one provider.
     pub fn credentials(&self, project: &Project, p: ProviderId) -> Result<Credentials> {
         let client = project.oauth.get(&p);
-        let secret = self.secrets.get(&project.id, SecretKind::oauth(p))?;
+        let secret = self.secrets.get(&project.id, p.secret_kind())?;
         match (client, secret) {
             (Some(c), Some(secret)) => Ok(Credentials {
                 client_id: c.client_id.clone(),
@@ -271,7 +271,7 @@ impl SsoStep<'_> {
         let p = form.provider;
         let secret = if form.secret.expose().trim().is_empty() {
             self.secrets
-                .get(&project.id, SecretKind::oauth(p))?
+                .get(&project.id, p.secret_kind())?
                 .ok_or_else(|| Error::invalid("oauth_missing", "Paste the secret too."))?
         } else {
             Secret::new(form.secret.expose().trim())
@@ -284,7 +284,7 @@ impl SsoStep<'_> {
             apple_key_id: trim(form.apple_key_id),
             secret_expires_on: trim(form.secret_expires_on),
         };
-        oauth::check_format(p, &creds)?;
+        check_format(p, &creds)?;
         if let Some(date) = &creds.secret_expires_on {
             if days_since_epoch(date).is_none() {
                 return Err(Error::invalid(
@@ -294,7 +294,7 @@ impl SsoStep<'_> {
             }
         }
         self.secrets
-            .set(&project.id, SecretKind::oauth(p), &creds.secret)?;
+            .set(&project.id, p.secret_kind(), &creds.secret)?;
         Ok(OAuthClient {
             client_id: creds.client_id,
             apple_team_id: creds.apple_team_id,
@@ -314,7 +314,7 @@ impl SsoStep<'_> {
             project.publishable_key.as_deref(),
         )
         .await;
-        oauth::probe(self.http, p, &self.token_url(p), &creds, &redirect).await
+        token_probe::probe(self.http, p, &self.token_url(p), &creds, &redirect).await
     }
 
     /// Sets the provider's credentials on Clerk's production instance (platform key).
@@ -336,7 +336,8 @@ impl SsoStep<'_> {
                 "Pick the Clerk application on the Clerk step first.",
             )
         })?;
-        Platform::new(self.http, self.api, &ak)
+        let platform = Platform::new(self.http, self.api, &ak);
+        platform
             .set_oauth_connection(app, p.as_str(), &creds.client_id, &creds.secret)
             .await
             .map_err(|e| match e.code() {

@@ -10,10 +10,14 @@ use serde_json::json;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::{success_body, Http};
+use crate::http::{Api, Http, Vendor};
 use crate::secrets::Secret;
 
-const VENDOR: &str = "Cloudflare";
+const VENDOR: Vendor = Vendor {
+    name: "Cloudflare",
+    bad_response: "cloudflare_bad_response",
+    status_page: "cloudflarestatus.com",
+};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Zone {
@@ -59,25 +63,14 @@ struct Message {
 }
 
 pub struct Cloudflare<'a> {
-    http: &'a Http,
-    base: &'a Url,
-    token: &'a Secret,
+    api: Api<'a>,
 }
 
 impl<'a> Cloudflare<'a> {
     pub fn new(http: &'a Http, base: &'a Url, token: &'a Secret) -> Self {
-        Cloudflare { http, base, token }
-    }
-
-    fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url> {
-        let mut url = self
-            .base
-            .join(&format!("client/v4/{path}"))
-            .map_err(|e| Error::Config(format!("Cloudflare API URL: {e}")))?;
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
+        Cloudflare {
+            api: Api::new(&VENDOR, http, base, token, status_error),
         }
-        Ok(url)
     }
 
     async fn get<T: DeserializeOwned>(
@@ -85,33 +78,21 @@ impl<'a> Cloudflare<'a> {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<Envelope<T>> {
-        let url = self.url(path, query)?;
-        let resp = self
-            .http
-            .read(VENDOR, |c| {
-                c.get(url.clone()).bearer_auth(self.token.expose())
-            })
-            .await?;
-        decode(resp, self.token).await
+        self.api.get(&format!("client/v4/{path}"), query).await
     }
 
-    async fn send(
+    /// A write: sent once; the envelope's result.
+    async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
-        body: serde_json::Value,
-    ) -> Result<CloudflareRecord> {
-        let req = self
-            .http
-            .client()
-            .request(method, self.url(path, &[])?)
-            .bearer_auth(self.token.expose())
-            .json(&body);
-        Ok(
-            decode::<CloudflareRecord>(self.http.write(VENDOR, req).await?, self.token)
-                .await?
-                .result,
-        )
+        body: Option<serde_json::Value>,
+    ) -> Result<T> {
+        let env: Envelope<T> = self
+            .api
+            .send(method, &format!("client/v4/{path}"), &[], body.as_ref())
+            .await?;
+        Ok(env.result)
     }
 
     /// The zone holding `domain`: the domain itself, or the nearest parent the account has.
@@ -125,7 +106,7 @@ impl<'a> Cloudflare<'a> {
             }
         }
         Err(Error::Vendor {
-            vendor: VENDOR,
+            vendor: VENDOR.name,
             code: "cloudflare_zone_not_found",
             message: format!(
                 "This Cloudflare token sees no zone for {domain}. Add the site to Cloudflare, or \
@@ -164,8 +145,10 @@ impl<'a> Cloudflare<'a> {
         self.send(
             Method::POST,
             &format!("zones/{}/dns_records", zone.id),
-            json!({"type": kind, "name": name, "content": content, "ttl": 1, "proxied": false,
-                   "comment": "Added by Golive"}),
+            Some(
+                json!({"type": kind, "name": name, "content": content, "ttl": 1,
+                        "proxied": false, "comment": "Added by Golive"}),
+            ),
         )
         .await
     }
@@ -182,39 +165,20 @@ impl<'a> Cloudflare<'a> {
         self.send(
             Method::PATCH,
             &format!("zones/{}/dns_records/{id}", zone.id),
-            json!({"type": kind, "name": name, "content": content, "proxied": false}),
+            Some(json!({"type": kind, "name": name, "content": content, "proxied": false})),
         )
         .await
     }
 
     pub async fn delete(&self, zone: &Zone, id: &str) -> Result<()> {
-        let req = self
-            .http
-            .client()
-            .delete(self.url(&format!("zones/{}/dns_records/{id}", zone.id), &[])?)
-            .bearer_auth(self.token.expose());
-        decode::<serde_json::Value>(self.http.write(VENDOR, req).await?, self.token)
-            .await
-            .map(drop)
+        self.send::<serde_json::Value>(
+            Method::DELETE,
+            &format!("zones/{}/dns_records/{id}", zone.id),
+            None,
+        )
+        .await
+        .map(drop)
     }
-}
-
-/// The answer's JSON, or its error with `token` taken out (vendors may quote what they got).
-async fn decode<T: DeserializeOwned>(
-    resp: reqwest::Response,
-    token: &Secret,
-) -> Result<Envelope<T>> {
-    let parsed = async {
-        let body = success_body(VENDOR, resp, status_error).await?;
-        serde_json::from_slice(&body).map_err(|e| Error::Vendor {
-            vendor: VENDOR,
-            code: "cloudflare_bad_response",
-            message: format!(
-                "Cloudflare answered with something Golive does not understand ({e})."
-            ),
-        })
-    };
-    parsed.await.map_err(|e| e.redact(token))
 }
 
 fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[u8]) -> Error {
@@ -264,7 +228,7 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         ),
     };
     Error::Vendor {
-        vendor: VENDOR,
+        vendor: VENDOR.name,
         code,
         message,
     }

@@ -9,10 +9,14 @@ use ts_rs::TS;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::{success_body, Http};
+use crate::http::{Api, Http, Vendor};
 use crate::secrets::Secret;
 
-const VENDOR: &str = "Supabase";
+const VENDOR: Vendor = Vendor {
+    name: "Supabase",
+    bad_response: "supabase_bad_response",
+    status_page: "status.supabase.com",
+};
 
 /// One trusted issuer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -36,55 +40,37 @@ impl<'a> Management<'a> {
         Management { http, base, token }
     }
 
-    fn url(&self, project_ref: &str) -> Result<Url> {
-        self.base
-            .join(&format!(
-                "v1/projects/{project_ref}/config/auth/third-party-auth"
-            ))
-            .map_err(|e| Error::Config(format!("Supabase API URL: {e}")))
+    /// The API for calls about one project: its refusals name the project.
+    fn api<'p>(&self, project_ref: &'p str) -> Api<'p>
+    where
+        'a: 'p,
+    {
+        Api::new(
+            &VENDOR,
+            self.http,
+            self.base,
+            self.token,
+            move |status, wait, body| status_error(project_ref, status, wait, body),
+        )
+    }
+
+    fn path(project_ref: &str) -> String {
+        format!("v1/projects/{project_ref}/config/auth/third-party-auth")
     }
 
     pub async fn third_party_auth(&self, project_ref: &str) -> Result<Vec<ThirdPartyAuth>> {
-        let url = self.url(project_ref)?;
-        let resp = self
-            .http
-            .read(VENDOR, |c| {
-                c.get(url.clone()).bearer_auth(self.token.expose())
-            })
-            .await?;
-        decode(project_ref, resp, self.token).await
+        self.api(project_ref)
+            .get(&Self::path(project_ref), &[])
+            .await
     }
 
     /// Adds an OIDC issuer; sent once, never retried.
     pub async fn add_oidc_issuer(&self, project_ref: &str, issuer: &str) -> Result<ThirdPartyAuth> {
-        let req = self
-            .http
-            .client()
-            .request(Method::POST, self.url(project_ref)?)
-            .bearer_auth(self.token.expose())
-            .json(&json!({"oidc_issuer_url": issuer}));
-        decode(project_ref, self.http.write(VENDOR, req).await?, self.token).await
+        let body = json!({"oidc_issuer_url": issuer});
+        self.api(project_ref)
+            .send(Method::POST, &Self::path(project_ref), &[], Some(&body))
+            .await
     }
-}
-
-/// The answer's JSON, or its error with `token` taken out (vendors may quote what they got).
-async fn decode<T: serde::de::DeserializeOwned>(
-    project_ref: &str,
-    resp: reqwest::Response,
-    token: &Secret,
-) -> Result<T> {
-    let parsed = async {
-        let body = success_body(VENDOR, resp, |status, wait, body| {
-            status_error(project_ref, status, wait, body)
-        })
-        .await?;
-        serde_json::from_slice(&body).map_err(|e| Error::Vendor {
-            vendor: VENDOR,
-            code: "supabase_bad_response",
-            message: format!("Supabase answered with something Golive does not understand ({e})."),
-        })
-    };
-    parsed.await.map_err(|e| e.redact(token))
 }
 
 fn status_error(
@@ -142,7 +128,7 @@ fn status_error(
         ),
     };
     Error::Vendor {
-        vendor: VENDOR,
+        vendor: VENDOR.name,
         code,
         message,
     }

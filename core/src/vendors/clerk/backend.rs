@@ -5,8 +5,9 @@ use serde::Deserialize;
 use url::Url;
 
 use super::platform::CnameTarget;
-use super::{ClerkApi, KeyKind};
+use super::{api, KeyKind};
 use crate::error::Result;
+use crate::http::Api;
 use crate::http::Http;
 use crate::secrets::Secret;
 
@@ -50,25 +51,25 @@ impl Jwks {
 }
 
 pub struct Backend<'a> {
-    api: ClerkApi<'a>,
+    api: Api<'a>,
 }
 
 impl<'a> Backend<'a> {
     pub fn new(http: &'a Http, base: &'a Url, secret_key: &'a Secret) -> Self {
         Backend {
-            api: ClerkApi::new(http, base, secret_key, KeyKind::Secret),
+            api: api(http, base, secret_key, KeyKind::Secret),
         }
     }
 
     pub async fn instance(&self) -> Result<Instance> {
-        self.api.get("v1/instance").await
+        self.api.get("v1/instance", &[]).await
     }
 
     pub async fn domains(&self) -> Result<Vec<Domain>> {
-        Ok(self.api.get::<DomainList>("v1/domains").await?.data)
+        Ok(self.api.get::<DomainList>("v1/domains", &[]).await?.data)
     }
 
     pub async fn jwks(&self) -> Result<Jwks> {
-        self.api.get("v1/jwks").await
+        self.api.get("v1/jwks", &[]).await
     }
 }

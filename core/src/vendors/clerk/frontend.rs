@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::backend::Jwks;
-use crate::probe::{CertInfo, ProbeError, Prober};
+use crate::https_probe::{CertInfo, ProbeError, Prober};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Environment {

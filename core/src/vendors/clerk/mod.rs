@@ -6,16 +6,19 @@ pub mod backend;
 pub mod frontend;
 pub mod platform;
 
-use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use reqwest::StatusCode;
 use serde::Deserialize;
 use url::Url;
 
-use crate::error::{Error, Result};
-use crate::http::{success_body, Http};
+use crate::error::Error;
+use crate::http::{Api, Http, Vendor};
 use crate::secrets::Secret;
 
-pub(crate) const VENDOR: &str = "Clerk";
+pub(crate) const VENDOR: Vendor = Vendor {
+    name: "Clerk",
+    bad_response: "clerk_bad_response",
+    status_page: "status.clerk.com",
+};
 const API_VERSION: &str = "2026-05-12";
 
 /// Which key authenticated the request: it decides what a 401 tells the user to do.
@@ -25,11 +28,12 @@ pub(crate) enum KeyKind {
     Platform,
 }
 
-pub(crate) struct ClerkApi<'a> {
-    http: &'a Http,
-    base: &'a Url,
-    key: &'a Secret,
-    kind: KeyKind,
+/// The Backend or Platform API with `key`.
+pub(crate) fn api<'a>(http: &'a Http, base: &'a Url, key: &'a Secret, kind: KeyKind) -> Api<'a> {
+    Api::new(&VENDOR, http, base, key, move |status, wait, body| {
+        api_error(kind, status, wait, body)
+    })
+    .header("Clerk-API-Version", API_VERSION)
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,87 +48,6 @@ struct ClerkError {
     long_message: Option<String>,
     #[serde(default)]
     code: Option<String>,
-}
-
-impl<'a> ClerkApi<'a> {
-    pub(crate) fn new(http: &'a Http, base: &'a Url, key: &'a Secret, kind: KeyKind) -> Self {
-        ClerkApi {
-            http,
-            base,
-            key,
-            kind,
-        }
-    }
-
-    fn url(&self, path: &str) -> Result<Url> {
-        self.base
-            .join(path)
-            .map_err(|e| Error::Config(format!("Clerk API URL: {e}")))
-    }
-
-    fn request(
-        &self,
-        client: &reqwest::Client,
-        method: Method,
-        url: Url,
-    ) -> reqwest::RequestBuilder {
-        client
-            .request(method, url)
-            .bearer_auth(self.key.expose())
-            .header("Clerk-API-Version", API_VERSION)
-    }
-
-    /// A read: retried with backoff on 429, 5xx and connection failures.
-    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let url = self.url(path)?;
-        let resp = self
-            .http
-            .read(VENDOR, |c| self.request(c, Method::GET, url.clone()))
-            .await?;
-        self.decode("GET", path, resp).await
-    }
-
-    /// A write: sent exactly once, never retried blindly.
-    pub(crate) async fn send<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<T> {
-        let url = self.url(path)?;
-        let mut req = self.request(self.http.client(), method.clone(), url);
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let resp = self.http.write(VENDOR, req).await?;
-        self.decode(method.as_str(), path, resp).await
-    }
-
-    /// The answer's JSON, or its error with the key taken out (vendors may quote what they
-    /// got).
-    async fn decode<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        path: &str,
-        resp: reqwest::Response,
-    ) -> Result<T> {
-        let kind = self.kind;
-        let parsed = async {
-            let body = success_body(VENDOR, resp, |status, wait, body| {
-                api_error(kind, status, wait, body)
-            })
-            .await?;
-            serde_json::from_slice(&body).map_err(|e| Error::Vendor {
-                vendor: VENDOR,
-                code: "clerk_bad_response",
-                message: format!(
-                    "{method} /{path} answered with something Golive does not understand \
-                     ({e}). Try again; if it persists, check status.clerk.com."
-                ),
-            })
-        };
-        parsed.await.map_err(|e| e.redact(self.key))
-    }
 }
 
 /// One clear message per status; Clerk's own words are added where they help.
@@ -205,7 +128,7 @@ fn api_error(
         (s, _) => ("clerk_error", format!("Clerk answered {s}.")),
     };
     Error::Vendor {
-        vendor: VENDOR,
+        vendor: VENDOR.name,
         code,
         message: match said {
             Some(d) if status != StatusCode::UNAUTHORIZED => format!("{message} Clerk said: {d}"),

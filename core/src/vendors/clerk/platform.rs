@@ -9,8 +9,9 @@ use serde_json::json;
 use ts_rs::TS;
 use url::Url;
 
-use super::{ClerkApi, KeyKind};
+use super::{api, KeyKind};
 use crate::error::Result;
+use crate::http::Api;
 use crate::http::Http;
 use crate::secrets::Secret;
 
@@ -137,27 +138,30 @@ where
 }
 
 pub struct Platform<'a> {
-    api: ClerkApi<'a>,
+    api: Api<'a>,
 }
 
 impl<'a> Platform<'a> {
     pub fn new(http: &'a Http, base: &'a Url, platform_key: &'a Secret) -> Self {
         Platform {
-            api: ClerkApi::new(http, base, platform_key, KeyKind::Platform),
+            api: api(http, base, platform_key, KeyKind::Platform),
         }
     }
 
     pub async fn applications(&self) -> Result<Vec<Application>> {
-        self.api.get("v1/platform/applications").await
+        self.api.get("v1/platform/applications", &[]).await
     }
 
     /// With the instances' keys: the only way to adopt an existing production instance.
     pub async fn application_with_keys(&self, app_id: &str) -> Result<Application> {
         self.api
-            .get(&format!(
-                "v1/platform/applications/{}?include_secret_keys=true",
-                seg(app_id)
-            ))
+            .get(
+                &format!(
+                    "v1/platform/applications/{}?include_secret_keys=true",
+                    seg(app_id)
+                ),
+                &[],
+            )
             .await
     }
 
@@ -176,6 +180,7 @@ impl<'a> Platform<'a> {
             .send(
                 Method::POST,
                 &format!("v1/platform/applications/{}/instances", seg(app_id)),
+                &[],
                 Some(&body),
             )
             .await
@@ -184,7 +189,10 @@ impl<'a> Platform<'a> {
     pub async fn domains(&self, app_id: &str) -> Result<Vec<PlatformDomain>> {
         let list: DomainList = self
             .api
-            .get(&format!("v1/platform/applications/{}/domains", seg(app_id)))
+            .get(
+                &format!("v1/platform/applications/{}/domains", seg(app_id)),
+                &[],
+            )
             .await?;
         Ok(list.data)
     }
@@ -192,17 +200,20 @@ impl<'a> Platform<'a> {
     /// Workspace-wide lookup by name: tells which application a domain belongs to.
     pub async fn domain(&self, name: &str) -> Result<PlatformDomain> {
         self.api
-            .get(&format!("v1/platform/domains/{}", seg(name)))
+            .get(&format!("v1/platform/domains/{}", seg(name)), &[])
             .await
     }
 
     pub async fn domain_status(&self, app_id: &str, domain: &str) -> Result<DomainStatus> {
         self.api
-            .get(&format!(
-                "v1/platform/applications/{}/domains/{}/status",
-                seg(app_id),
-                seg(domain)
-            ))
+            .get(
+                &format!(
+                    "v1/platform/applications/{}/domains/{}/status",
+                    seg(app_id),
+                    seg(domain)
+                ),
+                &[],
+            )
             .await
     }
 
@@ -214,7 +225,7 @@ impl<'a> Platform<'a> {
             seg(app_id),
             seg(domain)
         );
-        match self.api.send(Method::POST, &path, None).await {
+        match self.api.send(Method::POST, &path, &[], None).await {
             Err(e) if e.code() == "clerk_conflict" => self.domain_status(app_id, domain).await,
             other => other,
         }
@@ -241,6 +252,7 @@ impl Platform<'_> {
                     "v1/platform/applications/{}/instances/production/config",
                     seg(app_id)
                 ),
+                &[],
                 Some(&body),
             )
             .await

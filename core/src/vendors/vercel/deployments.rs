@@ -81,11 +81,12 @@ struct DeploymentList {
 impl Vercel<'_> {
     /// The project's newest production deployment, if any.
     pub async fn production_deployment(&self, project: &str) -> Result<Option<Deployment>> {
-        let p: ProjectTargets = self.get(&format!("v9/projects/{project}"), &[]).await?;
+        let p: ProjectTargets = self.api.get(&format!("v9/projects/{project}"), &[]).await?;
         if let Some(Some(t)) = p.targets.get("production") {
             return self.deployment(&t.id).await.map(Some);
         }
         let list: DeploymentList = self
+            .api
             .get(
                 "v6/deployments",
                 &[
@@ -99,19 +100,20 @@ impl Vercel<'_> {
     }
 
     pub async fn deployment(&self, id: &str) -> Result<Deployment> {
-        self.get(&format!("v13/deployments/{id}"), &[]).await
+        self.api.get(&format!("v13/deployments/{id}"), &[]).await
     }
 
     /// Rebuilds `deployment` for production, as `vercel redeploy` does.
     pub async fn redeploy(&self, name: &str, deployment: &str) -> Result<Deployment> {
         let body = json!({"name": name, "deploymentId": deployment, "target": "production",
                           "meta": {"action": "redeploy"}});
-        self.send_query(
-            Method::POST,
-            "v13/deployments",
-            &[("forceNew", "1")],
-            Some(&body),
-        )
-        .await
+        self.api
+            .send(
+                Method::POST,
+                "v13/deployments",
+                &[("forceNew", "1")],
+                Some(&body),
+            )
+            .await
     }
 }

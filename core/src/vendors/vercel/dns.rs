@@ -52,6 +52,7 @@ struct Created {
 impl Vercel<'_> {
     pub async fn domain_info(&self, domain: &str) -> Result<DomainInfo> {
         Ok(self
+            .api
             .get::<DomainEnvelope>(&format!("v5/domains/{domain}"), &[])
             .await?
             .domain)
@@ -59,6 +60,7 @@ impl Vercel<'_> {
 
     pub async fn dns_records(&self, domain: &str) -> Result<Vec<VercelRecord>> {
         Ok(self
+            .api
             .get::<RecordList>(&format!("v4/domains/{domain}/records"), &[("limit", "100")])
             .await?
             .records)
@@ -75,9 +77,11 @@ impl Vercel<'_> {
         let body = json!({"name": name, "type": kind, "value": value, "ttl": 60,
                           "comment": "Added by Golive"});
         let created: Created = self
+            .api
             .send(
                 Method::POST,
                 &format!("v2/domains/{domain}/records"),
+                &[],
                 Some(&body),
             )
             .await?;
@@ -85,12 +89,14 @@ impl Vercel<'_> {
     }
 
     pub async fn delete_dns_record(&self, domain: &str, id: &str) -> Result<()> {
-        self.send::<serde_json::Value>(
-            Method::DELETE,
-            &format!("v2/domains/{domain}/records/{id}"),
-            None,
-        )
-        .await
-        .map(drop)
+        self.api
+            .send::<serde_json::Value>(
+                Method::DELETE,
+                &format!("v2/domains/{domain}/records/{id}"),
+                &[],
+                None,
+            )
+            .await
+            .map(drop)
     }
 }

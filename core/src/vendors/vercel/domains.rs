@@ -35,6 +35,7 @@ impl Vercel<'_> {
         domain: &str,
     ) -> Result<Option<ProjectDomain>> {
         match self
+            .api
             .get(&format!("v9/projects/{project}/domains/{domain}"), &[])
             .await
         {
@@ -45,20 +46,24 @@ impl Vercel<'_> {
     }
 
     pub async fn add_domain(&self, project: &str, domain: &str) -> Result<ProjectDomain> {
-        self.send(
-            Method::POST,
-            &format!("v10/projects/{project}/domains"),
-            Some(&json!({ "name": domain })),
-        )
-        .await
+        self.api
+            .send(
+                Method::POST,
+                &format!("v10/projects/{project}/domains"),
+                &[],
+                Some(&json!({ "name": domain })),
+            )
+            .await
     }
 
     pub async fn verify_domain(&self, project: &str, domain: &str) -> Result<ProjectDomain> {
-        self.send(
-            Method::POST,
-            &format!("v9/projects/{project}/domains/{domain}/verify"),
-            None,
-        )
-        .await
+        self.api
+            .send(
+                Method::POST,
+                &format!("v9/projects/{project}/domains/{domain}/verify"),
+                &[],
+                None,
+            )
+            .await
     }
 }

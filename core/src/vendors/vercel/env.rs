@@ -73,6 +73,7 @@ impl Vercel<'_> {
     /// Every variable of the project, with values decrypted where Vercel returns them.
     pub async fn env(&self, project: &str) -> Result<Vec<EnvVar>> {
         Ok(self
+            .api
             .get::<EnvList>(
                 &format!("v10/projects/{project}/env"),
                 &[("decrypt", "true")],
@@ -94,16 +95,18 @@ impl Vercel<'_> {
         let body = json!({"key": key, "value": value, "type": kind, "target": target,
                           "comment": comment});
         let created: Created = self
+            .api
             .send(
                 Method::POST,
                 &format!("v10/projects/{project}/env"),
+                &[],
                 Some(&body),
             )
             .await?;
         match created.failed.first() {
             None => Ok(()),
             Some(f) => Err(Error::Vendor {
-                vendor: super::VENDOR,
+                vendor: super::VENDOR.name,
                 code: "vercel_env_failed",
                 message: format!("Vercel did not create {key}: {}", f.error.message),
             }),
@@ -112,13 +115,15 @@ impl Vercel<'_> {
 
     /// Changes some fields of one variable (`{"target": …}` or `{"value": …}`).
     pub async fn edit_env(&self, project: &str, id: &str, changes: &Value) -> Result<()> {
-        self.send::<Value>(
-            Method::PATCH,
-            &format!("v9/projects/{project}/env/{id}"),
-            Some(changes),
-        )
-        .await
-        .map(drop)
+        self.api
+            .send::<Value>(
+                Method::PATCH,
+                &format!("v9/projects/{project}/env/{id}"),
+                &[],
+                Some(changes),
+            )
+            .await
+            .map(drop)
     }
 }
 

@@ -7,22 +7,22 @@ pub mod domains;
 pub mod env;
 pub mod projects;
 
-use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use reqwest::StatusCode;
 use serde::Deserialize;
 use url::Url;
 
-use crate::error::{Error, Result};
-use crate::http::{success_body, Http};
+use crate::error::Error;
+use crate::http::{Api, Http, Vendor};
 use crate::secrets::Secret;
 
-const VENDOR: &str = "Vercel";
+const VENDOR: Vendor = Vendor {
+    name: "Vercel",
+    bad_response: "vercel_bad_response",
+    status_page: "vercel-status.com",
+};
 
 pub struct Vercel<'a> {
-    http: &'a Http,
-    base: &'a Url,
-    token: &'a Secret,
-    team_id: Option<&'a str>,
+    api: Api<'a>,
 }
 
 /// Vercel's error body: `{error: {code, message, limit?}}`.
@@ -48,87 +48,10 @@ struct RateLimit {
 impl<'a> Vercel<'a> {
     pub fn new(http: &'a Http, base: &'a Url, token: &'a Secret, team_id: Option<&'a str>) -> Self {
         Vercel {
-            http,
-            base,
-            token,
-            team_id,
+            api: Api::new(&VENDOR, http, base, token, status_error)
+                .scope(team_id.map(|team| ("teamId", team))),
         }
     }
-
-    fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url> {
-        let mut url = self
-            .base
-            .join(path)
-            .map_err(|e| Error::Config(format!("Vercel API URL: {e}")))?;
-        {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in query {
-                pairs.append_pair(k, v);
-            }
-            if let Some(team) = self.team_id {
-                pairs.append_pair("teamId", team);
-            }
-        }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        Ok(url)
-    }
-
-    /// A read: retried with backoff on 429, 5xx and connection failures.
-    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
-        let url = self.url(path, query)?;
-        let resp = self
-            .http
-            .read(VENDOR, |c| {
-                c.get(url.clone()).bearer_auth(self.token.expose())
-            })
-            .await?;
-        decode(resp, self.token).await
-    }
-
-    /// A write: sent once, never retried blindly.
-    async fn send<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<T> {
-        self.send_query(method, path, &[], body).await
-    }
-
-    async fn send_query<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<T> {
-        let mut req = self
-            .http
-            .client()
-            .request(method, self.url(path, query)?)
-            .bearer_auth(self.token.expose());
-        if let Some(body) = body {
-            req = req.json(body);
-        }
-        decode(self.http.write(VENDOR, req).await?, self.token).await
-    }
-}
-
-/// The answer's JSON, or its error with `token` taken out (vendors may quote what they got).
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response, token: &Secret) -> Result<T> {
-    let parsed = async {
-        let body = success_body(VENDOR, resp, status_error).await?;
-        // A DELETE may answer with an empty body.
-        let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
-        serde_json::from_slice(body).map_err(|e| Error::Vendor {
-            vendor: VENDOR,
-            code: "vercel_bad_response",
-            message: format!("Vercel answered with something Golive does not understand ({e})."),
-        })
-    };
-    parsed.await.map_err(|e| e.redact(token))
 }
 
 fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[u8]) -> Error {
@@ -199,7 +122,7 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         ),
     };
     Error::Vendor {
-        vendor: VENDOR,
+        vendor: VENDOR.name,
         code,
         message,
     }

@@ -107,7 +107,7 @@ impl Vercel<'_> {
         if let Some(from) = from {
             query.push(("from", from));
         }
-        let list: ProjectList = self.get("v10/projects", &query).await?;
+        let list: ProjectList = self.api.get("v10/projects", &query).await?;
         Ok(ProjectPage {
             projects: list.projects,
             next: match list.pagination.next {
@@ -120,11 +120,12 @@ impl Vercel<'_> {
 
     /// Vercel's view of `domain` for `project` (the recommendations are per project).
     pub async fn domain_config(&self, domain: &str, project: &str) -> Result<DomainConfig> {
-        self.get(
-            &format!("v6/domains/{domain}/config"),
-            &[("projectIdOrName", project)],
-        )
-        .await
+        self.api
+            .get(
+                &format!("v6/domains/{domain}/config"),
+                &[("projectIdOrName", project)],
+            )
+            .await
     }
 }
 

@@ -1,5 +1,5 @@
 //! One DNS question to one server, with its own timeout and no cache: what that server says
-//! right now. Every question in a probe round runs concurrently.
+//! right now. Every question of a matrix round runs concurrently.
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -6,7 +6,7 @@ use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome};
 use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
-use crate::steps::hosting::marker;
+use crate::steps::hosting::env_plan::marker;
 use crate::vendors::vercel::env::EnvVar;
 use crate::vendors::vercel::Vercel;
 

@@ -1,0 +1,50 @@
+//! Validate everything: check runs (one per project at a time) and their exported report.
+
+use super::{write_export, Engine};
+use crate::checks::{self, CheckContext, CheckEvent, Report};
+use crate::error::{Error, Result};
+use crate::report::ReportFormat;
+use crate::secrets::SecretKind;
+
+impl Engine {
+    /// Runs every check, or only those of one step (or the one check of that id). Starting
+    /// a run stops the project's run before it.
+    pub async fn run_checks(
+        &self,
+        id: &str,
+        step: Option<&str>,
+        on_event: impl Fn(CheckEvent),
+    ) -> Result<Report> {
+        let ctx = CheckContext::new(self.context(id)?);
+        let mut run = self.check_runs.start(id);
+        tokio::select! {
+            report = checks::run_all(&ctx, step, on_event) => Ok(report),
+            _ = run.stopped.changed() => Err(Error::invalid(
+                "checks_cancelled",
+                "The checks were stopped before they finished.",
+            )),
+        }
+    }
+
+    /// Stops the project's check run; it ends with `checks_cancelled`.
+    pub fn cancel_checks(&self, id: &str) {
+        self.check_runs.stop(id);
+    }
+
+    /// Writes a report where the user chose, refusing if one of the project's secrets would
+    /// be in it.
+    pub fn export_report(
+        &self,
+        id: &str,
+        report: &Report,
+        format: ReportFormat,
+        path: &std::path::Path,
+    ) -> Result<()> {
+        let project = self.projects.get(id)?;
+        let mut secrets = vec![];
+        for kind in SecretKind::ALL {
+            secrets.extend(self.secrets.get(&project.id, kind)?);
+        }
+        write_export(path, &crate::report::render(report, format, &secrets)?)
+    }
+}

@@ -1,0 +1,85 @@
+//! The hosting step (Vercel): the project link, its domain, the production-only env
+//! migration and the redeploy.
+
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::project::{Project, VercelLink};
+use crate::secrets::SecretKind;
+use crate::steps::hosting::env_plan::EnvPlan;
+use crate::steps::hosting::{DeployEvent, FollowPace, HostingDomain, HostingStep};
+use crate::vendors::vercel::deployments::Deployment;
+use crate::vendors::vercel::projects::ProjectPage;
+use crate::vendors::vercel::Vercel;
+
+impl Engine {
+    fn hosting_step(&self) -> HostingStep<'_> {
+        HostingStep {
+            http: &self.http,
+            api: &self.endpoints.vercel_api,
+            secrets: self.secrets.as_ref(),
+        }
+    }
+
+    /// Vercel projects the saved token sees, for the Hosting step's picker.
+    pub async fn vercel_projects(
+        &self,
+        id: &str,
+        team_id: Option<&str>,
+        search: &str,
+        from: Option<&str>,
+    ) -> Result<ProjectPage> {
+        let project = self.projects.get(id)?;
+        let token = self
+            .secrets
+            .get(&project.id, SecretKind::VercelToken)?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "vercel_token_missing",
+                    "Paste a Vercel access token first (vercel.com/account/tokens).",
+                )
+            })?;
+        let team_id = team_id.map(str::trim).filter(|t| !t.is_empty());
+        let vercel = Vercel::new(&self.http, &self.endpoints.vercel_api, &token, team_id);
+        vercel.projects(search, from).await
+    }
+
+    /// Links (or, given none, unlinks) the project's Vercel project.
+    pub fn set_vercel_project(&self, id: &str, link: Option<VercelLink>) -> Result<Project> {
+        self.projects.update_with(id, |p| p.vercel_project = link)
+    }
+
+    pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {
+        self.hosting_step().domain(&self.projects.get(id)?).await
+    }
+
+    pub async fn hosting_add_domain(&self, id: &str) -> Result<HostingDomain> {
+        self.hosting_step()
+            .add_domain(&self.projects.get(id)?)
+            .await
+    }
+
+    pub async fn hosting_verify_domain(&self, id: &str) -> Result<HostingDomain> {
+        self.hosting_step()
+            .verify_domain(&self.projects.get(id)?)
+            .await
+    }
+
+    pub async fn hosting_env_plan(&self, id: &str) -> Result<EnvPlan> {
+        self.hosting_step().env_plan(&self.projects.get(id)?).await
+    }
+
+    pub async fn hosting_env_apply(&self, id: &str) -> Result<EnvPlan> {
+        self.hosting_step().env_apply(&self.projects.get(id)?).await
+    }
+
+    pub async fn hosting_redeploy(
+        &self,
+        id: &str,
+        pace: FollowPace,
+        on_event: impl Fn(DeployEvent),
+    ) -> Result<Deployment> {
+        self.hosting_step()
+            .redeploy(&self.projects.get(id)?, pace, on_event)
+            .await
+    }
+}

@@ -1,0 +1,163 @@
+//! Projects and their keychain entries.
+
+use super::Engine;
+use crate::error::Result;
+use crate::keys;
+use crate::project::{Project, ProjectInput};
+use crate::secrets::{Secret, SecretKind, SecretStatus};
+
+impl Engine {
+    pub fn list_projects(&self) -> Result<Vec<Project>> {
+        self.projects.list()
+    }
+
+    pub fn create_project(&self, input: ProjectInput) -> Result<Project> {
+        self.projects.create(input)
+    }
+
+    pub fn update_project(&self, id: &str, input: ProjectInput) -> Result<Project> {
+        self.projects.update(id, input)
+    }
+
+    /// Forgets the project's keychain entries first, so a keychain failure leaves the
+    /// project in place for another try rather than orphaning its secrets.
+    pub fn delete_project(&self, id: &str) -> Result<()> {
+        let project = self.projects.get(id)?;
+        for kind in SecretKind::ALL {
+            self.secrets.delete(&project.id, kind)?;
+        }
+        self.projects.delete(id).map(drop)
+    }
+
+    /// Validates what was pasted, stores it in the keychain, and returns only its status.
+    pub fn set_secret(&self, id: &str, kind: SecretKind, pasted: &str) -> Result<SecretStatus> {
+        let project = self.projects.get(id)?;
+        let secret = Secret::new(keys::secret_paste(kind, pasted)?);
+        self.secrets.set(&project.id, kind, &secret)?;
+        Ok(SecretStatus::of(kind, Some(&secret)))
+    }
+
+    pub fn forget_secret(&self, id: &str, kind: SecretKind) -> Result<SecretStatus> {
+        let project = self.projects.get(id)?;
+        self.secrets.delete(&project.id, kind)?;
+        Ok(SecretStatus::of(kind, None))
+    }
+
+    pub fn secret_status(&self, id: &str, kind: SecretKind) -> Result<SecretStatus> {
+        let project = self.projects.get(id)?;
+        self.secrets.status(&project.id, kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Endpoints;
+    use crate::framework::Framework;
+    use crate::project::{Hosting, ProjectStore};
+    use crate::secrets::{MemoryStore, SecretStore};
+
+    fn engine(dir: &std::path::Path) -> (Engine, Arc<MemoryStore>) {
+        let secrets = Arc::new(MemoryStore::default());
+        let e = Engine::new(
+            ProjectStore::new(dir),
+            secrets.clone(),
+            Endpoints::default(),
+        )
+        .unwrap();
+        (e, secrets)
+    }
+
+    fn project(e: &Engine) -> Project {
+        e.create_project(ProjectInput {
+            name: "Quillmate".into(),
+            domain: "quillmate.test".into(),
+            hosting: Hosting::Vercel,
+            framework: Framework::Nextjs,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_pasted_secret_key_is_cleaned_stored_and_only_its_status_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, secrets) = engine(dir.path());
+        let p = project(&e);
+        let sk = "sk_live_abcdefghijklmnopqrstuvwxyz9876";
+        let status = e
+            .set_secret(
+                &p.id,
+                SecretKind::ClerkSecretKey,
+                &format!("CLERK_SECRET_KEY=\"{sk}\"\n"),
+            )
+            .unwrap();
+        assert_eq!(status.last4.as_deref(), Some("9876"));
+        assert!(!serde_json::to_string(&status).unwrap().contains(sk));
+        assert_eq!(
+            secrets
+                .get(&p.id, SecretKind::ClerkSecretKey)
+                .unwrap()
+                .unwrap()
+                .expose(),
+            sk
+        );
+        // Nothing secret reaches the settings file.
+        let file = std::fs::read_to_string(dir.path().join("projects.json")).unwrap();
+        assert!(!file.contains(sk));
+    }
+
+    #[test]
+    fn a_key_in_the_wrong_field_is_refused_and_nothing_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, secrets) = engine(dir.path());
+        let p = project(&e);
+        let err = e
+            .set_secret(
+                &p.id,
+                SecretKind::ClerkSecretKey,
+                "pk_live_Y2xlcmsucXVpbGxtYXRlLnRlc3Qk",
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "wrong_field");
+        assert!(secrets
+            .get(&p.id, SecretKind::ClerkSecretKey)
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            e.set_publishable_key(&p.id, "sk_live_abcdefghijklmnopqrstuvwxyz")
+                .unwrap_err()
+                .code(),
+            "wrong_field"
+        );
+    }
+
+    #[test]
+    fn deleting_a_project_forgets_its_secrets_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, secrets) = engine(dir.path());
+        let a = project(&e);
+        let b = e
+            .create_project(ProjectInput {
+                name: "Other".into(),
+                domain: "other.test".into(),
+                hosting: Hosting::Vercel,
+                framework: Framework::Astro,
+            })
+            .unwrap();
+        let sk = "sk_live_abcdefghijklmnopqrstuvwxyz";
+        e.set_secret(&a.id, SecretKind::ClerkSecretKey, sk).unwrap();
+        e.set_secret(&b.id, SecretKind::ClerkSecretKey, sk).unwrap();
+        e.delete_project(&a.id).unwrap();
+        assert!(secrets
+            .get(&a.id, SecretKind::ClerkSecretKey)
+            .unwrap()
+            .is_none());
+        assert!(secrets
+            .get(&b.id, SecretKind::ClerkSecretKey)
+            .unwrap()
+            .is_some());
+        assert_eq!(e.list_projects().unwrap(), vec![b]);
+    }
+}

@@ -1,0 +1,241 @@
+//! The env migration's plan, made from what Vercel has now (see the step's header for the
+//! order it keeps): pure, so every interleaving is tested without a server.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::secrets::Secret;
+use crate::vendors::vercel::env::EnvVar;
+
+pub(super) const PRODUCTION: &str = "production";
+
+/// One variable the launch needs in production.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub key: String,
+    pub value: Secret,
+    /// `encrypted` for the publishable key, `sensitive` for the secret key.
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvAction {
+    /// Already the live key, for production only.
+    Keep,
+    /// Take production off a shared variable, keeping its value for the other targets.
+    Retarget,
+    /// Create the live key for production.
+    Create,
+    /// Replace the value of a production-only variable with the live key.
+    SetValue,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvStep {
+    pub key: String,
+    pub action: EnvAction,
+    /// The variable changed (none for a create).
+    #[ts(optional)]
+    pub id: Option<String>,
+    pub target: Vec<String>,
+    pub detail: String,
+}
+
+/// The comment Golive leaves on what it sets: Vercel never shows a sensitive value again,
+/// so this is how a later run knows that variable holds this instance's live key.
+pub fn marker(frontend_api: &str) -> String {
+    format!("Clerk production key for {frontend_api}, set by Golive")
+}
+
+fn is_standard(v: &EnvVar) -> bool {
+    v.git_branch.as_deref().unwrap_or("").is_empty() && v.custom_environment_ids.is_empty()
+}
+
+/// What must change so production has exactly the live keys, in the order to apply it.
+pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted], marker: &str) -> Vec<EnvStep> {
+    let mut steps = vec![];
+    for w in wanted {
+        let production: Vec<&EnvVar> = vars
+            .iter()
+            .filter(|v| {
+                v.key == w.key && is_standard(v) && v.target.iter().any(|t| t == PRODUCTION)
+            })
+            .collect();
+        let step = |action, id: Option<&str>, target: Vec<String>, detail: String| EnvStep {
+            key: w.key.clone(),
+            action,
+            id: id.map(str::to_string),
+            target,
+            detail,
+        };
+        let mut needs_create = production.is_empty();
+        for v in &production {
+            if v.target.len() > 1 {
+                let others: Vec<String> = v
+                    .target
+                    .iter()
+                    .filter(|t| *t != PRODUCTION)
+                    .cloned()
+                    .collect();
+                steps.push(step(
+                    EnvAction::Retarget,
+                    Some(&v.id),
+                    others.clone(),
+                    format!("Keep its value for {} only", others.join(" and ")),
+                ));
+                needs_create = true;
+            } else if v.value == w.value.expose()
+                || (v.value.is_empty() && v.comment.as_deref() == Some(marker))
+            {
+                steps.push(step(
+                    EnvAction::Keep,
+                    Some(&v.id),
+                    v.target.clone(),
+                    "Already the live key".into(),
+                ));
+            } else {
+                let why = if v.value.is_empty() {
+                    "Vercel does not show this sensitive value; set it to the live key"
+                } else {
+                    "Replace its value with the live key"
+                };
+                steps.push(step(
+                    EnvAction::SetValue,
+                    Some(&v.id),
+                    v.target.clone(),
+                    why.into(),
+                ));
+            }
+        }
+        if needs_create {
+            steps.push(step(
+                EnvAction::Create,
+                None,
+                vec![PRODUCTION.into()],
+                format!("Create it for production, as {}", w.kind),
+            ));
+        }
+    }
+    steps
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvPlan {
+    pub steps: Vec<EnvStep>,
+    /// Every step is `keep`.
+    pub done: bool,
+}
+
+impl EnvPlan {
+    pub(super) fn of(steps: Vec<EnvStep>) -> EnvPlan {
+        EnvPlan {
+            done: steps.iter().all(|s| s.action == EnvAction::Keep),
+            steps,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(id: &str, key: &str, value: &str, target: &[&str], comment: Option<&str>) -> EnvVar {
+        EnvVar {
+            id: id.into(),
+            key: key.into(),
+            value: value.into(),
+            kind: if value.is_empty() {
+                "sensitive"
+            } else {
+                "encrypted"
+            }
+            .into(),
+            target: target.iter().map(|t| t.to_string()).collect(),
+            git_branch: None,
+            comment: comment.map(str::to_string),
+            updated_at: None,
+            custom_environment_ids: vec![],
+        }
+    }
+
+    fn wanted() -> Vec<Wanted> {
+        vec![
+            Wanted {
+                key: "PK".into(),
+                value: Secret::new("pk_live_x"),
+                kind: "encrypted",
+            },
+            Wanted {
+                key: "SK".into(),
+                value: Secret::new("sk_live_y"),
+                kind: "sensitive",
+            },
+        ]
+    }
+
+    fn actions(steps: &[EnvStep]) -> Vec<(String, EnvAction)> {
+        steps.iter().map(|s| (s.key.clone(), s.action)).collect()
+    }
+
+    #[test]
+    fn a_shared_test_key_is_retargeted_then_the_live_one_created() {
+        let all = ["production", "preview", "development"];
+        let vars = [
+            var("e1", "PK", "pk_test_a", &all, None),
+            var("e2", "SK", "", &all, None),
+        ];
+        let steps = plan_env(&vars, &wanted(), "m");
+        assert_eq!(
+            actions(&steps),
+            [
+                ("PK".into(), EnvAction::Retarget),
+                ("PK".into(), EnvAction::Create),
+                ("SK".into(), EnvAction::Retarget),
+                ("SK".into(), EnvAction::Create),
+            ]
+        );
+        assert_eq!(steps[0].target, ["preview", "development"]);
+        assert_eq!(steps[1].target, ["production"]);
+    }
+
+    #[test]
+    fn production_only_variables_get_their_value_and_right_ones_stay() {
+        let vars = [
+            var("e1", "PK", "pk_test_a", &["production"], None),
+            var("e2", "PK", "pk_test_a", &["preview", "development"], None),
+            var("e3", "SK", "", &["production"], Some("m")),
+        ];
+        let steps = plan_env(&vars, &wanted(), "m");
+        assert_eq!(
+            actions(&steps),
+            [
+                ("PK".into(), EnvAction::SetValue),
+                ("SK".into(), EnvAction::Keep)
+            ]
+        );
+        // Unknown sensitive values are set, not trusted.
+        let steps = plan_env(
+            &[var("e3", "SK", "", &["production"], None)],
+            &wanted()[1..],
+            "m",
+        );
+        assert_eq!(actions(&steps), [("SK".into(), EnvAction::SetValue)]);
+    }
+
+    #[test]
+    fn missing_keys_are_created_and_branch_variables_ignored() {
+        let mut branch = var("e1", "PK", "pk_test_a", &["preview"], None);
+        branch.git_branch = Some("feature".into());
+        let steps = plan_env(&[branch], &wanted(), "m");
+        assert_eq!(
+            actions(&steps),
+            [
+                ("PK".into(), EnvAction::Create),
+                ("SK".into(), EnvAction::Create)
+            ]
+        );
+    }
+}
