@@ -120,7 +120,7 @@ fn backoff(attempt: u32) -> Duration {
 
 /// The body of a successful answer; for any other status, the error `on_status` makes of
 /// it (given the status, the Retry-After wait and the body).
-pub async fn success_body(
+async fn success_body(
     vendor: &'static str,
     resp: Response,
     on_status: impl FnOnce(StatusCode, Option<Duration>, &[u8]) -> Error,
@@ -135,7 +135,7 @@ pub async fn success_body(
     }
 }
 
-pub fn retry_after(r: &Response) -> Option<Duration> {
+fn retry_after(r: &Response) -> Option<Duration> {
     r.headers()
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -183,6 +183,17 @@ pub struct Vendor {
     /// The code of a success whose body is not what the endpoint documents.
     pub bad_response: &'static str,
     pub status_page: &'static str,
+}
+
+impl Vendor {
+    /// An answer of this vendor's that Golive cannot use, in the user's words.
+    pub fn error(&self, code: &'static str, message: impl Into<String>) -> Error {
+        Error::Vendor {
+            vendor: self.name,
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 /// Turns a refusal (status, Retry-After wait, body) into the vendor's own error and words.
@@ -294,14 +305,15 @@ impl<'a> Api<'a> {
             .await?;
             // A DELETE may answer with an empty body.
             let body: &[u8] = if body.is_empty() { b"{}" } else { &body };
-            serde_json::from_slice(body).map_err(|e| Error::Vendor {
-                vendor: vendor.name,
-                code: vendor.bad_response,
-                message: format!(
-                    "{method} /{path} answered with something Golive does not understand \
-                     ({e}). Try again; if it persists, check {}.",
-                    vendor.status_page
-                ),
+            serde_json::from_slice(body).map_err(|e| {
+                vendor.error(
+                    vendor.bad_response,
+                    format!(
+                        "{method} /{path} answered with something Golive does not understand \
+                         ({e}). Try again; if it persists, check {}.",
+                        vendor.status_page
+                    ),
+                )
             })
         };
         parsed.await.map_err(|e| redact(e, self.token))

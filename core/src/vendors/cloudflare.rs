@@ -105,14 +105,13 @@ impl<'a> Cloudflare<'a> {
                 return Ok(zone);
             }
         }
-        Err(Error::Vendor {
-            vendor: VENDOR.name,
-            code: "cloudflare_zone_not_found",
-            message: format!(
+        Err(VENDOR.error(
+            "cloudflare_zone_not_found",
+            format!(
                 "This Cloudflare token sees no zone for {domain}. Add the site to Cloudflare, or \
                  give the token access to its zone (Zone:Read, DNS:Edit)."
             ),
-        })
+        ))
     }
 
     pub async fn records(&self, zone: &Zone) -> Result<Vec<CloudflareRecord>> {
@@ -227,11 +226,7 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             ),
         ),
     };
-    Error::Vendor {
-        vendor: VENDOR.name,
-        code,
-        message,
-    }
+    VENDOR.error(code, message)
 }
 
 #[cfg(test)]

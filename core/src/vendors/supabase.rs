@@ -127,11 +127,7 @@ fn status_error(
             ),
         ),
     };
-    Error::Vendor {
-        vendor: VENDOR.name,
-        code,
-        message,
-    }
+    VENDOR.error(code, message)
 }
 
 /// The project ref from what users paste: `https://<ref>.supabase.co`, a

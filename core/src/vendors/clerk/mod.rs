@@ -127,14 +127,13 @@ fn api_error(
         ),
         (s, _) => ("clerk_error", format!("Clerk answered {s}.")),
     };
-    Error::Vendor {
-        vendor: VENDOR.name,
+    VENDOR.error(
         code,
-        message: match said {
+        match said {
             Some(d) if status != StatusCode::UNAUTHORIZED => format!("{message} Clerk said: {d}"),
             _ => message,
         },
-    }
+    )
 }
 
 #[cfg(test)]

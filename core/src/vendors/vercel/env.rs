@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use super::Vercel;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -105,11 +105,10 @@ impl Vercel<'_> {
             .await?;
         match created.failed.first() {
             None => Ok(()),
-            Some(f) => Err(Error::Vendor {
-                vendor: super::VENDOR.name,
-                code: "vercel_env_failed",
-                message: format!("Vercel did not create {key}: {}", f.error.message),
-            }),
+            Some(f) => Err(super::VENDOR.error(
+                "vercel_env_failed",
+                format!("Vercel did not create {key}: {}", f.error.message),
+            )),
         }
     }
 

@@ -121,11 +121,7 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             ),
         ),
     };
-    Error::Vendor {
-        vendor: VENDOR.name,
-        code,
-        message,
-    }
+    VENDOR.error(code, message)
 }
 
 #[cfg(test)]
