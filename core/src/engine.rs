@@ -237,7 +237,7 @@ impl Engine {
         })
     }
 
-    /// Runs every check, or only those of one step (see `checks::step_of`). Starting a run
+    /// Runs every check, or only those of one step (see `checks::CheckDef::step`). Starting a run
     /// stops the project's run before it.
     pub async fn run_checks(
         &self,
