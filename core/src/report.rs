@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::checks::{step_of, CheckStatus, Report};
+use crate::checks::{step_of, CheckStatus, Report, Step};
 use crate::error::{Error, Result};
 use crate::secrets::Secret;
 
@@ -24,12 +24,12 @@ impl ReportFormat {
     }
 }
 
-const STEPS: &[(&str, &str)] = &[
-    ("clerk", "Clerk"),
-    ("dns", "DNS"),
-    ("sso", "Social sign-in"),
-    ("hosting", "Hosting"),
-    ("supabase", "Supabase"),
+const STEPS: &[(Step, &str)] = &[
+    (Step::Clerk, "Clerk"),
+    (Step::Dns, "DNS"),
+    (Step::Sso, "Social sign-in"),
+    (Step::Hosting, "Hosting"),
+    (Step::Supabase, "Supabase"),
 ];
 
 fn mark(s: CheckStatus) -> &'static str {
@@ -56,7 +56,7 @@ pub fn markdown(r: &Report) -> String {
         let checks: Vec<_> = r
             .checks
             .iter()
-            .filter(|c| step_of(&c.id) == *step)
+            .filter(|c| step_of(&c.id) == Some(*step))
             .collect();
         if checks.is_empty() {
             continue;

@@ -1,9 +1,12 @@
 //! TypeScript for every type that crosses IPC, generated with ts-rs into one file:
-//! `ui/src/lib/bindings.ts`. A test fails when that file is stale;
+//! `ui/src/lib/bindings.ts`, with the typed map of every command (from command_table.rs)
+//! and each check's step (from the check registry). A test fails when that file is stale;
 //! `GOLIVE_WRITE_BINDINGS=1 cargo test -p golive-app bindings` rewrites it.
 
+use std::marker::PhantomData;
+
 use golive_core::checks::{
-    CheckEvent, CheckResult, CheckStatus, Evidence, PlannedCheck, Report, Summary,
+    registry, CheckEvent, CheckResult, CheckStatus, Evidence, PlannedCheck, Report, Step, Summary,
 };
 use golive_core::dns::auto::{
     AutoApplied, AutoPlan, ChangeAction, DnsProvider, ExistingRecord, RecordChange,
@@ -12,21 +15,25 @@ use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
+use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
-use golive_core::steps::hosting::{DeployEvent, EnvAction, EnvPlan, EnvStep, HostingDomain};
+use golive_core::steps::hosting::env_plan::{EnvAction, EnvPlan, EnvStep};
+use golive_core::steps::hosting::{DeployEvent, HostingDomain};
 use golive_core::steps::sso::{ProviderState, SsoForm, SsoOverview};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
 };
-use golive_core::vendors::oauth::{ProbeResult, Provider, ProviderId, Verdict};
+use golive_core::vendors::oauth::catalog::Provider;
+use golive_core::vendors::oauth::token_probe::{ProbeResult, Verdict};
 use golive_core::vendors::supabase::ThirdPartyAuth;
 use golive_core::vendors::vercel::deployments::{AliasError, Deployment};
 use golive_core::vendors::vercel::domains::{ProjectDomain, Verification};
 use golive_core::vendors::vercel::projects::{ProjectPage, VercelProject};
 use golive_core::ErrorPayload;
+use tauri::ipc::Channel;
 use ts_rs::{Config, TS};
 
 pub fn typescript() -> String {
@@ -41,6 +48,7 @@ pub fn typescript() -> String {
         SecretKind::decl(&cfg),
         SecretStatus::decl(&cfg),
         CheckStatus::decl(&cfg),
+        Step::decl(&cfg),
         CheckResult::decl(&cfg),
         Evidence::decl(&cfg),
         PlannedCheck::decl(&cfg),
@@ -96,16 +104,107 @@ pub fn typescript() -> String {
         ReportFormat::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n",
+        "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n\
+         import type { Channel } from \"@tauri-apps/api/core\";\n\n",
     );
     for d in decls {
         out += "export ";
         out += &d;
         out += "\n\n";
     }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
+    out += &commands(&cfg);
+    out += &check_steps();
     out
+}
+
+/// A type's TypeScript name. A channel argument is no ts-rs type, so an inherent method
+/// (which method lookup prefers to the trait's) names it as `@tauri-apps/api`'s `Channel`.
+struct Ts<T>(PhantomData<T>);
+
+impl<T: TS> Ts<Channel<T>> {
+    fn name(&self, cfg: &Config) -> String {
+        format!("Channel<{}>", T::name(cfg))
+    }
+}
+
+trait TsName {
+    fn name(&self, cfg: &Config) -> String;
+}
+
+impl<T: TS> TsName for Ts<T> {
+    fn name(&self, cfg: &Config) -> String {
+        T::name(cfg)
+    }
+}
+
+/// Each command's entry in the `Commands` map: its name, its arguments and its answer.
+macro_rules! ts_commands {
+    (
+        engine { $(
+            $(#[$doc:meta])*
+            $name:ident ($($arg:ident: $ty:ty),* $(,)?) -> $answer:ty => |$engine:ident| $body:expr;
+        )* }
+        custom { $(
+            $(#[$custom_doc:meta])*
+            $custom:ident ($($custom_arg:ident: $custom_ty:ty),* $(,)?) -> $custom_answer:ty;
+        )* }
+    ) => {
+        |cfg: &Config| -> Vec<(&str, Vec<(&str, String)>, String)> {
+            vec![
+                $((
+                    stringify!($name),
+                    vec![$((stringify!($arg), Ts::<$ty>(PhantomData).name(cfg))),*],
+                    Ts::<$answer>(PhantomData).name(cfg),
+                ),)*
+                $((
+                    stringify!($custom),
+                    vec![$((stringify!($custom_arg), Ts::<$custom_ty>(PhantomData).name(cfg))),*],
+                    Ts::<$custom_answer>(PhantomData).name(cfg),
+                ),)*
+            ]
+        }
+    };
+}
+
+/// `Commands`: what `invoke` takes and answers for each command, with the arguments
+/// camelCased as Tauri reads them.
+fn commands(cfg: &Config) -> String {
+    let mut out = String::from("export type Commands = {\n");
+    for (name, args, answer) in with_commands!(ts_commands)(cfg) {
+        let args = if args.is_empty() {
+            "Record<string, never>".to_string()
+        } else {
+            let fields: Vec<String> = args
+                .iter()
+                .map(|(arg, ty)| format!("{}: {ty}", camel(arg)))
+                .collect();
+            format!("{{ {} }}", fields.join(", "))
+        };
+        out += &format!("  {name}: {{ args: {args}, answer: {answer} }},\n");
+    }
+    out + "};\n\n"
+}
+
+/// `project_id` -> `projectId`, as Tauri's command arguments are named by default.
+fn camel(snake: &str) -> String {
+    let mut parts = snake.split('_');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        let mut chars = part.chars();
+        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        out.extend(chars);
+    }
+    out
+}
+
+/// `CHECK_STEP`: the step each check belongs to, as its definition says.
+fn check_steps() -> String {
+    let mut out = String::from("export const CHECK_STEP: Record<string, Step> = {\n");
+    for def in registry() {
+        let step = serde_json::to_string(&def.step).unwrap();
+        out += &format!("  \"{}\": {step},\n", def.id);
+    }
+    out + "};\n"
 }
 
 #[cfg(test)]

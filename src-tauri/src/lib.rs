@@ -1,9 +1,9 @@
 //! Golive's desktop shell: plugins, state and thin commands over the engine. No logic here.
 
+#[macro_use]
+mod command_table;
 #[cfg(test)]
 mod bindings;
-#[cfg(test)]
-mod command_names;
 mod commands;
 
 use std::sync::Arc;
@@ -20,48 +20,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(engine)
-        .invoke_handler(tauri::generate_handler![
-            commands::list_frameworks,
-            commands::list_projects,
-            commands::create_project,
-            commands::update_project,
-            commands::delete_project,
-            commands::set_publishable_key,
-            commands::set_secret,
-            commands::forget_secret,
-            commands::secret_status,
-            commands::clerk_applications,
-            commands::clerk_create_production,
-            commands::clerk_domain_status,
-            commands::clerk_checklist,
-            commands::set_checklist_item,
-            commands::set_supabase_project,
-            commands::supabase_trust,
-            commands::supabase_add_issuer,
-            commands::dns_probe,
-            commands::export_zone,
-            commands::dns_watch,
-            commands::dns_watch_stop,
-            commands::dns_auto_plan,
-            commands::dns_auto_apply,
-            commands::vercel_projects,
-            commands::set_vercel_project,
-            commands::hosting_domain,
-            commands::hosting_add_domain,
-            commands::hosting_verify_domain,
-            commands::hosting_env_plan,
-            commands::hosting_env_apply,
-            commands::hosting_redeploy,
-            commands::sso_overview,
-            commands::sso_save,
-            commands::sso_import_google,
-            commands::sso_probe,
-            commands::sso_push,
-            commands::set_dev_publishable_key,
-            commands::run_checks,
-            commands::cancel_checks,
-            commands::export_report,
-        ])
+        .invoke_handler(commands::handler())
 }
 
 /// Same settings directory and `GOLIVE_*` variables as the `golive` CLI.
@@ -271,12 +230,41 @@ mod tests {
     fn every_declared_command_is_registered() {
         let dir = tempfile::tempdir().unwrap();
         let (_app, w) = app(dir.path());
-        for cmd in command_names::COMMANDS {
+        for cmd in commands::COMMANDS {
             // Missing arguments are fine; an unknown command is not.
             if let Err(e) = invoke(&w, cmd, json!({})) {
                 let text = e.to_string();
                 assert!(!text.contains("not found"), "{cmd}: {text}");
             }
         }
+    }
+
+    #[test]
+    fn the_capability_grants_exactly_the_commands_in_the_table() {
+        let cap: Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        // The app's own grants are the permissions without a plugin prefix.
+        let granted: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|p| !p.contains(':'))
+            .collect();
+        let wanted: Vec<String> = commands::COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        let missing: Vec<&String> = wanted
+            .iter()
+            .filter(|w| !granted.contains(&w.as_str()))
+            .collect();
+        let unknown: Vec<&&str> = granted
+            .iter()
+            .filter(|g| !wanted.iter().any(|w| w == *g))
+            .collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty(),
+            "capabilities/main.json against command_table.rs: missing {missing:?}, no such command {unknown:?}"
+        );
     }
 }

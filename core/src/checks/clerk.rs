@@ -4,7 +4,7 @@
 
 use futures::FutureExt;
 
-use super::{CheckContext, CheckDef, Outcome};
+use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::error::Error;
 use crate::https_probe::{CertInfo, ProbeError};
 use crate::keys::{parse_publishable_key, secret_key_env, KeyEnv, PublishableKey};
@@ -17,31 +17,37 @@ pub(super) fn checks() -> Vec<CheckDef> {
         CheckDef {
             id: "clerk.publishable_key",
             title: "Clerk publishable key is live and for this domain",
+            step: Step::Clerk,
             run: |ctx| async move { publishable_key(ctx) }.boxed(),
         },
         CheckDef {
             id: "clerk.secret_key",
             title: "Clerk secret key is live and accepted by Clerk",
+            step: Step::Clerk,
             run: |ctx| secret_key(ctx).boxed(),
         },
         CheckDef {
             id: "clerk.key_pair",
             title: "Publishable and secret key belong to the same instance",
+            step: Step::Clerk,
             run: |ctx| key_pair(ctx).boxed(),
         },
         CheckDef {
             id: "clerk.frontend_api",
             title: "Clerk Frontend API answers on your domain",
+            step: Step::Clerk,
             run: |ctx| frontend_api(ctx).boxed(),
         },
         CheckDef {
             id: "clerk.accounts_portal",
             title: "Clerk Account Portal answers on your domain",
+            step: Step::Clerk,
             run: |ctx| accounts_portal(ctx).boxed(),
         },
         CheckDef {
             id: "clerk.domain_status",
             title: "Clerk reports DNS, certificates and mail complete",
+            step: Step::Clerk,
             run: |ctx| domain_status(ctx).boxed(),
         },
     ]

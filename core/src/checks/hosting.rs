@@ -4,7 +4,7 @@
 
 use futures::FutureExt;
 
-use super::{CheckContext, CheckDef, Outcome};
+use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::steps::hosting::env_plan::marker;
 use crate::vendors::vercel::env::EnvVar;
@@ -15,21 +15,25 @@ pub(super) fn checks() -> Vec<CheckDef> {
         CheckDef {
             id: "vercel.domain",
             title: "Vercel: the domain is on the project and verified",
+            step: Step::Hosting,
             run: |ctx| domain(ctx).boxed(),
         },
         CheckDef {
             id: "vercel.env",
             title: "Vercel: production has the live keys, previews keep the test keys",
+            step: Step::Hosting,
             run: |ctx| env(ctx).boxed(),
         },
         CheckDef {
             id: "vercel.deployment",
             title: "Vercel: a production build with the live keys is live",
+            step: Step::Hosting,
             run: |ctx| deployment(ctx).boxed(),
         },
         CheckDef {
             id: "site.publishable_key",
             title: "The live site serves the live publishable key",
+            step: Step::Hosting,
             run: |ctx| site(ctx).boxed(),
         },
     ]

@@ -142,7 +142,32 @@ type CheckFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
 pub struct CheckDef {
     pub id: &'static str,
     pub title: &'static str,
+    pub step: Step,
     run: CheckFn,
+}
+
+/// The app step whose checks a check is shown and run with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    Clerk,
+    Hosting,
+    Dns,
+    Sso,
+    Supabase,
+}
+
+impl Step {
+    /// Its name in `run_checks`'s `only` and in the JSON (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Clerk => "clerk",
+            Step::Hosting => "hosting",
+            Step::Dns => "dns",
+            Step::Sso => "sso",
+            Step::Supabase => "supabase",
+        }
+    }
 }
 
 /// Checks that mean nothing when another failed: they are reported as skipped, with it as
@@ -172,13 +197,9 @@ pub fn registry() -> Vec<CheckDef> {
     all
 }
 
-/// The step a check belongs to: its id's prefix, except that the live site is checked on
-/// the hosting step with Vercel's.
-pub fn step_of(id: &str) -> &str {
-    match id.split('.').next().unwrap_or(id) {
-        "vercel" | "site" => "hosting",
-        prefix => prefix,
-    }
+/// The step of the check with this id, as its definition says; `None` for an unknown id.
+pub fn step_of(id: &str) -> Option<Step> {
+    registry().into_iter().find(|d| d.id == id).map(|d| d.step)
 }
 
 /// A check as announced before the run, so the UI can draw the whole list up front.
@@ -218,7 +239,7 @@ impl Report {
     }
 }
 
-/// Runs every check (or those of a step, see `step_of`, or the one check of that id)
+/// Runs every check (or those of a step, see `CheckDef::step`, or the one check of that id)
 /// concurrently, calling `on_event` as each finishes. The report keeps registry order,
 /// whatever order results arrive in.
 pub async fn run_all(
@@ -228,7 +249,7 @@ pub async fn run_all(
 ) -> Report {
     let defs: Vec<CheckDef> = registry()
         .into_iter()
-        .filter(|d| only.is_none_or(|s| step_of(d.id) == s || d.id == s))
+        .filter(|d| only.is_none_or(|s| d.step.as_str() == s || d.id == s))
         .collect();
     on_event(CheckEvent::Planned {
         checks: defs
@@ -333,9 +354,19 @@ mod tests {
 
     #[test]
     fn checks_group_into_steps() {
-        assert_eq!(step_of("dns.clk._domainkey"), "dns");
-        assert_eq!(step_of("vercel.env"), "hosting");
-        assert_eq!(step_of("site.publishable_key"), "hosting");
+        assert_eq!(step_of("dns.clk._domainkey"), Some(Step::Dns));
+        assert_eq!(step_of("vercel.env"), Some(Step::Hosting));
+        assert_eq!(step_of("site.publishable_key"), Some(Step::Hosting));
+        assert_eq!(step_of("nope.nothing"), None);
+        for step in [
+            Step::Clerk,
+            Step::Hosting,
+            Step::Dns,
+            Step::Sso,
+            Step::Supabase,
+        ] {
+            assert_eq!(serde_json::to_value(step).unwrap(), step.as_str());
+        }
     }
 
     #[test]

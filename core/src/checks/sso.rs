@@ -4,7 +4,7 @@
 
 use futures::FutureExt;
 
-use super::{CheckContext, CheckDef, Outcome};
+use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::provider::ProviderId;
 use crate::steps::sso::{callback_uri, days_since_epoch, today};
 use crate::vendors::oauth::formats::check_format;
@@ -15,26 +15,31 @@ pub(super) fn checks() -> Vec<CheckDef> {
         CheckDef {
             id: "sso.google",
             title: "SSO: Google accepts the production credentials",
+            step: Step::Sso,
             run: |ctx| provider(ctx, ProviderId::Google).boxed(),
         },
         CheckDef {
             id: "sso.github",
             title: "SSO: GitHub accepts the production credentials",
+            step: Step::Sso,
             run: |ctx| provider(ctx, ProviderId::Github).boxed(),
         },
         CheckDef {
             id: "sso.microsoft",
             title: "SSO: Microsoft accepts the production credentials",
+            step: Step::Sso,
             run: |ctx| provider(ctx, ProviderId::Microsoft).boxed(),
         },
         CheckDef {
             id: "sso.discord",
             title: "SSO: Discord accepts the production credentials",
+            step: Step::Sso,
             run: |ctx| provider(ctx, ProviderId::Discord).boxed(),
         },
         CheckDef {
             id: "sso.apple",
             title: "SSO: Apple accepts the production credentials",
+            step: Step::Sso,
             run: |ctx| provider(ctx, ProviderId::Apple).boxed(),
         },
     ]

@@ -2,7 +2,7 @@
 
 use futures::FutureExt;
 
-use super::{CheckContext, CheckDef, Outcome};
+use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::steps::supabase::{is_issuer, production_issuer};
 use crate::vendors::supabase::Management;
 
@@ -10,6 +10,7 @@ pub(super) fn checks() -> Vec<CheckDef> {
     vec![CheckDef {
         id: "supabase.third_party_auth",
         title: "Supabase trusts the production Clerk issuer",
+        step: Step::Supabase,
         run: |ctx| third_party_auth(ctx).boxed(),
     }]
 }

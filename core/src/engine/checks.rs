@@ -7,8 +7,8 @@ use crate::report::ReportFormat;
 use crate::secrets::SecretKind;
 
 impl Engine {
-    /// Runs every check, or only those of one step (or the one check of that id). Starting
-    /// a run stops the project's run before it.
+    /// Runs every check, or only those of one step (`CheckDef::step`) or the one check of
+    /// that id. Starting a run stops the project's run before it.
     pub async fn run_checks(
         &self,
         id: &str,

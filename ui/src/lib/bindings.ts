@@ -1,5 +1,7 @@
 // Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.
 
+import type { Channel } from "@tauri-apps/api/core";
+
 export type ErrorPayload = { code: string, message: string, };
 
 export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nuxt" | "expo";
@@ -45,6 +47,8 @@ export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-tok
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
+
+export type Step = "clerk" | "hosting" | "dns" | "sso" | "supabase";
 
 export type CheckResult = { id: string, status: CheckStatus, title: string, detail: string, fix: string | null, 
 /**
@@ -272,3 +276,73 @@ error?: string,
 message: string, };
 
 export type ReportFormat = "markdown" | "json";
+
+export type Commands = {
+  list_frameworks: { args: Record<string, never>, answer: Array<FrameworkInfo> },
+  list_projects: { args: Record<string, never>, answer: Array<Project> },
+  create_project: { args: { input: ProjectInput }, answer: Project },
+  update_project: { args: { projectId: string, input: ProjectInput }, answer: Project },
+  delete_project: { args: { projectId: string }, answer: null },
+  set_publishable_key: { args: { projectId: string, value: string }, answer: Project },
+  set_secret: { args: { projectId: string, kind: SecretKind, value: string }, answer: SecretStatus },
+  forget_secret: { args: { projectId: string, kind: SecretKind }, answer: SecretStatus },
+  secret_status: { args: { projectId: string, kind: SecretKind }, answer: SecretStatus },
+  clerk_applications: { args: { projectId: string }, answer: Array<ClerkApp> },
+  clerk_create_production: { args: { projectId: string, appId: string }, answer: ProductionCreated },
+  clerk_domain_status: { args: { projectId: string, recheck: boolean }, answer: DomainStatus },
+  clerk_checklist: { args: Record<string, never>, answer: Array<ChecklistItem> },
+  set_checklist_item: { args: { projectId: string, item: string, done: boolean }, answer: Project },
+  set_supabase_project: { args: { projectId: string, value: string }, answer: Project },
+  supabase_trust: { args: { projectId: string }, answer: SupabaseTrust },
+  supabase_add_issuer: { args: { projectId: string }, answer: SupabaseTrust },
+  dns_matrix: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: null },
+  dns_watch_stop: { args: { projectId: string }, answer: null },
+  dns_auto_plan: { args: { projectId: string }, answer: AutoPlan },
+  dns_auto_apply: { args: { projectId: string, confirmed: Array<string> }, answer: AutoApplied },
+  vercel_projects: { args: { projectId: string, teamId: string | null, search: string, from: string | null }, answer: ProjectPage },
+  set_vercel_project: { args: { projectId: string, link: VercelLink | null }, answer: Project },
+  hosting_domain: { args: { projectId: string }, answer: HostingDomain },
+  hosting_add_domain: { args: { projectId: string }, answer: HostingDomain },
+  hosting_verify_domain: { args: { projectId: string }, answer: HostingDomain },
+  hosting_env_plan: { args: { projectId: string }, answer: EnvPlan },
+  hosting_env_apply: { args: { projectId: string }, answer: EnvPlan },
+  hosting_redeploy: { args: { projectId: string, onEvent: Channel<DeployEvent> }, answer: Deployment },
+  sso_overview: { args: { projectId: string }, answer: SsoOverview },
+  sso_save: { args: { projectId: string, form: SsoForm }, answer: Project },
+  sso_import_google: { args: { projectId: string, json: string }, answer: Project },
+  sso_probe: { args: { projectId: string, provider: ProviderId }, answer: ProbeResult },
+  sso_push: { args: { projectId: string, provider: ProviderId }, answer: null },
+  set_dev_publishable_key: { args: { projectId: string, value: string }, answer: Project },
+  run_checks: { args: { projectId: string, step: string | null, onEvent: Channel<CheckEvent> }, answer: Report },
+  cancel_checks: { args: { projectId: string }, answer: null },
+  export_zone: { args: { projectId: string }, answer: string | null },
+  dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
+  export_report: { args: { projectId: string, report: Report, format: ReportFormat }, answer: string | null },
+};
+
+export const CHECK_STEP: Record<string, Step> = {
+  "clerk.publishable_key": "clerk",
+  "clerk.secret_key": "clerk",
+  "clerk.key_pair": "clerk",
+  "clerk.frontend_api": "clerk",
+  "clerk.accounts_portal": "clerk",
+  "clerk.domain_status": "clerk",
+  "dns.clerk": "dns",
+  "dns.accounts": "dns",
+  "dns.clkmail": "dns",
+  "dns.clk._domainkey": "dns",
+  "dns.clk2._domainkey": "dns",
+  "dns.apex": "dns",
+  "dns.www": "dns",
+  "dns.caa": "dns",
+  "sso.google": "sso",
+  "sso.github": "sso",
+  "sso.microsoft": "sso",
+  "sso.discord": "sso",
+  "sso.apple": "sso",
+  "vercel.domain": "hosting",
+  "vercel.env": "hosting",
+  "vercel.deployment": "hosting",
+  "site.publishable_key": "hosting",
+  "supabase.third_party_auth": "supabase",
+};

@@ -1,19 +1,14 @@
-import type { CheckStatus } from "./bindings";
+import type { CheckStatus, Step } from "./bindings";
 
-// The steps that have checks, in the sidebar's order.
+// The steps that have checks, in the sidebar's order. Which step a check belongs to is
+// `CHECK_STEP` in bindings.ts, generated from the engine's check definitions.
 export const CHECK_STEPS = [
   { id: "clerk", label: "Clerk" },
   { id: "hosting", label: "Hosting" },
   { id: "dns", label: "DNS" },
   { id: "sso", label: "Social sign-in" },
   { id: "supabase", label: "Supabase" },
-] as const;
-
-// The step a check belongs to, as the engine groups them (core/src/checks/mod.rs `step_of`).
-export function stepOf(checkId: string): string {
-  const prefix = checkId.split(".")[0];
-  return prefix === "vercel" || prefix === "site" ? "hosting" : prefix;
-}
+] as const satisfies readonly { id: Step; label: string }[];
 
 // How much a status needs the user: the worst of a step is what its dot shows.
 export const severity: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3 };

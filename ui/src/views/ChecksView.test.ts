@@ -4,7 +4,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import { expect, test } from "vitest";
 import ChecksView from "./ChecksView.svelte";
-import { stepOf } from "../lib/steps";
+import { CHECK_STEP } from "../lib/bindings";
 import type { CheckEvent, CheckResult, Project, Report } from "../lib/bindings";
 
 const project: Project = { id: "p1", name: "Q", domain: "quillmate.test", hosting: "vercel", framework: "nextjs", clerkChecklist: [] };
@@ -13,9 +13,9 @@ const results = [result("clerk.secret_key", "pass"), result("dns.clerk", "fail")
 const report: Report = { domain: "quillmate.test", checks: results, summary: { pass: 2, warn: 1, fail: 1, skip: 0 } };
 
 test("steps group checks as the engine does", () => {
-  expect(stepOf("dns.clk._domainkey")).toBe("dns");
-  expect(stepOf("site.publishable_key")).toBe("hosting");
-  expect(stepOf("vercel.env")).toBe("hosting");
+  expect(CHECK_STEP["dns.clk._domainkey"]).toBe("dns");
+  expect(CHECK_STEP["site.publishable_key"]).toBe("hosting");
+  expect(CHECK_STEP["vercel.env"]).toBe("hosting");
 });
 
 test("results stream into per-step statuses, and the report exports in either format", async () => {

@@ -18,7 +18,7 @@ test("the matrix fills in as answers stream, with a progress bar", async () => {
   let finish: () => void = () => {};
   mockIPC(async (cmd, args) => {
     if (cmd === "secret_status") return { kind: "cloudflare-token", set: false };
-    if (cmd !== "dns_probe") return;
+    if (cmd !== "dns_matrix") return;
     const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
     ch.onmessage({ event: "planned", data: {
       records: [record("clerk", "frontend-api.clerk.services")],
@@ -45,7 +45,7 @@ test("the matrix fills in as answers stream, with a progress bar", async () => {
 test("the host field follows the chosen DNS host, and export reports where it saved", async () => {
   mockIPC(async (cmd, args) => {
     if (cmd === "secret_status") return { kind: "cloudflare-token", set: false };
-    if (cmd === "dns_probe") {
+    if (cmd === "dns_matrix") {
       const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
       ch.onmessage({ event: "planned", data: { records: [record("@", "76.76.21.21")], servers: [], fallbackReason: "defaults" } });
       return null;

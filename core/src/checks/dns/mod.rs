@@ -8,7 +8,7 @@ use futures::future::join_all;
 use futures::FutureExt;
 use hickory_resolver::proto::rr::RecordType;
 
-use super::{CheckContext, CheckDef, Outcome};
+use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::dns::cloudflare_ips::is_cloudflare;
 use crate::dns::plan::PlannedRecord;
 use crate::dns::query::{ask, Reply};
@@ -20,41 +20,49 @@ pub(super) fn checks() -> Vec<CheckDef> {
         CheckDef {
             id: "dns.clerk",
             title: "DNS: clerk record (Frontend API)",
+            step: Step::Dns,
             run: |ctx| record(ctx, "dns.clerk").boxed(),
         },
         CheckDef {
             id: "dns.accounts",
             title: "DNS: accounts record (Account Portal)",
+            step: Step::Dns,
             run: |ctx| record(ctx, "dns.accounts").boxed(),
         },
         CheckDef {
             id: "dns.clkmail",
             title: "DNS: clkmail record (email sending)",
+            step: Step::Dns,
             run: |ctx| record(ctx, "dns.clkmail").boxed(),
         },
         CheckDef {
             id: "dns.clk._domainkey",
             title: "DNS: clk._domainkey record (DKIM)",
+            step: Step::Dns,
             run: |ctx| record(ctx, "dns.clk._domainkey").boxed(),
         },
         CheckDef {
             id: "dns.clk2._domainkey",
             title: "DNS: clk2._domainkey record (DKIM)",
+            step: Step::Dns,
             run: |ctx| record(ctx, "dns.clk2._domainkey").boxed(),
         },
         CheckDef {
             id: "dns.apex",
             title: "DNS: the domain's A record points to Vercel",
+            step: Step::Dns,
             run: |ctx| apex(ctx).boxed(),
         },
         CheckDef {
             id: "dns.www",
             title: "DNS: www record (Vercel)",
+            step: Step::Dns,
             run: |ctx| record(ctx, "dns.www").boxed(),
         },
         CheckDef {
             id: "dns.caa",
             title: "DNS: CAA records allow Clerk's certificate authorities",
+            step: Step::Dns,
             run: |ctx| caa::caa(ctx).boxed(),
         },
     ]
