@@ -10,7 +10,7 @@ use common::{check, golive, stdout_json};
 use golive_core::project::VercelLink;
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::{DeployEvent, EnvAction, FollowPace};
-use golive_sandbox::hosting::{PK_VAR, SK_VAR};
+use golive_sandbox::vercel::env::{PK_VAR, SK_VAR};
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, LIVE_SECRET_KEY, VERCEL_PROJECT_ID,
     VERCEL_TOKEN,
