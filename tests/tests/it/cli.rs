@@ -2,9 +2,8 @@
 //! the JSON shape, the exit codes, and each check passing and failing in the scenario meant
 //! for it.
 
-mod common;
-
-use common::{check, golive, golive_bin, stdout_json};
+use crate::common;
+use crate::common::{check, golive, golive_bin, stdout_json};
 use golive_sandbox::scenario::{LIVE_SECRET_KEY, PLATFORM_KEY};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use serde_json::Value;
