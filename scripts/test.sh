@@ -32,7 +32,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   set -euo pipefail
   # A scratch keyring: the password must be non-empty or no login collection is made.
   echo -n golive-test | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test --workspace --test keychain --test e2e -- --ignored --test-threads=1
+  cargo test -p golive-sandbox --test it -- --ignored --test-threads=1 keychain:: e2e::
   echo
   echo "==> Desktop app benchmark (informational: figures, no pass/fail)"
   cargo run --quiet -p golive-sandbox --example app_bench

@@ -11,7 +11,7 @@
 //!    which shares libraries fairly, and RSS).
 
 #[allow(dead_code)] // the e2e client; this uses part of it
-#[path = "../tests/common/webdriver.rs"]
+#[path = "../tests/it/common/webdriver.rs"]
 mod webdriver;
 
 use std::path::{Path, PathBuf};

@@ -6,14 +6,12 @@ pub mod clerk;
 pub mod cloudflare;
 pub mod dns;
 pub mod faults;
-pub mod hosting;
 pub mod oauth;
 pub mod scenario;
 pub mod site;
 pub mod supabase;
 pub mod tls;
 pub mod vercel;
-pub mod vercel_hosting;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -64,7 +62,6 @@ impl Sandbox {
             .merge(clerk::platform::routes())
             .merge(supabase::routes())
             .merge(vercel::routes())
-            .merge(vercel_hosting::routes())
             .merge(cloudflare::routes())
             .merge(oauth::routes())
             .layer(axum::middleware::from_fn_with_state(

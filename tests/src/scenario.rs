@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 
+use crate::vercel::projects::{Hosting, VercelProject};
 use crate::DOMAIN;
 
 /// The production secret key of quillmate.test's instance (valid once it exists).
@@ -107,7 +108,7 @@ pub struct Scenario {
     pub supabase_trusts_production: bool,
     pub dns: DnsState,
     pub dns_host: DnsHost,
-    pub hosting: crate::hosting::Hosting,
+    pub hosting: Hosting,
 }
 
 impl Scenario {
@@ -151,7 +152,7 @@ impl Scenario {
             supabase_trusts_production: true,
             dns: DnsState::AllGood,
             dns_host: DnsHost::Registrar,
-            hosting: crate::hosting::Hosting::Done,
+            hosting: Hosting::Done,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -253,27 +254,27 @@ impl Scenario {
             // Hosting scenarios: Clerk and DNS are live; the Vercel project is as named.
             "fresh-project" => Scenario {
                 name: "fresh-project",
-                hosting: crate::hosting::Hosting::FreshProject,
+                hosting: Hosting::FreshProject,
                 ..live
             },
             "env-shared-targets" => Scenario {
                 name: "env-shared-targets",
-                hosting: crate::hosting::Hosting::SharedTargets,
+                hosting: Hosting::SharedTargets,
                 ..live
             },
             "env-production-only" => Scenario {
                 name: "env-production-only",
-                hosting: crate::hosting::Hosting::ProductionOnly,
+                hosting: Hosting::ProductionOnly,
                 ..live
             },
             "deploy-error" => Scenario {
                 name: "deploy-error",
-                hosting: crate::hosting::Hosting::DeployError,
+                hosting: Hosting::DeployError,
                 ..live
             },
             "stale-build" => Scenario {
                 name: "stale-build",
-                hosting: crate::hosting::Hosting::StaleBuild,
+                hosting: Hosting::StaleBuild,
                 ..live
             },
             "sso-wrong-redirect" => Scenario {
@@ -348,7 +349,7 @@ pub struct World {
     /// servers besides the scenario's own.
     pub host_records: Vec<HostRecord>,
     pub next_record: u32,
-    pub vercel: crate::hosting::VercelProject,
+    pub vercel: VercelProject,
     /// The redirect URI each OAuth app registered, where it is not the production callback.
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
@@ -421,7 +422,7 @@ impl World {
             supabase: crate::supabase::initial_integrations(&scenario),
             host_records: initial_host_records(&scenario),
             next_record: 100,
-            vercel: crate::hosting::VercelProject::new(scenario.hosting),
+            vercel: VercelProject::new(scenario.hosting),
             production_config: Default::default(),
             faults: Vec::new(),
             probes: Vec::new(),

@@ -2,8 +2,7 @@
 //! instance (and adopting it when it exists), what a 402 leaves behind, Clerk's domain status;
 //! adding the production issuer to Supabase.
 
-mod common;
-
+use crate::common;
 use std::sync::Arc;
 
 use golive_core::engine::Engine;

@@ -2,9 +2,8 @@
 //! of credential (probe classification), the checks in the CLI, the form → keychain →
 //! probe path, pushing to Clerk, and no client secret anywhere it should not be.
 
-mod common;
-
-use common::{check, golive, stdout_json};
+use crate::common;
+use crate::common::{check, golive, stdout_json};
 use golive_core::secrets::{Secret, SecretKind, SecretStore};
 use golive_core::vendors::oauth::{probe, Credentials, ProviderId, Verdict};
 use golive_sandbox::oauth::{client, production_callback, APPLE_KEY_ID, APPLE_TEAM_ID};

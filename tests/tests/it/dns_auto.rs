@@ -4,8 +4,7 @@
 //! second run that changes nothing. Every request and answer is checked against the specs
 //! in contract.rs.
 
-mod common;
-
+use crate::common;
 use golive_core::dns::auto::{ChangeAction, DnsProvider};
 use golive_core::secrets::SecretKind;
 use golive_sandbox::scenario::CLOUDFLARE_TOKEN;

@@ -7,8 +7,7 @@
 //! The calls are not listed by hand: each operation is first run against a healthy sandbox
 //! and the calls it made are recorded, so a new vendor call joins the matrix by itself.
 
-mod common;
-
+use crate::common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 

@@ -1,8 +1,7 @@
 //! A vendor API that redirects must not take the user's token along: every vendor address
 //! points at a server that answers 307/302 to another host, which records whatever reaches it.
 
-mod common;
-
+use crate::common;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};

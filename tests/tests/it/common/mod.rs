@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)] // each test binary uses its own subset
 
 pub mod webdriver;
 
@@ -7,19 +6,28 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The `golive` CLI, built from this workspace (cargo does not build another package's
-/// binaries for a test, so the first caller builds it).
+/// The `golive` CLI, built from this workspace. Cargo builds another package's binaries for
+/// a test only under `--workspace` (for golive-core's own tests) and stable Cargo has no
+/// artifact dependencies, so the first caller builds it (a no-op when fresh) once per run,
+/// into this test's target directory and profile.
 pub fn golive_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        // target/<profile>/deps/<this test> → target/<profile>/golive
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap();
+        let profile = match profile_dir.file_name().unwrap().to_str().unwrap() {
+            "debug" => "dev",
+            other => other,
+        };
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "-p", "golive-core", "--bin", "golive"])
+            .args(["--profile", profile, "--target-dir"])
+            .arg(profile_dir.parent().unwrap())
             .status()
             .expect("run cargo build");
         assert!(status.success(), "building the golive CLI failed");
-        // target/<profile>/deps/<this test> → target/<profile>/golive
-        let exe = std::env::current_exe().unwrap();
-        let bin = exe.parent().unwrap().parent().unwrap().join("golive");
+        let bin = profile_dir.join("golive");
         assert!(bin.exists(), "no CLI at {}", bin.display());
         bin
     })

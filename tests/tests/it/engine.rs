@@ -1,8 +1,7 @@
 //! The engine as the desktop app drives it: a saved project, secrets in a store, checks
 //! streamed as they finish, against the sandbox over real sockets.
 
-mod common;
-
+use crate::common;
 use std::sync::Mutex;
 
 use golive_core::checks::{CheckEvent, CheckStatus};

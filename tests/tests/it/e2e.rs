@@ -3,13 +3,12 @@
 //! Needs Xvfb, a D-Bus session with an unlocked gnome-keyring, tauri-driver, and the app
 //! built with its UI embedded; scripts/test.sh provides all of that.
 
-mod common;
-
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::webdriver::{free_port, Session};
+use crate::common::webdriver::{free_port, Session};
 use golive_sandbox::scenario::{
     publishable_key, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY, SUPABASE_REF, SUPABASE_TOKEN,
 };

@@ -2,8 +2,7 @@
 //! specs (tests/fixtures/specs/*.json, cut from ../shared/vendor-specs by extract.py): every
 //! response a fake serves, and every request Golive sends, must be what the spec describes.
 
-mod common;
-
+use crate::common;
 use golive_sandbox::clerk::{backend, frontend, platform};
 use golive_sandbox::scenario::{DomainState, LIVE_SECRET_KEY, PLATFORM_KEY};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
@@ -17,27 +16,27 @@ struct Spec {
 
 fn bapi() -> Spec {
     Spec {
-        doc: load(include_str!("../fixtures/specs/clerk-bapi.json")),
+        doc: load(include_str!("../../fixtures/specs/clerk-bapi.json")),
         prefix: "/v1",
     }
 }
 fn plapi() -> Spec {
     Spec {
-        doc: load(include_str!("../fixtures/specs/clerk-platform.json")),
+        doc: load(include_str!("../../fixtures/specs/clerk-platform.json")),
         prefix: "/v1",
     }
 }
 fn supabase() -> Spec {
     Spec {
         doc: load(include_str!(
-            "../fixtures/specs/supabase-third-party-auth.json"
+            "../../fixtures/specs/supabase-third-party-auth.json"
         )),
         prefix: "",
     }
 }
 fn vercel() -> Spec {
     Spec {
-        doc: overlapping_alternatives(load(include_str!("../fixtures/specs/vercel.json"))),
+        doc: overlapping_alternatives(load(include_str!("../../fixtures/specs/vercel.json"))),
         prefix: "",
     }
 }
@@ -60,13 +59,13 @@ fn overlapping_alternatives(v: Value) -> Value {
 }
 fn cloudflare() -> Spec {
     Spec {
-        doc: load(include_str!("../fixtures/specs/cloudflare-dns.json")),
+        doc: load(include_str!("../../fixtures/specs/cloudflare-dns.json")),
         prefix: "",
     }
 }
 fn fapi() -> Spec {
     Spec {
-        doc: load(include_str!("../fixtures/specs/clerk-fapi.json")),
+        doc: load(include_str!("../../fixtures/specs/clerk-fapi.json")),
         prefix: "",
     }
 }

@@ -2,9 +2,8 @@
 //! authoritative one and two public resolvers, over UDP/TCP on loopback). Each diagnosis
 //! appears in its scenario and nowhere in `all-good`.
 
-mod common;
-
-use common::{check, golive, stdout_json};
+use crate::common;
+use crate::common::{check, golive, stdout_json};
 use golive_sandbox::dns::Silent;
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use serde_json::Value;

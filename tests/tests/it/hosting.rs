@@ -2,19 +2,18 @@
 //! the whole path domain → env plan → apply → redeploy → READY (engine), the migration's
 //! idempotence, and its safety when interrupted after any write.
 
-mod common;
-
+use crate::common;
 use std::time::Duration;
 
-use common::{check, golive, stdout_json};
+use crate::common::{check, golive, stdout_json};
 use golive_core::project::VercelLink;
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::{DeployEvent, EnvAction, FollowPace};
-use golive_sandbox::hosting::{PK_VAR, SK_VAR};
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, LIVE_SECRET_KEY, VERCEL_PROJECT_ID,
     VERCEL_TOKEN,
 };
+use golive_sandbox::vercel::env::{PK_VAR, SK_VAR};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
 const FAST: FollowPace = FollowPace {

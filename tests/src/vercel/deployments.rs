@@ -1,0 +1,192 @@
+//! The project's deployments, whose state moves with time (QUEUED → BUILDING → READY or
+//! ERROR). A deployment bakes in the production publishable key it was built with; the
+//! live-site fake serves the newest READY one's.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::projects::{Hosting, VercelProject};
+use super::{creator, error, guard, now_ms, refused, DAY_MS, Q};
+use crate::scenario::{
+    publishable_key, Shared, DEV_FRONTEND_API, VERCEL_PROJECT_ID, VERCEL_TEAM_ID,
+};
+use crate::DOMAIN;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/v13/deployments", post(redeploy))
+        .route("/v13/deployments/{id}", get(deployment))
+        .route("/v6/deployments", get(deployments))
+}
+
+/// How long a build takes in the sandbox.
+const QUEUED_FOR: Duration = Duration::from_millis(300);
+const BUILD_TAKES: Duration = Duration::from_millis(1200);
+
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub id: String,
+    pub created_at: u64,
+    pub started: Instant,
+    pub fails: bool,
+    /// The production publishable key the build baked in.
+    pub publishable_key: String,
+}
+
+impl Deployment {
+    pub fn state(&self) -> &'static str {
+        let t = self.started.elapsed();
+        if t < QUEUED_FOR {
+            "QUEUED"
+        } else if t < BUILD_TAKES {
+            "BUILDING"
+        } else if self.fails {
+            "ERROR"
+        } else {
+            "READY"
+        }
+    }
+}
+
+/// The deployments the project has when a scenario starts (at `now`).
+pub(super) fn initial(state: Hosting, now: u64) -> Vec<Deployment> {
+    let (test_pk, live_pk) = (
+        publishable_key(DEV_FRONTEND_API),
+        publishable_key(&format!("clerk.{DOMAIN}")),
+    );
+    let built_live = matches!(state, Hosting::Done | Hosting::DeployError);
+    let mut deployments = vec![Deployment {
+        id: "dpl_sandboxFirst000000000001".into(),
+        created_at: now - DAY_MS,
+        started: Instant::now() - Duration::from_secs(86_400),
+        fails: false,
+        publishable_key: if built_live { live_pk.clone() } else { test_pk },
+    }];
+    if state == Hosting::DeployError {
+        // The newest build failed; the one before still serves.
+        deployments.push(Deployment {
+            id: "dpl_sandboxFailed00000000002".into(),
+            created_at: now - 3_600_000,
+            started: Instant::now() - Duration::from_secs(3_600),
+            fails: true,
+            publishable_key: live_pk,
+        });
+    }
+    deployments
+}
+
+impl VercelProject {
+    pub fn redeploy(&mut self) -> Deployment {
+        self.next_id += 1;
+        let d = Deployment {
+            id: format!("dpl_sandboxRedeploy{:010}", self.next_id),
+            created_at: now_ms(),
+            started: Instant::now(),
+            fails: self.state == Hosting::DeployError,
+            publishable_key: self.production_publishable_key(),
+        };
+        self.deployments.push(d.clone());
+        d
+    }
+
+    /// What the live site serves: the newest READY deployment's key.
+    pub fn live_publishable_key(&self) -> String {
+        self.deployments
+            .iter()
+            .rev()
+            .find(|d| d.state() == "READY")
+            .map(|d| d.publishable_key.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The deployment as `GET /v13/deployments/{id}` gives it (the spec's shorter form).
+fn deployment_json(d: &Deployment) -> Value {
+    let state = d.state();
+    json!({
+        "id": d.id, "url": format!("quillmate-{}.vercel.app", &d.id[4..14].to_lowercase()),
+        "name": "quillmate", "createdAt": d.created_at, "readyState": state, "status": state,
+        "aliasAssigned": state == "READY", "bootedAt": d.created_at, "buildingAt": d.created_at,
+        "buildSkipped": false, "creator": creator(), "public": false, "type": "LAMBDAS",
+        "meta": {"action": "redeploy"}, "regions": ["iad1"], "version": 2, "target": "production",
+        "inspectorUrl": format!("https://vercel.com/quillmate/quillmate/{}", d.id),
+        "errorMessage": if state == "ERROR" { json!("Command \"npm run build\" exited with 1") } else { Value::Null },
+    })
+}
+
+/// The fuller form `POST /v13/deployments` answers with.
+fn created_json(d: &Deployment) -> Value {
+    let mut v = deployment_json(d);
+    let extra = json!({
+        "build": {"env": []}, "env": [], "isInConcurrentBuildsQueue": false,
+        "isInSystemBuildsQueue": false, "projectSettings": {}, "projectId": VERCEL_PROJECT_ID,
+        "plan": "hobby", "createdIn": "iad1", "ownerId": VERCEL_TEAM_ID, "routes": null
+    });
+    v.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    v
+}
+
+async fn redeploy(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Q,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(denied) = guard(&headers, &q) {
+        return denied;
+    }
+    let mut w = w.lock().unwrap();
+    let from = body["deploymentId"].as_str().unwrap_or_default();
+    if !w.vercel.deployments.iter().any(|d| d.id == from) {
+        return error(StatusCode::NOT_FOUND, "not_found", "Deployment not found");
+    }
+    if !w.vercel.spend_write() {
+        return refused();
+    }
+    let d = w.vercel.redeploy();
+    Json(created_json(&d)).into_response()
+}
+
+async fn deployment(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Response {
+    if let Some(denied) = guard(&headers, &q) {
+        return denied;
+    }
+    match w
+        .lock()
+        .unwrap()
+        .vercel
+        .deployments
+        .iter()
+        .find(|d| d.id == id)
+    {
+        Some(d) => Json(deployment_json(d)).into_response(),
+        None => error(StatusCode::NOT_FOUND, "not_found", "Deployment not found"),
+    }
+}
+
+async fn deployments(State(w): State<Shared>, headers: HeaderMap, Query(q): Q) -> Response {
+    if let Some(denied) = guard(&headers, &q) {
+        return denied;
+    }
+    let w = w.lock().unwrap();
+    let list: Vec<Value> = w.vercel.deployments.iter().rev().map(|d| {
+        json!({"uid": d.id, "name": "quillmate", "projectId": VERCEL_PROJECT_ID,
+               "url": deployment_json(d)["url"], "created": d.created_at, "createdAt": d.created_at,
+               "state": d.state(), "readyState": d.state(), "type": "LAMBDAS", "target": "production",
+               "creator": creator(), "inspectorUrl": deployment_json(d)["inspectorUrl"]})
+    }).collect();
+    Json(json!({"deployments": list, "pagination": {"count": list.len(), "next": null, "prev": null}})).into_response()
+}

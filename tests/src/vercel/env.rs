@@ -1,0 +1,241 @@
+//! The project's environment variables: the Clerk keys each scenario starts with, listing,
+//! creating and editing them.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::projects::{Hosting, VercelProject};
+use super::{error, guard_project, now_ms, refused, DAY_MS, Q};
+use crate::scenario::{publishable_key, Shared, DEV_FRONTEND_API, DEV_SECRET_KEY, LIVE_SECRET_KEY};
+use crate::DOMAIN;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/v10/projects/{project}/env",
+            get(list_env).post(create_env),
+        )
+        .route("/v9/projects/{project}/env/{id}", patch(edit_env))
+}
+
+pub const PK_VAR: &str = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY";
+pub const SK_VAR: &str = "CLERK_SECRET_KEY";
+
+/// What Golive writes as a comment on what it sets (see golive-core's `steps::hosting`).
+fn marker() -> String {
+    format!("Clerk production key for clerk.{DOMAIN}, set by Golive")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Env {
+    pub id: String,
+    pub key: String,
+    pub value: String,
+    pub kind: String,
+    pub target: Vec<String>,
+    pub comment: Option<String>,
+    pub updated_at: u64,
+}
+
+fn env(id: u32, key: &str, value: &str, kind: &str, target: &[&str], live: bool, at: u64) -> Env {
+    Env {
+        id: format!("env_sandbox{id:04}"),
+        key: key.into(),
+        value: value.into(),
+        kind: kind.into(),
+        target: target.iter().map(|t| t.to_string()).collect(),
+        comment: live.then(marker),
+        updated_at: at,
+    }
+}
+
+/// The variables the project has when a scenario starts (at `now`).
+pub(super) fn initial(state: Hosting, now: u64) -> Vec<Env> {
+    let (test_pk, live_pk) = (
+        publishable_key(DEV_FRONTEND_API),
+        publishable_key(&format!("clerk.{DOMAIN}")),
+    );
+    let all = ["production", "preview", "development"];
+    let others = ["preview", "development"];
+    let prod = ["production"];
+    let set_at = if state == Hosting::StaleBuild {
+        now - 3_600_000
+    } else {
+        now - 2 * DAY_MS
+    };
+    match state {
+        Hosting::FreshProject | Hosting::SharedTargets => vec![
+            env(1, PK_VAR, &test_pk, "encrypted", &all, false, set_at),
+            env(2, SK_VAR, DEV_SECRET_KEY, "sensitive", &all, false, set_at),
+        ],
+        Hosting::ProductionOnly => vec![
+            env(1, PK_VAR, &test_pk, "encrypted", &prod, false, set_at),
+            env(2, SK_VAR, DEV_SECRET_KEY, "sensitive", &prod, false, set_at),
+            env(3, PK_VAR, &test_pk, "encrypted", &others, false, set_at),
+            env(
+                4,
+                SK_VAR,
+                DEV_SECRET_KEY,
+                "sensitive",
+                &others,
+                false,
+                set_at,
+            ),
+        ],
+        Hosting::Done | Hosting::DeployError | Hosting::StaleBuild => vec![
+            env(1, PK_VAR, &live_pk, "encrypted", &prod, true, set_at),
+            env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, true, set_at),
+            env(3, PK_VAR, &test_pk, "encrypted", &others, false, set_at),
+            env(
+                4,
+                SK_VAR,
+                DEV_SECRET_KEY,
+                "sensitive",
+                &others,
+                false,
+                set_at,
+            ),
+        ],
+    }
+}
+
+impl VercelProject {
+    pub(super) fn production_publishable_key(&self) -> String {
+        self.envs
+            .iter()
+            .find(|e| e.key == PK_VAR && e.target.iter().any(|t| t == "production"))
+            .map(|e| e.value.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn env_json(e: &Env) -> Value {
+    // Sensitive values never come back.
+    let value = if e.kind == "sensitive" {
+        ""
+    } else {
+        e.value.as_str()
+    };
+    json!({"id": e.id, "key": e.key, "value": value, "type": e.kind, "target": e.target,
+           "comment": e.comment.clone().unwrap_or_default(), "createdAt": e.updated_at,
+           "updatedAt": e.updated_at, "decrypted": e.kind != "sensitive"})
+}
+
+async fn list_env(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Path(project): Path<String>,
+    Query(q): Q,
+) -> Response {
+    if let Some(denied) = guard_project(&headers, &q, &project) {
+        return denied;
+    }
+    let envs: Vec<Value> = w.lock().unwrap().vercel.envs.iter().map(env_json).collect();
+    Json(json!({ "envs": envs })).into_response()
+}
+
+fn overlaps(envs: &[Env], key: &str, target: &[String], except: Option<&str>) -> bool {
+    envs.iter()
+        .filter(|e| e.key == key && Some(e.id.as_str()) != except)
+        .any(|e| e.target.iter().any(|t| target.contains(t)))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str().map(str::to_string))
+        .collect()
+}
+
+async fn create_env(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Path(project): Path<String>,
+    Query(q): Q,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(denied) = guard_project(&headers, &q, &project) {
+        return denied;
+    }
+    let mut w = w.lock().unwrap();
+    let (key, target) = (
+        body["key"].as_str().unwrap_or_default().to_string(),
+        strings(&body["target"]),
+    );
+    if overlaps(&w.vercel.envs, &key, &target, None) {
+        // As Vercel: a 201 whose `failed` names the variable.
+        return (StatusCode::CREATED, Json(json!({"created": [], "failed": [{"error": {
+            "code": "ENV_CONFLICT", "message": format!("A variable with the name `{key}` already exists for the target {}", target.join(",")),
+            "key": key, "envVarKey": key, "target": target}}]}))).into_response();
+    }
+    if !w.vercel.spend_write() {
+        return refused();
+    }
+    w.vercel.next_id += 1;
+    let e = Env {
+        id: format!("env_sandbox{:04}", w.vercel.next_id),
+        key,
+        value: body["value"].as_str().unwrap_or_default().into(),
+        kind: body["type"].as_str().unwrap_or("encrypted").into(),
+        target,
+        comment: body["comment"].as_str().map(str::to_string),
+        updated_at: now_ms(),
+    };
+    w.vercel.envs.push(e.clone());
+    (
+        StatusCode::CREATED,
+        Json(json!({"created": env_json(&e), "failed": []})),
+    )
+        .into_response()
+}
+
+async fn edit_env(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Path((project, id)): Path<(String, String)>,
+    Query(q): Q,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(denied) = guard_project(&headers, &q, &project) {
+        return denied;
+    }
+    let mut w = w.lock().unwrap();
+    let Some(i) = w.vercel.envs.iter().position(|e| e.id == id) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Environment variable not found",
+        );
+    };
+    let target = if body.get("target").is_some() {
+        strings(&body["target"])
+    } else {
+        w.vercel.envs[i].target.clone()
+    };
+    let key = w.vercel.envs[i].key.clone();
+    if overlaps(&w.vercel.envs, &key, &target, Some(&id)) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "env_conflict",
+            "A variable with this name already exists for that target",
+        );
+    }
+    if !w.vercel.spend_write() {
+        return refused();
+    }
+    let e = &mut w.vercel.envs[i];
+    e.target = target;
+    if let Some(v) = body["value"].as_str() {
+        e.value = v.into();
+    }
+    if let Some(c) = body["comment"].as_str() {
+        e.comment = Some(c.into());
+    }
+    e.updated_at = now_ms();
+    Json(env_json(e)).into_response()
+}

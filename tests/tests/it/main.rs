@@ -1,0 +1,19 @@
+//! The integration tests, one binary with a module per area, all against the sandbox on
+//! loopback. `keychain` and `e2e` are ignored by default: `scripts/test.sh` runs them with
+//! `--ignored keychain:: e2e::` under Xvfb and D-Bus.
+
+mod common;
+
+mod cli;
+mod contract;
+mod dns;
+mod dns_auto;
+mod e2e;
+mod engine;
+mod fault_matrix;
+mod faults;
+mod hosting;
+mod keychain;
+mod redirects;
+mod sso;
+mod steps;
