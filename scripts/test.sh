@@ -19,11 +19,15 @@ step "Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+# One build serves every later step: the tests, the app the e2e tests drive, the CLI the
+# CLI tests run and the benchmarks. (A narrower `cargo build -p …` would resolve features
+# differently and compile Tauri or reqwest a second time.)
+step "Rust: build everything once"
+cargo build --workspace --all-targets
+export GOLIVE_CLI_BIN="$PWD/target/debug/golive"
+
 step "Rust: unit and integration tests"
 cargo test --workspace
-
-step "Build the app for the end-to-end tests"
-cargo build -p golive-app
 
 step "Real keychain and end-to-end tests (Xvfb, D-Bus, gnome-keyring, tauri-driver)"
 keyrings=$(mktemp -d)
@@ -32,14 +36,14 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   set -euo pipefail
   # A scratch keyring: the password must be non-empty or no login collection is made.
   echo -n golive-test | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test -p golive-sandbox --test it -- --ignored --test-threads=1 keychain:: e2e::
+  cargo test --workspace --test it -- --ignored --test-threads=1 keychain:: e2e::
   echo
   echo "==> Desktop app benchmark (informational: figures, no pass/fail)"
-  cargo run --quiet -p golive-sandbox --example app_bench
+  target/debug/examples/app_bench
 ' _ "$keyrings"
 
 step "Benchmarks (informational: figures, no pass/fail)"
-cargo run --quiet -p golive-sandbox --example dns_bench
-cargo run --quiet -p golive-sandbox --example validate_bench
+target/debug/examples/dns_bench
+target/debug/examples/validate_bench
 
 step "All tests passed"

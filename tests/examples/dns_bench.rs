@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use golive_core::dns::probe::{ask, Asker, QUERY_TIMEOUT};
+use golive_core::dns::query::{ask, Asker, QUERY_TIMEOUT};
 use golive_sandbox::dns::{serve, Silent, View};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use hickory_proto::rr::RecordType;

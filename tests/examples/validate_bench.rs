@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use golive_core::checks::{self, CheckContext, CheckEvent};
 use golive_core::config::Endpoints;
+use golive_core::context::RunContext;
 use golive_core::inputs::Inputs;
 use golive_sandbox::scenario::DEV_FRONTEND_API;
 use golive_sandbox::{Probe, Sandbox, Scenario, DOMAIN};
@@ -25,7 +26,7 @@ fn context(sb: &Sandbox) -> CheckContext {
     let endpoints = Endpoints::from_vars(sb.env()).unwrap();
     let mut vars = sb.key_env();
     vars.extend(sb.platform_key_env());
-    CheckContext::new(DOMAIN.into(), Inputs::from_vars(vars), endpoints).unwrap()
+    CheckContext::new(RunContext::new(DOMAIN.into(), Inputs::from_vars(vars), endpoints).unwrap())
 }
 
 /// One run (of everything, or of one check) on a fresh context, so nothing is cached.

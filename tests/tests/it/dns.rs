@@ -128,7 +128,7 @@ async fn the_matrix_streams_every_record_at_every_server_and_the_zone_exports() 
 
     let events = Mutex::new(vec![]);
     engine
-        .dns_probe(&id, |e| events.lock().unwrap().push(e))
+        .dns_matrix(&id, |e| events.lock().unwrap().push(e))
         .await
         .unwrap();
     let events = events.into_inner().unwrap();

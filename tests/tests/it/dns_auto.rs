@@ -110,7 +110,7 @@ async fn cloudflare_creates_what_is_missing_and_replaces_only_the_confirmed_conf
     // Every record now answers as planned at every server.
     let cells = std::sync::Mutex::new(vec![]);
     t.engine
-        .dns_probe(id, |e| {
+        .dns_matrix(id, |e| {
             if let golive_core::dns::matrix::DnsEvent::Cell(c) = e {
                 cells.lock().unwrap().push(c)
             }

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use golive_core::error::Error;
 use golive_core::project::VercelLink;
+use golive_core::provider::ProviderId;
 use golive_core::secrets::{SecretKind, SecretStore};
-use golive_core::vendors::oauth::ProviderId;
 use golive_sandbox::faults::FaultKind;
 use golive_sandbox::scenario::*;
 use golive_sandbox::{Probe, Sandbox, Scenario, DOMAIN};
@@ -153,7 +153,7 @@ impl Op {
             Op::HostingRedeploy => e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![]),
             Op::SsoOverview => e.sso_overview(id).await.map(|o| o.notes),
             Op::SsoProbe => e.sso_probe(id, ProviderId::Google).await.map(|r| {
-                if r.verdict == golive_core::vendors::oauth::Verdict::Accepted {
+                if r.verdict == golive_core::vendors::oauth::token_probe::Verdict::Accepted {
                     vec![]
                 } else {
                     vec![format!("probe: {:?} {}", r.verdict, r.message)]

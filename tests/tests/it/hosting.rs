@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::common::{check, golive, stdout_json};
 use golive_core::project::VercelLink;
 use golive_core::secrets::SecretKind;
-use golive_core::steps::hosting::{DeployEvent, EnvAction, FollowPace};
+use golive_core::steps::hosting::env_plan::EnvAction;
+use golive_core::steps::hosting::{DeployEvent, FollowPace};
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, LIVE_SECRET_KEY, VERCEL_PROJECT_ID,
     VERCEL_TOKEN,

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Router;
 use golive_core::config::Endpoints;
+use golive_core::provider::ProviderId;
 use golive_core::secrets::SecretKind;
-use golive_core::vendors::oauth::ProviderId;
 use golive_sandbox::scenario::*;
 
 type Seen = Arc<Mutex<Vec<String>>>;

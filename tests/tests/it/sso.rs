@@ -4,8 +4,9 @@
 
 use crate::common;
 use crate::common::{check, golive, stdout_json};
+use golive_core::provider::{Credentials, ProviderId};
 use golive_core::secrets::{Secret, SecretKind, SecretStore};
-use golive_core::vendors::oauth::{probe, Credentials, ProviderId, Verdict};
+use golive_core::vendors::oauth::token_probe::{probe, Verdict};
 use golive_sandbox::oauth::{client, production_callback, APPLE_KEY_ID, APPLE_TEAM_ID};
 use golive_sandbox::scenario::{publishable_key, DEV_FRONTEND_API, LIVE_SECRET_KEY, PLATFORM_KEY};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};

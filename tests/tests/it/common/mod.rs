@@ -6,13 +6,17 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The `golive` CLI, built from this workspace. Cargo builds another package's binaries for
-/// a test only under `--workspace` (for golive-core's own tests) and stable Cargo has no
-/// artifact dependencies, so the first caller builds it (a no-op when fresh) once per run,
-/// into this test's target directory and profile.
+/// The `golive` CLI, built from this workspace: the one `GOLIVE_CLI_BIN` names
+/// (`scripts/test.sh` builds it with everything else, in one build), else built here. Cargo
+/// builds another package's binaries for a test only under `--workspace` and stable Cargo
+/// has no artifact dependencies, so the first caller builds it (a no-op when fresh) once per
+/// run, into this test's target directory and profile.
 pub fn golive_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("GOLIVE_CLI_BIN") {
+            return PathBuf::from(bin);
+        }
         // target/<profile>/deps/<this test> → target/<profile>/golive
         let exe = std::env::current_exe().unwrap();
         let profile_dir = exe.parent().unwrap().parent().unwrap();
@@ -247,7 +251,7 @@ pub const DIAGNOSES: &[(&str, &str, &str, &str, &str)] = &[
 /// The SSO form for the sandbox's Google app, with `secret`.
 pub fn google_form(secret: &str) -> golive_core::steps::sso::SsoForm {
     golive_core::steps::sso::SsoForm {
-        provider: golive_core::vendors::oauth::ProviderId::Google,
+        provider: golive_core::provider::ProviderId::Google,
         client_id: golive_sandbox::oauth::client("google").client_id.into(),
         secret: golive_core::secrets::Secret::new(secret),
         apple_team_id: None,
