@@ -15,14 +15,20 @@ step "UI: svelte-check"
 step "UI: unit tests"
 (cd ui && npm test --silent)
 
-step "Rust: format and lints"
+step "Rust: format"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-# One build serves every later step: the tests, the app the e2e tests drive, the CLI the
-# CLI tests run and the benchmarks. (A narrower `cargo build -p …` would resolve features
-# differently and compile Tauri or reqwest a second time.)
-step "Rust: build everything once"
+# One build serves every later step: Clippy (run as the compiler of the workspace's own
+# crates, with -D warnings, so the dependencies are compiled once rather than once more for
+# `cargo clippy`), the tests, the app the e2e tests drive, the CLI the CLI tests run and the
+# benchmarks. The same variables stay set for the later cargo commands so they reuse it.
+# (A narrower `cargo build -p …` would resolve features differently and compile Tauri or
+# reqwest a second time.)
+step "Rust: build everything once, with Clippy's lints as errors"
+RUSTC_WORKSPACE_WRAPPER=$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
+export RUSTC_WORKSPACE_WRAPPER
+# How `cargo clippy` hands its arguments to clippy-driver.
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 cargo build --workspace --all-targets
 export GOLIVE_CLI_BIN="$PWD/target/debug/golive"
 
