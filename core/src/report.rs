@@ -41,16 +41,51 @@ fn mark(s: CheckStatus) -> &'static str {
     }
 }
 
-/// Table cells: one line, no pipes.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text from checks and vendors as Markdown that reads as that very text: one line, and
+/// every character that could open a link, an image, emphasis, code, raw HTML or an
+/// entity, or end a table cell, escaped.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value shown verbatim (expected and found): a code span fenced by more backticks than
+/// the value holds in a row, so no value can close it (inside, nothing else is markup).
+fn code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A value that starts or ends with a backtick needs a space between it and the fence
+    // (CommonMark strips one on each side).
+    if s.starts_with('`') || s.ends_with('`') {
+        format!("{fence} {s} {fence}")
+    } else {
+        format!("{fence}{s}{fence}")
+    }
 }
 
 pub fn markdown(r: &Report) -> String {
     let m = &r.summary;
     let mut out = format!(
         "# Golive report for {}\n\n**{} passed · {} warnings · {} failed · {} skipped**\n",
-        r.domain, m.pass, m.warn, m.fail, m.skip
+        text(&r.domain),
+        m.pass,
+        m.warn,
+        m.fail,
+        m.skip
     );
     for (step, title) in STEPS {
         let checks: Vec<_> = r
@@ -67,8 +102,8 @@ pub fn markdown(r: &Report) -> String {
                 "| {} | `{}` {} | {} |\n",
                 mark(c.status),
                 c.id,
-                cell(&c.title),
-                cell(&c.detail)
+                text(&c.title),
+                text(&c.detail)
             );
         }
         let fixes: Vec<_> = checks
@@ -78,11 +113,62 @@ pub fn markdown(r: &Report) -> String {
         if !fixes.is_empty() {
             out += "\nTo fix:\n\n";
             for (c, fix) in fixes {
-                out += &format!("- **`{}`**: {}\n", c.id, fix.replace('\n', " "));
+                out += &format!("- **`{}`**: {}\n", c.id, text(fix));
                 if let Some(e) = &c.evidence {
-                    out += &format!("  expected `{}`, found `{}`\n", e.expected, e.actual);
+                    out += &format!(
+                        "  expected {}, found {}\n",
+                        code(&e.expected),
+                        code(&e.actual)
+                    );
                 }
             }
+        }
+    }
+    out
+}
+
+/// Whether any secret of 8 characters or more is in `text`, however it was written there:
+/// split over lines or cells (whitespace and control characters are ignored on both
+/// sides), JSON-escaped (`\n`, `\"`, `\u0041`…) or Markdown-escaped (`\_`).
+fn contains_any(text: &str, secrets: &[Secret]) -> bool {
+    let text = squashed(&unescaped(text));
+    secrets
+        .iter()
+        .map(|s| squashed(s.expose()))
+        .any(|s| s.len() >= 8 && text.contains(&s))
+}
+
+/// Without whitespace and control characters (which the Markdown turns into spaces).
+fn squashed(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect()
+}
+
+/// `text` with JSON's and Markdown's backslash escapes undone (`\n` as a line break, so it
+/// is then ignored like one).
+fn unescaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'r' | 't' | 'b' | 'f') => out.push('\n'),
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(decoded) if hex.len() == 4 => {
+                        out.push(decoded);
+                        chars.nth(3);
+                    }
+                    _ => out.push('u'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
         }
     }
     out
@@ -97,11 +183,7 @@ pub fn render(r: &Report, format: ReportFormat, secrets: &[Secret]) -> Result<St
                 + "\n"
         }
     };
-    if secrets
-        .iter()
-        .map(|s| s.expose().trim())
-        .any(|s| s.len() >= 8 && text.contains(s))
-    {
+    if contains_any(&text, secrets) {
         return Err(Error::invalid(
             "report_contains_secret",
             "The report would contain one of your secrets, so it was not saved. Please report \
@@ -163,6 +245,126 @@ mod tests {
             "- **`dns.clerk`**: Add a CNAME record.\n  expected `expected of dns.clerk`, found `actual of dns.clerk`"
         ));
         assert!(!md.contains("## Supabase"), "empty steps are left out");
+    }
+
+    /// What a CommonMark reader (GitHub's flavour: tables, strikethrough) makes of `md`.
+    fn parsed(md: &str) -> Vec<pulldown_cmark::Event<'_>> {
+        use pulldown_cmark::{Options, Parser};
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).collect()
+    }
+
+    /// A vendor's words that try every kind of markup come out as those very words: no
+    /// HTML, no link or image, no emphasis, no extra cell; and the evidence as code.
+    #[test]
+    fn vendor_text_cannot_inject_markdown_or_html() {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        let hostile = concat!(
+            "<img src=x onerror=alert(1)> [click](https://evil.test) ",
+            "![i](https://evil.test/i.png) *em* __strong__ ~~gone~~ | cell &amp; `code` \\<b>"
+        );
+        let evidence = "``` </code><script>alert(1)</script> `x` [a](https://evil.test)\nline";
+        let mut r = report();
+        r.checks[1].title = format!("Title {hostile}");
+        r.checks[1].detail = hostile.into();
+        r.checks[1].fix = Some(format!("Fix: {hostile}"));
+        r.checks[1].evidence = Some(crate::checks::Evidence {
+            expected: evidence.into(),
+            actual: format!("`{evidence}`"),
+        });
+        let md = markdown(&r);
+        let events = parsed(&md);
+        for e in &events {
+            assert!(
+                !matches!(
+                    e,
+                    Event::Html(_)
+                        | Event::InlineHtml(_)
+                        | Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                        | Event::Start(Tag::Emphasis | Tag::Strikethrough)
+                ),
+                "{e:?} in\n{md}"
+            );
+        }
+        // The text of the dns.clerk row's cells, and of its fix's line.
+        let mut cells: Vec<String> = vec![];
+        let mut current: Option<String> = None;
+        let mut in_fix = false;
+        let mut fix_line = String::new();
+        let mut codes: Vec<String> = vec![];
+        for e in &events {
+            match e {
+                Event::Start(Tag::TableCell) => current = Some(String::new()),
+                Event::End(TagEnd::TableCell) => cells.extend(current.take()),
+                Event::Start(Tag::Item) => in_fix = true,
+                Event::End(TagEnd::Item) => in_fix = false,
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(c) = current.as_mut() {
+                        c.push_str(t);
+                    }
+                    if in_fix {
+                        fix_line.push_str(t);
+                    }
+                    if in_fix && matches!(e, Event::Code(_)) {
+                        codes.push(t.to_string());
+                    }
+                }
+                Event::SoftBreak if in_fix => fix_line.push('\n'),
+                _ => {}
+            }
+        }
+        let row = cells
+            .chunks(3)
+            .find(|row| row[1].starts_with("dns.clerk"))
+            .unwrap_or_else(|| panic!("no dns.clerk row in {cells:?}\n{md}"));
+        assert_eq!(row[1], format!("dns.clerk Title {hostile}"));
+        assert_eq!(row[2], hostile);
+        assert!(
+            fix_line.contains(&format!("Fix: {hostile}")),
+            "{fix_line}\n{md}"
+        );
+        let one_line = evidence.replace('\n', " ");
+        assert!(codes.contains(&one_line), "{codes:?}\n{md}");
+        assert!(codes.contains(&format!("`{one_line}`")), "{codes:?}\n{md}");
+    }
+
+    #[test]
+    fn a_secret_split_over_lines_or_escaped_is_refused() {
+        let secret = Secret::new("sk_live_canary123456789");
+        let quoted = Secret::new("tok\"en/with\\quotes\u{7}");
+        let pem = Secret::new(
+            "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg\n\
+             -----END PRIVATE KEY-----\n",
+        );
+        let secrets = [secret.clone(), quoted.clone(), pem.clone()];
+        let leaks = [
+            // Wrapped by whoever wrote the detail: Markdown turns the break into a space.
+            (
+                ReportFormat::Markdown,
+                "sk_live_canary12\n3456789".to_string(),
+            ),
+            (ReportFormat::Json, "sk_live_canary12\n3456789".to_string()),
+            // Characters JSON escapes (\", \\, \u0007) or Markdown escapes (\_).
+            (ReportFormat::Json, format!("token {}", quoted.expose())),
+            (ReportFormat::Markdown, format!("token {}", quoted.expose())),
+            (ReportFormat::Json, format!("the key: {}", pem.expose())),
+            (ReportFormat::Markdown, format!("the key: {}", pem.expose())),
+        ];
+        for (format, detail) in leaks {
+            let mut leaky = report();
+            leaky.checks[1].detail = detail.clone();
+            assert_eq!(
+                render(&leaky, format, &secrets).unwrap_err().code(),
+                "report_contains_secret",
+                "{format:?}: {detail:?}"
+            );
+        }
+        // Its evidence too, and nothing else is refused.
+        let mut leaky = report();
+        leaky.checks[1].evidence.as_mut().unwrap().actual = secret.expose().to_string();
+        assert!(render(&leaky, ReportFormat::Markdown, &secrets).is_err());
+        for format in [ReportFormat::Markdown, ReportFormat::Json] {
+            render(&report(), format, &secrets).unwrap();
+        }
     }
 
     #[test]

@@ -132,8 +132,8 @@ macro_rules! with_commands {
             custom {
                 export_zone(project_id: String) -> Option<String>;
                 dns_watch(project_id: String, on_event: Channel<DnsEvent>) -> bool;
-                export_report(project_id: String, report: Report, format: ReportFormat)
-                    -> Option<String>;
+                /// Saves the project's last whole run, as the engine kept it.
+                export_report(project_id: String, format: ReportFormat) -> Option<String>;
             }
         }
     };

@@ -123,18 +123,20 @@ async fn export_zone<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
-/// Asks where to save the report (native dialog), then writes it as Markdown or JSON.
-/// `None` when the user cancelled.
+/// Asks where to save the project's last report (native dialog), then writes it as
+/// Markdown or JSON. The report is the engine's own (`Engine::last_report`), never one the
+/// web view hands in. `None` when the user cancelled.
 #[tauri::command]
 async fn export_report<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
     project_id: String,
-    report: Report,
     format: ReportFormat,
 ) -> Res<Option<String>> {
     use tauri_plugin_dialog::DialogExt;
     let project = engine.project(&project_id)?;
+    // Nothing to export: say so before asking where to save it.
+    engine.last_report(&project_id)?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let ext = format.extension();
     app.dialog()
@@ -148,6 +150,6 @@ async fn export_report<R: Runtime>(
     let Some(path) = rx.await.ok().flatten().and_then(|p| p.into_path().ok()) else {
         return Ok(None);
     };
-    engine.export_report(&project_id, &report, format, &path)?;
+    engine.export_report(&project_id, format, &path)?;
     Ok(Some(path.display().to_string()))
 }

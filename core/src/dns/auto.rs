@@ -207,18 +207,34 @@ impl Host<'_> {
         }
     }
 
-    /// Turns the confirmed record into the planned one: in place at Cloudflare; Vercel DNS
-    /// has no update, so that one record is deleted and the planned one created.
-    async fn replace(&self, id: &str, r: &PlannedRecord) -> Result<()> {
+    /// Turns the confirmed record `old` into the planned one without leaving its name
+    /// unanswered: in place at Cloudflare. Vercel DNS has no update in its API, so the
+    /// planned record is created first and the old one deleted after — except where Vercel
+    /// refuses two records of one name (a CNAME beside anything): there the old one must go
+    /// first, and if creating the new one then fails, the old one is put back (its type and
+    /// value; the TTL is Golive's). Only an interruption between the two leaves the name
+    /// empty; the next dry run shows it missing, and applying creates it.
+    async fn replace(&self, old: &ExistingRecord, r: &PlannedRecord) -> Result<()> {
         let kind = format!("{:?}", r.record_type);
         match self {
             Host::Cloudflare(cf, zone) => cf
-                .replace(zone, id, &kind, &r.name, &r.value)
+                .replace(zone, &old.id, &kind, &r.name, &r.value)
                 .await
                 .map(drop),
+            Host::Vercel(v, domain) if kind == "CNAME" || old.record_type == "CNAME" => {
+                v.delete_dns_record(domain, &old.id).await?;
+                let created = self.create(r).await;
+                if created.is_err() {
+                    let name = relative(&old.name, domain);
+                    let _ = v
+                        .create_dns_record(domain, name, &old.record_type, &old.value)
+                        .await;
+                }
+                created
+            }
             Host::Vercel(v, domain) => {
-                v.delete_dns_record(domain, id).await?;
-                self.create(r).await
+                self.create(r).await?;
+                v.delete_dns_record(domain, &old.id).await
             }
         }
     }
@@ -240,9 +256,9 @@ impl Host<'_> {
     }
 
     /// Creates what is missing. Records in the way are changed only when their id is in
-    /// `confirmed`: the first becomes the planned record, any others are deleted. A planned
-    /// record with an unconfirmed conflict is left alone. The diff is made afresh from the
-    /// host's records, so a stale screen cannot cause a wrong change.
+    /// `confirmed`: the last becomes the planned record, any others are deleted before it.
+    /// A planned record with an unconfirmed conflict is left alone. The diff is made afresh
+    /// from the host's records, so a stale screen cannot cause a wrong change.
     pub async fn apply(&self, plan: &[PlannedRecord], confirmed: &[String]) -> Result<AutoApplied> {
         let existing = self.records().await?;
         let (mut created, mut replaced, mut deleted) = (0, 0, 0);
@@ -256,20 +272,28 @@ impl Host<'_> {
             if conflicts.iter().any(|e| !confirmed.contains(&e.id)) {
                 continue;
             }
-            let mut in_place = rows.iter().any(|c| c.action == ChangeAction::Correct);
-            for e in conflicts {
-                if in_place {
-                    self.delete(&e.id).await?;
-                    deleted += 1;
-                } else {
-                    self.replace(&e.id, r).await?;
-                    replaced += 1;
-                    in_place = true;
+            let correct = rows.iter().any(|c| c.action == ChangeAction::Correct);
+            // The others go first, so the one replaced last keeps the name answered until
+            // its replacement is there (and Vercel sees no other record beside a new CNAME).
+            match conflicts.split_last() {
+                None if !correct => {
+                    self.create(r).await?;
+                    created += 1;
                 }
-            }
-            if !in_place {
-                self.create(r).await?;
-                created += 1;
+                None => {}
+                Some((last, others)) => {
+                    for e in others {
+                        self.delete(&e.id).await?;
+                        deleted += 1;
+                    }
+                    if correct {
+                        self.delete(&last.id).await?;
+                        deleted += 1;
+                    } else {
+                        self.replace(last, r).await?;
+                        replaced += 1;
+                    }
+                }
             }
         }
         Ok(AutoApplied {

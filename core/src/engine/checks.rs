@@ -8,7 +8,9 @@ use crate::secrets::SecretKind;
 
 impl Engine {
     /// Runs every check, or only those of one step (`CheckDef::step`) or the one check of
-    /// that id. Starting a run stops the project's run before it.
+    /// that id. Starting a run stops the project's run before it. The report of a whole
+    /// run is kept for `export_report`; starting one forgets the one before, as the
+    /// window does.
     pub async fn run_checks(
         &self,
         id: &str,
@@ -17,8 +19,17 @@ impl Engine {
     ) -> Result<Report> {
         let ctx = CheckContext::new(self.context(id)?);
         let mut run = self.check_runs.start(id);
+        let whole = step.is_none();
+        if whole {
+            self.reports.lock().unwrap().remove(id);
+        }
         tokio::select! {
-            report = checks::run_all(&ctx, step, on_event) => Ok(report),
+            report = checks::run_all(&ctx, step, on_event) => {
+                if whole {
+                    self.reports.lock().unwrap().insert(id.to_string(), report.clone());
+                }
+                Ok(report)
+            }
             _ = run.stopped.changed() => Err(Error::invalid(
                 "checks_cancelled",
                 "The checks were stopped before they finished.",
@@ -26,25 +37,41 @@ impl Engine {
         }
     }
 
+    /// The project's last finished whole run, the report an export writes.
+    pub fn last_report(&self, id: &str) -> Result<Report> {
+        self.reports
+            .lock()
+            .unwrap()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid(
+                    "no_report",
+                    "There is no finished report to export yet: run “Validate everything” \
+                     and export it once it has finished.",
+                )
+            })
+    }
+
     /// Stops the project's check run; it ends with `checks_cancelled`.
     pub fn cancel_checks(&self, id: &str) {
         self.check_runs.stop(id);
     }
 
-    /// Writes a report where the user chose, refusing if one of the project's secrets would
-    /// be in it.
+    /// Writes the project's last report (`last_report`) where the user chose, refusing if
+    /// one of the project's secrets would be in it.
     pub fn export_report(
         &self,
         id: &str,
-        report: &Report,
         format: ReportFormat,
         path: &std::path::Path,
     ) -> Result<()> {
+        let report = self.last_report(id)?;
         let project = self.projects.get(id)?;
         let mut secrets = vec![];
         for kind in SecretKind::ALL {
             secrets.extend(self.secrets.get(&project.id, kind)?);
         }
-        write_export(path, &crate::report::render(report, format, &secrets)?)
+        write_export(path, &crate::report::render(&report, format, &secrets)?)
     }
 }

@@ -31,6 +31,9 @@ pub struct Engine {
     /// Running DNS watches and check runs: at most one of each per project.
     watches: Runs,
     check_runs: Runs,
+    /// Each project's last finished "Validate everything" report: the one an export
+    /// writes, so the web view never hands in what goes into the file.
+    reports: std::sync::Mutex<std::collections::HashMap<String, crate::checks::Report>>,
 }
 
 impl Engine {
@@ -47,6 +50,7 @@ impl Engine {
             endpoints,
             watches: Runs::default(),
             check_runs: Runs::default(),
+            reports: Default::default(),
         })
     }
 

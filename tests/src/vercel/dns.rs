@@ -8,8 +8,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::domains::known_domain;
-use super::{error, guard, Q};
-use crate::scenario::{DnsHost, Shared};
+use super::{error, guard, refused, Q};
+use crate::scenario::{DnsHost, HostRecord, Shared};
 use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
@@ -49,22 +49,34 @@ async fn records(
     if let Some(denied) = guard(&headers, &q).or_else(|| vercel_zone(&world, &domain)) {
         return denied;
     }
-    let records: Vec<Value> = world
-        .lock()
-        .unwrap()
+    // Newest first, `limit` at a time (Vercel's default: 20); the next page is asked
+    // `until` the last one's creation time, as Vercel's CLI pages.
+    let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
+    let until: Option<u64> = q.get("until").and_then(|u| u.parse().ok());
+    let w = world.lock().unwrap();
+    let mut listed: Vec<&HostRecord> = w
         .host_records
+        .iter()
+        .filter(|r| until.is_none_or(|u| r.created < u))
+        .collect();
+    listed.sort_by_key(|r| std::cmp::Reverse(r.created));
+    let page = &listed[..listed.len().min(limit)];
+    let next = (listed.len() > page.len()).then(|| page.last().unwrap().created);
+    let records: Vec<Value> = page
         .iter()
         .map(|r| {
             json!({
                 "id": r.id, "slug": format!("{}-{}", r.name, r.kind), "name": relative(&r.name),
                 "type": r.kind, "value": r.value, "creator": "system", "ttl": 60,
-                "created": 1_700_000_000_000u64, "updated": null,
-                "createdAt": 1_700_000_000_000u64, "updatedAt": null
+                "created": r.created, "updated": null, "createdAt": r.created, "updatedAt": null
             })
         })
         .collect();
-    // The unpaginated form: the spec's `oneOf` can't tell the paginated one from it.
-    Json(json!({ "records": records })).into_response()
+    Json(json!({
+        "records": records,
+        "pagination": {"count": records.len(), "next": next, "prev": null}
+    }))
+    .into_response()
 }
 
 async fn create_record(
@@ -106,6 +118,9 @@ async fn create_record(
             "A conflicting record exists for this name",
         );
     }
+    if !w.vercel.spend_write() {
+        return refused();
+    }
     let r = w.add_host_record(&fqdn, kind, value, false);
     Json(json!({ "uid": r.id })).into_response()
 }
@@ -120,10 +135,12 @@ async fn delete_record(
         return denied;
     }
     let mut w = world.lock().unwrap();
-    let before = w.host_records.len();
-    w.host_records.retain(|r| r.id != id);
-    if w.host_records.len() == before {
+    if !w.host_records.iter().any(|r| r.id == id) {
         return error(StatusCode::NOT_FOUND, "not_found", "Record not found");
     }
+    if !w.vercel.spend_write() {
+        return refused();
+    }
+    w.host_records.retain(|r| r.id != id);
     Json(json!({})).into_response()
 }

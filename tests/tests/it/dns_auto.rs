@@ -1,14 +1,15 @@
 //! Automatic records against the sandbox's Cloudflare and Vercel DNS fakes, whose records
 //! the sandbox's DNS servers then serve: the dry run, creating only what is missing, a
 //! conflict left alone until that one record is confirmed, nothing unrelated touched, and a
-//! second run that changes nothing. Every request and answer is checked against the specs
+//! second run that changes nothing; at Vercel DNS every page of the zone read, and a
+//! replacement interrupted at any write safe. Every request and answer is checked against the specs
 //! in contract.rs.
 
 use crate::common;
 use golive_core::dns::auto::{ChangeAction, DnsProvider};
 use golive_core::secrets::SecretKind;
 use golive_sandbox::scenario::CLOUDFLARE_TOKEN;
-use golive_sandbox::{Sandbox, Scenario};
+use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
 async fn setup(scenario: &str, cloudflare: bool) -> (Sandbox, common::TestProject) {
     let sb = Sandbox::start(Scenario::named(scenario).unwrap())
@@ -202,4 +203,224 @@ async fn a_wrong_cloudflare_token_is_a_clear_error_and_changes_nothing() {
     assert_eq!(err.code(), "cloudflare_token_rejected");
     assert!(err.to_string().contains("DNS:Edit"), "{err}");
     assert!(writes(&sb).is_empty());
+}
+
+/// Zones at Vercel DNS are read page after page: with 150 newer records in front, the
+/// apex and `www` records (on a later page) are still seen as in place, not created again.
+#[tokio::test(flavor = "multi_thread")]
+async fn vercel_dns_reads_every_page_of_the_zone() {
+    let (sb, t) = setup("vercel-dns", false).await;
+    {
+        let mut w = sb.world.lock().unwrap();
+        for i in 0..150 {
+            w.add_host_record(&format!("_filler{i}.{DOMAIN}"), "TXT", "x", false);
+        }
+    }
+    let plan = t.engine.dns_auto_plan(&t.project.id).await.unwrap();
+    for check in ["dns.apex", "dns.www"] {
+        let actions: Vec<ChangeAction> = plan
+            .changes
+            .iter()
+            .filter(|c| c.check_id == check)
+            .map(|c| c.action)
+            .collect();
+        assert_eq!(actions, [ChangeAction::Correct], "{check}");
+    }
+    let pages = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/records"))
+        .count();
+    assert_eq!(pages, 2, "154 records, 100 a page");
+}
+
+/// A zone too long to read whole (or an API that pages forever) is refused, not read in
+/// part: records missed on a later page would be created twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vercel_dns_zone_too_long_to_read_is_refused() {
+    let (sb, t) = setup("vercel-dns", false).await;
+    {
+        let mut w = sb.world.lock().unwrap();
+        for i in 0..5_000 {
+            w.add_host_record(&format!("_filler{i}.{DOMAIN}"), "TXT", "x", false);
+        }
+    }
+    let err = t.engine.dns_auto_plan(&t.project.id).await.unwrap_err();
+    assert_eq!(err.code(), "vercel_dns_too_many_records", "{err}");
+    assert!(
+        err.to_string().contains("Add the records at Vercel"),
+        "{err}"
+    );
+    assert!(writes(&sb).is_empty());
+}
+
+/// The Vercel DNS zone as a previous host left it: the apex, `www` and `accounts` (an A and
+/// an AAAA record) point elsewhere.
+async fn vercel_zone_of_another_host() -> (Sandbox, common::TestProject) {
+    let (sb, t) = setup("vercel-dns", false).await;
+    {
+        let mut w = sb.world.lock().unwrap();
+        for r in w.host_records.iter_mut() {
+            if r.name == DOMAIN && r.kind == "A" {
+                r.value = "192.0.2.10".into();
+            } else if r.kind == "CNAME" {
+                r.value = "old-host.example.net".into();
+            }
+        }
+        let accounts = format!("accounts.{DOMAIN}");
+        w.add_host_record(&accounts, "A", "192.0.2.44", false);
+        w.add_host_record(&accounts, "AAAA", "2001:db8::44", false);
+    }
+    (sb, t)
+}
+
+/// Golive's writes to Vercel DNS, in order: `create NAME TYPE VALUE` or `delete ID`.
+fn vercel_writes(sb: &Sandbox) -> Vec<String> {
+    sb.requests()
+        .into_iter()
+        .filter_map(|r| match r.method.as_str() {
+            "POST" => {
+                let b = r.body.unwrap();
+                Some(format!("create {} {} {}", b["name"], b["type"], b["value"]))
+            }
+            "DELETE" => Some(format!("delete {}", r.path.rsplit('/').next().unwrap())),
+            _ => None,
+        })
+        .map(|w| w.replace('"', ""))
+        .collect()
+}
+
+/// The zone as (name, type, value), in order.
+fn zone(sb: &Sandbox) -> Vec<(String, String, String)> {
+    let mut z: Vec<_> = sb
+        .world
+        .lock()
+        .unwrap()
+        .host_records
+        .iter()
+        .map(|r| (r.name.clone(), r.kind.clone(), r.value.clone()))
+        .collect();
+    z.sort();
+    z
+}
+
+/// Replacing confirmed records at Vercel DNS, interrupted after its 1st, 2nd, … write: the
+/// apex always keeps an A record (the new one is created before the old one is deleted);
+/// a name whose new record is a CNAME — which Vercel refuses beside any other record — is
+/// empty only right after its last old record was deleted; nothing unrelated is touched;
+/// and running it again converges to the state of an uninterrupted run.
+#[tokio::test(flavor = "multi_thread")]
+async fn replacing_at_vercel_dns_never_leaves_a_name_empty_but_right_before_its_cname() {
+    let confirmed: Vec<String> = ["rec0001", "rec0002", "rec0101", "rec0102"]
+        .map(String::from)
+        .into();
+    let (sb, t) = vercel_zone_of_another_host().await;
+    let plan = t.engine.dns_auto_plan(&t.project.id).await.unwrap();
+    let mut in_the_way: Vec<String> = plan
+        .changes
+        .iter()
+        .filter_map(|c| c.existing.as_ref().map(|e| e.id.clone()))
+        .collect();
+    in_the_way.sort();
+    assert_eq!(in_the_way, confirmed);
+    let done = t
+        .engine
+        .dns_auto_apply(&t.project.id, &confirmed)
+        .await
+        .unwrap();
+    assert_eq!((done.created, done.replaced, done.deleted), (4, 3, 1));
+    assert!(done
+        .plan
+        .changes
+        .iter()
+        .all(|c| c.action == ChangeAction::Correct));
+    let order = vercel_writes(&sb);
+    let converged = zone(&sb);
+    let at = |w: &str| {
+        order
+            .iter()
+            .position(|o| o.starts_with(w))
+            .unwrap_or_else(|| panic!("no {w} in {order:#?}"))
+    };
+    let apex_ip = golive_sandbox::scenario::VERCEL_APEX_IP;
+    assert!(at(&format!("create  A {apex_ip}")) < at("delete rec0001"));
+    assert!(at("delete rec0002") < at("create www CNAME"));
+    assert!(at("delete rec0101") < at("create accounts CNAME"));
+    assert!(at("delete rec0102") < at("create accounts CNAME"));
+    // Right after these writes a name may be empty (counted in writes done).
+    let www_gap = at("delete rec0002") + 1;
+    let accounts_gap = at("delete rec0101").max(at("delete rec0102")) + 1;
+
+    for k in 0..order.len() as u32 {
+        let (sb, t) = vercel_zone_of_another_host().await;
+        sb.world.lock().unwrap().vercel.write_budget = Some(k);
+        let err = t
+            .engine
+            .dns_auto_apply(&t.project.id, &confirmed)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "vercel_unavailable", "after {k} writes");
+        let z = zone(&sb);
+        let has = |name: &str, kind: &str| {
+            let name = if name.is_empty() {
+                DOMAIN.to_string()
+            } else {
+                format!("{name}.{DOMAIN}")
+            };
+            z.iter()
+                .any(|r| r.0 == name && (kind.is_empty() || r.1 == kind))
+        };
+        assert!(
+            has("", "A"),
+            "the apex without an A record after {k} writes"
+        );
+        assert!(has("", "MX") && has("", "TXT"), "after {k} writes: {z:?}");
+        let k = k as usize;
+        assert_eq!(has("www", ""), k != www_gap, "www after {k} writes: {z:?}");
+        assert_eq!(
+            has("accounts", ""),
+            k != accounts_gap,
+            "accounts after {k} writes: {z:?}"
+        );
+
+        sb.world.lock().unwrap().vercel.write_budget = None;
+        t.engine
+            .dns_auto_apply(&t.project.id, &confirmed)
+            .await
+            .unwrap();
+        assert_eq!(zone(&sb), converged, "converges after {k} writes");
+    }
+}
+
+/// When Vercel refuses the new CNAME after the old record went, Golive sends the old
+/// record back (here refused too: the fault answers every create), so a one-off failure
+/// does not leave the name empty.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_cname_at_vercel_dns_puts_the_old_record_back() {
+    use golive_sandbox::faults::{Fault, FaultKind};
+    let (sb, t) = vercel_zone_of_another_host().await;
+    let id = &t.project.id;
+    // Clerk's missing records first, so only `www`'s replacement is left to do.
+    t.engine.dns_auto_apply(id, &[]).await.unwrap();
+    let before = vercel_writes(&sb).len();
+    sb.world.lock().unwrap().faults.push(Fault {
+        method: "POST".into(),
+        path: format!("/v2/domains/{DOMAIN}/records"),
+        kind: FaultKind::Status(400),
+    });
+    let err = t
+        .engine
+        .dns_auto_apply(id, &["rec0002".to_string()])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "vercel_error", "{err}");
+    let cname = golive_sandbox::scenario::VERCEL_CNAME;
+    assert_eq!(
+        vercel_writes(&sb)[before..],
+        [
+            "delete rec0002".to_string(),
+            format!("create www CNAME {cname}"),
+            "create www CNAME old-host.example.net".to_string(),
+        ]
+    );
 }

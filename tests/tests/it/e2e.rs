@@ -134,9 +134,10 @@ impl Rig {
     }
 
     /// Sweeps for every secret the sandbox knows, then ends the session: none may be in an
-    /// IPC answer or channel message of this session, the web view's storage, a file the app
-    /// wrote (settings, WebKit storage, caches) or the app's output.
+    /// input's value, an IPC answer or channel message of this session, the web view's
+    /// storage, a file the app wrote (settings, WebKit storage, caches) or the app's output.
     async fn finish(&self, s: Session) {
+        assert_no_secret_in_inputs(&s, &self.sandbox.canaries()).await;
         let ipc = s
             .execute("return window.__golive_ipc", serde_json::json!([]))
             .await;
@@ -280,6 +281,17 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     let last4 = &LIVE_SECRET_KEY[LIVE_SECRET_KEY.len() - 4..];
     let status = s.wait_text(SECRET_KEY_STATUS, last4).await;
     assert!(status.contains("Stored in your keychain"), "{status}");
+    assert_no_secret_in_inputs(&s, &[LIVE_SECRET_KEY.to_string()]).await;
+    // Replacing it starts from an empty field, not the value saved a moment ago.
+    s.click("[data-testid=secret-field-clerk-secret-key] .stored button")
+        .await;
+    assert_eq!(
+        s.property("#secret-clerk-secret-key", "value").await,
+        serde_json::json!("")
+    );
+    s.click("[data-testid=secret-field-clerk-secret-key] form button:last-of-type")
+        .await;
+    s.wait_text(SECRET_KEY_STATUS, last4).await;
     s.type_into("#clerk-pk", &publishable_key("clerk.quillmate.test"))
         .await;
     s.click("#save-pk").await;
@@ -352,6 +364,7 @@ async fn the_clerk_step_from_created_to_live() {
         "Create production instance",
     )
     .await;
+    assert_no_secret_in_inputs(&s, &[PLATFORM_KEY.to_string()]).await;
     s.click_button("Create production instance").await;
     let created = s
         .wait_text(
@@ -526,7 +539,7 @@ async fn save_live_keys(s: &Session) {
     store_secret(s, "clerk-secret-key", LIVE_SECRET_KEY).await;
 }
 
-/// Stores a secret through its field in the open view.
+/// Stores a secret through its field in the open view; then no input holds it.
 async fn store_secret(s: &Session, kind: &str, value: &str) {
     s.type_into(&format!("#secret-{kind}"), value).await;
     s.click(&format!(
@@ -538,6 +551,31 @@ async fn store_secret(s: &Session, kind: &str, value: &str) {
         "Stored in your keychain",
     )
     .await;
+    assert_no_secret_in_inputs(s, &[value.to_string()]).await;
+}
+
+/// No input or text area of the page holds any of `secrets` in its `value` (which page
+/// source never shows).
+async fn assert_no_secret_in_inputs(s: &Session, secrets: &[String]) {
+    for (id, value) in s.input_values().await {
+        for secret in secrets {
+            assert!(
+                !value.contains(secret.as_str()),
+                "#{id} still holds a secret"
+            );
+        }
+    }
+}
+
+/// A secret input that stays on the page after saving is empty, and no other input holds
+/// the secret.
+async fn assert_secret_input_emptied(s: &Session, css: &str, secret: &str) {
+    assert_eq!(
+        s.property(css, "value").await,
+        serde_json::json!(""),
+        "{css}"
+    );
+    assert_no_secret_in_inputs(s, &[secret.to_string()]).await;
 }
 
 /// Watches the session bus for desktop notifications (the app's, once DNS has propagated).
@@ -732,6 +770,7 @@ async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the
         .await;
     s.wait_text("[data-testid=sso-google]", "Credentials saved")
         .await;
+    assert_secret_input_emptied(&s, "#sso-google-secret", google.secret).await;
     s.click_button("Test with Google").await;
     s.wait_text("[data-testid=sso-google-result]", "Accepted by Google")
         .await;
@@ -749,6 +788,9 @@ async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the
         "rejected the client ID or secret",
     )
     .await;
+    // The pill was already there: the probe's answer about the new secret is what shows
+    // this save finished.
+    assert_secret_input_emptied(&s, "#sso-google-secret", bad).await;
 
     let page = s.source().await;
     assert!(

@@ -107,8 +107,10 @@ async fn a_second_run_replaces_the_first_and_a_run_can_be_cancelled() {
     );
 }
 
+/// The export writes the engine's own report of the last whole run: none before one has
+/// finished, not a step's own run, and none once a new run started (as the window shows).
 #[tokio::test(flavor = "multi_thread")]
-async fn the_report_exports_as_markdown_or_json_and_never_with_a_secret() {
+async fn the_last_whole_run_exports_as_markdown_or_json() {
     use golive_core::report::ReportFormat;
     let sb = Sandbox::start(Scenario::named("created").unwrap())
         .await
@@ -117,11 +119,21 @@ async fn the_report_exports_as_markdown_or_json_and_never_with_a_secret() {
     let (e, id) = (&t.engine, &t.project.id);
     e.set_secret(id, SecretKind::ClerkSecretKey, LIVE_SECRET_KEY)
         .unwrap();
-    let mut report = e.run_checks(id, None, |_| {}).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let md = dir.path().join("report.md");
-    e.export_report(id, &report, ReportFormat::Markdown, &md)
-        .unwrap();
+    let no_report = |e: &golive_core::engine::Engine| {
+        e.export_report(id, ReportFormat::Markdown, &md)
+            .unwrap_err()
+            .code()
+    };
+    assert_eq!(no_report(e), "no_report");
+    e.run_checks(id, Some("clerk"), |_| {}).await.unwrap();
+    assert_eq!(no_report(e), "no_report", "a step's run is not exported");
+    assert!(!md.exists());
+
+    let report = e.run_checks(id, None, |_| {}).await.unwrap();
+    e.run_checks(id, Some("clerk"), |_| {}).await.unwrap();
+    e.export_report(id, ReportFormat::Markdown, &md).unwrap();
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.starts_with("# Golive report for quillmate.test"));
     assert!(
@@ -129,19 +141,34 @@ async fn the_report_exports_as_markdown_or_json_and_never_with_a_secret() {
         "{text}"
     );
     let json = dir.path().join("report.json");
-    e.export_report(id, &report, ReportFormat::Json, &json)
-        .unwrap();
+    e.export_report(id, ReportFormat::Json, &json).unwrap();
     let back: golive_core::checks::Report =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    assert_eq!(back.checks.len(), report.checks.len());
-    // A report that would carry the stored secret is refused, and nothing is written.
-    report.checks[0].detail = format!("leaked {LIVE_SECRET_KEY}");
-    let leak = dir.path().join("leak.md");
-    let err = e
-        .export_report(id, &report, ReportFormat::Markdown, &leak)
-        .unwrap_err();
-    assert_eq!(err.code(), "report_contains_secret");
-    assert!(!leak.exists());
+    assert_eq!(
+        serde_json::to_value(&back).unwrap(),
+        serde_json::to_value(&report).unwrap()
+    );
+    assert_eq!(e.last_report(id).unwrap().checks.len(), report.checks.len());
+
+    // A new whole run forgets the last one, even when it is stopped.
+    let started = std::sync::Arc::new(tokio::sync::Notify::new());
+    let run = tokio::spawn({
+        let (e, id, started) = (t.engine.clone(), id.clone(), started.clone());
+        async move {
+            e.run_checks(&id, None, |ev| {
+                if matches!(ev, CheckEvent::Planned { .. }) {
+                    started.notify_one();
+                }
+            })
+            .await
+        }
+    });
+    started.notified().await;
+    e.cancel_checks(id);
+    assert_eq!(run.await.unwrap().unwrap_err().code(), "checks_cancelled");
+    std::fs::remove_file(&md).unwrap();
+    assert_eq!(no_report(e), "no_report");
+    assert!(!md.exists());
 }
 
 /// The secret key's domains serve the key checks, the DNS plan and every SSO redirect URI:

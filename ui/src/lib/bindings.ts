@@ -317,7 +317,7 @@ export type Commands = {
   cancel_checks: { args: { projectId: string }, answer: null },
   export_zone: { args: { projectId: string }, answer: string | null },
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
-  export_report: { args: { projectId: string, report: Report, format: ReportFormat }, answer: string | null },
+  export_report: { args: { projectId: string, format: ReportFormat }, answer: string | null },
 };
 
 export const CHECK_STEP: Record<string, Step> = {

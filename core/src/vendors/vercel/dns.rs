@@ -39,10 +39,26 @@ pub struct VercelRecord {
     pub value: String,
 }
 
+/// One page of a zone's records, newest first.
 #[derive(Debug, Deserialize)]
 struct RecordList {
     records: Vec<VercelRecord>,
+    /// Absent in the older, unpaginated form.
+    #[serde(default)]
+    pagination: Option<Pagination>,
 }
+
+#[derive(Debug, Deserialize)]
+struct Pagination {
+    /// The creation time (ms) the next page lists records `until`; null on the last page.
+    next: Option<serde_json::Value>,
+}
+
+/// Records asked for per page (Vercel's default is 20).
+const PAGE_SIZE: &str = "100";
+/// A zone longer than this many pages (or an API that never stops paging) is refused
+/// rather than read in part: a record missed on a later page would be created twice.
+const MAX_PAGES: usize = 50;
 
 #[derive(Debug, Deserialize)]
 struct Created {
@@ -58,12 +74,32 @@ impl Vercel<'_> {
             .domain)
     }
 
+    /// Every record of the zone, page after page (`until` the previous page's `next`, as
+    /// Vercel's CLI pages): a record on a later page is as real as one on the first.
     pub async fn dns_records(&self, domain: &str) -> Result<Vec<VercelRecord>> {
-        Ok(self
-            .api
-            .get::<RecordList>(&format!("v4/domains/{domain}/records"), &[("limit", "100")])
-            .await?
-            .records)
+        let path = format!("v4/domains/{domain}/records");
+        let mut records = vec![];
+        let mut until: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut query = vec![("limit", PAGE_SIZE)];
+            if let Some(until) = &until {
+                query.push(("until", until.as_str()));
+            }
+            let page: RecordList = self.api.get(&path, &query).await?;
+            records.extend(page.records);
+            until = match page.pagination.and_then(|p| p.next) {
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                Some(serde_json::Value::String(s)) => Some(s),
+                _ => return Ok(records),
+            };
+        }
+        Err(super::VENDOR.error(
+            "vercel_dns_too_many_records",
+            format!(
+                "{domain} has more DNS records at Vercel than Golive reads ({MAX_PAGES} pages of \
+                 {PAGE_SIZE}), so it creates none there. Add the records at Vercel from the table."
+            ),
+        ))
     }
 
     /// Creates one record; `name` relative to the domain. Returns its id.

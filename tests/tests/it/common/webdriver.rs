@@ -37,13 +37,41 @@ impl Session {
         }
     }
 
-    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    /// One WebDriver command: its value, or the driver's error (`{error, message}`).
+    async fn try_cmd(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, Value> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
             req = req.json(&b);
         }
         let v: Value = req.send().await.unwrap().json().await.unwrap();
-        v["value"].clone()
+        let value = v["value"].clone();
+        if value["error"].is_string() {
+            Err(value)
+        } else {
+            Ok(value)
+        }
+    }
+
+    /// One WebDriver command that must succeed: an error fails the test, so an assertion on
+    /// what it returned can never pass on an empty answer.
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        match self.try_cmd(method.clone(), path, body).await {
+            Ok(v) => v,
+            Err(e) => panic!("WebDriver {method} {path} failed: {e}"),
+        }
+    }
+
+    /// Whether a driver error is one a wait retries (the page is still rendering).
+    fn transient(e: &Value) -> bool {
+        matches!(
+            e["error"].as_str(),
+            Some("no such element" | "stale element reference")
+        )
     }
 
     /// Waits up to 20 s for an element matching `css` to exist.
@@ -51,12 +79,17 @@ impl Session {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let v = self
-                .cmd(
+                .try_cmd(
                     reqwest::Method::POST,
                     "/element",
                     Some(json!({"using": "css selector", "value": css})),
                 )
                 .await;
+            let v = match v {
+                Ok(v) => v,
+                Err(e) if Self::transient(&e) => e,
+                Err(e) => panic!("finding {css} failed: {e}"),
+            };
             if let Some(id) = v[ELEMENT_KEY].as_str() {
                 return id.to_string();
             }
@@ -70,7 +103,7 @@ impl Session {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let id = self.find(css).await;
-            let text = self.text(&id).await;
+            let text = self.text_now(&id).await.unwrap_or_default();
             if text.contains(needle) {
                 return text;
             }
@@ -82,45 +115,86 @@ impl Session {
         }
     }
 
-    pub async fn text(&self, element: &str) -> String {
-        let v = self
-            .cmd(
+    /// The element's text, or `None` if it was just re-rendered away (for the waits).
+    async fn text_now(&self, element: &str) -> Option<String> {
+        match self
+            .try_cmd(
                 reqwest::Method::GET,
                 &format!("/element/{element}/text"),
                 None,
             )
+            .await
+        {
+            Ok(v) => Some(v.as_str().expect("an element's text").to_string()),
+            Err(e) if Self::transient(&e) => None,
+            Err(e) => panic!("reading {element}'s text failed: {e}"),
+        }
+    }
+
+    /// The element's DOM property `name` (an input's `value` is one: page source never
+    /// shows what was typed).
+    pub async fn property(&self, css: &str, name: &str) -> Value {
+        let id = self.find(css).await;
+        self.element_property(&id, name).await
+    }
+
+    async fn element_property(&self, element: &str, name: &str) -> Value {
+        let path = format!("/element/{element}/property/{name}");
+        self.cmd(reqwest::Method::GET, &path, None).await
+    }
+
+    /// The `value` of every input and text area on the page, by id.
+    pub async fn input_values(&self) -> Vec<(String, String)> {
+        let found = self
+            .cmd(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": "input, textarea"})),
+            )
             .await;
-        v.as_str().unwrap_or_default().to_string()
+        let mut values = vec![];
+        for el in found.as_array().expect("a list of elements") {
+            let el = el[ELEMENT_KEY].as_str().expect("an element");
+            let id = self.element_property(el, "id").await;
+            let value = self.element_property(el, "value").await;
+            values.push((
+                id.as_str().unwrap_or_default().to_string(),
+                value.as_str().expect("an input's value").to_string(),
+            ));
+        }
+        values
+    }
+
+    /// Sends the element matching `css` an action (`click`, `clear`, `value`), finding it
+    /// again if the page re-rendered it in between; any other driver error fails the test.
+    async fn act(&self, css: &str, action: &str, body: Value) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let id = self.find(css).await;
+            let path = format!("/element/{id}/{action}");
+            match self
+                .try_cmd(reqwest::Method::POST, &path, Some(body.clone()))
+                .await
+            {
+                Ok(_) => return,
+                Err(e) if Self::transient(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(150)).await
+                }
+                Err(e) => panic!("{action} on {css} failed: {e}"),
+            }
+        }
     }
 
     pub async fn click(&self, css: &str) {
-        let id = self.find(css).await;
-        self.cmd(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            Some(json!({})),
-        )
-        .await;
+        self.act(css, "click", json!({})).await
     }
 
     pub async fn clear(&self, css: &str) {
-        let id = self.find(css).await;
-        self.cmd(
-            reqwest::Method::POST,
-            &format!("/element/{id}/clear"),
-            Some(json!({})),
-        )
-        .await;
+        self.act(css, "clear", json!({})).await
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        let id = self.find(css).await;
-        self.cmd(
-            reqwest::Method::POST,
-            &format!("/element/{id}/value"),
-            Some(json!({"text": text})),
-        )
-        .await;
+        self.act(css, "value", json!({"text": text})).await
     }
 
     /// Clicks the first enabled button whose text contains `label` (a click on a disabled
@@ -138,22 +212,26 @@ impl Session {
             for el in found.as_array().into_iter().flatten() {
                 let id = el[ELEMENT_KEY].as_str().unwrap_or_default();
                 let enabled = || async {
-                    self.cmd(
+                    self.try_cmd(
                         reqwest::Method::GET,
                         &format!("/element/{id}/enabled"),
                         None,
                     )
                     .await
-                        == json!(true)
+                        == Ok(json!(true))
                 };
-                if self.text(id).await.contains(label) && enabled().await {
-                    self.cmd(
-                        reqwest::Method::POST,
-                        &format!("/element/{id}/click"),
-                        Some(json!({})),
-                    )
-                    .await;
-                    return;
+                let text = self.text_now(id).await.unwrap_or_default();
+                if text.contains(label) && enabled().await {
+                    let path = format!("/element/{id}/click");
+                    match self
+                        .try_cmd(reqwest::Method::POST, &path, Some(json!({})))
+                        .await
+                    {
+                        Ok(_) => return,
+                        // Re-rendered since it was found: look again.
+                        Err(e) if Self::transient(&e) => break,
+                        Err(e) => panic!("clicking {label:?} failed: {e}"),
+                    }
                 }
             }
             assert!(Instant::now() < deadline, "no button {label:?}");
@@ -161,13 +239,13 @@ impl Session {
         }
     }
 
-    /// The page's HTML, to assert what the web view holds.
+    /// The page's HTML, to assert what the web view holds. Fails loudly rather than return
+    /// nothing (in which no secret would ever be found).
     pub async fn source(&self) -> String {
-        self.cmd(reqwest::Method::GET, "/source", None)
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        let html = self.cmd(reqwest::Method::GET, "/source", None).await;
+        let html = html.as_str().expect("the page source").to_string();
+        assert!(html.contains("<main"), "not the app's page: {html:.200}");
+        html
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) {
