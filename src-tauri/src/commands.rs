@@ -97,35 +97,53 @@ async fn dns_watch<R: Runtime>(
     Ok(propagated)
 }
 
-/// Asks where to save the zone file (a native dialog, so the web view never names a path),
-/// then writes it. `None` when the user cancelled.
+/// Asks where to save a file (a native dialog, so the web view never names a path); `None`
+/// when the user cancelled.
+async fn save_path<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    file_name: String,
+    filter: (&str, &[&str]),
+) -> Option<std::path::PathBuf> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter(filter.0, filter.1)
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    rx.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
+
+/// Asks where to save the zone file, then writes it. `None` when the user cancelled.
 #[tauri::command]
 async fn export_zone<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
     project_id: String,
 ) -> Res<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
     let project = engine.project(&project_id)?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Save the DNS records")
-        .set_file_name(format!("{}.zone", project.domain))
-        .add_filter("Zone file", &["zone", "txt"])
-        .save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten().and_then(|p| p.into_path().ok()) else {
+    let name = format!("{}.zone", project.domain);
+    let Some(path) = save_path(
+        &app,
+        "Save the DNS records",
+        name,
+        ("Zone file", &["zone", "txt"]),
+    )
+    .await
+    else {
         return Ok(None);
     };
     engine.export_zone(&project_id, &path).await?;
     Ok(Some(path.display().to_string()))
 }
 
-/// Asks where to save the project's last report (native dialog), then writes it as
-/// Markdown or JSON. The report is the engine's own (`Engine::last_report`), never one the
-/// web view hands in. `None` when the user cancelled.
+/// Asks where to save the project's last report, then writes it as Markdown or JSON. The
+/// report is the engine's own (`Engine::last_report`), never one the web view hands in.
+/// `None` when the user cancelled.
 #[tauri::command]
 async fn export_report<R: Runtime>(
     app: AppHandle<R>,
@@ -133,21 +151,13 @@ async fn export_report<R: Runtime>(
     project_id: String,
     format: ReportFormat,
 ) -> Res<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
     let project = engine.project(&project_id)?;
     // Nothing to export: say so before asking where to save it.
     engine.last_report(&project_id)?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let ext = format.extension();
-    app.dialog()
-        .file()
-        .set_title("Save the report")
-        .set_file_name(format!("golive-{}.{ext}", project.domain))
-        .add_filter(if ext == "md" { "Markdown" } else { "JSON" }, &[ext])
-        .save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten().and_then(|p| p.into_path().ok()) else {
+    let name = format!("golive-{}.{ext}", project.domain);
+    let filter = (if ext == "md" { "Markdown" } else { "JSON" }, &[ext][..]);
+    let Some(path) = save_path(&app, "Save the report", name, filter).await else {
         return Ok(None);
     };
     engine.export_report(&project_id, format, &path)?;
