@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::Vercel;
 use crate::error::Result;
+use crate::http::seg;
 use reqwest::Method;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,7 +54,7 @@ impl Vercel<'_> {
     pub async fn domain_info(&self, domain: &str) -> Result<DomainInfo> {
         Ok(self
             .api
-            .get::<DomainEnvelope>(&format!("v5/domains/{domain}"), &[])
+            .get::<DomainEnvelope>(&format!("v5/domains/{}", seg(domain)?), &[])
             .await?
             .domain)
     }
@@ -61,7 +62,10 @@ impl Vercel<'_> {
     pub async fn dns_records(&self, domain: &str) -> Result<Vec<VercelRecord>> {
         Ok(self
             .api
-            .get::<RecordList>(&format!("v4/domains/{domain}/records"), &[("limit", "100")])
+            .get::<RecordList>(
+                &format!("v4/domains/{}/records", seg(domain)?),
+                &[("limit", "100")],
+            )
             .await?
             .records)
     }
@@ -80,7 +84,7 @@ impl Vercel<'_> {
             .api
             .send(
                 Method::POST,
-                &format!("v2/domains/{domain}/records"),
+                &format!("v2/domains/{}/records", seg(domain)?),
                 &[],
                 Some(&body),
             )
@@ -92,7 +96,7 @@ impl Vercel<'_> {
         self.api
             .send::<serde_json::Value>(
                 Method::DELETE,
-                &format!("v2/domains/{domain}/records/{id}"),
+                &format!("v2/domains/{}/records/{}", seg(domain)?, seg(id)?),
                 &[],
                 None,
             )
