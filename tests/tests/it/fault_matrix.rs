@@ -177,13 +177,14 @@ const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::hostin
     limit: std::time::Duration::from_secs(30),
 };
 
-/// A sandbox and a prepared project whose vendor requests give up after 1.5 s.
+/// A sandbox and a prepared project whose vendor requests give up after 3 s: long enough for a
+/// healthy answer on a loaded machine (two cores, many builds), short enough for silence.
 async fn rig(op: Op) -> (Sandbox, common::TestProject, Vec<String>) {
     let sb = Sandbox::start(Scenario::named(op.scenario()).unwrap())
         .await
         .unwrap();
     let mut vars = sb.env();
-    vars.push(("GOLIVE_HTTP_TIMEOUT_MS".into(), "1500".into()));
+    vars.push(("GOLIVE_HTTP_TIMEOUT_MS".into(), "3000".into()));
     let t = common::project_with(golive_core::config::Endpoints::from_vars(vars).unwrap());
     let secrets = op.prepare(&t).await;
     (sb, t, secrets)
