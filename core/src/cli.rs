@@ -111,11 +111,13 @@ fn run_check(
             Inputs::from_vars(std::env::vars()),
         ),
     };
-    let ctx = CheckContext::new(RunContext::new(
-        crate::domain::normalize(&domain)?,
-        inputs,
-        endpoints,
-    )?);
+    // Whatever the vendors say back, none of the input secrets is printed.
+    let redactor = inputs.redactor();
+    let ctx = CheckContext::new(
+        crate::domain::normalize(&domain)
+            .and_then(|domain| RunContext::new(domain, inputs, endpoints))
+            .map_err(|e| redactor.error(e))?,
+    );
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Config(format!("could not start the async runtime: {e}")))?;
     let report = runtime.block_on(async {
@@ -147,14 +149,13 @@ fn run_check(
             pause = (pause * 2).min(std::time::Duration::from_secs(60));
         }
     });
-    let mut out = std::io::stdout().lock();
-    let written = if json {
-        serde_json::to_writer(&mut out, &report)
-            .map_err(std::io::Error::from)
-            .and_then(|_| writeln!(out))
+    let text = if json {
+        serde_json::to_string(&report).map_err(|e| Error::Config(format!("report: {e}")))? + "\n"
     } else {
-        write!(out, "{}", render_table(&report))
+        render_table(&report)
     };
+    let mut out = std::io::stdout().lock();
+    let written = write!(out, "{}", redactor.text(&text));
     // A closed pipe (e.g. `| head`) is not a failure of the checks.
     let _ = written;
     Ok(report)
@@ -168,6 +169,7 @@ pub fn render_table(report: &Report) -> String {
         CheckStatus::Fail => "FAIL",
         CheckStatus::Skip => "SKIP",
     };
+    let report = &crate::report::printable_report(report);
     let width = report.checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let mut s = format!("Golive checks for {}\n\n", report.domain);
     for c in &report.checks {

@@ -12,12 +12,16 @@ use url::Url;
 
 use crate::config::Endpoints;
 use crate::error::{Error, Result};
+use crate::redact::Redactor;
 use crate::secrets::Secret;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const READ_ATTEMPTS: u32 = 3;
 /// A vendor's Retry-After is honoured up to this; longer waits are reported instead.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+/// A vendor's or OAuth provider's answer longer than this is refused unread: API answers
+/// are small, and an endless one must not fill memory.
+pub const MAX_ANSWER: usize = 4 << 20;
 
 #[derive(Clone)]
 pub struct Http {
@@ -127,12 +131,53 @@ async fn success_body(
 ) -> Result<hyper::body::Bytes> {
     let status = resp.status();
     let wait = retry_after(&resp);
-    let body = resp.bytes().await.map_err(|e| unreachable(vendor, e))?;
+    let body = read_answer(vendor, resp).await?;
     if status.is_success() {
         Ok(body)
     } else {
         Err(on_status(status, wait, &body))
     }
+}
+
+/// The answer's body, read up to `MAX_ANSWER`.
+pub async fn read_answer(vendor: &'static str, mut resp: Response) -> Result<hyper::body::Bytes> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| unreachable(vendor, e))? {
+        if body.len() + chunk.len() > MAX_ANSWER {
+            return Err(Error::Vendor {
+                vendor,
+                code: "answer_too_large",
+                message: format!(
+                    "{vendor} sent an answer over {} MiB, more than any of its API answers; \
+                     Golive stopped reading it. Try again; if it persists, check the address \
+                     Golive uses for {vendor}.",
+                    MAX_ANSWER >> 20
+                ),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.into())
+}
+
+/// One id or name as a URL path segment: percent-encoded, so a value from a vendor or the
+/// web view cannot add a segment, a query or a `..` to the path; an empty or dot-only one
+/// (which a URL resolves as a directory) is refused.
+pub fn seg(s: &str) -> Result<String> {
+    if s.is_empty() || s.chars().all(|c| c == '.') {
+        return Err(Error::invalid(
+            "id_invalid",
+            format!("{s:?} is not an id or name Golive can send to a vendor; check what was chosen or pasted."),
+        ));
+    }
+    Ok(s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect())
 }
 
 fn retry_after(r: &Response) -> Option<Duration> {
@@ -271,7 +316,7 @@ impl<'a> Api<'a> {
                 self.request(c, Method::GET, url.clone())
             })
             .await;
-        self.decode(Method::GET, path, resp).await
+        self.decode(Method::GET, path, resp, &[]).await
     }
 
     /// A write: sent exactly once, never retried blindly.
@@ -282,20 +327,42 @@ impl<'a> Api<'a> {
         query: &[(&str, &str)],
         body: Option<&serde_json::Value>,
     ) -> Result<T> {
+        self.send_holding(method, path, query, body, &[]).await
+    }
+
+    /// A write whose body holds secrets (`sent`): they are taken out of its errors too.
+    pub async fn send_holding<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+        sent: &[&str],
+    ) -> Result<T> {
         let mut req = self.request(self.http.client(), method.clone(), self.url(path, query)?);
         if let Some(body) = body {
             req = req.json(body);
         }
         let resp = self.http.write(self.vendor.name, req).await;
-        self.decode(method, path, resp).await
+        self.decode(method, path, resp, sent).await
     }
 
-    /// The answer's JSON, or the vendor's error for it, with the token taken out.
+    /// What takes this API's token, and the secrets of a request's body, out of its errors.
+    pub fn redactor(&self, sent: &[&str]) -> Redactor {
+        let mut r = Redactor::of([self.token]);
+        for s in sent {
+            r.add(s);
+        }
+        r
+    }
+
+    /// The answer's JSON, or the vendor's error for it, with the token and `sent` taken out.
     async fn decode<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         resp: Result<Response>,
+        sent: &[&str],
     ) -> Result<T> {
         let vendor = self.vendor;
         let parsed = async {
@@ -316,32 +383,31 @@ impl<'a> Api<'a> {
                 )
             })
         };
-        parsed.await.map_err(|e| redact(e, self.token))
+        parsed.await.map_err(|e| self.redactor(sent).error(e))
     }
 }
 
-/// Takes `secret` out of a vendor's words: a vendor may quote the token it refused, and its
-/// words end up in what Golive shows.
-fn redact(error: Error, secret: &Secret) -> Error {
-    let secret = secret.expose().trim();
-    if secret.len() < 8 {
-        return error;
-    }
-    let clean = |text: String| text.replace(secret, "[redacted]");
-    match error {
-        Error::Vendor {
-            vendor,
-            code,
-            message,
-        } => Error::Vendor {
-            vendor,
-            code,
-            message: clean(message),
-        },
-        Error::Unreachable { vendor, reason } => Error::Unreachable {
-            vendor,
-            reason: clean(reason),
-        },
-        other => other,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_stays_one_path_segment() {
+        assert_eq!(seg("prj_Ab-1.x~").unwrap(), "prj_Ab-1.x~");
+        assert_eq!(
+            seg("prj_1/../../v9/x?y=1#z %").unwrap(),
+            "prj_1%2F..%2F..%2Fv9%2Fx%3Fy%3D1%23z%20%25"
+        );
+        for bad in ["", ".", ".."] {
+            assert_eq!(seg(bad).unwrap_err().code(), "id_invalid");
+        }
+        let base = Url::parse("https://api.vercel.com/").unwrap();
+        let url = base
+            .join(&format!(
+                "v9/projects/{}/env",
+                seg("../../v2/domains").unwrap()
+            ))
+            .unwrap();
+        assert_eq!(url.path(), "/v9/projects/..%2F..%2Fv2%2Fdomains/env");
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::error::Result;
 use crate::project::Project;
 use crate::provider::{Credentials, ProviderId};
+use crate::redact::Redactor;
 use crate::secrets::{Secret, SecretKind, SecretStore};
 
 #[derive(Debug, Clone, Default)]
@@ -86,6 +87,22 @@ impl Inputs {
             supabase_project_ref: project.supabase_project_ref.clone(),
             cloudflare_token: secrets.get(&project.id, SecretKind::CloudflareToken)?,
         })
+    }
+
+    /// What takes every one of these secrets out of text that will be shown.
+    pub fn redactor(&self) -> Redactor {
+        let keys = [
+            &self.secret_key,
+            &self.platform_key,
+            &self.vercel_token,
+            &self.supabase_token,
+            &self.cloudflare_token,
+        ];
+        Redactor::of(
+            keys.into_iter()
+                .flatten()
+                .chain(self.oauth.values().map(|c| &c.secret)),
+        )
     }
 }
 

@@ -17,6 +17,7 @@ pub mod keys;
 mod module_graph;
 pub mod project;
 pub mod provider;
+pub mod redact;
 pub mod report;
 pub mod runs;
 pub mod secrets;

@@ -77,7 +77,40 @@ fn code(s: &str) -> String {
     }
 }
 
+/// Vendor and site text as a terminal or a file may show it: a control character (a newline
+/// that would fake a line, an escape sequence that would restyle the terminal) or a
+/// bidirectional override becomes a space.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let reorders = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || reorders {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The report with every text in it `printable`.
+pub fn printable_report(r: &Report) -> Report {
+    let mut r = r.clone();
+    r.domain = printable(&r.domain);
+    for c in &mut r.checks {
+        c.title = printable(&c.title);
+        c.detail = printable(&c.detail);
+        c.fix = c.fix.as_deref().map(printable);
+        if let Some(e) = &mut c.evidence {
+            e.expected = printable(&e.expected);
+            e.actual = printable(&e.actual);
+        }
+    }
+    r
+}
+
 pub fn markdown(r: &Report) -> String {
+    let r = &printable_report(r);
     let m = &r.summary;
     let mut out = format!(
         "# Golive report for {}\n\n**{} passed · {} warnings · {} failed · {} skipped**\n",
@@ -223,6 +256,26 @@ mod tests {
                 fail: 1,
                 skip: 0,
             },
+        }
+    }
+
+    #[test]
+    fn vendor_text_cannot_fake_a_line_or_drive_the_terminal() {
+        let mut r = report();
+        r.checks[0].detail = "ok\n  PASS  clerk.fake  all good\x1b[2J\u{202E}".into();
+        r.checks[0].fix = Some("\x1b]8;;https://evil.example\x07click".into());
+        for text in [markdown(&r), crate::cli::render_table(&r)] {
+            assert!(
+                !text.contains('\x1b') && !text.contains('\u{202E}'),
+                "{text:?}"
+            );
+            assert!(!text.contains('\x07'), "{text:?}");
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("PASS  clerk.fake")),
+                "{text}"
+            );
         }
     }
 

@@ -22,24 +22,34 @@ pub enum FaultKind {
     Silence,
     /// 200 with a body that is not JSON.
     Malformed,
-    /// An error status whose message quotes the credential it was sent, as some APIs do.
+    /// An error status whose message quotes the credential and the request's body (or
+    /// query) it was sent, as some APIs do (429: with `Retry-After: 30`).
     Echo(u16),
+    /// 200 with this body instead of the route's: a hostile or broken vendor.
+    Answer(&'static str),
+    /// The route's own answer after `PADDING` bytes of JSON whitespace: valid, but larger
+    /// than any API answer.
+    Padded,
 }
 
+/// What `Padded` puts before the answer: over the engine's cap on an answer.
+pub const PADDING: usize = 5 << 20;
+
 impl FaultKind {
-    /// The matrix every vendor call is tested against.
+    /// The matrix every vendor call is tested against: every error status quotes what it
+    /// was sent, so a secret that is not redacted shows.
     pub const ALL: [FaultKind; 11] = [
-        FaultKind::Status(401),
-        FaultKind::Status(403),
+        FaultKind::Echo(400),
+        FaultKind::Echo(401),
+        FaultKind::Echo(403),
         FaultKind::Status(404),
-        FaultKind::Status(409),
-        FaultKind::Status(422),
-        FaultKind::RateLimited(30),
-        FaultKind::Status(500),
-        FaultKind::Status(503),
+        FaultKind::Echo(409),
+        FaultKind::Echo(422),
+        FaultKind::Echo(429),
+        FaultKind::Echo(500),
+        FaultKind::Echo(503),
         FaultKind::Silence,
         FaultKind::Malformed,
-        FaultKind::Echo(401),
     ];
 }
 
@@ -65,30 +75,32 @@ pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Re
         .map(|f| f.kind);
     match kind {
         None => next.run(req).await,
-        Some(kind) => answer(kind, req).await,
+        Some(kind) => answer(kind, req, next).await,
     }
 }
 
-/// Quotes the bearer token, or for a form post (OAuth) the whole form, back in the error.
+/// Quotes the credential (the Authorization header) and what was sent with it (the body,
+/// or a read's query) back in the error.
 async fn echo(code: u16, req: Request) -> Response {
     let path = req.uri().path().to_string();
-    let bearer = req
+    let query = req.uri().query().unwrap_or_default().to_string();
+    let credential = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let quoted = match bearer {
-        Some(b) => b,
-        None => {
-            let body = axum::body::to_bytes(req.into_body(), 1 << 20)
-                .await
-                .unwrap_or_default();
-            String::from_utf8_lossy(&body).into_owned()
-        }
+        .unwrap_or_default()
+        .to_string();
+    let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    let sent = match String::from_utf8_lossy(&body) {
+        b if b.is_empty() => query,
+        b => b.into_owned(),
     };
     let status = StatusCode::from_u16(code).unwrap();
     let mut body = error_body(&path, status);
-    let said = format!("Invalid credentials: {quoted}");
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let said = format!("{reason}: credentials {credential} refused for {sent}");
     // Put the quote wherever this vendor's shape keeps its words.
     for pointer in [
         "/error_description",
@@ -101,10 +113,27 @@ async fn echo(code: u16, req: Request) -> Response {
             *v = said.clone().into();
         }
     }
-    (status, axum::Json(body)).into_response()
+    let wait = [("retry-after", "30")];
+    if code == 429 {
+        (status, wait, axum::Json(body)).into_response()
+    } else {
+        (status, axum::Json(body)).into_response()
+    }
 }
 
-async fn answer(kind: FaultKind, req: Request) -> Response {
+/// The route's answer, preceded by `PADDING` bytes of whitespace.
+async fn padded(req: Request, next: Next) -> Response {
+    let (mut parts, body) = next.run(req).await.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let mut padded = vec![b' '; PADDING];
+    padded.extend_from_slice(&body);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(padded))
+}
+
+async fn answer(kind: FaultKind, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     match kind {
         FaultKind::Echo(code) => echo(code, req).await,
@@ -127,6 +156,8 @@ async fn answer(kind: FaultKind, req: Request) -> Response {
             "{\"data\": [unterminated",
         )
             .into_response(),
+        FaultKind::Answer(json) => ([("content-type", "application/json")], json).into_response(),
+        FaultKind::Padded => padded(req, next).await,
     }
 }
 

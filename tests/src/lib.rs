@@ -311,7 +311,8 @@ async fn record(
         ))
         .await;
     let (parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 22)
+    // Room for a `Padded` answer, so it reaches the client whole.
+    let bytes = axum::body::to_bytes(body, 2 * faults::PADDING)
         .await
         .unwrap_or_default();
     recorded.status = parts.status.as_u16();

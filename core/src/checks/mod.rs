@@ -294,14 +294,19 @@ pub async fn run_all(
         })
         .collect();
     let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
+    // A check may quote a vendor, which may quote what it was sent.
+    let redactor = ctx.inputs.redactor();
     while let Some((i, outcome)) = pending.next().await {
         let result = CheckResult {
             id: defs[i].id.into(),
             status: outcome.status,
             title: defs[i].title.into(),
-            detail: outcome.detail,
-            fix: outcome.fix,
-            evidence: outcome.evidence,
+            detail: redactor.text(&outcome.detail),
+            fix: outcome.fix.map(|f| redactor.text(&f)),
+            evidence: outcome.evidence.map(|e| Evidence {
+                expected: redactor.text(&e.expected),
+                actual: redactor.text(&e.actual),
+            }),
         };
         statuses[i].send_replace(Some(result.status));
         on_event(CheckEvent::Finished {

@@ -178,6 +178,44 @@ pub fn vercel_records(domain: &str, config: &DomainConfig) -> Vec<PlannedRecord>
     plan
 }
 
+/// Whether a vendor's records can be written anywhere — a zone file, the DNS host, a
+/// registrar's Host field: names under `domain`, CNAME targets that are host names, A values
+/// that are IPv4 addresses. Vendor answers are input: a newline in one must not add a zone
+/// line. The error names the first bad record, quoted with its control characters escaped.
+pub fn usable(domain: &str, records: &[PlannedRecord]) -> Result<(), String> {
+    for r in records {
+        let under = r.name == domain || r.name.ends_with(&format!(".{domain}"));
+        if !is_host_name(&r.name) || !under {
+            return Err(format!("{:?} is not a name under {domain}", r.name));
+        }
+        let value_ok = match r.record_type {
+            RecordType::A => r.value.parse::<std::net::Ipv4Addr>().is_ok(),
+            RecordType::CNAME => is_host_name(&r.value),
+        };
+        if !value_ok {
+            let what = match r.record_type {
+                RecordType::A => "an IPv4 address",
+                RecordType::CNAME => "a host name",
+            };
+            return Err(format!("{:?} (for {}) is not {what}", r.value, r.name));
+        }
+    }
+    Ok(())
+}
+
+/// Letters, digits, `-` and `_` (DKIM's `clk._domainkey`), in dot-separated labels of 1–63.
+fn is_host_name(s: &str) -> bool {
+    s.len() <= 253
+        && s.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 /// `clk._domainkey.quillmate.site` under `quillmate.site` → `clk._domainkey`; the apex → `@`.
 pub fn host_field(name: &str, domain: &str) -> String {
     let name = name.trim_end_matches('.');
@@ -274,6 +312,50 @@ mod tests {
         assert!(registrar_hosts("clk._domainkey")
             .iter()
             .all(|h| h.host == "clk._domainkey"));
+    }
+
+    #[test]
+    fn only_host_names_under_the_domain_and_addresses_are_usable() {
+        let d = "quillmate.site";
+        let clerk = |host: &str, value: &str| {
+            clerk_records(
+                d,
+                Some(&[CnameTarget {
+                    host: host.into(),
+                    value: value.into(),
+                    required: true,
+                }]),
+            )
+        };
+        assert_eq!(
+            usable(
+                d,
+                &clerk("clk._domainkey.quillmate.site", "dkim1.x.clerk.services.")
+            ),
+            Ok(())
+        );
+        let bad = [
+            clerk(
+                "clerk.quillmate.site",
+                "x.clerk.services.\nquillmate.site. IN A 6.6.6.6",
+            ),
+            clerk("clerk.quillmate.site\nevil", "x.clerk.services"),
+            clerk("clerk.attacker.example", "x.clerk.services"),
+            clerk("clerk.notquillmate.site", "x.clerk.services"),
+            clerk("clerk.quillmate.site", "x clerk services"),
+            clerk("clerk..quillmate.site", "x.clerk.services"),
+        ];
+        for plan in bad {
+            let why = usable(d, &plan).unwrap_err();
+            assert!(!why.contains('\n'), "{why}");
+        }
+        let config: DomainConfig = serde_json::from_value(serde_json::json!({
+            "misconfigured": true,
+            "recommendedIPv4": [{"rank": 1, "value": ["216.198.79.1\n@ IN A 6.6.6.6"]}],
+        }))
+        .unwrap();
+        let why = usable(d, &vercel_records(d, &config)).unwrap_err();
+        assert!(why.contains("is not an IPv4 address"), "{why}");
     }
 
     #[test]

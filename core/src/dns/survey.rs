@@ -1,7 +1,7 @@
 //! What one check run knows about DNS before asking about any record: the plan and whom to
 //! ask. Computed once per run by whichever DNS check needs it first; the others wait for it.
 
-use super::plan::{clerk_records, vercel_records, PlannedRecord};
+use super::plan::{clerk_records, usable, vercel_records, PlannedRecord};
 use super::resolvers::{authoritative, public_panel, Server};
 use crate::context::RunContext;
 use crate::vendors::clerk::platform::Platform;
@@ -39,11 +39,26 @@ pub async fn plan(
     Option<String>,
     Result<DomainConfig, String>,
 ) {
-    let ((targets, fallback_reason), vercel) = futures::join!(clerk_targets(ctx), vercel(ctx));
-    let mut plan = clerk_records(&ctx.domain, targets.as_deref());
-    if let Ok(config) = &vercel {
-        plan.extend(vercel_records(&ctx.domain, config));
+    let ((targets, mut fallback_reason), vercel) = futures::join!(clerk_targets(ctx), vercel(ctx));
+    let domain = &ctx.domain;
+    // A vendor answer with a record that cannot be written is not used at all.
+    let mut plan = clerk_records(domain, targets.as_deref());
+    if let Err(why) = usable(domain, &plan) {
+        plan = clerk_records(domain, None);
+        fallback_reason = Some(format!(
+            "Clerk's API listed a record Golive will not write ({why}), so these are Clerk's \
+             documented defaults; the mail records need the API. Check the domain in Clerk's \
+             dashboard."
+        ));
     }
+    let vercel = vercel.and_then(|config| {
+        let records = vercel_records(domain, &config);
+        usable(domain, &records).map_err(|why| {
+            format!("Vercel recommended a record Golive will not write ({why}); check the domain in Vercel's dashboard.")
+        })?;
+        plan.extend(records);
+        Ok(config)
+    });
     (plan, fallback_reason, vercel)
 }
 
@@ -57,7 +72,10 @@ async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
     vercel
         .domain_config(&ctx.domain, project)
         .await
-        .map_err(|e| format!("Vercel's recommended records could not be read: {e}"))
+        .map_err(|e| {
+            let e = ctx.inputs.redactor().error(e);
+            format!("Vercel's recommended records could not be read: {e}")
+        })
 }
 
 /// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform

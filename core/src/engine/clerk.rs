@@ -29,9 +29,12 @@ impl Engine {
     }
 
     pub async fn clerk_applications(&self, id: &str) -> Result<Vec<ClerkApp>> {
-        self.clerk_step()
-            .applications(&self.projects.get(id)?)
-            .await
+        self.sealed(id, async {
+            self.clerk_step()
+                .applications(&self.projects.get(id)?)
+                .await
+        })
+        .await
     }
 
     /// Creates (or adopts) the production instance and keeps its keys: the secret in the
@@ -41,25 +44,31 @@ impl Engine {
         id: &str,
         app_id: &str,
     ) -> Result<ProductionCreated> {
-        let project = self.projects.get(id)?;
-        let (instance, updated) = self
-            .clerk_step()
-            .create_production(&project, app_id)
-            .await?;
-        let saved = self.projects.update_with(id, |p| {
-            p.publishable_key = updated.publishable_key;
-            p.clerk_application_id = updated.clerk_application_id;
-        })?;
-        Ok(ProductionCreated {
-            instance,
-            project: saved,
+        self.sealed(id, async {
+            let project = self.projects.get(id)?;
+            let (instance, updated) = self
+                .clerk_step()
+                .create_production(&project, app_id)
+                .await?;
+            let saved = self.projects.update_with(id, |p| {
+                p.publishable_key = updated.publishable_key;
+                p.clerk_application_id = updated.clerk_application_id;
+            })?;
+            Ok(ProductionCreated {
+                instance,
+                project: saved,
+            })
         })
+        .await
     }
 
     pub async fn clerk_domain_status(&self, id: &str, recheck: bool) -> Result<DomainStatus> {
-        self.clerk_step()
-            .domain_status(&self.projects.get(id)?, recheck)
-            .await
+        self.sealed(id, async {
+            self.clerk_step()
+                .domain_status(&self.projects.get(id)?, recheck)
+                .await
+        })
+        .await
     }
 
     pub fn set_checklist_item(&self, id: &str, item: &str, done: bool) -> Result<Project> {

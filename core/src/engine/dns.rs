@@ -33,25 +33,37 @@ impl Engine {
 
     /// The dry run of automatic records at the project's DNS host.
     pub async fn dns_auto_plan(&self, id: &str) -> Result<AutoPlan> {
-        let ctx = self.context(id)?;
-        let host = host_for(&ctx).await?;
-        let (plan, _, vercel) = survey::plan(&ctx).await;
-        let mut dry_run = host.dry_run(&plan).await?;
-        dry_run.notes.extend(vercel.err());
+        let mut dry_run = self
+            .sealed(id, async {
+                let ctx = self.context(id)?;
+                let host = host_for(&ctx).await?;
+                let (plan, _, vercel) = survey::plan(&ctx).await;
+                let mut dry_run = host.dry_run(&plan).await?;
+                dry_run.notes.extend(vercel.err());
+                Ok(dry_run)
+            })
+            .await?;
+        self.redactor(id).texts(&mut dry_run.notes);
         Ok(dry_run)
     }
 
     /// Creates the missing records, and replaces only the conflicting records in `confirmed`.
     pub async fn dns_auto_apply(&self, id: &str, confirmed: &[String]) -> Result<AutoApplied> {
-        let ctx = self.context(id)?;
-        let host = host_for(&ctx).await?;
-        let (plan, fallback, vercel) = survey::plan(&ctx).await;
-        if let Some(why) = fallback {
-            // Clerk's defaults miss the mail records and may be stale: don't write them.
-            return Err(Error::invalid("dns_plan_incomplete", why));
-        }
-        let mut applied = host.apply(&plan, confirmed).await?;
-        applied.plan.notes.extend(vercel.err());
+        let mut applied = self
+            .sealed(id, async {
+                let ctx = self.context(id)?;
+                let host = host_for(&ctx).await?;
+                let (plan, fallback, vercel) = survey::plan(&ctx).await;
+                if let Some(why) = fallback {
+                    // Clerk's defaults miss the mail records and may be stale: don't write them.
+                    return Err(Error::invalid("dns_plan_incomplete", why));
+                }
+                let mut applied = host.apply(&plan, confirmed).await?;
+                applied.plan.notes.extend(vercel.err());
+                Ok(applied)
+            })
+            .await?;
+        self.redactor(id).texts(&mut applied.plan.notes);
         Ok(applied)
     }
 

@@ -28,19 +28,22 @@ impl Engine {
         search: &str,
         from: Option<&str>,
     ) -> Result<ProjectPage> {
-        let project = self.projects.get(id)?;
-        let token = self
-            .secrets
-            .get(&project.id, SecretKind::VercelToken)?
-            .ok_or_else(|| {
-                Error::invalid(
-                    "vercel_token_missing",
-                    "Paste a Vercel access token first (vercel.com/account/tokens).",
-                )
-            })?;
-        let team_id = team_id.map(str::trim).filter(|t| !t.is_empty());
-        let vercel = Vercel::new(&self.http, &self.endpoints.vercel_api, &token, team_id);
-        vercel.projects(search, from).await
+        self.sealed(id, async {
+            let project = self.projects.get(id)?;
+            let token = self
+                .secrets
+                .get(&project.id, SecretKind::VercelToken)?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "vercel_token_missing",
+                        "Paste a Vercel access token first (vercel.com/account/tokens).",
+                    )
+                })?;
+            let team_id = team_id.map(str::trim).filter(|t| !t.is_empty());
+            let vercel = Vercel::new(&self.http, &self.endpoints.vercel_api, &token, team_id);
+            vercel.projects(search, from).await
+        })
+        .await
     }
 
     /// Links (or, given none, unlinks) the project's Vercel project.
@@ -49,27 +52,42 @@ impl Engine {
     }
 
     pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {
-        self.hosting_step().domain(&self.projects.get(id)?).await
+        self.sealed(id, async {
+            self.hosting_step().domain(&self.projects.get(id)?).await
+        })
+        .await
     }
 
     pub async fn hosting_add_domain(&self, id: &str) -> Result<HostingDomain> {
-        self.hosting_step()
-            .add_domain(&self.projects.get(id)?)
-            .await
+        self.sealed(id, async {
+            self.hosting_step()
+                .add_domain(&self.projects.get(id)?)
+                .await
+        })
+        .await
     }
 
     pub async fn hosting_verify_domain(&self, id: &str) -> Result<HostingDomain> {
-        self.hosting_step()
-            .verify_domain(&self.projects.get(id)?)
-            .await
+        self.sealed(id, async {
+            self.hosting_step()
+                .verify_domain(&self.projects.get(id)?)
+                .await
+        })
+        .await
     }
 
     pub async fn hosting_env_plan(&self, id: &str) -> Result<EnvPlan> {
-        self.hosting_step().env_plan(&self.projects.get(id)?).await
+        self.sealed(id, async {
+            self.hosting_step().env_plan(&self.projects.get(id)?).await
+        })
+        .await
     }
 
     pub async fn hosting_env_apply(&self, id: &str) -> Result<EnvPlan> {
-        self.hosting_step().env_apply(&self.projects.get(id)?).await
+        self.sealed(id, async {
+            self.hosting_step().env_apply(&self.projects.get(id)?).await
+        })
+        .await
     }
 
     pub async fn hosting_redeploy(
@@ -78,8 +96,11 @@ impl Engine {
         pace: FollowPace,
         on_event: impl Fn(DeployEvent),
     ) -> Result<Deployment> {
-        self.hosting_step()
-            .redeploy(&self.projects.get(id)?, pace, on_event)
-            .await
+        self.sealed(id, async {
+            self.hosting_step()
+                .redeploy(&self.projects.get(id)?, pace, on_event)
+                .await
+        })
+        .await
     }
 }

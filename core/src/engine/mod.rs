@@ -10,6 +10,7 @@ mod projects;
 mod sso;
 mod supabase;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use crate::config::Endpoints;
@@ -19,8 +20,9 @@ use crate::http::Http;
 use crate::https_probe::Prober;
 use crate::inputs::Inputs;
 use crate::project::{Project, ProjectStore};
+use crate::redact::Redactor;
 use crate::runs::Runs;
-use crate::secrets::SecretStore;
+use crate::secrets::{SecretKind, SecretStore};
 
 pub struct Engine {
     projects: ProjectStore,
@@ -69,6 +71,24 @@ impl Engine {
             self.http.clone(),
             self.prober.clone(),
         ))
+    }
+
+    /// Every secret of the project: what leaves the engine must not hold any of them.
+    fn redactor(&self, id: &str) -> Redactor {
+        let mut r = Redactor::default();
+        for kind in SecretKind::ALL {
+            // A keychain that fails now failed the operation too; what it gives is used.
+            if let Ok(Some(secret)) = self.secrets.get(id, kind) {
+                r.add(secret.expose());
+            }
+        }
+        r
+    }
+
+    /// Runs one of the project's operations; its error leaves with every secret of the
+    /// project taken out (vendors may quote a token, or a key sent in a request's body).
+    async fn sealed<T>(&self, id: &str, op: impl Future<Output = Result<T>>) -> Result<T> {
+        op.await.map_err(|e| self.redactor(id).error(e))
     }
 }
 

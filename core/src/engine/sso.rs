@@ -20,7 +20,13 @@ impl Engine {
     }
 
     pub async fn sso_overview(&self, id: &str) -> Result<SsoOverview> {
-        self.sso_step().overview(&self.projects.get(id)?).await
+        let mut overview = self
+            .sealed(id, async {
+                self.sso_step().overview(&self.projects.get(id)?).await
+            })
+            .await?;
+        self.redactor(id).texts(&mut overview.notes);
+        Ok(overview)
     }
 
     /// Checks a provider's form; the secret goes to the keychain, the rest to the project.
@@ -49,14 +55,23 @@ impl Engine {
     }
 
     pub async fn sso_probe(&self, id: &str, provider: ProviderId) -> Result<ProbeResult> {
-        self.sso_step()
-            .probe(&self.projects.get(id)?, provider)
-            .await
+        let mut result = self
+            .sealed(id, async {
+                self.sso_step()
+                    .probe(&self.projects.get(id)?, provider)
+                    .await
+            })
+            .await?;
+        result.message = self.redactor(id).text(&result.message);
+        Ok(result)
     }
 
     pub async fn sso_push(&self, id: &str, provider: ProviderId) -> Result<()> {
-        self.sso_step()
-            .push(&self.projects.get(id)?, provider)
-            .await
+        self.sealed(id, async {
+            self.sso_step()
+                .push(&self.projects.get(id)?, provider)
+                .await
+        })
+        .await
     }
 }

@@ -27,12 +27,18 @@ impl Engine {
     }
 
     pub async fn supabase_trust(&self, id: &str) -> Result<SupabaseTrust> {
-        self.supabase_step().trust(&self.projects.get(id)?).await
+        self.sealed(id, async {
+            self.supabase_step().trust(&self.projects.get(id)?).await
+        })
+        .await
     }
 
     pub async fn supabase_add_issuer(&self, id: &str) -> Result<SupabaseTrust> {
-        self.supabase_step()
-            .add_production_issuer(&self.projects.get(id)?)
-            .await
+        self.sealed(id, async {
+            self.supabase_step()
+                .add_production_issuer(&self.projects.get(id)?)
+                .await
+        })
+        .await
     }
 }

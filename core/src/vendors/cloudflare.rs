@@ -10,7 +10,7 @@ use serde_json::json;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::{Api, Http, Vendor};
+use crate::http::{seg, Api, Http, Vendor};
 use crate::secrets::Secret;
 
 const VENDOR: Vendor = Vendor {
@@ -120,7 +120,7 @@ impl<'a> Cloudflare<'a> {
             let page_s = page.to_string();
             let env: Envelope<Vec<CloudflareRecord>> = self
                 .get(
-                    &format!("zones/{}/dns_records", zone.id),
+                    &format!("zones/{}/dns_records", seg(&zone.id)?),
                     &[("per_page", "100"), ("page", &page_s)],
                 )
                 .await?;
@@ -143,7 +143,7 @@ impl<'a> Cloudflare<'a> {
     ) -> Result<CloudflareRecord> {
         self.send(
             Method::POST,
-            &format!("zones/{}/dns_records", zone.id),
+            &format!("zones/{}/dns_records", seg(&zone.id)?),
             Some(
                 json!({"type": kind, "name": name, "content": content, "ttl": 1,
                         "proxied": false, "comment": "Added by Golive"}),
@@ -163,7 +163,7 @@ impl<'a> Cloudflare<'a> {
     ) -> Result<CloudflareRecord> {
         self.send(
             Method::PATCH,
-            &format!("zones/{}/dns_records/{id}", zone.id),
+            &format!("zones/{}/dns_records/{}", seg(&zone.id)?, seg(id)?),
             Some(json!({"type": kind, "name": name, "content": content, "proxied": false})),
         )
         .await
@@ -172,7 +172,7 @@ impl<'a> Cloudflare<'a> {
     pub async fn delete(&self, zone: &Zone, id: &str) -> Result<()> {
         self.send::<serde_json::Value>(
             Method::DELETE,
-            &format!("zones/{}/dns_records/{id}", zone.id),
+            &format!("zones/{}/dns_records/{}", seg(&zone.id)?, seg(id)?),
             None,
         )
         .await

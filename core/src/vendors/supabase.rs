@@ -9,7 +9,7 @@ use ts_rs::TS;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::{Api, Http, Vendor};
+use crate::http::{seg, Api, Http, Vendor};
 use crate::secrets::Secret;
 
 const VENDOR: Vendor = Vendor {
@@ -54,13 +54,16 @@ impl<'a> Management<'a> {
         )
     }
 
-    fn path(project_ref: &str) -> String {
-        format!("v1/projects/{project_ref}/config/auth/third-party-auth")
+    fn path(project_ref: &str) -> Result<String> {
+        Ok(format!(
+            "v1/projects/{}/config/auth/third-party-auth",
+            seg(project_ref)?
+        ))
     }
 
     pub async fn third_party_auth(&self, project_ref: &str) -> Result<Vec<ThirdPartyAuth>> {
         self.api(project_ref)
-            .get(&Self::path(project_ref), &[])
+            .get(&Self::path(project_ref)?, &[])
             .await
     }
 
@@ -68,7 +71,7 @@ impl<'a> Management<'a> {
     pub async fn add_oidc_issuer(&self, project_ref: &str, issuer: &str) -> Result<ThirdPartyAuth> {
         let body = json!({"oidc_issuer_url": issuer});
         self.api(project_ref)
-            .send(Method::POST, &Self::path(project_ref), &[], Some(&body))
+            .send(Method::POST, &Self::path(project_ref)?, &[], Some(&body))
             .await
     }
 }

@@ -1,6 +1,7 @@
 //! The fault matrix: every vendor call each engine operation makes is, in turn, answered
-//! with 401, 403, 404, 409, 422, 429 + Retry-After, 500, 503, silence, malformed JSON, and a
-//! 401 that quotes the credential back.
+//! with 400, 401, 403, 404, 409, 422, 429 + Retry-After, 500, 503, silence and malformed
+//! JSON; every error status but 404 quotes back the credential and the request's body (or
+//! query), so a secret that escapes redaction shows in the message.
 //! Each time the operation must end in its own clear message (or, for the checks, a check
 //! that says what happened) and leave the saved project and keychain exactly as they were.
 //!
@@ -176,13 +177,14 @@ const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::hostin
     limit: std::time::Duration::from_secs(30),
 };
 
-/// A sandbox and a prepared project whose vendor requests give up after 1.5 s.
+/// A sandbox and a prepared project whose vendor requests give up after 3 s: long enough for a
+/// healthy answer on a loaded machine (two cores, many builds), short enough for silence.
 async fn rig(op: Op) -> (Sandbox, common::TestProject, Vec<String>) {
     let sb = Sandbox::start(Scenario::named(op.scenario()).unwrap())
         .await
         .unwrap();
     let mut vars = sb.env();
-    vars.push(("GOLIVE_HTTP_TIMEOUT_MS".into(), "1500".into()));
+    vars.push(("GOLIVE_HTTP_TIMEOUT_MS".into(), "3000".into()));
     let t = common::project_with(golive_core::config::Endpoints::from_vars(vars).unwrap());
     let secrets = op.prepare(&t).await;
     (sb, t, secrets)
@@ -299,7 +301,7 @@ const TOLERATED: &[(&str, &str, Option<FaultKind>, &str)] = &[
     (
         "ClerkDomainRecheck",
         "/dns_check",
-        Some(FaultKind::Status(409)),
+        Some(FaultKind::Echo(409)),
         "Clerk runs one DNS check at a time; the running one is as good",
     ),
     (
@@ -331,9 +333,13 @@ fn tolerated(case: &str, path: &str, fault: FaultKind) -> bool {
 /// What the code of the error must end with, and words one of which the message must have.
 fn expected(fault: FaultKind) -> (&'static [&'static str], &'static [&'static str]) {
     match fault {
-        FaultKind::Status(401) | FaultKind::Echo(_) => {
-            (&["_rejected"], &["401", "unauthorized", "rejected"])
-        }
+        FaultKind::Echo(429) => expected(FaultKind::RateLimited(30)),
+        FaultKind::Echo(code) => expected(FaultKind::Status(code)),
+        FaultKind::Status(400) => (
+            &["_invalid_request", "_refused", "_error"],
+            &["400", "bad request", "did not accept"],
+        ),
+        FaultKind::Status(401) => (&["_rejected"], &["401", "unauthorized", "rejected"]),
         FaultKind::Status(403) => (
             &["_forbidden", "_rejected"],
             &["403", "forbidden", "may not", "not allowed"],
@@ -354,6 +360,10 @@ fn expected(fault: FaultKind) -> (&'static [&'static str], &'static [&'static st
         FaultKind::Malformed => (
             &["_bad_response"],
             &["does not understand", "no oauth error"],
+        ),
+        FaultKind::Answer(_) | FaultKind::Padded => (
+            &["_bad_response", "answer_too_large"],
+            &["does not understand", "mib"],
         ),
     }
 }
@@ -409,4 +419,26 @@ fn judge(
         return fail(&format!("the message has none of {words:?}"));
     }
     Ok(())
+}
+
+/// Vercel's 201 that lists the variable under `failed`, quoting the value it was sent.
+const FAILED_QUOTING_THE_KEY: &str = r#"{"created": [], "failed": [{"error": {"code": "bad_value",
+  "message": "Value sk_live_sandboxQuillmate0123456789abcdef is not allowed"}}]}"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_created_variable_listed_as_failed_does_not_quote_its_value() {
+    assert!(FAILED_QUOTING_THE_KEY.contains(LIVE_SECRET_KEY));
+    let (sb, t, _) = rig(Op::HostingEnvApply).await;
+    sb.fault(
+        "POST",
+        &format!("/v10/projects/{VERCEL_PROJECT_ID}/env"),
+        FaultKind::Answer(FAILED_QUOTING_THE_KEY),
+    );
+    let err = t.engine.hosting_env_apply(&t.project.id).await.unwrap_err();
+    assert_eq!(err.code(), "vercel_env_failed", "{err}");
+    assert!(!err.to_string().contains(LIVE_SECRET_KEY), "{err}");
+    assert!(
+        err.to_string().contains("[redacted] is not allowed"),
+        "{err}"
+    );
 }

@@ -11,8 +11,7 @@ use url::Url;
 
 use super::{api, KeyKind};
 use crate::error::Result;
-use crate::http::Api;
-use crate::http::Http;
+use crate::http::{seg, Api, Http};
 use crate::secrets::Secret;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,7 +157,7 @@ impl<'a> Platform<'a> {
             .get(
                 &format!(
                     "v1/platform/applications/{}?include_secret_keys=true",
-                    seg(app_id)
+                    seg(app_id)?
                 ),
                 &[],
             )
@@ -179,7 +178,7 @@ impl<'a> Platform<'a> {
         self.api
             .send(
                 Method::POST,
-                &format!("v1/platform/applications/{}/instances", seg(app_id)),
+                &format!("v1/platform/applications/{}/instances", seg(app_id)?),
                 &[],
                 Some(&body),
             )
@@ -190,7 +189,7 @@ impl<'a> Platform<'a> {
         let list: DomainList = self
             .api
             .get(
-                &format!("v1/platform/applications/{}/domains", seg(app_id)),
+                &format!("v1/platform/applications/{}/domains", seg(app_id)?),
                 &[],
             )
             .await?;
@@ -200,7 +199,7 @@ impl<'a> Platform<'a> {
     /// Workspace-wide lookup by name: tells which application a domain belongs to.
     pub async fn domain(&self, name: &str) -> Result<PlatformDomain> {
         self.api
-            .get(&format!("v1/platform/domains/{}", seg(name)), &[])
+            .get(&format!("v1/platform/domains/{}", seg(name)?), &[])
             .await
     }
 
@@ -209,8 +208,8 @@ impl<'a> Platform<'a> {
             .get(
                 &format!(
                     "v1/platform/applications/{}/domains/{}/status",
-                    seg(app_id),
-                    seg(domain)
+                    seg(app_id)?,
+                    seg(domain)?
                 ),
                 &[],
             )
@@ -222,8 +221,8 @@ impl<'a> Platform<'a> {
     pub async fn dns_check(&self, app_id: &str, domain: &str) -> Result<DomainStatus> {
         let path = format!(
             "v1/platform/applications/{}/domains/{}/dns_check",
-            seg(app_id),
-            seg(domain)
+            seg(app_id)?,
+            seg(domain)?
         );
         match self.api.send(Method::POST, &path, &[], None).await {
             Err(e) if e.code() == "clerk_conflict" => self.domain_status(app_id, domain).await,
@@ -246,21 +245,17 @@ impl Platform<'_> {
             "enabled": true, "client_id": client_id, "client_secret": client_secret.expose()
         }});
         self.api
-            .send::<serde_json::Value>(
+            .send_holding::<serde_json::Value>(
                 Method::PATCH,
                 &format!(
                     "v1/platform/applications/{}/instances/production/config",
-                    seg(app_id)
+                    seg(app_id)?
                 ),
                 &[],
                 Some(&body),
+                &[client_secret.expose()],
             )
             .await
             .map(drop)
     }
-}
-
-/// Escapes one path segment (ids and domain names never need it, but input is input).
-fn seg(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -12,8 +12,9 @@ use ts_rs::TS;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::http::Http;
+use crate::http::{read_answer, Http};
 use crate::provider::{Credentials, ProviderId};
+use crate::redact::Redactor;
 use crate::secrets::Secret;
 
 impl ProviderId {
@@ -69,6 +70,8 @@ pub fn classify(status: u16, body: &[u8]) -> ProbeResult {
         || lower.contains("redirect uri")
         || lower.contains("aadsts50011");
     let verdict = match error.as_deref() {
+        // The provider's own trouble says nothing of the client, whatever its words quote.
+        _ if status == 429 || status >= 500 => Verdict::Other,
         Some("redirect_uri_mismatch") => Verdict::RedirectMismatch,
         // A 401 is about the client, whatever its description mentions.
         _ if status == 401 => Verdict::Rejected,
@@ -172,15 +175,20 @@ pub async fn probe(
         .post(token_url.clone())
         .header("Accept", "application/json")
         .form(&form);
-    let resp = http.write(vendor, req).await?;
-    let status = resp.status().as_u16();
-    let body = resp
-        .bytes()
+    // The provider may quote the form back: its secret (Apple's: the key and the JWT made
+    // with it) is taken out of whatever the probe says.
+    let redactor = Redactor::of([&c.secret, &secret]);
+    let resp = http
+        .write(vendor, req)
         .await
-        .map_err(|e| crate::http::unreachable(vendor, e))?;
+        .map_err(|e| redactor.error(e))?;
+    let status = resp.status().as_u16();
+    let body = read_answer(vendor, resp)
+        .await
+        .map_err(|e| redactor.error(e))?;
     let mut result = classify(status, &body);
-    // Never echo anything that might carry the secret back.
-    result.message = result.message.replace(secret.expose().trim(), "…");
+    result.message = redactor.text(&result.message);
+    result.error = result.error.map(|e| redactor.text(&e));
     Ok(result)
 }
 

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::Vercel;
 use crate::error::Result;
+use crate::http::seg;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -81,7 +82,10 @@ struct DeploymentList {
 impl Vercel<'_> {
     /// The project's newest production deployment, if any.
     pub async fn production_deployment(&self, project: &str) -> Result<Option<Deployment>> {
-        let p: ProjectTargets = self.api.get(&format!("v9/projects/{project}"), &[]).await?;
+        let p: ProjectTargets = self
+            .api
+            .get(&format!("v9/projects/{}", seg(project)?), &[])
+            .await?;
         if let Some(Some(t)) = p.targets.get("production") {
             return self.deployment(&t.id).await.map(Some);
         }
@@ -100,7 +104,9 @@ impl Vercel<'_> {
     }
 
     pub async fn deployment(&self, id: &str) -> Result<Deployment> {
-        self.api.get(&format!("v13/deployments/{id}"), &[]).await
+        self.api
+            .get(&format!("v13/deployments/{}", seg(id)?), &[])
+            .await
     }
 
     /// Rebuilds `deployment` for production, as `vercel redeploy` does.

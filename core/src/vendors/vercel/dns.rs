@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::Vercel;
 use crate::error::Result;
+use crate::http::seg;
 use reqwest::Method;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -69,7 +70,7 @@ impl Vercel<'_> {
     pub async fn domain_info(&self, domain: &str) -> Result<DomainInfo> {
         Ok(self
             .api
-            .get::<DomainEnvelope>(&format!("v5/domains/{domain}"), &[])
+            .get::<DomainEnvelope>(&format!("v5/domains/{}", seg(domain)?), &[])
             .await?
             .domain)
     }
@@ -77,7 +78,7 @@ impl Vercel<'_> {
     /// Every record of the zone, page after page (`until` the previous page's `next`, as
     /// Vercel's CLI pages): a record on a later page is as real as one on the first.
     pub async fn dns_records(&self, domain: &str) -> Result<Vec<VercelRecord>> {
-        let path = format!("v4/domains/{domain}/records");
+        let path = format!("v4/domains/{}/records", seg(domain)?);
         let mut records = vec![];
         let mut until: Option<String> = None;
         for _ in 0..MAX_PAGES {
@@ -116,7 +117,7 @@ impl Vercel<'_> {
             .api
             .send(
                 Method::POST,
-                &format!("v2/domains/{domain}/records"),
+                &format!("v2/domains/{}/records", seg(domain)?),
                 &[],
                 Some(&body),
             )
@@ -128,7 +129,7 @@ impl Vercel<'_> {
         self.api
             .send::<serde_json::Value>(
                 Method::DELETE,
-                &format!("v2/domains/{domain}/records/{id}"),
+                &format!("v2/domains/{}/records/{}", seg(domain)?, seg(id)?),
                 &[],
                 None,
             )

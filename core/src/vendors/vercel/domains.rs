@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::Vercel;
 use crate::error::Result;
+use crate::http::seg;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ProjectDomain {
@@ -36,7 +37,10 @@ impl Vercel<'_> {
     ) -> Result<Option<ProjectDomain>> {
         match self
             .api
-            .get(&format!("v9/projects/{project}/domains/{domain}"), &[])
+            .get(
+                &format!("v9/projects/{}/domains/{}", seg(project)?, seg(domain)?),
+                &[],
+            )
             .await
         {
             Ok(d) => Ok(Some(d)),
@@ -49,7 +53,7 @@ impl Vercel<'_> {
         self.api
             .send(
                 Method::POST,
-                &format!("v10/projects/{project}/domains"),
+                &format!("v10/projects/{}/domains", seg(project)?),
                 &[],
                 Some(&json!({ "name": domain })),
             )
@@ -60,7 +64,11 @@ impl Vercel<'_> {
         self.api
             .send(
                 Method::POST,
-                &format!("v9/projects/{project}/domains/{domain}/verify"),
+                &format!(
+                    "v9/projects/{}/domains/{}/verify",
+                    seg(project)?,
+                    seg(domain)?
+                ),
                 &[],
                 None,
             )

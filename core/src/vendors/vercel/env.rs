@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::Vercel;
 use crate::error::Result;
+use crate::http::seg;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -75,7 +76,7 @@ impl Vercel<'_> {
         Ok(self
             .api
             .get::<EnvList>(
-                &format!("v10/projects/{project}/env"),
+                &format!("v10/projects/{}/env", seg(project)?),
                 &[("decrypt", "true")],
             )
             .await?
@@ -96,30 +97,34 @@ impl Vercel<'_> {
                           "comment": comment});
         let created: Created = self
             .api
-            .send(
+            .send_holding(
                 Method::POST,
-                &format!("v10/projects/{project}/env"),
+                &format!("v10/projects/{}/env", seg(project)?),
                 &[],
                 Some(&body),
+                &[value],
             )
             .await?;
         match created.failed.first() {
             None => Ok(()),
-            Some(f) => Err(super::VENDOR.error(
+            // Vercel's words may quote the value it was sent.
+            Some(f) => Err(self.api.redactor(&[value]).error(super::VENDOR.error(
                 "vercel_env_failed",
                 format!("Vercel did not create {key}: {}", f.error.message),
-            )),
+            ))),
         }
     }
 
     /// Changes some fields of one variable (`{"target": …}` or `{"value": …}`).
     pub async fn edit_env(&self, project: &str, id: &str, changes: &Value) -> Result<()> {
+        let sent: Vec<&str> = changes["value"].as_str().into_iter().collect();
         self.api
-            .send::<Value>(
+            .send_holding::<Value>(
                 Method::PATCH,
-                &format!("v9/projects/{project}/env/{id}"),
+                &format!("v9/projects/{}/env/{}", seg(project)?, seg(id)?),
                 &[],
                 Some(changes),
+                &sent,
             )
             .await
             .map(drop)

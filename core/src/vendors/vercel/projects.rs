@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::Vercel;
 use crate::error::Result;
+use crate::http::seg;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct VercelProject {
@@ -122,7 +123,7 @@ impl Vercel<'_> {
     pub async fn domain_config(&self, domain: &str, project: &str) -> Result<DomainConfig> {
         self.api
             .get(
-                &format!("v6/domains/{domain}/config"),
+                &format!("v6/domains/{}/config", seg(domain)?),
                 &[("projectIdOrName", project)],
             )
             .await
