@@ -20,10 +20,12 @@ use crate::https_probe::Prober;
 use crate::inputs::Inputs;
 use crate::project::{Project, ProjectStore};
 use crate::runs::Runs;
-use crate::secrets::SecretStore;
+use crate::secrets::{OffRuntime, SecretStore};
 
 pub struct Engine {
     projects: ProjectStore,
+    /// Always behind `OffRuntime`: a keychain waiting on its unlock prompt must not stall
+    /// the other commands.
     secrets: Arc<dyn SecretStore>,
     endpoints: Endpoints,
     http: Http,
@@ -43,7 +45,7 @@ impl Engine {
             http: Http::new(&endpoints)?,
             prober: Prober::new(&endpoints)?,
             projects,
-            secrets,
+            secrets: Arc::new(OffRuntime(secrets)),
             endpoints,
             watches: Runs::default(),
             check_runs: Runs::default(),
