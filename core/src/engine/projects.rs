@@ -1,7 +1,7 @@
 //! Projects and their keychain entries.
 
 use super::Engine;
-use crate::error::Result;
+use crate::error::{ErrorPayload, Result};
 use crate::keys;
 use crate::project::{Project, ProjectInput};
 use crate::secrets::{Secret, SecretKind, SecretStatus};
@@ -9,6 +9,11 @@ use crate::secrets::{Secret, SecretKind, SecretStatus};
 impl Engine {
     pub fn list_projects(&self) -> Result<Vec<Project>> {
         self.projects.list()
+    }
+
+    /// Why the saved projects started afresh (a corrupt file kept aside), if they did.
+    pub fn settings_notice(&self) -> Option<ErrorPayload> {
+        self.projects.notice()
     }
 
     pub fn create_project(&self, input: ProjectInput) -> Result<Project> {
