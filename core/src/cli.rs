@@ -97,7 +97,12 @@ fn run_check(
     let endpoints = Endpoints::from_env()?;
     let (domain, inputs) = match project {
         Some(name) => {
-            let p = ProjectStore::new(&config::config_dir()?).find_by_name(&name)?;
+            let store = ProjectStore::new(&config::config_dir()?);
+            let found = store.find_by_name(&name);
+            if let Some(notice) = store.notice() {
+                eprintln!("golive: {}", notice.message);
+            }
+            let p = found?;
             let inputs = Inputs::from_project(&p, &KeyringStore::new())?;
             (domain.unwrap_or(p.domain), inputs)
         }

@@ -2,12 +2,13 @@
 //! config directory. Secrets never live here (see `secrets`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorPayload, Result};
 use crate::framework::Framework;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -95,7 +96,7 @@ pub struct ProjectInput {
     pub framework: Framework,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct ProjectsFile {
     version: u32,
     projects: Vec<Project>,
@@ -103,20 +104,35 @@ struct ProjectsFile {
 
 const FILE_VERSION: u32 = 1;
 
-/// Reads and writes `projects.json`. Every write replaces the file atomically.
+/// Reads and writes `projects.json`. Every read-modify-write holds the lock (so none is lost
+/// to another thread or process) and replaces the file atomically.
 pub struct ProjectStore {
     path: PathBuf,
+    /// Serialises this process's writers; `projects.json.lock` serialises processes.
+    writing: Mutex<()>,
+    /// Set when a corrupt file was moved aside, for the app and the CLI to tell the user.
+    notice: Mutex<Option<ErrorPayload>>,
 }
+
+/// What reading the file found: settings, or why they are not settings.
+type Parsed = std::result::Result<ProjectsFile, String>;
 
 impl ProjectStore {
     pub fn new(config_dir: &Path) -> Self {
         ProjectStore {
             path: config_dir.join("projects.json"),
+            writing: Mutex::new(()),
+            notice: Mutex::new(None),
         }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Why the settings were started afresh (a corrupt file moved aside), if they were.
+    pub fn notice(&self) -> Option<ErrorPayload> {
+        lock(&self.notice).clone()
     }
 
     pub fn list(&self) -> Result<Vec<Project>> {
@@ -138,26 +154,28 @@ impl ProjectStore {
     }
 
     pub fn create(&self, input: ProjectInput) -> Result<Project> {
-        let mut file = self.load()?;
         let (name, domain) = validate(&input)?;
-        ensure_unique(&file.projects, &name, None)?;
-        let project = Project {
-            id: new_id(&name),
-            name,
-            domain,
-            hosting: input.hosting,
-            framework: input.framework,
-            publishable_key: None,
-            clerk_application_id: None,
-            clerk_checklist: vec![],
-            supabase_project_ref: None,
-            vercel_project: None,
-            oauth: Default::default(),
-            dev_publishable_key: None,
-        };
-        file.projects.push(project.clone());
-        self.save(&file)?;
-        Ok(project)
+        self.locked(|| {
+            let mut file = self.load_locked()?;
+            ensure_unique(&file.projects, &name, None)?;
+            let project = Project {
+                id: new_id(&name),
+                name,
+                domain,
+                hosting: input.hosting,
+                framework: input.framework,
+                publishable_key: None,
+                clerk_application_id: None,
+                clerk_checklist: vec![],
+                supabase_project_ref: None,
+                vercel_project: None,
+                oauth: Default::default(),
+                dev_publishable_key: None,
+            };
+            file.projects.push(project.clone());
+            self.save(&file)?;
+            Ok(project)
+        })
     }
 
     pub fn update(&self, id: &str, input: ProjectInput) -> Result<Project> {
@@ -182,11 +200,13 @@ impl ProjectStore {
     }
 
     pub fn delete(&self, id: &str) -> Result<Project> {
-        let mut file = self.load()?;
-        let i = index_of(&file.projects, id)?;
-        let removed = file.projects.remove(i);
-        self.save(&file)?;
-        Ok(removed)
+        self.locked(|| {
+            let mut file = self.load_locked()?;
+            let i = index_of(&file.projects, id)?;
+            let removed = file.projects.remove(i);
+            self.save(&file)?;
+            Ok(removed)
+        })
     }
 
     fn modify(
@@ -194,48 +214,149 @@ impl ProjectStore {
         id: &str,
         change: impl FnOnce(&mut Vec<Project>, usize) -> Result<()>,
     ) -> Result<Project> {
-        let mut file = self.load()?;
-        let i = index_of(&file.projects, id)?;
-        change(&mut file.projects, i)?;
-        let updated = file.projects[i].clone();
-        self.save(&file)?;
-        Ok(updated)
+        self.locked(|| {
+            let mut file = self.load_locked()?;
+            let i = index_of(&file.projects, id)?;
+            change(&mut file.projects, i)?;
+            let updated = file.projects[i].clone();
+            self.save(&file)?;
+            Ok(updated)
+        })
     }
 
+    /// Runs `f` as the only writer of the file, in this process and on this computer. The
+    /// file lock is advisory: every Golive process takes it, and the OS releases it when its
+    /// holder dies, so a killed writer never blocks the next one.
+    fn locked<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _in_process = lock(&self.writing);
+        let dir = self.dir();
+        std::fs::create_dir_all(dir).map_err(|e| self.storage_error(e.to_string()))?;
+        let lock_file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(dir.join(format!("{}.lock", self.file_name())))
+            .and_then(|f| f.lock().map(|()| f))
+            .map_err(|e| self.storage_error(format!("could not lock it: {e}")))?;
+        let result = f();
+        // Closing would release it too, but Windows may take its time to.
+        let _ = lock_file.unlock();
+        result
+    }
+
+    /// Settings as they are on disk. Writes are atomic, so a file that does not parse is
+    /// corrupt: it is moved aside under the lock, and the settings start afresh.
     fn load(&self) -> Result<ProjectsFile> {
+        match self.read()? {
+            Ok(file) => Ok(file),
+            Err(_) => self.locked(|| self.load_locked()),
+        }
+    }
+
+    /// `load`, for a caller that holds the lock.
+    fn load_locked(&self) -> Result<ProjectsFile> {
+        match self.read()? {
+            Ok(file) => Ok(file),
+            Err(reason) => {
+                self.move_aside(&reason)?;
+                Ok(ProjectsFile::default())
+            }
+        }
+    }
+
+    fn read(&self) -> Result<Parsed> {
         let text = match std::fs::read_to_string(&self.path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ProjectsFile {
-                    version: FILE_VERSION,
-                    projects: vec![],
-                })
+                return Ok(Ok(ProjectsFile::default()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Ok(Err("it is not UTF-8 text".into()))
             }
             Err(e) => return Err(self.storage_error(e.to_string())),
         };
-        // A file we can't parse is left untouched: the user's data is never overwritten.
-        let file: ProjectsFile = serde_json::from_str(&text).map_err(|e| {
-            self.storage_error(format!(
-                "the file is not valid Golive settings ({e}). It was left as it is; \
-                 fix it or move it aside to start afresh"
-            ))
-        })?;
+        let file: ProjectsFile = match serde_json::from_str(&text) {
+            Ok(file) => file,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
         if file.version > FILE_VERSION {
             return Err(self.storage_error(format!(
                 "it was written by a newer Golive (format {}). Update Golive to open it",
                 file.version
             )));
         }
-        Ok(file)
+        Ok(Ok(file))
     }
 
+    /// Keeps a corrupt file as `projects.json.corrupt-<UTC time>`, never overwriting one
+    /// kept before, and records the notice that says where it is.
+    fn move_aside(&self, reason: &str) -> Result<()> {
+        let stamp = utc_stamp(std::time::SystemTime::now());
+        let aside = (1..)
+            .map(|n| {
+                let suffix = if n == 1 {
+                    String::new()
+                } else {
+                    format!("-{n}")
+                };
+                self.dir()
+                    .join(format!("{}.corrupt-{stamp}{suffix}", self.file_name()))
+            })
+            .find(|p| !p.exists())
+            .expect("a free name");
+        std::fs::rename(&self.path, &aside)
+            .and_then(|()| sync_dir(self.dir()))
+            .map_err(|e| {
+                self.storage_error(format!("could not move the unreadable file aside: {e}"))
+            })?;
+        *lock(&self.notice) = Some(ErrorPayload {
+            code: "settings_corrupt".into(),
+            message: format!(
+                "Your saved projects could not be read ({reason}), so Golive started with none. \
+                 The file was kept as {}: to get them back, close Golive, repair that file and \
+                 rename it to {}.",
+                aside.display(),
+                self.file_name()
+            ),
+        });
+        Ok(())
+    }
+
+    /// Only under the lock: it also removes the temp files of writers that died mid-save.
     fn save(&self, file: &ProjectsFile) -> Result<()> {
         let json = serde_json::to_vec_pretty(&ProjectsFile {
             version: FILE_VERSION,
             projects: file.projects.clone(),
         })
         .expect("projects serialize");
+        self.remove_stale_temp_files();
         write_atomically(&self.path, &json).map_err(|e| self.storage_error(e.to_string()))
+    }
+
+    fn remove_stale_temp_files(&self) {
+        let prefix = temp_prefix(&self.path);
+        let Ok(entries) = std::fs::read_dir(self.dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 
     fn storage_error(&self, reason: String) -> Error {
@@ -246,27 +367,92 @@ impl ProjectStore {
     }
 }
 
-/// Temp file in the same directory, fsync, then rename: a crash leaves the old or the new
-/// file, never half of one.
+impl Default for ProjectsFile {
+    fn default() -> Self {
+        ProjectsFile {
+            version: FILE_VERSION,
+            projects: vec![],
+        }
+    }
+}
+
+/// A panic in one writer must not stop the others: the data behind these mutexes is `()`
+/// or a whole value, never half-changed.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// `.projects.json.` — the temp files of `path` are `.projects.json.<random>.tmp`.
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into())
+    )
+}
+
+/// Readable and writable by the user only (on unix; Windows files inherit the folder's ACL).
+fn private_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// A new, randomly named temp file in the same directory (created exclusively, so a file or
+/// symlink planted at its name is never followed; 0600 on unix), synced, renamed over
+/// `path`, and the directory synced: a crash at any point leaves the old or the new file,
+/// never half of one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&temp_prefix(path))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // On failure the temp file is removed when `tmp` drops.
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Makes a rename in `dir` durable (unix; Windows has no directory handle to sync).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// `20261129T164501Z`, for names that sort by time.
+fn utc_stamp(at: std::time::SystemTime) -> String {
+    let secs = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 fn validate(input: &ProjectInput) -> Result<(String, String)> {
@@ -415,18 +601,64 @@ mod tests {
     }
 
     #[test]
-    fn a_corrupt_file_is_reported_and_never_overwritten() {
+    fn a_corrupt_file_is_kept_aside_and_reported() {
         let dir = tempfile::tempdir().unwrap();
         let store = ProjectStore::new(dir.path());
+        assert_eq!(store.notice(), None);
         std::fs::write(store.path(), b"{ not json").unwrap();
-        let err = store.create(input("Shop", "shop.com")).unwrap_err();
-        assert_eq!(err.code(), "storage");
-        assert!(err.to_string().contains("left as it is"));
-        assert_eq!(std::fs::read(store.path()).unwrap(), b"{ not json");
+        assert!(store.list().unwrap().is_empty());
+        let notice = store.notice().expect("the user is told");
+        assert_eq!(notice.code, "settings_corrupt");
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("projects.json.corrupt-"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        assert_eq!(std::fs::read(&aside[0]).unwrap(), b"{ not json");
+        assert!(notice.message.contains(&aside[0].display().to_string()));
+
+        // Settings start afresh; a second corrupt file is kept beside the first.
+        store.create(input("Shop", "shop.com")).unwrap();
+        std::fs::write(store.path(), [0xff, 0xfe]).unwrap();
+        assert_eq!(
+            store.create(input("Shop", "shop.com")).unwrap().name,
+            "Shop"
+        );
+        let kept = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().contains(".corrupt-")
+            })
+            .count();
+        assert_eq!(kept, 2);
     }
 
     #[test]
-    fn atomic_write_leaves_no_temp_files() {
+    fn a_file_from_a_newer_golive_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectStore::new(dir.path());
+        std::fs::write(store.path(), br#"{"version": 99, "projects": []}"#).unwrap();
+        let err = store.create(input("Shop", "shop.com")).unwrap_err();
+        assert!(err.to_string().contains("newer Golive"), "{err}");
+        assert_eq!(store.notice(), None);
+        assert_eq!(
+            std::fs::read(store.path()).unwrap(),
+            br#"{"version": 99, "projects": []}"#
+        );
+    }
+
+    #[test]
+    fn utc_stamps_sort_by_time() {
+        let at = |secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        assert_eq!(utc_stamp(at(0)), "19700101T000000Z");
+        assert_eq!(utc_stamp(at(951_782_400)), "20000229T000000Z");
+        assert_eq!(utc_stamp(at(1_795_970_701)), "20261129T164501Z");
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp_files_and_is_private() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/projects.json");
         write_atomically(&path, b"one").unwrap();
@@ -437,5 +669,70 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("projects.json")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    /// A symlink planted where a predictable temp file would be is never written through.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_never_follows_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("victim");
+        std::fs::write(&target, b"untouched").unwrap();
+        let path = dir.path().join("report.md");
+        // The name a temp file once had: the process id only.
+        let planted = dir
+            .path()
+            .join(format!(".report.md.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&target, planted).unwrap();
+        write_atomically(&path, b"report").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"untouched");
+        assert_eq!(std::fs::read(&path).unwrap(), b"report");
+        assert!(!std::fs::symlink_metadata(&path).unwrap().is_symlink());
+    }
+
+    #[test]
+    fn a_save_removes_temp_files_left_by_a_killed_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectStore::new(dir.path());
+        let stale = dir.path().join(".projects.json.a1b2c3.tmp");
+        std::fs::write(&stale, b"{ half").unwrap();
+        store.create(input("Shop", "shop.com")).unwrap();
+        assert!(!stale.exists());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["projects.json", "projects.json.lock"]);
+    }
+
+    /// Many threads of one process, each ticking its own item: none is lost.
+    #[test]
+    fn concurrent_modifications_in_one_process_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(ProjectStore::new(dir.path()));
+        let id = store.create(input("Shop", "shop.com")).unwrap().id;
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let (store, id) = (store.clone(), id.clone());
+                std::thread::spawn(move || {
+                    for i in 0..10 {
+                        store
+                            .update_with(&id, |p| p.clerk_checklist.push(format!("{t}-{i}")))
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(store.get(&id).unwrap().clerk_checklist.len(), 80);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -184,6 +184,39 @@ impl SecretStore for KeyringStore {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(keychain_error(e)),
         }
+    }
+}
+
+/// Any store, called so that a call that waits (a locked keyring shows its unlock prompt and
+/// waits for the user) never stalls the async runtime: the engine's methods run inside the
+/// app's async commands.
+pub struct OffRuntime(pub Arc<dyn SecretStore>);
+
+impl OffRuntime {
+    /// On a multi-thread runtime, the worker hands its other tasks to another thread while
+    /// `call` waits; elsewhere (no runtime, the CLI before its checks) it just calls.
+    fn call<T>(call: impl FnOnce() -> T) -> T {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        match Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(call)
+            }
+            _ => call(),
+        }
+    }
+}
+
+impl SecretStore for OffRuntime {
+    fn get(&self, project_id: &str, kind: SecretKind) -> Result<Option<Secret>> {
+        Self::call(|| self.0.get(project_id, kind))
+    }
+
+    fn set(&self, project_id: &str, kind: SecretKind, value: &Secret) -> Result<()> {
+        Self::call(|| self.0.set(project_id, kind, value))
+    }
+
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()> {
+        Self::call(|| self.0.delete(project_id, kind))
     }
 }
 

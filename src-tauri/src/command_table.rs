@@ -18,6 +18,8 @@ macro_rules! with_commands {
                 list_frameworks() -> Vec<FrameworkInfo> =>
                     |_engine| Ok(Framework::ALL.iter().map(|f| f.info()).collect());
                 list_projects() -> Vec<Project> => |engine| engine.list_projects();
+                /// Why the saved projects started afresh (a corrupt file kept aside), if so.
+                settings_notice() -> Option<ErrorPayload> => |engine| Ok(engine.settings_notice());
                 create_project(input: ProjectInput) -> Project =>
                     |engine| engine.create_project(input);
                 update_project(project_id: String, input: ProjectInput) -> Project =>

@@ -20,7 +20,7 @@ use golive_core::vendors::clerk::platform::DomainStatus;
 use golive_core::vendors::oauth::token_probe::ProbeResult;
 use golive_core::vendors::vercel::deployments::Deployment;
 use golive_core::vendors::vercel::projects::ProjectPage;
-use golive_core::Error;
+use golive_core::{Error, ErrorPayload};
 use tauri::ipc::{Channel, IpcResponse};
 use tauri::{AppHandle, Runtime, State};
 

@@ -40,9 +40,25 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    builder(tauri::Builder::default(), engine)
+    // First, so a second launch hands over to the first window before anything else starts
+    // (on Linux through the D-Bus session bus; without one, every launch runs on its own).
+    let single =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main_window(app)
+        }));
+    builder(single, engine)
         .run(tauri::generate_context!())
         .expect("error while running Golive");
+}
+
+/// Brings the window of the running app to the front, for a second launch.
+fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }
 
 #[cfg(test)]

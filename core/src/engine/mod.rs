@@ -22,10 +22,12 @@ use crate::inputs::Inputs;
 use crate::project::{Project, ProjectStore};
 use crate::redact::Redactor;
 use crate::runs::Runs;
-use crate::secrets::{SecretKind, SecretStore};
+use crate::secrets::{OffRuntime, SecretKind, SecretStore};
 
 pub struct Engine {
     projects: ProjectStore,
+    /// Always behind `OffRuntime`: a keychain waiting on its unlock prompt must not stall
+    /// the other commands.
     secrets: Arc<dyn SecretStore>,
     endpoints: Endpoints,
     http: Http,
@@ -48,7 +50,7 @@ impl Engine {
             http: Http::new(&endpoints)?,
             prober: Prober::new(&endpoints)?,
             projects,
-            secrets,
+            secrets: Arc::new(OffRuntime(secrets)),
             endpoints,
             watches: Runs::default(),
             check_runs: Runs::default(),

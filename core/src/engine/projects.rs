@@ -1,7 +1,7 @@
 //! Projects and their keychain entries.
 
 use super::Engine;
-use crate::error::Result;
+use crate::error::{ErrorPayload, Result};
 use crate::keys;
 use crate::project::{Project, ProjectInput};
 use crate::secrets::{Secret, SecretKind, SecretStatus};
@@ -9,6 +9,11 @@ use crate::secrets::{Secret, SecretKind, SecretStatus};
 impl Engine {
     pub fn list_projects(&self) -> Result<Vec<Project>> {
         self.projects.list()
+    }
+
+    /// Why the saved projects started afresh (a corrupt file kept aside), if they did.
+    pub fn settings_notice(&self) -> Option<ErrorPayload> {
+        self.projects.notice()
     }
 
     pub fn create_project(&self, input: ProjectInput) -> Result<Project> {
@@ -159,5 +164,79 @@ mod tests {
             .unwrap()
             .is_some());
         assert_eq!(e.list_projects().unwrap(), vec![b]);
+    }
+
+    /// A keychain waiting on its unlock prompt: the command that reads it waits, the others
+    /// go on. On a runtime with one worker (the worst case of the app's), another command
+    /// completes while a keychain read is held.
+    #[test]
+    fn a_waiting_keychain_does_not_stall_other_commands() {
+        use std::sync::mpsc::{channel, Receiver, Sender};
+        use std::sync::Mutex;
+        use std::time::Duration;
+
+        struct Waiting {
+            entered: Mutex<Sender<()>>,
+            released: Mutex<Receiver<()>>,
+        }
+        impl SecretStore for Waiting {
+            fn get(&self, _: &str, _: SecretKind) -> Result<Option<Secret>> {
+                self.entered.lock().unwrap().send(()).unwrap();
+                self.released
+                    .lock()
+                    .unwrap()
+                    .recv_timeout(Duration::from_secs(5))
+                    .map_err(|_| crate::Error::KeychainUnavailable("never released".into()))?;
+                Ok(None)
+            }
+            fn set(&self, _: &str, _: SecretKind, _: &Secret) -> Result<()> {
+                Ok(())
+            }
+            fn delete(&self, _: &str, _: SecretKind) -> Result<()> {
+                Ok(())
+            }
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let (entered, on_entered) = channel();
+        let (release, released) = channel();
+        let store = Waiting {
+            entered: Mutex::new(entered),
+            released: Mutex::new(released),
+        };
+        let e = Arc::new(
+            Engine::new(
+                ProjectStore::new(dir.path()),
+                Arc::new(store),
+                Endpoints::default(),
+            )
+            .unwrap(),
+        );
+        let id = project(&e).id;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let waiting = tokio::spawn({
+                let (e, id) = (e.clone(), id.clone());
+                async move { e.secret_status(&id, SecretKind::ClerkSecretKey) }
+            });
+            on_entered.recv().unwrap();
+            let other = tokio::spawn({
+                let e = e.clone();
+                async move { e.list_projects() }
+            });
+            // Timed by the clock, not a runtime timer: a stalled worker drives no timers.
+            let started = std::time::Instant::now();
+            other.await.unwrap().unwrap();
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "a command stalled behind the keychain"
+            );
+            release.send(()).unwrap();
+            assert!(!waiting.await.unwrap().unwrap().set);
+        });
     }
 }

@@ -469,6 +469,35 @@ fn bad_usage_and_configuration_exit_2_with_a_message() {
     assert_eq!(golive(&["frobnicate"], &[]).status.code(), Some(2));
 }
 
+/// Saved settings that do not parse are kept aside, never overwritten, and the CLI says where.
+#[test]
+fn corrupt_settings_are_kept_aside_and_reported_on_stderr() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("projects.json"),
+        b"{\"version\": 1, \"projects\": [",
+    )
+    .unwrap();
+    let out = common::golive_in(home.path(), &["check", "--project", "Quillmate"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not be read"), "{err}");
+    let kept: Vec<_> = std::fs::read_dir(&config)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("projects.json.corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(err.contains(&kept[0].display().to_string()), "{err}");
+    assert_eq!(
+        std::fs::read(&kept[0]).unwrap(),
+        b"{\"version\": 1, \"projects\": ["
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn wait_rechecks_until_everything_passes() {
     let sb = sandbox("propagating").await;

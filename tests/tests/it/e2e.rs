@@ -346,6 +346,57 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     forget_keychain_entry(&project_id, "clerk-secret-key");
 }
 
+/// Settings that do not parse are kept aside and the app says so until dismissed; a second
+/// launch hands over to the running app (its window comes to the front) and exits, so two
+/// apps never edit the same settings.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn corrupt_settings_are_announced_and_a_second_launch_hands_over() {
+    let rig = Rig::start("live").await;
+    std::fs::create_dir_all(&rig.config).unwrap();
+    std::fs::write(rig.config.join("projects.json"), b"{ half a file").unwrap();
+    let s = rig.session().await;
+    s.wait_text("[data-testid=settings-notice]", "could not be read")
+        .await;
+    s.wait_text("[data-testid=settings-notice]", "projects.json.corrupt-")
+        .await;
+
+    let mut second = Command::new(app_binary())
+        .envs(rig.sandbox.env())
+        .env("GOLIVE_CONFIG_DIR", &rig.config)
+        .env("XDG_CONFIG_HOME", &rig.config)
+        .env("XDG_DATA_HOME", &rig.data)
+        .env("XDG_CACHE_HOME", &rig.cache)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exited = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            panic!("a second launch kept running beside the first");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(exited.success(), "{exited}");
+
+    // The first app goes on, from empty settings.
+    s.click_button("Dismiss").await;
+    create_project(&s).await;
+    assert!(!s.source().await.contains("settings-notice"));
+    rig.finish(s).await;
+    let kept = std::fs::read_dir(&rig.config)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("projects.json.corrupt-"))
+        .expect("the corrupt file is kept");
+    assert_eq!(std::fs::read(kept).unwrap(), b"{ half a file");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn the_clerk_step_from_created_to_live() {

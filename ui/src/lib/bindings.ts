@@ -280,6 +280,7 @@ export type ReportFormat = "markdown" | "json";
 export type Commands = {
   list_frameworks: { args: Record<string, never>, answer: Array<FrameworkInfo> },
   list_projects: { args: Record<string, never>, answer: Array<Project> },
+  settings_notice: { args: Record<string, never>, answer: ErrorPayload | null },
   create_project: { args: { input: ProjectInput }, answer: Project },
   update_project: { args: { projectId: string, input: ProjectInput }, answer: Project },
   delete_project: { args: { projectId: string }, answer: null },
