@@ -12,7 +12,7 @@ mod supabase;
 
 use std::sync::Arc;
 
-use crate::config::Endpoints;
+use crate::config::{Endpoints, Override};
 use crate::context::RunContext;
 use crate::error::Result;
 use crate::http::Http;
@@ -48,6 +48,11 @@ impl Engine {
             watches: Runs::default(),
             check_runs: Runs::default(),
         })
+    }
+
+    /// The `GOLIVE_*` addresses in use instead of the real vendors', for the app's banner.
+    pub fn overrides(&self) -> Vec<Override> {
+        self.endpoints.overrides()
     }
 
     pub fn project(&self, id: &str) -> Result<Project> {

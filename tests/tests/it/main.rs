@@ -17,3 +17,4 @@ mod keychain;
 mod redirects;
 mod sso;
 mod steps;
+mod trust;
