@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::checks::{self, CheckContext, CheckStatus, Report};
-use crate::config::{self, Endpoints};
+use crate::config::{self, Endpoints, Override};
 use crate::context::RunContext;
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
@@ -95,6 +95,10 @@ fn run_check(
     wait: Option<Wait>,
 ) -> Result<Report> {
     let endpoints = Endpoints::from_env()?;
+    // On stderr, so `--json` stdout stays one object; every run, so CI logs show it.
+    for o in endpoints.overrides() {
+        eprintln!("{}", override_warning(&o));
+    }
     let (domain, inputs) = match project {
         Some(name) => {
             let store = ProjectStore::new(&config::config_dir()?);
@@ -164,6 +168,14 @@ fn run_check(
     // A closed pipe (e.g. `| head`) is not a failure of the checks.
     let _ = written;
     Ok(report)
+}
+
+/// The line that says an address is not the real vendor's.
+fn override_warning(o: &Override) -> String {
+    format!(
+        "golive: warning: not the real vendors: {}={} ({})",
+        o.variable, o.address, o.what
+    )
 }
 
 /// A plain table for people: one line a check, then the fixes of what didn't pass.

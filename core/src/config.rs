@@ -1,12 +1,16 @@
 //! Every outside address the engine talks to, in one value. Defaults are the real vendors;
-//! `GOLIVE_*` environment variables point the same code at the sandbox.
+//! `GOLIVE_*` environment variables point the same code at the sandbox. An overridden
+//! address may receive secrets, so plain `http://` is accepted only to this computer, and
+//! every override is named to the user (`Endpoints::overrides`).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use url::Url;
+use serde::Serialize;
+use ts_rs::TS;
+use url::{Host, Url};
 
 use crate::error::{Error, Result};
 
@@ -103,6 +107,140 @@ impl Endpoints {
     }
 }
 
+/// One `GOLIVE_*` variable that points Golive away from the real vendors, as the app's
+/// banner and the CLI's warning name it. Addresses and paths only: never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Override {
+    pub variable: String,
+    /// What it replaces, e.g. "Clerk API".
+    pub what: String,
+    pub address: String,
+}
+
+impl Endpoints {
+    /// Every address that differs from the real vendors', in a stable order.
+    pub fn overrides(&self) -> Vec<Override> {
+        let real = Endpoints::default();
+        let item = |variable: &str, what: &str, address: String| Override {
+            variable: variable.into(),
+            what: what.into(),
+            address,
+        };
+        let join = |addrs: &[SocketAddr]| {
+            addrs
+                .iter()
+                .map(SocketAddr::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut all = vec![];
+        for (variable, what, url, default) in [
+            (
+                "GOLIVE_CLERK_API_URL",
+                "Clerk API",
+                &self.clerk_api,
+                &real.clerk_api,
+            ),
+            (
+                "GOLIVE_VERCEL_API_URL",
+                "Vercel API",
+                &self.vercel_api,
+                &real.vercel_api,
+            ),
+            (
+                "GOLIVE_CLOUDFLARE_API_URL",
+                "Cloudflare API",
+                &self.cloudflare_api,
+                &real.cloudflare_api,
+            ),
+            (
+                "GOLIVE_SUPABASE_API_URL",
+                "Supabase API",
+                &self.supabase_api,
+                &real.supabase_api,
+            ),
+        ] {
+            if url != default {
+                all.push(item(variable, what, url.to_string()));
+            }
+        }
+        for (provider, url) in &self.oauth_token_urls {
+            all.push(item(
+                &format!("GOLIVE_OAUTH_{}_TOKEN_URL", provider.to_ascii_uppercase()),
+                &format!("{} OAuth token endpoint", capitalized(provider)),
+                url.to_string(),
+            ));
+        }
+        if !self.connect_to.is_empty() {
+            let routes: Vec<String> = self
+                .connect_to
+                .iter()
+                .map(|((host, port), addr)| format!("{host}:{port} → {addr}"))
+                .collect();
+            all.push(item(
+                "GOLIVE_CONNECT_TO",
+                "HTTPS probes' addresses",
+                routes.join(", "),
+            ));
+        }
+        if let Some(ca) = &self.extra_ca {
+            all.push(item(
+                "GOLIVE_EXTRA_CA",
+                "extra CA, trusted for these hosts only",
+                ca.display().to_string(),
+            ));
+        }
+        if let Some(r) = &self.resolvers {
+            all.push(item("GOLIVE_RESOLVERS", "public DNS resolvers", join(r)));
+        }
+        if let Some(a) = &self.authoritative {
+            all.push(item(
+                "GOLIVE_AUTHORITATIVE",
+                "authoritative DNS servers",
+                join(a),
+            ));
+        }
+        all
+    }
+
+    /// The hosts the `GOLIVE_*` variables point at, the only ones `GOLIVE_EXTRA_CA` may
+    /// vouch for: the overridden API and token URLs and the `GOLIVE_CONNECT_TO` names.
+    pub fn overridden_hosts(&self) -> std::collections::BTreeSet<String> {
+        let real = Endpoints::default();
+        let apis = [
+            (&self.clerk_api, &real.clerk_api),
+            (&self.vercel_api, &real.vercel_api),
+            (&self.cloudflare_api, &real.cloudflare_api),
+            (&self.supabase_api, &real.supabase_api),
+        ];
+        apis.into_iter()
+            .filter(|(url, default)| url != default)
+            .map(|(url, _)| url)
+            .chain(self.oauth_token_urls.values())
+            .filter_map(host_name)
+            .chain(self.connect_to.keys().map(|(host, _)| host.clone()))
+            .collect()
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A URL's host as TLS names it: a lowercase DNS name or an IP address without brackets.
+fn host_name(url: &Url) -> Option<String> {
+    match url.host()? {
+        Host::Domain(d) => Some(d.to_ascii_lowercase()),
+        Host::Ipv4(ip) => Some(ip.to_string()),
+        Host::Ipv6(ip) => Some(ip.to_string()),
+    }
+}
+
 /// Where projects are saved: `GOLIVE_CONFIG_DIR`, else the platform's config dir + `APP_ID`.
 pub fn config_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("GOLIVE_CONFIG_DIR").filter(|d| !d.is_empty()) {
@@ -119,7 +257,31 @@ fn parse_url(name: &str, value: &str) -> Result<Url> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::Config(format!("{name} must be an http(s) URL")));
     }
+    // Golive adds the credential itself; one in the URL would end up in messages.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "{name} carries a user name or password; remove it from the URL"
+        )));
+    }
+    // Secrets go to this address: in clear text only if they never leave this computer.
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(Error::Config(format!(
+            "{name}={value} would send secrets unencrypted over the network. Use https://, \
+             or plain http:// only to this computer (127.0.0.1, ::1 or localhost), or unset \
+             {name} to use the real vendor."
+        )));
+    }
     Ok(url)
+}
+
+/// 127.0.0.0/8, ::1 or `localhost`: addresses that never leave this computer.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 fn parse_addr(name: &str, s: &str, default_port: u16) -> Result<SocketAddr> {
@@ -234,5 +396,131 @@ mod tests {
             assert_eq!(err.code(), "config", "{k}={v}");
             assert!(err.to_string().contains(k), "{err}");
         }
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_computer() {
+        let url_vars = [
+            "GOLIVE_CLERK_API_URL",
+            "GOLIVE_VERCEL_API_URL",
+            "GOLIVE_CLOUDFLARE_API_URL",
+            "GOLIVE_SUPABASE_API_URL",
+            "GOLIVE_OAUTH_GOOGLE_TOKEN_URL",
+        ];
+        for k in url_vars {
+            for v in [
+                "http://127.0.0.1:9000",
+                "http://127.8.9.1/",
+                "http://[::1]:9000",
+                "http://localhost:9000/token",
+                "http://LocalHost",
+                "https://api.example.com",
+                "https://10.0.0.1:8443",
+            ] {
+                assert!(Endpoints::from_vars(vars(&[(k, v)])).is_ok(), "{k}={v}");
+            }
+            for v in [
+                "http://api.example.com",
+                "http://10.0.0.1:9000",
+                "http://[2001:db8::1]",
+                "http://[::ffff:127.0.0.1]",
+                "http://localhost.example.com",
+                "http://127.0.0.1.nip.io",
+                "http://0.0.0.0:9000",
+            ] {
+                let err = Endpoints::from_vars(vars(&[(k, v)])).unwrap_err();
+                assert_eq!(err.code(), "config", "{k}={v}");
+                let text = err.to_string();
+                assert!(text.contains(k) && text.contains("unencrypted"), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_url_with_credentials_is_refused_without_echoing_them() {
+        let err = Endpoints::from_vars(vars(&[(
+            "GOLIVE_CLERK_API_URL",
+            "https://user:hunter2hunter2@api.example.com",
+        )]))
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("GOLIVE_CLERK_API_URL"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn overrides_name_every_changed_address_and_nothing_else() {
+        // Any readable file passes for the CA here; its contents are read by `trust`.
+        const CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+        assert!(Endpoints::from_vars(vec![]).unwrap().overrides().is_empty());
+        // The real vendor's own address is no override.
+        let same = Endpoints::from_vars(vars(&[("GOLIVE_CLERK_API_URL", "https://api.clerk.com")]));
+        assert!(same.unwrap().overrides().is_empty());
+
+        let e = Endpoints::from_vars(vars(&[
+            ("GOLIVE_CLERK_API_URL", "http://127.0.0.1:9000"),
+            ("GOLIVE_VERCEL_API_URL", "https://vercel.example.com"),
+            ("GOLIVE_CLOUDFLARE_API_URL", "http://localhost:9004"),
+            ("GOLIVE_SUPABASE_API_URL", "http://[::1]:9003"),
+            (
+                "GOLIVE_OAUTH_GOOGLE_TOKEN_URL",
+                "http://127.0.0.1:9002/token",
+            ),
+            (
+                "GOLIVE_CONNECT_TO",
+                "clerk.quillmate.test:443:127.0.0.1:8443",
+            ),
+            ("GOLIVE_EXTRA_CA", CA),
+            ("GOLIVE_RESOLVERS", "127.0.0.1:5300"),
+            ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
+            ("GOLIVE_HTTP_TIMEOUT_MS", "1500"),
+        ]))
+        .unwrap();
+        let shown: Vec<(String, String)> = e
+            .overrides()
+            .into_iter()
+            .map(|o| (o.variable, o.address))
+            .collect();
+        let shown: Vec<(&str, &str)> = shown.iter().map(|(v, a)| (&v[..], &a[..])).collect();
+        assert_eq!(
+            shown,
+            [
+                ("GOLIVE_CLERK_API_URL", "http://127.0.0.1:9000/"),
+                ("GOLIVE_VERCEL_API_URL", "https://vercel.example.com/"),
+                ("GOLIVE_CLOUDFLARE_API_URL", "http://localhost:9004/"),
+                ("GOLIVE_SUPABASE_API_URL", "http://[::1]:9003/"),
+                (
+                    "GOLIVE_OAUTH_GOOGLE_TOKEN_URL",
+                    "http://127.0.0.1:9002/token"
+                ),
+                (
+                    "GOLIVE_CONNECT_TO",
+                    "clerk.quillmate.test:443 → 127.0.0.1:8443"
+                ),
+                ("GOLIVE_EXTRA_CA", CA),
+                ("GOLIVE_RESOLVERS", "127.0.0.1:5300"),
+                ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
+            ]
+        );
+    }
+
+    #[test]
+    fn overridden_hosts_are_the_changed_addresses_only() {
+        let e = Endpoints::from_vars(vars(&[
+            ("GOLIVE_CLERK_API_URL", "https://Clerk.Example.test:8443"),
+            ("GOLIVE_SUPABASE_API_URL", "https://api.supabase.com"),
+            ("GOLIVE_OAUTH_GOOGLE_TOKEN_URL", "https://[::1]:9002/token"),
+            (
+                "GOLIVE_CONNECT_TO",
+                "accounts.quillmate.test:443:127.0.0.1:8443",
+            ),
+        ]))
+        .unwrap();
+        let hosts: Vec<String> = e.overridden_hosts().into_iter().collect();
+        assert_eq!(
+            hosts,
+            ["::1", "accounts.quillmate.test", "clerk.example.test"]
+        );
+        assert!(Endpoints::default().overridden_hosts().is_empty());
     }
 }

@@ -1,5 +1,5 @@
-//! The HTTP client every vendor module uses: bounded timeouts, extra trusted roots from the
-//! configuration, no redirects (a bearer token must never follow a redirect to another host),
+//! The HTTP client every vendor module uses: bounded timeouts, the roots `trust` allows each
+//! host, no redirects (a bearer token must never follow a redirect to another host),
 //! and retries with backoff for idempotent reads only. On it, `Api`: the one skeleton of a
 //! vendor's REST client (URLs, bearer token, reads and writes, the one decode and redaction),
 //! so each vendor keeps only its endpoints and its words for a refusal.
@@ -30,22 +30,12 @@ pub struct Http {
 
 impl Http {
     pub fn new(endpoints: &Endpoints) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
+        let client = reqwest::Client::builder()
             .user_agent(concat!("golive/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(endpoints.http_timeout)
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &endpoints.extra_ca {
-            let pem = std::fs::read(path)
-                .map_err(|e| Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display())))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Config(format!("GOLIVE_EXTRA_CA {}: not PEM ({e})", path.display()))
-            })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let client = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .use_preconfigured_tls(crate::trust::client_config(endpoints)?)
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         Ok(Http { client })

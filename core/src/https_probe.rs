@@ -2,7 +2,7 @@
 //! site). Unlike the vendor API client this one reports what a browser would see: the
 //! certificate (issuer, expiry) and, when TLS fails, why — a certificate not issued yet looks
 //! different from a host that does not answer. `GOLIVE_CONNECT_TO` and `GOLIVE_EXTRA_CA`
-//! point it at the sandbox.
+//! point it at the sandbox (the CA trusted only for the routed hosts).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
 
 use crate::config::Endpoints;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Responses larger than this are cut off: probes read small JSON or a page's head.
@@ -78,7 +78,8 @@ impl std::fmt::Display for ProbeError {
     }
 }
 
-/// Probes reuse one TLS configuration: the public web roots plus any extra CA.
+/// Probes reuse one TLS configuration: the public web roots, plus the extra CA for the
+/// hosts `GOLIVE_CONNECT_TO` routes (see `trust`).
 #[derive(Clone)]
 pub struct Prober {
     tls: Arc<rustls::ClientConfig>,
@@ -88,28 +89,7 @@ pub struct Prober {
 
 impl Prober {
     pub fn new(endpoints: &Endpoints) -> Result<Self> {
-        let mut roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        if let Some(path) = &endpoints.extra_ca {
-            let pem = std::fs::read(path)
-                .map_err(|e| Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display())))?;
-            let mut reader = std::io::BufReader::new(&pem[..]);
-            for cert in rustls_pemfile::certs(&mut reader) {
-                let cert = cert.map_err(|e| {
-                    Error::Config(format!("GOLIVE_EXTRA_CA {}: not PEM ({e})", path.display()))
-                })?;
-                roots.add(cert).map_err(|e| {
-                    Error::Config(format!("GOLIVE_EXTRA_CA {}: {e}", path.display()))
-                })?;
-            }
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::Config(format!("TLS: {e}")))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let tls = crate::trust::client_config(endpoints)?;
         Ok(Prober {
             tls: Arc::new(tls),
             connect_to: endpoints.connect_to.clone(),

@@ -22,6 +22,7 @@ pub mod report;
 pub mod runs;
 pub mod secrets;
 pub mod steps;
+pub mod trust;
 pub mod vendors;
 
 pub use error::{Error, ErrorPayload, Result};

@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use golive_core::checks::{
     registry, CheckEvent, CheckResult, CheckStatus, Evidence, PlannedCheck, Report, Step, Summary,
 };
+use golive_core::config::Override;
 use golive_core::dns::auto::{
     AutoApplied, AutoPlan, ChangeAction, DnsProvider, ExistingRecord, RecordChange,
 };
@@ -40,6 +41,7 @@ pub fn typescript() -> String {
     let cfg = Config::new();
     let decls = [
         ErrorPayload::decl(&cfg),
+        Override::decl(&cfg),
         Framework::decl(&cfg),
         FrameworkInfo::decl(&cfg),
         Hosting::decl(&cfg),

@@ -15,6 +15,9 @@ macro_rules! with_commands {
     ($m:ident) => {
         $m! {
             engine {
+                /// The `GOLIVE_*` addresses in use instead of the real vendors'; the UI asks
+                /// first, and this answers the configuration error if the engine has none.
+                overrides() -> Vec<Override> => |engine| Ok(engine.overrides());
                 list_frameworks() -> Vec<FrameworkInfo> =>
                     |_engine| Ok(Framework::ALL.iter().map(|f| f.info()).collect());
                 list_projects() -> Vec<Project> => |engine| engine.list_projects();

@@ -1,8 +1,11 @@
 //! Thin adapters: each command forwards to `golive_core::engine::Engine`. Most are generated
 //! from the table in command_table.rs; the few that need the app are written below.
 //! Errors cross IPC as `{code, message}` (see `golive_core::Error`'s `Serialize`).
+//! Commands reach the engine through `Ready`, which refuses every one of them with the
+//! configuration error when the engine could not be built.
 
 use golive_core::checks::{CheckEvent, Report};
+use golive_core::config::Override;
 use golive_core::dns::auto::{AutoApplied, AutoPlan};
 use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
@@ -21,10 +24,41 @@ use golive_core::vendors::oauth::token_probe::ProbeResult;
 use golive_core::vendors::vercel::deployments::Deployment;
 use golive_core::vendors::vercel::projects::ProjectPage;
 use golive_core::{Error, ErrorPayload};
-use tauri::ipc::{Channel, IpcResponse};
+use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError, IpcResponse};
 use tauri::{AppHandle, Runtime, State};
 
 type Res<T> = Result<T, Error>;
+
+/// The app's engine, or why it could not be built (a bad `GOLIVE_*` variable): the window
+/// opens either way, and shows that error instead of running anything.
+pub struct Startup(Result<Engine, ErrorPayload>);
+
+impl From<golive_core::Result<Engine>> for Startup {
+    fn from(engine: golive_core::Result<Engine>) -> Self {
+        Startup(engine.map_err(|e| e.payload()))
+    }
+}
+
+/// The engine, as a command argument: a command cannot run without one, and answers with
+/// the configuration error instead.
+pub struct Ready<'r>(&'r Engine);
+
+impl std::ops::Deref for Ready<'_> {
+    type Target = Engine;
+
+    fn deref(&self) -> &Engine {
+        self.0
+    }
+}
+
+impl<'r, 'de: 'r, R: Runtime> CommandArg<'de, R> for Ready<'r> {
+    fn from_command(command: CommandItem<'de, R>) -> Result<Self, InvokeError> {
+        match &State::<'r, Startup>::from_command(command)?.inner().0 {
+            Ok(engine) => Ok(Ready(engine)),
+            Err(error) => Err(InvokeError::from(error.clone())),
+        }
+    }
+}
 
 /// Declares each `engine` entry of the table as a `#[tauri::command]` (private, so Tauri's
 /// hidden per-command macros stay in this module), and registers them with the `custom` ones.
@@ -42,7 +76,7 @@ macro_rules! adapters {
         $(
             $(#[$doc])*
             #[tauri::command]
-            async fn $name($engine: State<'_, Engine>, $($arg: $ty),*) -> Res<$answer> {
+            async fn $name($engine: Ready<'_>, $($arg: $ty),*) -> Res<$answer> {
                 $body
             }
         )*
@@ -73,7 +107,7 @@ fn forward<T: IpcResponse>(channel: &Channel<T>) -> impl Fn(T) + '_ {
 #[tauri::command]
 async fn dns_watch<R: Runtime>(
     app: AppHandle<R>,
-    engine: State<'_, Engine>,
+    engine: Ready<'_>,
     project_id: String,
     on_event: Channel<DnsEvent>,
 ) -> Res<bool> {
@@ -122,7 +156,7 @@ async fn save_path<R: Runtime>(
 #[tauri::command]
 async fn export_zone<R: Runtime>(
     app: AppHandle<R>,
-    engine: State<'_, Engine>,
+    engine: Ready<'_>,
     project_id: String,
 ) -> Res<Option<String>> {
     let project = engine.project(&project_id)?;
@@ -147,7 +181,7 @@ async fn export_zone<R: Runtime>(
 #[tauri::command]
 async fn export_report<R: Runtime>(
     app: AppHandle<R>,
-    engine: State<'_, Engine>,
+    engine: Ready<'_>,
     project_id: String,
     format: ReportFormat,
 ) -> Res<Option<String>> {

@@ -14,12 +14,16 @@ use golive_core::project::ProjectStore;
 use golive_core::secrets::{KeyringStore, SecretStore};
 
 /// The app with everything but its context, generic so tests run it on the mock runtime.
-pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> tauri::Builder<R> {
+/// Without an engine (a configuration error) the window still opens and shows the error.
+pub fn builder<R: tauri::Runtime>(
+    base: tauri::Builder<R>,
+    engine: golive_core::Result<Engine>,
+) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(engine)
+        .manage(commands::Startup::from(engine))
         .invoke_handler(commands::handler())
 }
 
@@ -33,13 +37,10 @@ fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
 }
 
 pub fn run() {
-    let engine = match engine(Arc::new(KeyringStore::new())) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("golive: {e}");
-            std::process::exit(2);
-        }
-    };
+    let engine = engine(Arc::new(KeyringStore::new()));
+    if let Err(e) = &engine {
+        eprintln!("golive: {e}");
+    }
     // First, so a second launch hands over to the first window before anything else starts
     // (on Linux through the D-Bus session bus; without one, every launch runs on its own).
     let single =
@@ -69,18 +70,21 @@ mod tests {
     use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
     use tauri::webview::InvokeRequest;
 
-    fn app(
-        dir: &std::path::Path,
-    ) -> (
+    type MockApp = (
         tauri::App<tauri::test::MockRuntime>,
         tauri::WebviewWindow<tauri::test::MockRuntime>,
-    ) {
-        let engine = Engine::new(
+    );
+
+    fn app(dir: &std::path::Path) -> MockApp {
+        app_with(Ok(Engine::new(
             ProjectStore::new(dir),
             Arc::new(MemoryStore::default()),
             Endpoints::default(),
         )
-        .unwrap();
+        .unwrap()))
+    }
+
+    fn app_with(engine: golive_core::Result<Engine>) -> MockApp {
         let app = builder(mock_builder(), engine)
             .build(mock_context(noop_assets()))
             .unwrap();
@@ -194,6 +198,47 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(refused["code"], "use_sso_form");
+    }
+
+    #[test]
+    fn a_configuration_error_is_answered_to_every_command_and_nothing_runs() {
+        let refused = Endpoints::from_vars([(
+            "GOLIVE_CLERK_API_URL".to_string(),
+            "http://api.example.com".to_string(),
+        )])
+        .map(|_| ())
+        .unwrap_err();
+        let (_app, w) = app_with(Err(refused));
+        for cmd in commands::COMMANDS {
+            let err = invoke(&w, cmd, json!({})).unwrap_err();
+            assert_eq!(err["code"], "config", "{cmd}: {err}");
+            let message = err["message"].as_str().unwrap();
+            assert!(message.contains("GOLIVE_CLERK_API_URL"), "{cmd}: {message}");
+        }
+    }
+
+    #[test]
+    fn overrides_name_each_address_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = app(dir.path());
+        assert_eq!(invoke(&w, "overrides", json!({})).unwrap(), json!([]));
+
+        let endpoints = Endpoints::from_vars([(
+            "GOLIVE_CLERK_API_URL".to_string(),
+            "http://127.0.0.1:9".to_string(),
+        )])
+        .unwrap();
+        let engine = Engine::new(
+            ProjectStore::new(dir.path()),
+            Arc::new(MemoryStore::default()),
+            endpoints,
+        );
+        let (_app, w) = app_with(engine);
+        assert_eq!(
+            invoke(&w, "overrides", json!({})).unwrap(),
+            json!([{"variable": "GOLIVE_CLERK_API_URL", "what": "Clerk API",
+                    "address": "http://127.0.0.1:9/"}])
+        );
     }
 
     #[test]

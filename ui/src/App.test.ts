@@ -3,12 +3,13 @@ import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { expect, test } from "vitest";
 import App from "./App.svelte";
+import type { Override } from "./lib/bindings";
 
 test("settings kept aside are announced until dismissed", async () => {
   const message = "Your saved projects could not be read (expected value), so Golive started with none.";
   mockIPC((cmd) => {
     if (cmd === "settings_notice") return { code: "settings_corrupt", message };
-    if (cmd === "list_frameworks" || cmd === "list_projects") return [];
+    if (cmd === "overrides" || cmd === "list_frameworks" || cmd === "list_projects") return [];
   });
   render(App);
   expect(await screen.findByTestId("settings-notice")).toHaveTextContent(message);
@@ -22,4 +23,51 @@ test("no notice, no banner", async () => {
   render(App);
   expect(await screen.findByText("Take your Clerk app live")).toBeInTheDocument();
   expect(screen.queryByTestId("settings-notice")).not.toBeInTheDocument();
+});
+
+const sandbox: Override[] = [
+  { variable: "GOLIVE_CLERK_API_URL", what: "Clerk API", address: "http://127.0.0.1:40000/" },
+  { variable: "GOLIVE_OAUTH_GOOGLE_TOKEN_URL", what: "Google OAuth token endpoint", address: "http://127.0.0.1:40000/oauth/google/token" },
+];
+
+test("every overridden address is named in a banner above the app", async () => {
+  mockIPC((cmd) => {
+    if (cmd === "overrides") return sandbox;
+    if (cmd === "list_frameworks" || cmd === "list_projects") return [];
+  });
+  render(App);
+  const banner = await screen.findByRole("region", { name: "Overridden addresses" });
+  expect(banner).toHaveTextContent("Not the real vendors.");
+  expect(banner).toHaveTextContent("2 addresses are set by GOLIVE_* variables");
+  for (const o of sandbox) {
+    expect(banner).toHaveTextContent(`${o.variable} ${o.address}`);
+  }
+  expect(await screen.findByText("Take your Clerk app live")).toBeInTheDocument();
+});
+
+test("without overrides there is no banner", async () => {
+  mockIPC((cmd) => {
+    if (cmd === "overrides" || cmd === "list_frameworks" || cmd === "list_projects") return [];
+  });
+  render(App);
+  expect(await screen.findByText("Take your Clerk app live")).toBeInTheDocument();
+  expect(screen.queryByRole("region", { name: "Overridden addresses" })).toBeNull();
+});
+
+test("a refused configuration is shown with what to do, and nothing else is asked", async () => {
+  const calls: string[] = [];
+  const message =
+    "Configuration: GOLIVE_CLERK_API_URL=http://api.example.com would send secrets unencrypted over the network.";
+  mockIPC((cmd) => {
+    calls.push(cmd);
+    if (cmd === "overrides") throw { code: "config", message };
+    return [];
+  });
+  render(App);
+  const alert = await screen.findByRole("alert");
+  expect(alert).toHaveTextContent("Golive cannot start with this configuration");
+  expect(alert).toHaveTextContent(message);
+  expect(alert).toHaveTextContent("Fix or unset that variable");
+  expect(calls).toEqual(["overrides"]);
+  expect(screen.queryByRole("navigation")).toBeNull();
 });

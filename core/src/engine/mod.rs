@@ -13,7 +13,7 @@ mod supabase;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::config::Endpoints;
+use crate::config::{Endpoints, Override};
 use crate::context::RunContext;
 use crate::error::Result;
 use crate::http::Http;
@@ -56,6 +56,11 @@ impl Engine {
             check_runs: Runs::default(),
             reports: Default::default(),
         })
+    }
+
+    /// The `GOLIVE_*` addresses in use instead of the real vendors', for the app's banner.
+    pub fn overrides(&self) -> Vec<Override> {
+        self.endpoints.overrides()
     }
 
     pub fn project(&self, id: &str) -> Result<Project> {

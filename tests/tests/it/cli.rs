@@ -594,3 +594,61 @@ async fn no_secret_reaches_the_output_or_the_disk() {
         }
     }
 }
+
+/// A non-loopback `http://` override is refused before anything is sent: exit 2 naming the
+/// variable, nothing on stdout, and not one request or probe reaches the sandbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plain_http_override_off_this_computer_is_refused_before_any_connection() {
+    let sb = sandbox("live").await;
+    for var in [
+        "GOLIVE_CLERK_API_URL",
+        "GOLIVE_VERCEL_API_URL",
+        "GOLIVE_CLOUDFLARE_API_URL",
+        "GOLIVE_SUPABASE_API_URL",
+        "GOLIVE_OAUTH_GOOGLE_TOKEN_URL",
+    ] {
+        let mut vars: Vec<(String, String)> = all_inputs(&sb)
+            .into_iter()
+            .filter(|(k, _)| k != var)
+            .collect();
+        // TEST-NET-1: documentation only, never routed.
+        vars.push((var.into(), "http://192.0.2.1:8080/".into()));
+        let out = golive(&["check", "--domain", DOMAIN, "--json"], &vars);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}: {stderr}");
+        assert!(out.stdout.is_empty(), "{var} printed to stdout");
+        assert!(
+            stderr.contains(&format!("{var}=http://192.0.2.1:8080/ would send secrets")),
+            "{stderr}"
+        );
+    }
+    assert!(sb.requests().is_empty(), "{:?}", sb.requests());
+    assert!(sb.probes().is_empty(), "{:?}", sb.probes());
+}
+
+/// Each override is a warning line on stderr; `--json` stdout stays the one report object.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_override_is_a_warning_on_stderr_and_never_in_the_json() {
+    let sb = sandbox("live").await;
+    let out = golive(&["check", "--domain", DOMAIN, "--json"], &all_inputs(&sb));
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        !stdout.contains("warning") && !stdout.contains("GOLIVE_"),
+        "{stdout}"
+    );
+    let _ = stdout_json(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("golive: warning: not the real vendors: "))
+        .collect();
+    assert_eq!(warnings.len(), sb.env().len(), "{stderr}");
+    for (var, _) in sb.env() {
+        let named = format!(": {var}=");
+        assert!(
+            warnings.iter().any(|w| w.contains(&named)),
+            "no warning for {var}: {stderr}"
+        );
+    }
+}

@@ -248,6 +248,16 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     // First run: the empty state, then a new project.
     let s = rig.session().await;
     s.wait_text("main", "Take your Clerk app live").await;
+    // The sandbox's addresses are overrides: a banner names every one.
+    let banner = s
+        .wait_text("[data-testid=overrides-banner]", "Not the real vendors.")
+        .await;
+    for (var, _) in rig.sandbox.env() {
+        assert!(
+            banner.contains(&var),
+            "{var} is not in the banner: {banner}"
+        );
+    }
     s.screenshot(&shots.join("01-welcome.png")).await;
     s.click_button("Create your first project").await;
     s.type_into("#project-name", "Quillmate").await;

@@ -17,4 +17,5 @@ mod keychain;
 mod redirects;
 mod sso;
 mod steps;
+mod trust;
 mod vendor_input;

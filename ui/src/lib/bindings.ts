@@ -4,6 +4,12 @@ import type { Channel } from "@tauri-apps/api/core";
 
 export type ErrorPayload = { code: string, message: string, };
 
+export type Override = { variable: string, 
+/**
+ * What it replaces, e.g. "Clerk API".
+ */
+what: string, address: string, };
+
 export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nuxt" | "expo";
 
 export type FrameworkInfo = { id: Framework, label: string, publishableKeyVar: string, secretKeyVar: string, };
@@ -278,6 +284,7 @@ message: string, };
 export type ReportFormat = "markdown" | "json";
 
 export type Commands = {
+  overrides: { args: Record<string, never>, answer: Array<Override> },
   list_frameworks: { args: Record<string, never>, answer: Array<FrameworkInfo> },
   list_projects: { args: Record<string, never>, answer: Array<Project> },
   settings_notice: { args: Record<string, never>, answer: ErrorPayload | null },
