@@ -15,5 +15,6 @@ mod faults;
 mod hosting;
 mod keychain;
 mod redirects;
+mod setup_script;
 mod sso;
 mod steps;
