@@ -98,7 +98,8 @@ fn run_check(
     let (domain, inputs) = match project {
         Some(name) => {
             let p = ProjectStore::new(&config::config_dir()?).find_by_name(&name)?;
-            let inputs = Inputs::from_project(&p, &KeyringStore::new())?;
+            let keychain = KeyringStore::with_service(config::keychain_service());
+            let inputs = Inputs::from_project(&p, &keychain)?;
             (domain.unwrap_or(p.domain), inputs)
         }
         None => (

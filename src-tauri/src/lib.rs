@@ -23,7 +23,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, engine: Engine) -> ta
         .invoke_handler(commands::handler())
 }
 
-/// Same settings directory and `GOLIVE_*` variables as the `golive` CLI.
+/// Same settings directory, keychain service and `GOLIVE_*` variables as the `golive` CLI.
 fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
     Engine::new(
         ProjectStore::new(&config::config_dir()?),
@@ -33,7 +33,9 @@ fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
 }
 
 pub fn run() {
-    let engine = match engine(Arc::new(KeyringStore::new())) {
+    let engine = match engine(Arc::new(KeyringStore::with_service(
+        config::keychain_service(),
+    ))) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("golive: {e}");

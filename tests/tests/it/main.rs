@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod contract;
+mod demo;
 mod dns;
 mod dns_auto;
 mod e2e;
