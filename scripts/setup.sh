@@ -17,18 +17,25 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
 
-# The UI build needs Node.js 20.19+; Debian and Ubuntu ship older ones, so a private copy
-# goes to ~/.local/golive-node (scripts/start.sh and test.sh put it on PATH).
+# The UI build (Vite) needs Node.js 20.19+ or 22.12+; Debian and Ubuntu ship older ones, so a
+# private copy of the Node.js 22 LTS line goes to ~/.local/golive-node (scripts/start.sh and
+# test.sh put it on PATH), installed only once it matches the release's SHASUMS256.txt.
 export PATH="$HOME/.local/golive-node/bin:$PATH"
-node_ok() { command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; }
-if ! node_ok; then
-  node_version=v22.12.0
-  case "$(uname -m)" in x86_64) node_arch=x64 ;; aarch64) node_arch=arm64 ;; *) node_arch=unknown ;; esac
+# An older private copy is replaced, so it gets the line's security fixes.
+node_version=v22.23.5
+node_dir="$HOME/.local/golive-node"
+node_ok() { command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit((a===20&&b>=19)||(a===22&&b>=12)||a>=23?0:1)'; }
+private_node_stale() { [ -x "$node_dir/bin/node" ] && [ "$("$node_dir/bin/node" --version)" != "$node_version" ]; }
+if ! node_ok || private_node_stale; then
+  case "$(uname -m)" in
+    x86_64) node_arch=x64 ;;
+    aarch64) node_arch=arm64 ;;
+    *) echo "golive: no Node.js build for $(uname -m) here; install Node.js 22.12 or newer, then run this again." >&2; exit 1 ;;
+  esac
   echo "golive: installing Node.js $node_version (found: $(node --version 2>/dev/null || echo none))"
-  mkdir -p "$HOME/.local/golive-node"
-  curl -fsSL "https://nodejs.org/dist/$node_version/node-$node_version-linux-$node_arch.tar.xz" \
-    | tar -xJ --strip-components=1 -C "$HOME/.local/golive-node"
-  node_ok || { echo "golive: Node.js 20.19 or newer is needed; install it, then run this again." >&2; exit 1; }
+  . scripts/node-install.sh
+  install_node https://nodejs.org/dist "$node_version" "$node_arch" "$node_dir" || exit 1
+  node_ok || { echo "golive: Node.js 20.19+ or 22.12+ is needed; install it, then run this again." >&2; exit 1; }
 fi
 
 # npm ci only when the lockfile changed since the last install.
@@ -36,9 +43,11 @@ if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-if [ "${1:-}" = "--test" ] && ! command -v tauri-driver >/dev/null; then
-  echo "golive: installing tauri-driver"
-  cargo install tauri-driver --locked --quiet
+# The e2e tests' WebDriver server, pinned: reinstalled when another version is installed.
+tauri_driver_version=2.1.0
+if [ "${1:-}" = "--test" ] && ! cargo install --list | grep -qx "tauri-driver v$tauri_driver_version:"; then
+  echo "golive: installing tauri-driver $tauri_driver_version"
+  cargo install tauri-driver --locked --version "$tauri_driver_version" --force --quiet
 fi
 
 (cd ui && npm run --silent build)

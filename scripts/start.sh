@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing and starts Golive.
 #   scripts/start.sh            against the real Clerk and Vercel
-#   scripts/start.sh --sandbox  against the local sandbox (fake vendors, demo keys)
+#   scripts/start.sh --sandbox  against the local sandbox (fake vendors), with a demo project
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,15 +13,21 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 fi
 
 if [ "${1:-}" = "--sandbox" ]; then
+  # The demo keeps its own settings and keychain service (golive-sandbox): trying it never
+  # touches your projects or your keychain entries.
+  demo_dir="${XDG_CONFIG_HOME:-$HOME/.config}/golive-sandbox"
   cargo build --quiet -p golive-sandbox --bin golive-sandbox
-  envfile=$(mktemp)
-  ./target/debug/golive-sandbox --env-file "$envfile" --with-keys &
+  envdir=$(mktemp -d)
+  envfile="$envdir/env"
+  "${CARGO_TARGET_DIR:-target}/debug/golive-sandbox" --env-file "$envfile" --demo "$demo_dir" &
   sandbox=$!
-  trap 'kill $sandbox 2>/dev/null; rm -f "$envfile"' EXIT
-  for _ in $(seq 50); do [ -s "$envfile" ] && break; sleep 0.1; done
+  trap 'kill $sandbox 2>/dev/null; rm -rf "$envdir"' EXIT
+  # Saving the demo's keys may wait on the keychain's unlock prompt.
+  while [ ! -s "$envfile" ] && kill -0 $sandbox 2>/dev/null; do sleep 0.1; done
+  [ -s "$envfile" ] || { echo "golive: the sandbox did not start (see above)." >&2; exit 1; }
   # shellcheck disable=SC1090
   . "$envfile"
-  echo "golive: sandbox keys for the demo: CLERK_PUBLISHABLE_KEY=$CLERK_PUBLISHABLE_KEY (secret key: see $envfile)"
+  echo "golive: sandbox demo: open \"Quillmate (demo)\", its keys already saved (settings in $demo_dir)."
 fi
 
 cargo run --quiet -p golive-app

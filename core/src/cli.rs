@@ -107,7 +107,8 @@ fn run_check(
                 eprintln!("golive: {}", notice.message);
             }
             let p = found?;
-            let inputs = Inputs::from_project(&p, &KeyringStore::new())?;
+            let keychain = KeyringStore::with_service(config::keychain_service());
+            let inputs = Inputs::from_project(&p, &keychain)?;
             (domain.unwrap_or(p.domain), inputs)
         }
         None => (

@@ -13,6 +13,7 @@ use ts_rs::TS;
 use url::{Host, Url};
 
 use crate::error::{Error, Result};
+use crate::secrets::KEYCHAIN_SERVICE;
 
 /// The app's identifier; also the name of its config directory (as Tauri names it).
 pub const APP_ID: &str = "dev.golive.desktop";
@@ -251,6 +252,19 @@ pub fn config_dir() -> Result<PathBuf> {
         .ok_or_else(|| Error::Config("this system has no user config directory".into()))
 }
 
+/// The keychain service secrets are kept under: `GOLIVE_KEYCHAIN_SERVICE` (the sandbox demo's
+/// own, so it never reads or writes the real entries), else `golive`.
+pub fn keychain_service() -> String {
+    keychain_service_from(std::env::var("GOLIVE_KEYCHAIN_SERVICE").ok())
+}
+
+fn keychain_service_from(value: Option<String>) -> String {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| KEYCHAIN_SERVICE.to_string())
+}
+
 fn parse_url(name: &str, value: &str) -> Result<Url> {
     let url = Url::parse(value)
         .map_err(|e| Error::Config(format!("{name}={value} is not a URL ({e})")))?;
@@ -329,6 +343,16 @@ mod tests {
         list.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_keychain_service_is_golive_unless_overridden() {
+        assert_eq!(keychain_service_from(None), "golive");
+        assert_eq!(keychain_service_from(Some(" ".into())), "golive");
+        assert_eq!(
+            keychain_service_from(Some("golive-sandbox".into())),
+            "golive-sandbox"
+        );
     }
 
     #[test]

@@ -153,6 +153,13 @@ impl KeyringStore {
         }
     }
 
+    /// Entries under another service (`config::keychain_service`), kept apart from `golive`'s.
+    pub fn with_service(service: impl Into<String>) -> Self {
+        KeyringStore {
+            service: service.into(),
+        }
+    }
+
     fn entry(&self, project_id: &str, kind: SecretKind) -> Result<keyring::Entry> {
         keyring::Entry::new(&self.service, &account(project_id, kind)).map_err(keychain_error)
     }

@@ -27,7 +27,7 @@ pub fn builder<R: tauri::Runtime>(
         .invoke_handler(commands::handler())
 }
 
-/// Same settings directory and `GOLIVE_*` variables as the `golive` CLI.
+/// Same settings directory, keychain service and `GOLIVE_*` variables as the `golive` CLI.
 fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
     Engine::new(
         ProjectStore::new(&config::config_dir()?),
@@ -37,7 +37,9 @@ fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
 }
 
 pub fn run() {
-    let engine = engine(Arc::new(KeyringStore::new()));
+    let engine = engine(Arc::new(KeyringStore::with_service(
+        config::keychain_service(),
+    )));
     if let Err(e) = &engine {
         eprintln!("golive: {e}");
     }

@@ -4,6 +4,7 @@
 
 pub mod clerk;
 pub mod cloudflare;
+pub mod demo;
 pub mod dns;
 pub mod faults;
 pub mod oauth;

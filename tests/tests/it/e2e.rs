@@ -893,6 +893,11 @@ async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
         page.contains("Clerk passed"),
         "the sidebar shows the Clerk step's status"
     );
+    // No Vercel project is linked: Hosting is not set up, though the live site passed.
+    assert!(
+        page.contains("Hosting not set up"),
+        "the sidebar shows Hosting as not set up"
+    );
     s.find("[data-testid=report-export]").await;
 
     // A record that is wrong shows what was expected next to what was found.

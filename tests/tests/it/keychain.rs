@@ -33,3 +33,121 @@ fn secrets_round_trip_through_the_secret_service() {
     assert_eq!(store.get(&project, kind).unwrap(), None);
     store.delete(&project, kind).unwrap();
 }
+
+/// `scripts/start.sh --sandbox`'s demo: the sandbox saves it in its own settings directory and
+/// keychain service, never `golive`'s, and the variables it writes open exactly that — here
+/// through the CLI, which reads the settings and the keychain as the app does.
+#[test]
+#[ignore = "needs a Secret Service: run scripts/test.sh"]
+fn the_sandbox_demo_keeps_its_own_settings_and_keychain_service() {
+    use golive_sandbox::demo::{PROJECT_NAME, SANDBOX_KEYCHAIN_SERVICE};
+    use golive_sandbox::scenario::LIVE_SECRET_KEY;
+
+    let scratch = tempfile::tempdir().unwrap();
+    let (demo_dir, env_file) = (scratch.path().join("demo"), scratch.path().join("env"));
+    let mut sandbox = Stopped(
+        Command::new(env!("CARGO_BIN_EXE_golive-sandbox"))
+            .arg("--env-file")
+            .arg(&env_file)
+            .arg("--demo")
+            .arg(&demo_dir)
+            .spawn()
+            .unwrap(),
+    );
+    let started = std::time::Instant::now();
+    while !env_file.exists() && started.elapsed().as_secs() < 60 {
+        assert!(
+            sandbox.0.try_wait().unwrap().is_none(),
+            "the sandbox exited"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut vars: Vec<(String, String)> = std::fs::read_to_string(&env_file)
+        .expect("the sandbox wrote its variables")
+        .lines()
+        .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
+        .collect();
+    let var = |vars: &[(String, String)], name: &str| {
+        vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        var(&vars, "GOLIVE_CONFIG_DIR"),
+        Some(demo_dir.display().to_string())
+    );
+    assert_eq!(
+        var(&vars, "GOLIVE_KEYCHAIN_SERVICE").as_deref(),
+        Some(SANDBOX_KEYCHAIN_SERVICE)
+    );
+
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(demo_dir.join("projects.json")).unwrap())
+            .unwrap();
+    let id = settings["projects"][0]["id"].as_str().unwrap().to_string();
+    let account = format!("{id}:{}", SecretKind::ClerkSecretKey.as_str());
+    let lookup = |service: &str| {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", service, "username", &account])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(lookup(SANDBOX_KEYCHAIN_SERVICE), LIVE_SECRET_KEY);
+    assert_eq!(
+        lookup(KEYCHAIN_SERVICE),
+        "",
+        "the demo wrote a real keychain entry"
+    );
+
+    // The CLI, given those variables, finds the demo and its keys; without the keychain
+    // service it reads the real one, which has none of them.
+    vars.extend(
+        std::env::var("DBUS_SESSION_BUS_ADDRESS")
+            .map(|a| ("DBUS_SESSION_BUS_ADDRESS".to_string(), a)),
+    );
+    let check = |vars: &[(String, String)]| {
+        let out = crate::common::golive_in(
+            scratch.path(),
+            &["check", "--project", PROJECT_NAME, "--json"],
+            vars,
+        );
+        crate::common::stdout_json(&out)
+    };
+    let report = check(&vars);
+    assert_eq!(report["summary"]["fail"], 0, "{report}");
+    assert_eq!(
+        crate::common::check(&report, "clerk.secret_key")["status"],
+        "pass"
+    );
+    vars.retain(|(k, _)| k != "GOLIVE_KEYCHAIN_SERVICE");
+    let report = check(&vars);
+    assert_eq!(
+        crate::common::check(&report, "clerk.secret_key")["status"],
+        "skip"
+    );
+
+    drop(sandbox);
+    for kind in SecretKind::ALL {
+        let account = format!("{id}:{}", kind.as_str());
+        let _ = Command::new("secret-tool")
+            .args([
+                "clear",
+                "service",
+                SANDBOX_KEYCHAIN_SERVICE,
+                "username",
+                &account,
+            ])
+            .status();
+    }
+}
+
+/// A child process stopped when dropped, even by a failing assertion (else it would hold the
+/// test runner's output open).
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

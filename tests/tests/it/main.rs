@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod contract;
+mod demo;
 mod dns;
 mod dns_auto;
 mod e2e;
@@ -15,6 +16,7 @@ mod faults;
 mod hosting;
 mod keychain;
 mod redirects;
+mod setup_script;
 mod sso;
 mod steps;
 mod trust;
