@@ -400,11 +400,11 @@ async fn each_scenario_reports_what_it_is_for() {
 #[tokio::test(flavor = "multi_thread")]
 async fn unreachable_vendors_fail_with_the_reason_and_nothing_hangs() {
     let sb = sandbox("live").await;
-    // Ports nothing listens on: every vendor is unreachable.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    // A port held but never listened on: every connection is refused, and no other test's
+    // server (they share this process) can be given the port meanwhile.
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let dead = held.local_addr().unwrap();
     let mut v: Vec<(String, String)> = all_inputs(&sb)
         .into_iter()
         .filter(|(k, _)| k != "GOLIVE_CLERK_API_URL" && k != "GOLIVE_CONNECT_TO")
