@@ -1,4 +1,4 @@
-//! DNS probe benchmark (informational; prints figures, asserts nothing):
+//! DNS matrix benchmark (informational; prints figures, asserts nothing):
 //!   cargo run -p golive-sandbox --example dns_bench
 //! Every sandbox DNS answer is delayed by 150 ms. Measures (1) one query alone, (2) a full
 //! round of 7 records × 6 servers through the probe primitive, (3) the DNS view's matrix
@@ -76,7 +76,7 @@ async fn main() {
     with_silent[5] = silent.addr;
     let silent_round = round(&with_silent).await;
 
-    println!("DNS probe benchmark ({DELAY_MS} ms injected per answer)");
+    println!("DNS matrix benchmark ({DELAY_MS} ms injected per answer)");
     println!(
         "  slowest single query:                     {:>6} ms",
         single.as_millis()

@@ -4,6 +4,7 @@
 //! built with its UI embedded; scripts/test.sh provides all of that.
 
 use crate::common;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -51,6 +52,10 @@ impl Driver {
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(std::fs::File::create(log).unwrap())
             .stderr(std::fs::File::create(log.with_extension("err")).unwrap())
+            // Its own process group, so the drop below also ends the native driver and the
+            // app it started: a test that fails mid-session must not leave its app running
+            // (the next test's launch would hand over to it, as a second launch does).
+            .process_group(0)
             .spawn()
             .expect("tauri-driver is installed (cargo install tauri-driver)");
         let url = format!("http://127.0.0.1:{port}");
@@ -65,7 +70,8 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
     }
 }
@@ -130,6 +136,9 @@ impl Rig {
         let s = Session::start(&self.driver.url, &app_binary()).await;
         s.find("main").await;
         assert_eq!(s.execute(IPC_RECORDER, serde_json::json!([])).await, true);
+        // The sandbox's 13 overrides fold to the banner's one line, as a user may fold them,
+        // so the screenshots show the app rather than the list.
+        s.click_button("Hide the list").await;
         s
     }
 
@@ -249,6 +258,7 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
     let s = rig.session().await;
     s.wait_text("main", "Take your Clerk app live").await;
     // The sandbox's addresses are overrides: a banner names every one.
+    s.click_button("Show the list").await;
     let banner = s
         .wait_text("[data-testid=overrides-banner]", "Not the real vendors.")
         .await;
@@ -258,6 +268,7 @@ async fn create_a_project_store_a_secret_and_find_it_after_a_restart() {
             "{var} is not in the banner: {banner}"
         );
     }
+    s.click_button("Hide the list").await;
     s.screenshot(&shots.join("01-welcome.png")).await;
     s.click_button("Create your first project").await;
     s.type_into("#project-name", "Quillmate").await;

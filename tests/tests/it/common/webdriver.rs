@@ -13,7 +13,11 @@ pub struct Session {
 
 impl Session {
     pub async fn start(driver: &str, application: &str) -> Session {
-        let http = reqwest::Client::new();
+        // A driver that stops answering fails the test instead of hanging the run.
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .unwrap();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
             "tauri:options": {"application": application}
@@ -209,8 +213,16 @@ impl Session {
                     Some(json!({"using": "css selector", "value": "button"})),
                 )
                 .await;
+            let mut buttons = vec![];
             for el in found.as_array().into_iter().flatten() {
                 let id = el[ELEMENT_KEY].as_str().unwrap_or_default();
+                let text = self.text_now(id).await.unwrap_or_default();
+                buttons.push((id, text));
+            }
+            // A button labelled exactly so comes before one that only contains the label
+            // ("Show" is not "Show the list").
+            buttons.sort_by_key(|(_, text)| text.trim() != label);
+            for (id, text) in buttons {
                 let enabled = || async {
                     self.try_cmd(
                         reqwest::Method::GET,
@@ -220,7 +232,6 @@ impl Session {
                     .await
                         == Ok(json!(true))
                 };
-                let text = self.text_now(id).await.unwrap_or_default();
                 if text.contains(label) && enabled().await {
                     let path = format!("/element/{id}/click");
                     match self
