@@ -41,9 +41,9 @@ fn mark(s: CheckStatus) -> &'static str {
     }
 }
 
-/// Text from checks and vendors as Markdown that reads as that very text: one line, and
-/// every character that could open a link, an image, emphasis, code, raw HTML or an
-/// entity, or end a table cell, escaped.
+/// Text from checks and vendors (already `printable`: one line) as Markdown that reads as
+/// that very text: every character that could open a link, an image, emphasis, code, raw
+/// HTML or an entity, or end a table cell, escaped.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -52,20 +52,16 @@ fn text(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A value shown verbatim (expected and found): a code span fenced by more backticks than
-/// the value holds in a row, so no value can close it (inside, nothing else is markup).
+/// A value shown verbatim (expected and found; already `printable`): a code span fenced by
+/// more backticks than the value holds in a row, so no value can close it (inside, nothing
+/// else is markup).
 fn code(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     // A value that starts or ends with a backtick needs a space between it and the fence

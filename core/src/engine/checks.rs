@@ -4,7 +4,6 @@ use super::{write_export, Engine};
 use crate::checks::{self, CheckContext, CheckEvent, Report};
 use crate::error::{Error, Result};
 use crate::report::ReportFormat;
-use crate::secrets::SecretKind;
 
 impl Engine {
     /// Runs every check, or only those of one step (`CheckDef::step`) or the one check of
@@ -68,10 +67,10 @@ impl Engine {
     ) -> Result<()> {
         let report = self.last_report(id)?;
         let project = self.projects.get(id)?;
-        let mut secrets = vec![];
-        for kind in SecretKind::ALL {
-            secrets.extend(self.secrets.get(&project.id, kind)?);
-        }
+        let secrets = self
+            .stored_secrets(&project.id)
+            .filter_map(Result::transpose)
+            .collect::<Result<Vec<_>>>()?;
         write_export(path, &crate::report::render(&report, format, &secrets)?)
     }
 }

@@ -22,7 +22,7 @@ use crate::inputs::Inputs;
 use crate::project::{Project, ProjectStore};
 use crate::redact::Redactor;
 use crate::runs::Runs;
-use crate::secrets::{OffRuntime, SecretKind, SecretStore};
+use crate::secrets::{OffRuntime, Secret, SecretKind, SecretStore};
 
 pub struct Engine {
     projects: ProjectStore,
@@ -80,14 +80,20 @@ impl Engine {
         ))
     }
 
+    /// Every secret the keychain holds for the project, kind by kind.
+    fn stored_secrets(&self, id: &str) -> impl Iterator<Item = Result<Option<Secret>>> + '_ {
+        let id = id.to_string();
+        SecretKind::ALL
+            .into_iter()
+            .map(move |kind| self.secrets.get(&id, kind))
+    }
+
     /// Every secret of the project: what leaves the engine must not hold any of them.
     fn redactor(&self, id: &str) -> Redactor {
         let mut r = Redactor::default();
-        for kind in SecretKind::ALL {
-            // A keychain that fails now failed the operation too; what it gives is used.
-            if let Ok(Some(secret)) = self.secrets.get(id, kind) {
-                r.add(secret.expose());
-            }
+        // A keychain that fails now failed the operation too; what it gives is used.
+        for secret in self.stored_secrets(id).flatten().flatten() {
+            r.add(secret.expose());
         }
         r
     }
