@@ -70,10 +70,34 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let group = self.child.id();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{group}")])
+            .status();
         let _ = self.child.wait();
+        // The kill is asynchronous: until the app has died, its single-instance name is
+        // still taken, and the next test's app would hand over to it and exit.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while group_alive(group) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
+}
+
+/// Whether a process of this group is still running (zombies, already dead, do not count).
+fn group_alive(group: u32) -> bool {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    procs.flatten().any(|p| {
+        let stat = std::fs::read_to_string(p.path().join("stat")).unwrap_or_default();
+        // After the command's closing parenthesis: state, ppid, pgrp, …
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        fields.len() > 2 && fields[0] != "Z" && fields[2] == group.to_string()
+    })
 }
 
 fn app_binary() -> String {
