@@ -519,7 +519,7 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
         limit: std::time::Duration::from_secs(30),
     };
     e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
-    e.run_checks(id, None, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
     // A create that conflicts: Vercel answers 201 with the variable under `failed`.
     let token = golive_core::secrets::Secret::new(VERCEL_TOKEN);
     let endpoints = golive_core::config::Endpoints::from_vars(sb.env()).unwrap();

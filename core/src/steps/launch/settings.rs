@@ -1,7 +1,19 @@
 //! The launch proof's own settings: the page that only signed-in users may see, the Supabase
 //! anon key the rehearsal calls the project's API with, and the user it may rehearse as.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::error::{Error, Result};
+
+/// What the Launch proof step saves; an empty field clears its setting.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchSettings {
+    pub protected_path: String,
+    pub supabase_anon_key: String,
+    pub rehearsal_user: String,
+}
 
 /// Where most Clerk apps keep their signed-in area.
 pub const DEFAULT_PROTECTED_PATH: &str = "/dashboard";
