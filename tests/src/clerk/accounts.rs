@@ -136,7 +136,11 @@ impl Accounts {
         let before = self.users.len();
         self.users
             .retain(|u| !(u.instance == instance && u.id == id));
-        for s in self.sessions.iter_mut().filter(|s| s.user_id == id) {
+        for s in self
+            .sessions
+            .iter_mut()
+            .filter(|s| s.user_id == id && s.status == "active")
+        {
             s.status = "removed";
         }
         for t in self.sign_in_tokens.iter_mut().filter(|t| t.user_id == id) {

@@ -24,7 +24,8 @@ pub fn routes() -> Router<Shared> {
 
 /// The Frontend API's client cookie, on the Frontend API's own host.
 pub const CLIENT_COOKIE: &str = "__client";
-/// What bot protection answers (Clerk's WAF; as seen in public reports).
+/// What bot protection answers (Clerk's WAF): the code and message as seen in public reports;
+/// the status is not documented, 403 is the spec's refusal for a sign-in.
 pub const BOT_DETECTED: &str = "bot_detected";
 /// The query parameter a testing token rides in on every Frontend API request.
 pub const TESTING_TOKEN_PARAM: &str = "__clerk_testing_token";
@@ -173,7 +174,7 @@ async fn sign_in(
         let token = field(&query, TESTING_TOKEN_PARAM);
         if !token.is_some_and(|t| world.accounts.testing_tokens.iter().any(|k| k == t)) {
             return error(
-                StatusCode::UNAUTHORIZED,
+                StatusCode::FORBIDDEN,
                 BOT_DETECTED,
                 "Bot traffic was detected. Please try again or contact support.",
             );
