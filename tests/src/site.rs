@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::get;
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -38,15 +38,7 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
     let app = Router::new()
         .route("/", get(page))
         .route(SCRIPT, get(script))
-        .route(auth::PROTECTED_PATH, any(auth::protected))
-        .route(
-            &format!("{}/{{*rest}}", auth::PROTECTED_PATH),
-            any(auth::protected),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            world.clone(),
-            crate::faults::inject,
-        ))
+        .merge(auth::routes(world.clone()))
         .layer(axum::middleware::from_fn(crate::faults::delay))
         .layer(axum::middleware::from_fn_with_state(
             world.clone(),

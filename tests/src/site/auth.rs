@@ -9,6 +9,8 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
 
 use crate::clerk::accounts::now_ms;
 use crate::clerk::{cookie, keys};
@@ -394,6 +396,18 @@ fn strip_params(url: &str, names: &[&str]) -> String {
 
 fn without_dev_browser(url: &str) -> String {
     strip_params(url, &["__clerk_db_jwt", "__dev_session"])
+}
+
+/// The protected path and everything under it, with fault injection (the site's other pages
+/// keep answering whatever a fault on the same path does to a vendor).
+pub fn routes(world: Shared) -> Router<Shared> {
+    Router::new()
+        .route(PROTECTED_PATH, any(protected))
+        .route(&format!("{PROTECTED_PATH}/{{*rest}}"), any(protected))
+        .layer(axum::middleware::from_fn_with_state(
+            world,
+            crate::faults::inject,
+        ))
 }
 
 /// `/dashboard` and below: Clerk's middleware, then `auth.protect()`, then the page.

@@ -783,3 +783,36 @@ fn the_scenario_list_names_every_scenario() {
     let vars = Scenario::named("live").unwrap().key_env();
     assert!(vars.contains(&("SUPABASE_ANON_KEY".into(), SUPABASE_ANON_KEY.into())));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn faults_reach_the_protected_path_the_frontend_api_and_the_data_api() {
+    use golive_sandbox::faults::FaultKind;
+    let sb = sandbox("live").await;
+    sb.fault("GET", "/dashboard", FaultKind::Echo(500));
+    sb.fault("POST", "/v1/client/sign_ins", FaultKind::Echo(429));
+    sb.fault("GET", "/rest/v1/", FaultKind::Echo(503));
+    let site = page_load(&sb, "/dashboard", "__session=canary-cookie")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(site.status(), 500);
+    // The quote carries the cookie: a client that prints error bodies would leak it.
+    assert!(site.text().await.unwrap().contains("canary-cookie"));
+    let home = https(&sb)
+        .get(format!("https://{DOMAIN}/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), 200, "the other pages are left alone");
+    let fapi = https(&sb)
+        .post(format!("https://clerk.{DOMAIN}/v1/client/sign_ins"))
+        .form(&[("strategy", "ticket"), ("ticket", "t")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fapi.status(), 429);
+    assert_eq!(header(&fapi, "retry-after"), "30");
+    let rest = data_api(&sb, "/rest/v1/", Some(SUPABASE_ANON_KEY), None).await;
+    assert_eq!(rest.status(), 503);
+    assert_eq!(rest.json::<Value>().await.unwrap()["code"], "PGRST000");
+}
