@@ -637,7 +637,20 @@ async fn a_browser_without_a_session_goes_round_once_and_on_to_sign_in() {
 #[tokio::test(flavor = "multi_thread")]
 async fn another_instances_secret_key_loops_until_clerks_counter_stops_it() {
     let sb = sandbox("server-other-instance").await;
-    let (.., client) = sign_in(&sb).await;
+    let (_, _, jwt, client) = sign_in(&sb).await;
+    // With a session token, the server's JWKS lacks its key: signed out, no handshake.
+    let direct = page_load(
+        &sb,
+        "/dashboard",
+        &format!("__session={jwt}; __client_uat={}", now() - 5),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(direct.status(), 307);
+    assert_eq!(header(&direct, "x-clerk-auth-reason"), "jwk-kid-mismatch");
+    assert!(header(&direct, "location").starts_with("https://accounts.quillmate.test/sign-in?"));
+    // Without one, as a returning browser: the handshake loop.
     let seen = browse(&sb, Some(&client)).await;
     let hosts: Vec<(&str, u16)> = seen.iter().map(|(h, s, _)| (h.as_str(), *s)).collect();
     // Three handshakes (the Frontend API signs with the live key, the server's JWKS is
@@ -780,6 +793,15 @@ fn the_scenario_list_names_every_scenario() {
     for name in Scenario::ALL {
         assert_eq!(Scenario::named(name).unwrap().name, *name);
     }
+    use golive_sandbox::site::auth::accounts_host;
+    assert_eq!(
+        accounts_host("clerk.quillmate.test"),
+        "accounts.quillmate.test"
+    );
+    assert_eq!(
+        accounts_host(DEV_FRONTEND_API),
+        "quillmate-dev-13.accounts.dev"
+    );
     let vars = Scenario::named("live").unwrap().key_env();
     assert!(vars.contains(&("SUPABASE_ANON_KEY".into(), SUPABASE_ANON_KEY.into())));
 }
