@@ -32,6 +32,7 @@ pub struct CertInfo {
 #[derive(Debug, Clone)]
 pub struct HttpsResponse {
     pub status: u16,
+    pub headers: hyper::HeaderMap,
     pub body: Bytes,
     pub cert: CertInfo,
 }
@@ -154,12 +155,18 @@ impl Prober {
             .await
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
         let body = Limited::new(resp.into_body(), MAX_BODY)
             .collect()
             .await
             .map_err(|e| ProbeError::Http(e.to_string()))?
             .to_bytes();
-        Ok(HttpsResponse { status, body, cert })
+        Ok(HttpsResponse {
+            status,
+            headers,
+            body,
+            cert,
+        })
     }
 
     async fn resolve(

@@ -4,6 +4,7 @@
 mod clerk;
 mod dns;
 mod hosting;
+mod site_csp;
 mod sso;
 mod supabase;
 
@@ -177,6 +178,7 @@ const AFTER: &[(&str, &[&str])] = &[
     ("clerk.frontend_api", &["dns.clerk"]),
     ("clerk.accounts_portal", &["dns.accounts"]),
     ("site.publishable_key", &["dns.apex"]),
+    ("site.csp", &["dns.apex"]),
 ];
 
 pub fn prerequisites(id: &str) -> &'static [&'static str] {
@@ -193,6 +195,7 @@ pub fn registry() -> Vec<CheckDef> {
     all.extend(dns::checks());
     all.extend(sso::checks());
     all.extend(hosting::checks());
+    all.extend(site_csp::checks());
     all.extend(supabase::checks());
     all
 }
