@@ -138,6 +138,7 @@ impl Scenario {
         "deploy-error",
         "stale-build",
         "sso-wrong-redirect",
+        "csp-blocks-clerk",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -279,6 +280,11 @@ impl Scenario {
             },
             "sso-wrong-redirect" => Scenario {
                 name: "sso-wrong-redirect",
+                ..live
+            },
+            // Clerk is live; the site's CSP still names only the development Frontend API.
+            "csp-blocks-clerk" => Scenario {
+                name: "csp-blocks-clerk",
                 ..live
             },
             // The secret key at hand is another app's production key.

@@ -17,6 +17,7 @@ mod hosting;
 mod keychain;
 mod redirects;
 mod setup_script;
+mod site_csp;
 mod sso;
 mod steps;
 mod trust;

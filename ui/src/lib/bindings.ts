@@ -352,5 +352,6 @@ export const CHECK_STEP: Record<string, Step> = {
   "vercel.env": "hosting",
   "vercel.deployment": "hosting",
   "site.publishable_key": "hosting",
+  "site.csp": "hosting",
   "supabase.third_party_auth": "supabase",
 };
