@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Empty, Limited};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
@@ -35,6 +35,41 @@ pub struct HttpsResponse {
     pub headers: hyper::HeaderMap,
     pub body: Bytes,
     pub cert: CertInfo,
+}
+
+impl HttpsResponse {
+    /// Every value of a header that may repeat (`set-cookie`), as text.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// One request of a probe: what a browser or a script would send.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+impl<'a> ProbeRequest<'a> {
+    pub fn get(path: &'a str, headers: &'a [(&'a str, &'a str)]) -> Self {
+        ProbeRequest {
+            method: "GET",
+            path,
+            headers,
+            body: b"",
+        }
+    }
 }
 
 /// Why a probe failed, in the terms the checks explain to users.
@@ -105,7 +140,16 @@ impl Prober {
         path: &str,
         headers: &[(&str, &str)],
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        match tokio::time::timeout(self.timeout, self.get_inner(host, path, headers)).await {
+        self.send(host, ProbeRequest::get(path, headers)).await
+    }
+
+    /// Sends `req` to `https://<host>`; redirects are answers, never followed here.
+    pub async fn send(
+        &self,
+        host: &str,
+        req: ProbeRequest<'_>,
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        match tokio::time::timeout(self.timeout, self.send_inner(host, req)).await {
             Ok(r) => r,
             Err(_) => Err(ProbeError::Http(format!(
                 "no answer within {:.1} s",
@@ -114,11 +158,10 @@ impl Prober {
         }
     }
 
-    async fn get_inner(
+    async fn send_inner(
         &self,
         host: &str,
-        path: &str,
-        headers: &[(&str, &str)],
+        req: ProbeRequest<'_>,
     ) -> std::result::Result<HttpsResponse, ProbeError> {
         let addrs = self.resolve(host, 443).await?;
         let tcp = connect_any(&addrs).await?;
@@ -141,17 +184,19 @@ impl Prober {
                 .await
                 .map_err(|e| ProbeError::Http(e.to_string()))?;
         tokio::spawn(conn);
-        let mut req = hyper::Request::get(path)
+        let mut builder = hyper::Request::builder()
+            .method(req.method)
+            .uri(req.path)
             .header("host", host)
             .header("user-agent", concat!("golive/", env!("CARGO_PKG_VERSION")));
-        for (k, v) in headers {
-            req = req.header(*k, *v);
+        for (k, v) in req.headers {
+            builder = builder.header(*k, *v);
         }
-        let req = req
-            .body(Empty::<Bytes>::new())
+        let request = builder
+            .body(Full::new(Bytes::copy_from_slice(req.body)))
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let resp = sender
-            .send_request(req)
+            .send_request(request)
             .await
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let status = resp.status().as_u16();

@@ -1,6 +1,8 @@
 //! The live site over HTTPS (`https://<domain>`): a page whose script carries the
 //! publishable key the newest READY deployment was built with, as a Next.js build inlines it.
 
+pub mod auth;
+
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -37,6 +39,7 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
     let app = Router::new()
         .route("/", get(page))
         .route(SCRIPT, get(script))
+        .merge(auth::routes(world.clone()))
         .layer(axum::middleware::from_fn_with_state(
             world.clone(),
             crate::site_csp::header,

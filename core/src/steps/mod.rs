@@ -2,5 +2,6 @@
 
 pub mod clerk;
 pub mod hosting;
+pub mod launch;
 pub mod sso;
 pub mod supabase;

@@ -1,4 +1,5 @@
-//! Fake Clerk Backend API: `/v1/instance`, `/v1/domains`, `/v1/jwks`, keyed by secret key.
+//! Fake Clerk Backend API: `/v1/instance`, `/v1/domains`, `/v1/jwks`, keyed by secret key
+//! (the rehearsal's users, sign-in tokens and sessions are in `users`).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -15,6 +16,7 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/instance", get(instance))
         .route("/v1/domains", get(domains))
         .route("/v1/jwks", get(jwks))
+        .merge(super::users::routes())
 }
 
 pub fn instance_body(i: &KeyInstance) -> Value {
@@ -46,17 +48,9 @@ pub fn domains_body(i: &KeyInstance) -> Value {
     })
 }
 
+/// The instance's real public key (its test-only fixture), so its session tokens verify.
 pub fn jwks_body(instance_id: &str) -> Value {
-    json!({
-        "keys": [{
-            "use": "sig",
-            "kty": "RSA",
-            "kid": instance_id,
-            "alg": "RS256",
-            "n": "sandbox-modulus",
-            "e": "AQAB"
-        }]
-    })
+    json!({"keys": [super::keys::jwk(instance_id)]})
 }
 
 /// Answers with `body` for a secret key the world knows, and with Clerk's 401 otherwise.
