@@ -180,6 +180,7 @@ impl Scenario {
         "supabase-rejects",
         "rehearsal-user-refused",
         "bot-protection",
+        "csp-blocks-clerk",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -363,6 +364,11 @@ impl Scenario {
             "bot-protection" => Scenario {
                 name: "bot-protection",
                 bot_protection: true,
+                ..live
+            },
+            // Clerk is live; the site's CSP still names only the development Frontend API.
+            "csp-blocks-clerk" => Scenario {
+                name: "csp-blocks-clerk",
                 ..live
             },
             // The secret key at hand is another app's production key.

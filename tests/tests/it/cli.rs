@@ -105,13 +105,14 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "vercel.deployment",
             "site.publishable_key",
             "supabase.third_party_auth",
-            "site.handshake"
+            "site.handshake",
+            "site.csp"
         ]
     );
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(25), Some(0))
+        (Some(26), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));
