@@ -249,7 +249,7 @@ fn rehearsing(sb: &Sandbox) -> CheckContext {
 
 /// One rehearsal in-process, with the sandbox's inputs; `killed`: the process dies right
 /// after it, so nothing runs on drop.
-async fn rehearse(sb: &Sandbox, killed: bool) -> Report {
+pub async fn rehearse(sb: &Sandbox, killed: bool) -> Report {
     let ctx = rehearsing(sb);
     let report = checks::run_all(&ctx, Some("launch"), |_: CheckEvent| {}).await;
     if killed {
