@@ -9,6 +9,8 @@ PACKAGES=(
   librsvg2-dev libxdo-dev libdbus-1-dev
   # run headless + real keychain + WebDriver e2e
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver imagemagick
+  # inspect the packages CI builds (rpm -qip, desktop-file-validate)
+  rpm desktop-file-utils
   # the benchmarks' sequential baseline (dig)
   bind9-dnsutils
   # fetching toolchains the distribution lacks (rustup, Node.js)
