@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every test: UI type check and unit tests, Rust format,
 # lints, unit and integration tests, then the real keychain and the end-to-end tests of the
-# real app under Xvfb with a private D-Bus session and an unlocked gnome-keyring.
+# real app under Xvfb with a private D-Bus session and an unlocked gnome-keyring, then the
+# .deb and .rpm: built, inspected, and the .deb installed, run and purged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -47,6 +48,14 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
   echo "==> Desktop app benchmark (informational: figures, no pass/fail)"
   target/debug/examples/app_bench
 ' _ "$keyrings"
+
+# The packages a user installs, through the release's bundling path in the debug profile: a
+# second compile of Tauri and the app, without the `test` feature the tests build Tauri with.
+step "Packages: .deb and .rpm built by the Tauri bundler, then inspected"
+bash scripts/package.sh --debug
+bash scripts/check-packages.sh --debug
+step "Packages: the .deb installed with apt, its CLI and app run, then purged"
+bash scripts/check-install.sh --debug
 
 step "Benchmarks (informational: figures, no pass/fail)"
 target/debug/examples/dns_bench

@@ -26,20 +26,20 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-fn screenshot_dir() -> PathBuf {
+pub(crate) fn screenshot_dir() -> PathBuf {
     workspace().join("target/e2e-screenshots")
 }
 
 /// tauri-driver on free ports, with the app's environment: the sandbox's `GOLIVE_*`
 /// variables and scratch config/data/cache directories.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Driver {
     /// `log` gets tauri-driver's output, which carries the app's own stdout and stderr.
-    fn start(env: &[(String, String)], log: &Path) -> Driver {
+    pub(crate) fn start(env: &[(String, String)], log: &Path) -> Driver {
         let port = free_port();
         let native = free_port();
         let child = Command::new("tauri-driver")

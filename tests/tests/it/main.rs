@@ -1,6 +1,7 @@
 //! The integration tests, one binary with a module per area, all against the sandbox on
 //! loopback. `keychain` and `e2e` are ignored by default: `scripts/test.sh` runs them with
-//! `--ignored keychain:: e2e::` under Xvfb and D-Bus.
+//! `--ignored keychain:: e2e::` under Xvfb and D-Bus; `installed`, also ignored, drives the
+//! app the .deb installed (scripts/check-install.sh).
 
 mod common;
 
@@ -14,6 +15,7 @@ mod engine;
 mod fault_matrix;
 mod faults;
 mod hosting;
+mod installed;
 mod keychain;
 mod launch;
 mod redirects;
