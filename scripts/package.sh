@@ -16,12 +16,15 @@ bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$HOME/.local/golive-node/bin:$PATH"
 
 # The CLI rides along in both packages: bundle.linux.{deb,rpm}.files in tauri.conf.json name
-# the release build, which a debug bundle replaces with the debug one.
+# the release build, which a debug bundle replaces with the debug one. It is built with the
+# app's features (-p golive-app), so `tauri build` reuses its engine and dependencies rather
+# than compiling them once more.
+cli_build=(cargo build --locked -p golive-app -p golive-core --bin golive)
 tauri_args=(--bundles deb,rpm --ci)
 if [ "$profile" = release ]; then
-  cargo build --release --locked -p golive-core --bin golive
+  "${cli_build[@]}" --release
 else
-  cargo build --locked -p golive-core --bin golive
+  "${cli_build[@]}"
   cli='{"/usr/bin/golive": "../target/debug/golive"}'
   tauri_args+=(--debug --config "{\"bundle\": {\"linux\": {\"deb\": {\"files\": $cli}, \"rpm\": {\"files\": $cli}}}}")
 fi
