@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the .deb scripts/package.sh built as a user would (apt pulls its runtime
 # dependencies), runs what it installed — `golive --version`, `golive check` against the
-# sandbox, the desktop app's first screen under Xvfb through tauri-driver — then purges it and
-# proves no file it installed is left. Needs root or sudo, and the workspace built (the
-# sandbox and the `it` tests: scripts/test.sh runs this after its build). A Golive package
-# already installed here is never replaced: this stops and says so.
+# sandbox and the CLI contract, the desktop app's first screen under Xvfb through
+# tauri-driver — then purges it and proves no file it installed is left. Needs root or sudo,
+# and the workspace built (the sandbox and the `it` tests: scripts/test.sh runs this after its
+# build). A Golive package already installed here is never replaced: this stops and says so.
 #   scripts/check-install.sh [--debug]   the .deb in target/release (target/debug)/bundle/deb/
 set -euo pipefail
 cd "$(dirname "$0")/.."
