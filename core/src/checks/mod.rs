@@ -384,11 +384,17 @@ pub async fn run_all(
         .collect();
     let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
     // A check may quote a vendor, which may quote what it was sent.
-    let redactor = ctx.inputs.redactor();
+    let redactor = || {
+        let mut r = ctx.inputs.redactor();
+        if let Some(token) = ctx.rehearsal.as_ref().and_then(Rehearsal::token) {
+            r.add(token.expose());
+        }
+        r
+    };
     let mut stages = ctx.stages.lock().unwrap().take();
     let stage_event = |e: StageEvent| CheckEvent::Stage {
         stage: StageEvent {
-            detail: redactor.text(&e.detail),
+            detail: redactor().text(&e.detail),
             ..e
         },
     };
@@ -402,6 +408,7 @@ pub async fn run_all(
             next = pending.next() => next,
         };
         let Some((i, outcome)) = next else { break };
+        let redactor = redactor();
         let result = CheckResult {
             id: defs[i].id.into(),
             status: outcome.status,
