@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Empty, Limited};
+use http_body_util::{BodyExt, Empty, Full, Limited};
 use hyper::body::Bytes;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
@@ -32,6 +32,7 @@ pub struct CertInfo {
 #[derive(Debug, Clone)]
 pub struct HttpsResponse {
     pub status: u16,
+    pub headers: hyper::HeaderMap,
     pub body: Bytes,
     pub cert: CertInfo,
 }
@@ -104,7 +105,31 @@ impl Prober {
         path: &str,
         headers: &[(&str, &str)],
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        match tokio::time::timeout(self.timeout, self.get_inner(host, path, headers)).await {
+        let req = hyper::Request::get(path);
+        self.within_timeout(self.send(host, 443, req, headers, Empty::<Bytes>::new()))
+            .await
+    }
+
+    /// `POST https://<host>:<port><path>` with the given headers and body (a redirect is
+    /// answered as it came, never followed).
+    pub async fn post(
+        &self,
+        host: &str,
+        port: u16,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Bytes,
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        let req = hyper::Request::post(path);
+        self.within_timeout(self.send(host, port, req, headers, Full::new(body)))
+            .await
+    }
+
+    async fn within_timeout(
+        &self,
+        probe: impl std::future::Future<Output = std::result::Result<HttpsResponse, ProbeError>>,
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        match tokio::time::timeout(self.timeout, probe).await {
             Ok(r) => r,
             Err(_) => Err(ProbeError::Http(format!(
                 "no answer within {:.1} s",
@@ -113,13 +138,19 @@ impl Prober {
         }
     }
 
-    async fn get_inner(
+    async fn send<B>(
         &self,
         host: &str,
-        path: &str,
+        port: u16,
+        req: hyper::http::request::Builder,
         headers: &[(&str, &str)],
-    ) -> std::result::Result<HttpsResponse, ProbeError> {
-        let addrs = self.resolve(host, 443).await?;
+        body: B,
+    ) -> std::result::Result<HttpsResponse, ProbeError>
+    where
+        B: hyper::body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let addrs = self.resolve(host, port).await?;
         let tcp = connect_any(&addrs).await?;
         let name = ServerName::try_from(host.to_string())
             .map_err(|e| ProbeError::Resolve(e.to_string()))?;
@@ -140,26 +171,36 @@ impl Prober {
                 .await
                 .map_err(|e| ProbeError::Http(e.to_string()))?;
         tokio::spawn(conn);
-        let mut req = hyper::Request::get(path)
-            .header("host", host)
+        let authority = match port {
+            443 => host.to_string(),
+            _ => format!("{host}:{port}"),
+        };
+        let mut req = req
+            .header("host", authority)
             .header("user-agent", concat!("golive/", env!("CARGO_PKG_VERSION")));
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
         let req = req
-            .body(Empty::<Bytes>::new())
+            .body(body)
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let resp = sender
             .send_request(req)
             .await
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
         let body = Limited::new(resp.into_body(), MAX_BODY)
             .collect()
             .await
             .map_err(|e| ProbeError::Http(e.to_string()))?
             .to_bytes();
-        Ok(HttpsResponse { status, body, cert })
+        Ok(HttpsResponse {
+            status,
+            headers,
+            body,
+            cert,
+        })
     }
 
     async fn resolve(

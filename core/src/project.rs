@@ -56,6 +56,11 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub dev_publishable_key: Option<String>,
+    /// The production webhook endpoint (`https://…` on the domain), for apps that receive
+    /// Clerk webhooks; its signing secret is in the keychain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub webhook_url: Option<String>,
 }
 
 /// The non-secret half of a provider's production credentials.
@@ -171,6 +176,7 @@ impl ProjectStore {
                 vercel_project: None,
                 oauth: Default::default(),
                 dev_publishable_key: None,
+                webhook_url: None,
             };
             file.projects.push(project.clone());
             self.save(&file)?;

@@ -6,6 +6,7 @@ mod dns;
 mod hosting;
 mod sso;
 mod supabase;
+mod webhook;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -193,6 +194,7 @@ pub fn registry() -> Vec<CheckDef> {
     all.extend(dns::checks());
     all.extend(sso::checks());
     all.extend(hosting::checks());
+    all.extend(webhook::checks());
     all.extend(supabase::checks());
     all
 }

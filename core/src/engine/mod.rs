@@ -9,6 +9,7 @@ mod hosting;
 mod projects;
 mod sso;
 mod supabase;
+mod webhooks;
 
 use std::future::Future;
 use std::sync::Arc;

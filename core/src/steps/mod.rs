@@ -4,3 +4,4 @@ pub mod clerk;
 pub mod hosting;
 pub mod sso;
 pub mod supabase;
+pub mod webhooks;

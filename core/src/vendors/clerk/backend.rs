@@ -1,6 +1,7 @@
 //! Clerk Backend API (`/v1`), authenticated with the instance's secret key.
 //! Shapes follow Clerk's OpenAPI spec 2026-05-12 (tests/fixtures/specs/clerk-bapi.json).
 
+use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
@@ -28,6 +29,11 @@ pub struct Domain {
 #[derive(Debug, Deserialize)]
 struct DomainList {
     data: Vec<Domain>,
+}
+
+#[derive(Deserialize)]
+struct SvixUrl {
+    svix_url: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,5 +77,15 @@ impl<'a> Backend<'a> {
 
     pub async fn jwks(&self) -> Result<Jwks> {
         self.api.get("v1/jwks", &[]).await
+    }
+
+    /// A fresh link to the instance's webhook dashboard (Svix's portal). It logs whoever
+    /// opens it in, so it is kept as a secret.
+    pub async fn svix_url(&self) -> Result<Secret> {
+        let answer: SvixUrl = self
+            .api
+            .send(Method::POST, "v1/webhooks/svix_url", &[], None)
+            .await?;
+        Ok(Secret::new(answer.svix_url))
     }
 }
