@@ -44,11 +44,16 @@ oauth?: { [key in ProviderId]?: OAuthClient },
 /**
  * The development instance's publishable key (public): which providers it enables.
  */
-devPublishableKey?: string, };
+devPublishableKey?: string, 
+/**
+ * The production webhook endpoint (`https://…` on the domain), for apps that receive
+ * Clerk webhooks; its signing secret is in the keychain.
+ */
+webhookUrl?: string, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
@@ -321,11 +326,13 @@ export type Commands = {
   sso_probe: { args: { projectId: string, provider: ProviderId }, answer: ProbeResult },
   sso_push: { args: { projectId: string, provider: ProviderId }, answer: null },
   set_dev_publishable_key: { args: { projectId: string, value: string }, answer: Project },
+  set_webhook_url: { args: { projectId: string, value: string }, answer: Project },
   run_checks: { args: { projectId: string, step: string | null, onEvent: Channel<CheckEvent> }, answer: Report },
   cancel_checks: { args: { projectId: string }, answer: null },
   export_zone: { args: { projectId: string }, answer: string | null },
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
   export_report: { args: { projectId: string, format: ReportFormat }, answer: string | null },
+  open_webhook_dashboard: { args: { projectId: string }, answer: string },
 };
 
 export const CHECK_STEP: Record<string, Step> = {
@@ -352,5 +359,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "vercel.env": "hosting",
   "vercel.deployment": "hosting",
   "site.publishable_key": "hosting",
+  "webhook.endpoint": "hosting",
+  "webhook.secret": "hosting",
   "supabase.third_party_auth": "supabase",
 };
