@@ -102,13 +102,15 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "vercel.env",
             "vercel.deployment",
             "site.publishable_key",
+            "webhook.endpoint",
+            "webhook.secret",
             "supabase.third_party_auth"
         ]
     );
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(24), Some(0))
+        (Some(26), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));

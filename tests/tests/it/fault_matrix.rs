@@ -42,10 +42,11 @@ enum Op {
     SsoOverview,
     SsoProbe,
     SsoPush,
+    WebhookDashboard,
     RunChecks,
 }
 
-const OPS: [Op; 20] = [
+const OPS: [Op; 21] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -65,6 +66,7 @@ const OPS: [Op; 20] = [
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
+    Op::WebhookDashboard,
     Op::RunChecks,
 ];
 
@@ -82,7 +84,9 @@ impl Op {
             | Op::HostingEnvPlan
             | Op::HostingEnvApply => "fresh-project",
             Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
-            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::RunChecks => "all-good",
+            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
+                "all-good"
+            }
         }
     }
 
@@ -108,6 +112,9 @@ impl Op {
             secret(SecretKind::CloudflareToken, CLOUDFLARE_TOKEN);
         }
         secret(SecretKind::VercelToken, VERCEL_TOKEN);
+        // The webhook secret joins the env plan's writes and the checks' inputs.
+        secret(SecretKind::ClerkWebhookSecret, LIVE_WEBHOOK_SECRET);
+        e.set_webhook_url(id, WEBHOOK_URL).unwrap();
         e.set_vercel_project(
             id,
             Some(VercelLink {
@@ -161,6 +168,7 @@ impl Op {
                 }
             }),
             Op::SsoPush => e.sso_push(id, ProviderId::Google).await.map(|_| vec![]),
+            Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
             Op::RunChecks => e.run_checks(id, None, |_| {}).await.map(|r| {
                 r.checks
                     .iter()
