@@ -222,8 +222,13 @@ pub fn clean_paste(input: &str, prefix: &str) -> String {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
             let l = l.strip_prefix("export ").unwrap_or(l);
+            // A variable's name, not a value's base64 padding (`v1,…=`).
+            let is_name = |k: &str| {
+                k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            };
             let v = match l.split_once('=') {
-                Some((k, v)) if !k.contains(char::is_whitespace) && !k.is_empty() => v,
+                Some((k, v)) if is_name(k) => v,
                 _ => l,
             };
             v.trim().trim_matches(['"', '\'', '`']).trim().to_string()
@@ -362,5 +367,7 @@ mod tests {
             clean_paste("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_xyz", "sk_"),
             "pk_live_xyz"
         );
+        // Base64 padding is not a `KEY=value` line.
+        assert_eq!(clean_paste("v1,g0hM9/+OE=", "whsec_"), "v1,g0hM9/+OE=");
     }
 }

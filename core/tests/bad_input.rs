@@ -3,12 +3,13 @@
 //! arbitrary text, which must answer — never panic.
 
 use golive_core::domain::normalize;
-use golive_core::keys::{parse_publishable_key, secret_key_env};
+use golive_core::keys::{parse_publishable_key, secret_key_env, secret_paste};
 use golive_core::provider::{Credentials, ProviderId};
-use golive_core::secrets::Secret;
+use golive_core::secrets::{Secret, SecretKind};
 use golive_core::vendors::oauth::formats::check_format;
 use golive_core::vendors::oauth::import::parse_google_json;
 use golive_core::vendors::supabase::parse_project_ref;
+use golive_core::webhook::endpoint_url;
 use proptest::prelude::*;
 
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +20,8 @@ enum Field {
     SupabaseRef,
     GoogleJson,
     OAuth(ProviderId),
+    WebhookSecret,
+    WebhookUrl,
 }
 
 fn oauth(p: ProviderId, pasted: &str) -> golive_core::Result<()> {
@@ -43,6 +46,8 @@ fn parse(field: Field, input: &str) -> golive_core::Result<()> {
         Field::SupabaseRef => parse_project_ref(input).map(drop),
         Field::GoogleJson => parse_google_json(input).map(drop),
         Field::OAuth(p) => oauth(p, input),
+        Field::WebhookSecret => secret_paste(SecretKind::ClerkWebhookSecret, input).map(drop),
+        Field::WebhookUrl => endpoint_url(input, "quillmate.site").map(drop),
     }
 }
 
@@ -350,6 +355,84 @@ const CORPUS: &[(Field, &str, &str, &str)] = &[
         "oauth_apple_ids_invalid",
         "team ID",
     ),
+    (
+        WebhookSecret,
+        "",
+        "secret_empty",
+        "Paste the Clerk webhook signing secret",
+    ),
+    (
+        WebhookSecret,
+        "whsec_",
+        "webhook_secret_invalid",
+        "cut short",
+    ),
+    (
+        WebhookSecret,
+        "whsec_MfKQ9r8GKYqrTwjU…",
+        "webhook_secret_invalid",
+        "cut short",
+    ),
+    (
+        WebhookSecret,
+        "sk_live_abcdefghijklmnopqrstu",
+        "wrong_field",
+        "Secret key field",
+    ),
+    (
+        WebhookSecret,
+        "pk_live_Y2xlcmsucXVpbGxtYXRlLnNpdGUk",
+        "wrong_field",
+        "Publishable key field",
+    ),
+    (
+        WebhookSecret,
+        "msg_2Lh9KzR1xYbq0ZtQ",
+        "webhook_secret_invalid",
+        "must start with whsec_",
+    ),
+    (
+        WebhookSecret,
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+        "webhook_secret_invalid",
+        "must start with whsec_",
+    ),
+    (
+        WebhookUrl,
+        "quillmate.site/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "starting with https://",
+    ),
+    (
+        WebhookUrl,
+        "/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "starting with https://",
+    ),
+    (
+        WebhookUrl,
+        "http://quillmate.site/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "https://",
+    ),
+    (
+        WebhookUrl,
+        "https://quillmate.vercel.app/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "not quillmate.site",
+    ),
+    (
+        WebhookUrl,
+        "https://a1b2c3.ngrok-free.app/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "not quillmate.site",
+    ),
+    (
+        WebhookUrl,
+        "POST https://quillmate.site/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "is not a URL",
+    ),
 ];
 
 #[test]
@@ -369,7 +452,7 @@ fn every_bad_input_gets_its_message() {
     }
 }
 
-const FIELDS: [Field; 10] = [
+const FIELDS: [Field; 12] = [
     Domain,
     PublishableKey,
     SecretKey,
@@ -380,6 +463,8 @@ const FIELDS: [Field; 10] = [
     OAuth(Microsoft),
     OAuth(Discord),
     OAuth(Apple),
+    WebhookSecret,
+    WebhookUrl,
 ];
 
 proptest! {
@@ -394,7 +479,7 @@ proptest! {
 
     #[test]
     fn no_parser_panics_on_near_misses(
-        prefix in prop::sample::select(vec!["pk_live_", "pk_test_", "sk_live_", "https://", "GOCSPX-", "{\"web\":", "xn--", "ak_"]),
+        prefix in prop::sample::select(vec!["pk_live_", "pk_test_", "sk_live_", "https://", "GOCSPX-", "{\"web\":", "xn--", "ak_", "whsec_", "https://quillmate.site"]),
         rest in "[ -~\u{80}-\u{10FFFF}]{0,80}",
     ) {
         let input = format!("{prefix}{rest}");
