@@ -431,3 +431,17 @@ async fn no_signing_secret_reaches_any_output() {
         }
     }
 }
+
+#[test]
+fn the_cli_help_names_the_webhook_inputs() {
+    let out = golive(&["check", "--help"], &[]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{help}");
+    for name in [
+        "CLERK_WEBHOOK_URL",
+        "CLERK_WEBHOOK_SIGNING_SECRET",
+        "VERCEL_TOKEN",
+    ] {
+        assert!(help.contains(name), "{name} is not in the help:\n{help}");
+    }
+}
