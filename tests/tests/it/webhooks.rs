@@ -279,6 +279,23 @@ async fn the_development_secret_pasted_as_production_is_refused_before_any_write
         assert!(!err.to_string().contains(DEV_WEBHOOK_SECRET));
     }
     assert!(sb.requests().iter().all(|r| r.method == "GET"));
+
+    // Production holding the saved secret in clear is right, not a mistake: kept.
+    for v in sb.world.lock().unwrap().vercel.envs.iter_mut() {
+        if v.key == WEBHOOK_VAR && v.target == ["production"] {
+            v.value = LIVE_WEBHOOK_SECRET.into();
+        }
+    }
+    e.set_secret(id, SecretKind::ClerkWebhookSecret, LIVE_WEBHOOK_SECRET)
+        .unwrap();
+    let plan = e.hosting_env_plan(id).await.unwrap();
+    let webhook: Vec<EnvAction> = plan
+        .steps
+        .iter()
+        .filter(|s| s.key == WEBHOOK_VAR)
+        .map(|s| s.action)
+        .collect();
+    assert_eq!(webhook, [EnvAction::Keep]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
