@@ -263,6 +263,51 @@ async fn the_plan_gives_production_its_own_secret_and_previews_keep_developments
     assert_eq!(writes(&sb), before);
 }
 
+/// An app that reads `WEBHOOK_SECRET` (Clerk's earlier guides) gets production's secret
+/// under that name, and the check reads that name too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_secret_goes_under_the_name_the_app_reads() {
+    let sb = sandbox("fresh-project").await;
+    for v in sb.world.lock().unwrap().vercel.envs.iter_mut() {
+        if v.key == WEBHOOK_VAR {
+            v.key = "WEBHOOK_SECRET".into();
+        }
+    }
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_vercel()
+        .with_webhooks();
+    let (e, id) = (&t.engine, &t.project.id);
+    let plan = e.hosting_env_plan(id).await.unwrap();
+    let keys: Vec<&str> = plan
+        .steps
+        .iter()
+        .filter(|s| s.key.contains("WEBHOOK"))
+        .map(|s| s.key.as_str())
+        .collect();
+    assert_eq!(keys, ["WEBHOOK_SECRET", "WEBHOOK_SECRET"]);
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    let report = e
+        .run_checks(id, Some("webhook.secret"), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        report.checks[0].status,
+        golive_core::checks::CheckStatus::Pass,
+        "{:?}",
+        report.checks[0]
+    );
+    assert!(report.checks[0].detail.contains("WEBHOOK_SECRET"));
+    assert!(!sb
+        .world
+        .lock()
+        .unwrap()
+        .vercel
+        .envs
+        .iter()
+        .any(|v| v.key == WEBHOOK_VAR));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_development_secret_pasted_as_production_is_refused_before_any_write() {
     let sb = sandbox("env-production-only").await;
