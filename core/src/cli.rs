@@ -1,8 +1,9 @@
 //! The `golive` command line: the engine's headless face, for CI.
 //!
-//! Contract: `golive check --domain D [--json] [--project NAME] [--wait]` prints a table, or
-//! with `--json` exactly one JSON object (with `--wait`, of the last round). Exit 0 = no check
-//! failed, 1 = a check failed, 2 = bad usage or configuration (message on stderr).
+//! Contract: `golive check --domain D [--json] [--project NAME] [--wait | --rehearse]` prints a
+//! table, or with `--json` exactly one JSON object (with `--wait`, of the last round). Exit 0 =
+//! no check failed, 1 = a check failed, 2 = bad usage or configuration (message on stderr),
+//! 130 = interrupted (a rehearsal cleans up first).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -52,6 +53,11 @@ enum Command {
         /// With --wait: seconds before the first re-check (doubling, up to 60).
         #[arg(long, default_value_t = 15, value_name = "SECS")]
         interval: u64,
+        /// Also rehearse a sign-in on production: creates a throwaway user (tagged
+        /// golive-rehearsal), signs it in, opens SITE_PROTECTED_PATH with its session, calls
+        /// Supabase with it (SUPABASE_ANON_KEY), then revokes the session and deletes the user.
+        #[arg(long, conflicts_with = "wait")]
+        rehearse: bool,
     },
 }
 
@@ -86,6 +92,7 @@ pub fn main() -> ExitCode {
             wait,
             timeout,
             interval,
+            rehearse,
         } => match run_check(
             domain,
             project,
@@ -94,8 +101,10 @@ pub fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout),
                 interval: std::time::Duration::from_secs(interval.max(1)),
             }),
+            rehearse,
         ) {
-            Ok(report) => ExitCode::from(u8::from(report.failed())),
+            Ok(Some(report)) => ExitCode::from(u8::from(report.failed())),
+            Ok(None) => ExitCode::from(130),
             Err(e) => {
                 eprintln!("golive: {e}");
                 ExitCode::from(2)
@@ -109,7 +118,8 @@ fn run_check(
     project: Option<String>,
     json: bool,
     wait: Option<Wait>,
-) -> Result<Report> {
+    rehearse: bool,
+) -> Result<Option<Report>> {
     let endpoints = Endpoints::from_env()?;
     // On stderr, so `--json` stdout stays one object; every run, so CI logs show it.
     for o in endpoints.overrides() {
@@ -139,13 +149,22 @@ fn run_check(
     };
     // Whatever the vendors say back, none of the input secrets is printed.
     let redactor = inputs.redactor();
-    let ctx = CheckContext::new(
-        crate::domain::normalize(&domain)
-            .and_then(|domain| RunContext::new(domain, inputs, endpoints))
-            .map_err(|e| redactor.error(e))?,
-    );
+    let run = crate::domain::normalize(&domain)
+        .and_then(|domain| RunContext::new(domain, inputs, endpoints))
+        .map_err(|e| redactor.error(e))?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Config(format!("could not start the async runtime: {e}")))?;
+    if rehearse {
+        // Inside the runtime: the rehearsal's clean-up may need it.
+        let _guard = runtime.enter();
+        let ctx = CheckContext::rehearsing(run);
+        let Some(report) = runtime.block_on(rehearsal(&ctx)) else {
+            return Ok(None);
+        };
+        print_report(&report, json, &redactor)?;
+        return Ok(Some(report));
+    }
+    let ctx = CheckContext::new(run);
     let report = runtime.block_on(async {
         let started = tokio::time::Instant::now();
         let mut pause = wait.as_ref().map(|w| w.interval).unwrap_or_default();
@@ -175,16 +194,46 @@ fn run_check(
             pause = (pause * 2).min(std::time::Duration::from_secs(60));
         }
     });
+    print_report(&report, json, &redactor)?;
+    Ok(Some(report))
+}
+
+/// A run with the rehearsal: its stages on stderr as they happen; Ctrl-C cleans up before
+/// exiting (`None`).
+async fn rehearsal(ctx: &CheckContext) -> Option<Report> {
+    let run = checks::run_all(ctx, None, |e| {
+        if let checks::CheckEvent::Stage { stage } = e {
+            eprintln!(
+                "golive: rehearsal: {:?} {:?} {}",
+                stage.stage, stage.state, stage.detail
+            );
+        }
+    });
+    tokio::select! {
+        report = run => Some(report),
+        _ = tokio::signal::ctrl_c() => {
+            if let Some(r) = &ctx.rehearsal {
+                match r.clean_up().await {
+                    Ok(done) => eprintln!("golive: interrupted; cleaned up: {done}"),
+                    Err(f) => eprintln!("golive: interrupted; {} {}", f.detail, f.fix),
+                }
+            }
+            None
+        }
+    }
+}
+
+fn print_report(report: &Report, json: bool, redactor: &crate::redact::Redactor) -> Result<()> {
     let text = if json {
-        serde_json::to_string(&report).map_err(|e| Error::Config(format!("report: {e}")))? + "\n"
+        serde_json::to_string(report).map_err(|e| Error::Config(format!("report: {e}")))? + "\n"
     } else {
-        render_table(&report)
+        render_table(report)
     };
     let mut out = std::io::stdout().lock();
     let written = write!(out, "{}", redactor.text(&text));
     // A closed pipe (e.g. `| head`) is not a failure of the checks.
     let _ = written;
-    Ok(report)
+    Ok(())
 }
 
 /// The line that says an address is not the real vendor's.

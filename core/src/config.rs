@@ -26,6 +26,8 @@ pub struct Endpoints {
     pub cloudflare_api: Url,
     /// Supabase Management API base.
     pub supabase_api: Url,
+    /// Replaces a Supabase project's own base (`https://<ref>.supabase.co`) for every project.
+    pub supabase_project_url: Option<Url>,
     /// Replaces the public resolver panel.
     pub resolvers: Option<Vec<SocketAddr>>,
     /// Replaces nameserver discovery.
@@ -47,6 +49,7 @@ impl Default for Endpoints {
             vercel_api: Url::parse("https://api.vercel.com").unwrap(),
             cloudflare_api: Url::parse("https://api.cloudflare.com").unwrap(),
             supabase_api: Url::parse("https://api.supabase.com").unwrap(),
+            supabase_project_url: None,
             resolvers: None,
             authoritative: None,
             connect_to: BTreeMap::new(),
@@ -75,6 +78,9 @@ impl Endpoints {
                 "GOLIVE_VERCEL_API_URL" => e.vercel_api = parse_url(&name, value)?,
                 "GOLIVE_CLOUDFLARE_API_URL" => e.cloudflare_api = parse_url(&name, value)?,
                 "GOLIVE_SUPABASE_API_URL" => e.supabase_api = parse_url(&name, value)?,
+                "GOLIVE_SUPABASE_PROJECT_URL" => {
+                    e.supabase_project_url = Some(parse_url(&name, value)?)
+                }
                 "GOLIVE_RESOLVERS" => e.resolvers = Some(parse_addrs(&name, value)?),
                 "GOLIVE_AUTHORITATIVE" => e.authoritative = Some(parse_addrs(&name, value)?),
                 "GOLIVE_CONNECT_TO" => e.connect_to = parse_connect_to(value)?,
@@ -166,6 +172,13 @@ impl Endpoints {
                 all.push(item(variable, what, url.to_string()));
             }
         }
+        if let Some(url) = &self.supabase_project_url {
+            all.push(item(
+                "GOLIVE_SUPABASE_PROJECT_URL",
+                "Supabase project API",
+                url.to_string(),
+            ));
+        }
         for (provider, url) in &self.oauth_token_urls {
             all.push(item(
                 &format!("GOLIVE_OAUTH_{}_TOKEN_URL", provider.to_ascii_uppercase()),
@@ -218,10 +231,20 @@ impl Endpoints {
         apis.into_iter()
             .filter(|(url, default)| url != default)
             .map(|(url, _)| url)
+            .chain(&self.supabase_project_url)
             .chain(self.oauth_token_urls.values())
             .filter_map(host_name)
             .chain(self.connect_to.keys().map(|(host, _)| host.clone()))
             .collect()
+    }
+
+    /// A Supabase project's API base: `https://<ref>.supabase.co` unless overridden.
+    pub fn supabase_project(&self, project_ref: &str) -> Result<Url> {
+        match &self.supabase_project_url {
+            Some(url) => Ok(url.clone()),
+            None => Url::parse(&format!("https://{project_ref}.supabase.co"))
+                .map_err(|e| Error::Config(format!("Supabase project {project_ref}: {e}"))),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Empty, Full, Limited};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
@@ -35,6 +35,41 @@ pub struct HttpsResponse {
     pub headers: hyper::HeaderMap,
     pub body: Bytes,
     pub cert: CertInfo,
+}
+
+impl HttpsResponse {
+    /// Every value of a header that may repeat (`set-cookie`), as text.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// One request of a probe: what a browser or a script would send.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+impl<'a> ProbeRequest<'a> {
+    pub fn get(path: &'a str, headers: &'a [(&'a str, &'a str)]) -> Self {
+        ProbeRequest {
+            method: "GET",
+            path,
+            headers,
+            body: b"",
+        }
+    }
 }
 
 /// Why a probe failed, in the terms the checks explain to users.
@@ -105,31 +140,26 @@ impl Prober {
         path: &str,
         headers: &[(&str, &str)],
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        let req = hyper::Request::get(path);
-        self.within_timeout(self.send(host, 443, req, headers, Empty::<Bytes>::new()))
-            .await
+        self.send(host, ProbeRequest::get(path, headers)).await
     }
 
-    /// `POST https://<host>:<port><path>` with the given headers and body (a redirect is
-    /// answered as it came, never followed).
-    pub async fn post(
+    /// Sends `req` to `https://<host>`; redirects are answers, never followed here.
+    pub async fn send(
+        &self,
+        host: &str,
+        req: ProbeRequest<'_>,
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        self.send_to(host, 443, req).await
+    }
+
+    /// `send`, to another port than 443 (an endpoint the user named, `https://host:port/…`).
+    pub async fn send_to(
         &self,
         host: &str,
         port: u16,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Bytes,
+        req: ProbeRequest<'_>,
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        let req = hyper::Request::post(path);
-        self.within_timeout(self.send(host, port, req, headers, Full::new(body)))
-            .await
-    }
-
-    async fn within_timeout(
-        &self,
-        probe: impl std::future::Future<Output = std::result::Result<HttpsResponse, ProbeError>>,
-    ) -> std::result::Result<HttpsResponse, ProbeError> {
-        match tokio::time::timeout(self.timeout, probe).await {
+        match tokio::time::timeout(self.timeout, self.send_inner(host, port, req)).await {
             Ok(r) => r,
             Err(_) => Err(ProbeError::Http(format!(
                 "no answer within {:.1} s",
@@ -138,18 +168,12 @@ impl Prober {
         }
     }
 
-    async fn send<B>(
+    async fn send_inner(
         &self,
         host: &str,
         port: u16,
-        req: hyper::http::request::Builder,
-        headers: &[(&str, &str)],
-        body: B,
-    ) -> std::result::Result<HttpsResponse, ProbeError>
-    where
-        B: hyper::body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+        req: ProbeRequest<'_>,
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
         let addrs = self.resolve(host, port).await?;
         let tcp = connect_any(&addrs).await?;
         let name = ServerName::try_from(host.to_string())
@@ -171,21 +195,25 @@ impl Prober {
                 .await
                 .map_err(|e| ProbeError::Http(e.to_string()))?;
         tokio::spawn(conn);
-        let authority = match port {
-            443 => host.to_string(),
-            _ => format!("{host}:{port}"),
-        };
-        let mut req = req
-            .header("host", authority)
+        let mut builder = hyper::Request::builder()
+            .method(req.method)
+            .uri(req.path)
+            .header(
+                "host",
+                match port {
+                    443 => host.to_string(),
+                    _ => format!("{host}:{port}"),
+                },
+            )
             .header("user-agent", concat!("golive/", env!("CARGO_PKG_VERSION")));
-        for (k, v) in headers {
-            req = req.header(*k, *v);
+        for (k, v) in req.headers {
+            builder = builder.header(*k, *v);
         }
-        let req = req
-            .body(body)
+        let request = builder
+            .body(Full::new(Bytes::copy_from_slice(req.body)))
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let resp = sender
-            .send_request(req)
+            .send_request(request)
             .await
             .map_err(|e| ProbeError::Http(e.to_string()))?;
         let status = resp.status().as_u16();

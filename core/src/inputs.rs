@@ -20,6 +20,12 @@ pub struct Inputs {
     pub supabase_token: Option<Secret>,
     pub supabase_project_ref: Option<String>,
     pub cloudflare_token: Option<Secret>,
+    /// A page of the live site only signed-in users may see (`/dashboard` when unset).
+    pub protected_path: Option<String>,
+    /// The Supabase project's anon (public) key, for the rehearsal's call to its API.
+    pub supabase_anon_key: Option<String>,
+    /// A user to rehearse as (id or email) instead of a throwaway one.
+    pub rehearsal_user: Option<String>,
     /// Production OAuth credentials by provider.
     pub oauth: BTreeMap<ProviderId, Credentials>,
     /// The production webhook endpoint, as given (the checks validate it).
@@ -31,8 +37,9 @@ pub struct Inputs {
 impl Inputs {
     /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
     /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID,
-    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, CLERK_WEBHOOK_URL,
-    /// CLERK_WEBHOOK_SIGNING_SECRET, and the `OAUTH_*` ones.
+    /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, SITE_PROTECTED_PATH,
+    /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET and
+    /// the `OAUTH_*` ones.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
         let mut prefixed_pk = None;
@@ -52,6 +59,9 @@ impl Inputs {
                 "SUPABASE_ACCESS_TOKEN" => inputs.supabase_token = Some(Secret::new(value)),
                 "SUPABASE_PROJECT_REF" => inputs.supabase_project_ref = Some(value),
                 "CLOUDFLARE_API_TOKEN" => inputs.cloudflare_token = Some(Secret::new(value)),
+                "SITE_PROTECTED_PATH" => inputs.protected_path = Some(value),
+                "SUPABASE_ANON_KEY" => inputs.supabase_anon_key = Some(value),
+                "REHEARSAL_USER" => inputs.rehearsal_user = Some(value),
                 "CLERK_WEBHOOK_URL" => inputs.webhook_url = Some(value),
                 "CLERK_WEBHOOK_SIGNING_SECRET" => inputs.webhook_secret = Some(Secret::new(value)),
                 n if n.ends_with("_CLERK_PUBLISHABLE_KEY") => prefixed_pk = Some(value),
@@ -93,6 +103,9 @@ impl Inputs {
             supabase_token: secrets.get(&project.id, SecretKind::SupabaseToken)?,
             supabase_project_ref: project.supabase_project_ref.clone(),
             cloudflare_token: secrets.get(&project.id, SecretKind::CloudflareToken)?,
+            protected_path: project.protected_path.clone(),
+            supabase_anon_key: project.supabase_anon_key.clone(),
+            rehearsal_user: project.rehearsal_user.clone(),
             webhook_url: project.webhook_url.clone(),
             webhook_secret: secrets.get(&project.id, SecretKind::ClerkWebhookSecret)?,
         })

@@ -1,5 +1,6 @@
 //! Golive's engine: everything the desktop app and the `golive` CLI do, with no Tauri in it.
 
+pub mod browser;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod framework;
 pub mod http;
 pub mod https_probe;
 pub mod inputs;
+pub mod jwt;
 pub mod keys;
 #[cfg(test)]
 mod module_graph;

@@ -56,6 +56,18 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub dev_publishable_key: Option<String>,
+    /// The launch proof's page only signed-in users may see (`/dashboard` when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub protected_path: Option<String>,
+    /// The Supabase project's anon key: public (it ships in the app), so it may live here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub supabase_anon_key: Option<String>,
+    /// A production user the rehearsal signs in as, when the instance refuses throwaway ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rehearsal_user: Option<String>,
     /// The production webhook endpoint (`https://…` on the domain), for apps that receive
     /// Clerk webhooks; its signing secret is in the keychain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,6 +188,9 @@ impl ProjectStore {
                 vercel_project: None,
                 oauth: Default::default(),
                 dev_publishable_key: None,
+                protected_path: None,
+                supabase_anon_key: None,
+                rehearsal_user: None,
                 webhook_url: None,
             };
             file.projects.push(project.clone());

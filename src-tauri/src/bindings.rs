@@ -6,7 +6,8 @@
 use std::marker::PhantomData;
 
 use golive_core::checks::{
-    registry, CheckEvent, CheckResult, CheckStatus, Evidence, PlannedCheck, Report, Step, Summary,
+    registry, rehearsal_checks, CheckEvent, CheckResult, CheckStatus, Evidence, PlannedCheck,
+    Report, Step, Summary,
 };
 use golive_core::config::Override;
 use golive_core::dns::auto::{
@@ -22,6 +23,8 @@ use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{ChecklistItem, ClerkApp, ProductionCreated, ProductionInstance};
 use golive_core::steps::hosting::env_plan::{EnvAction, EnvPlan, EnvStep};
 use golive_core::steps::hosting::{DeployEvent, HostingDomain};
+use golive_core::steps::launch::rehearsal::{Stage, StageEvent, StageState};
+use golive_core::steps::launch::settings::LaunchSettings;
 use golive_core::steps::sso::{ProviderState, SsoForm, SsoOverview};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
@@ -55,6 +58,9 @@ pub fn typescript() -> String {
         Evidence::decl(&cfg),
         PlannedCheck::decl(&cfg),
         CheckEvent::decl(&cfg),
+        StageEvent::decl(&cfg),
+        Stage::decl(&cfg),
+        StageState::decl(&cfg),
         Summary::decl(&cfg),
         Report::decl(&cfg),
         ClerkApp::decl(&cfg),
@@ -101,6 +107,7 @@ pub fn typescript() -> String {
         ProviderState::decl(&cfg),
         SsoOverview::decl(&cfg),
         SsoForm::decl(&cfg),
+        LaunchSettings::decl(&cfg),
         Verdict::decl(&cfg),
         ProbeResult::decl(&cfg),
         ReportFormat::decl(&cfg),
@@ -202,7 +209,7 @@ fn camel(snake: &str) -> String {
 /// `CHECK_STEP`: the step each check belongs to, as its definition says.
 fn check_steps() -> String {
     let mut out = String::from("export const CHECK_STEP: Record<string, Step> = {\n");
-    for def in registry() {
+    for def in registry().into_iter().chain(rehearsal_checks()) {
         let step = serde_json::to_string(&def.step).unwrap();
         out += &format!("  \"{}\": {step},\n", def.id);
     }

@@ -119,16 +119,20 @@ macro_rules! with_commands {
                 set_webhook_url(project_id: String, value: String) -> Project =>
                     |engine| engine.set_webhook_url(&project_id, &value);
                 /// Streams each check's result as it finishes; returns the full report. `step`
-                /// limits the run to one step's checks (e.g. `"clerk"`).
+                /// limits the run to one step's checks (e.g. `"clerk"`); `rehearse` adds the
+                /// sign-in rehearsal, which the window confirms first.
                 run_checks(
                     project_id: String,
                     step: Option<String>,
+                    rehearse: bool,
                     on_event: Channel<CheckEvent>
                 ) -> Report => |engine| {
                     engine
-                        .run_checks(&project_id, step.as_deref(), forward(&on_event))
+                        .run_checks(&project_id, step.as_deref(), rehearse, forward(&on_event))
                         .await
                 };
+                set_launch_settings(project_id: String, form: LaunchSettings) -> Project =>
+                    |engine| engine.set_launch_settings(&project_id, form);
                 /// Stops the project's running checks (their call ends with
                 /// `checks_cancelled`).
                 cancel_checks(project_id: String) -> () =>

@@ -17,6 +17,7 @@ use golive_core::secrets::{SecretKind, SecretStatus};
 use golive_core::steps::clerk::{checklist, ChecklistItem, ClerkApp, ProductionCreated};
 use golive_core::steps::hosting::env_plan::EnvPlan;
 use golive_core::steps::hosting::{DeployEvent, FollowPace, HostingDomain};
+use golive_core::steps::launch::settings::LaunchSettings;
 use golive_core::steps::sso::{SsoForm, SsoOverview};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::DomainStatus;

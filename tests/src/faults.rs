@@ -22,7 +22,8 @@ pub enum FaultKind {
     Silence,
     /// 200 with a body that is not JSON.
     Malformed,
-    /// An error status whose message quotes the credential and the request's body (or
+    /// An error status whose message quotes the credential (the Authorization header, or
+    /// the cookies the site and the Frontend API take) and the request's body (or
     /// query) it was sent, as some APIs do (429: with `Retry-After: 30`).
     Echo(u16),
     /// 200 with this body instead of the route's: a hostile or broken vendor.
@@ -84,12 +85,12 @@ pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Re
 async fn echo(code: u16, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or_default().to_string();
-    let credential = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    // The site's and the Frontend API's credentials are cookies.
+    let credential = ["authorization", "cookie"]
+        .iter()
+        .filter_map(|h| req.headers().get(*h).and_then(|v| v.to_str().ok()))
+        .collect::<Vec<_>>()
+        .join(" ");
     let body = axum::body::to_bytes(req.into_body(), 1 << 20)
         .await
         .unwrap_or_default();
@@ -165,7 +166,10 @@ async fn answer(kind: FaultKind, req: Request, next: Next) -> Response {
 fn error_body(path: &str, status: StatusCode) -> serde_json::Value {
     let reason = status.canonical_reason().unwrap_or("Error");
     let code = reason.to_ascii_lowercase().replace(' ', "_");
-    if path.starts_with("/oauth/") {
+    if path.starts_with("/rest/v1/") {
+        // PostgREST's shape.
+        json!({"code": "PGRST000", "details": null, "hint": null, "message": reason})
+    } else if path.starts_with("/oauth/") {
         json!({"error": "server_error", "error_description": reason})
     } else if path.starts_with("/client/v4/") {
         json!({"success": false, "errors": [{"code": 10000, "message": reason}],

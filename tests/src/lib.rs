@@ -177,6 +177,8 @@ impl Sandbox {
             ),
             ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),
             ("GOLIVE_SUPABASE_API_URL", api.clone()),
+            // The project's Data API (`/rest/v1/`) is served by the same plain-HTTP server.
+            ("GOLIVE_SUPABASE_PROJECT_URL", api.clone()),
             ("GOLIVE_VERCEL_API_URL", api.clone()),
             ("GOLIVE_CLOUDFLARE_API_URL", api.clone()),
             ("GOLIVE_RESOLVERS", join(&self.public)),
@@ -251,7 +253,29 @@ impl Sandbox {
                 .filter(|l| !l.starts_with("-----") && l.len() >= 32)
                 .map(str::to_string),
         );
+        // And every ticket, session token, cookie and testing token the fakes handed out.
+        all.extend(self.world.lock().unwrap().issued_secrets.iter().cloned());
         all
+    }
+
+    /// The users each instance has now.
+    pub fn users(&self) -> Vec<clerk::accounts::User> {
+        self.world.lock().unwrap().accounts.users.clone()
+    }
+
+    /// Every session ever created, with its status (`active`, `revoked`, `removed`).
+    pub fn sessions(&self) -> Vec<clerk::accounts::Session> {
+        self.world.lock().unwrap().accounts.sessions.clone()
+    }
+
+    /// Every sign-in token ever created, with its status.
+    pub fn sign_in_tokens(&self) -> Vec<clerk::accounts::SignInToken> {
+        self.world.lock().unwrap().accounts.sign_in_tokens.clone()
+    }
+
+    /// Every request the Frontend APIs (production and development) received.
+    pub fn frontend_requests(&self) -> Vec<Recorded> {
+        self.world.lock().unwrap().frontend_requests.clone()
     }
 
     pub fn platform_key_env(&self) -> Vec<(String, String)> {
@@ -277,9 +301,12 @@ pub enum Probe {
 /// A request the fakes received, kept so contract tests can check what Golive sends.
 #[derive(Debug, Clone)]
 pub struct Recorded {
+    /// The `Host` asked for (the Frontend APIs' requests are told apart by it).
+    pub host: String,
     pub method: String,
     pub path: String,
     pub query: Option<String>,
+    /// A JSON body, or a form body as an object of strings.
     pub body: Option<serde_json::Value>,
     /// What the fake answered, so contract tests can check responses too.
     pub status: u16,
@@ -293,22 +320,62 @@ async fn record(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let (recorded, resp) = capture(req, next).await;
+    world.lock().unwrap().requests.push(recorded);
+    resp
+}
+
+/// Middleware for the Frontend APIs: keeps each request and its answer, as `record` does.
+pub async fn record_frontend(
+    State(world): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (recorded, resp) = capture(req, next).await;
+    world.lock().unwrap().frontend_requests.push(recorded);
+    resp
+}
+
+/// A JSON body as is; a form body as an object of its fields.
+fn body_value(content_type: Option<&str>, bytes: &[u8]) -> Option<serde_json::Value> {
+    if content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded")) {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;
+        return Some(serde_json::Value::Object(
+            pairs.into_iter().map(|(k, v)| (k, v.into())).collect(),
+        ));
+    }
+    serde_json::from_slice(bytes).ok()
+}
+
+async fn capture(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> (Recorded, axum::response::Response) {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20)
         .await
         .unwrap_or_default();
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     let mut recorded = Recorded {
+        host: header("host")
+            .unwrap_or_default()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),
-        body: serde_json::from_slice(&bytes).ok(),
+        body: body_value(header("content-type").as_deref(), &bytes),
         status: 0,
         response: None,
-        authorization: parts
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        authorization: header("authorization"),
     };
     let resp = next
         .run(axum::extract::Request::from_parts(
@@ -323,8 +390,10 @@ async fn record(
         .unwrap_or_default();
     recorded.status = parts.status.as_u16();
     recorded.response = serde_json::from_slice(&bytes).ok();
-    world.lock().unwrap().requests.push(recorded);
-    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+    (
+        recorded,
+        axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)),
+    )
 }
 
 /// Middleware for the HTTPS servers: notes each request as a probe.

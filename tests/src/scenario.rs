@@ -30,6 +30,11 @@ pub const SVIX_LOGIN_KEY: &str = "eyJzYW5kYm94Ijoid2ViaG9va3MifQsandboxSvixLogin
 /// The Supabase personal access token and project the sandbox's Supabase knows.
 pub const SUPABASE_TOKEN: &str = "sbp_sandbox0123456789abcdef0123456789abcdef";
 pub const SUPABASE_REF: &str = "quillmatesandboxrefx";
+/// The project's legacy anon key (JWT-shaped, HS256; not a secret: it ships in every
+/// browser bundle). Its Data API (`/rest/v1/`) wants it in the `apikey` header.
+pub const SUPABASE_ANON_KEY: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\
+    eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InF1aWxsbWF0ZXNhbmRib3hyZWZ4Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3NjAwMDAwMDAsImV4cCI6MjA3NTU3NjAwMH0.\
+    YgO1jflH0SqNRhNh0t51LvvoYJmxshFRrOV-QxaBpQ4";
 /// The development instance's issuer, which Supabase trusts before the switch.
 pub const DEV_ISSUER: &str = "https://quillmate-dev-13.clerk.accounts.dev";
 
@@ -103,6 +108,29 @@ pub enum Webhooks {
     DevSecret,
 }
 
+/// Which instance's keys the live site's server (Clerk's middleware) holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerKeys {
+    /// The production instance's publishable and secret keys.
+    Live,
+    /// The development instance's: its handshake goes to the development Frontend API.
+    Development,
+    /// The live publishable key with another instance's secret key: the handshake's answer
+    /// cannot be verified, so Clerk's middleware loops until its redirect counter stops it.
+    OtherSecret,
+}
+
+impl ServerKeys {
+    /// The publishable key's Frontend API host and the secret key.
+    pub fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            ServerKeys::Live => ("clerk.quillmate.test", LIVE_SECRET_KEY),
+            ServerKeys::Development => (DEV_FRONTEND_API, DEV_SECRET_KEY),
+            ServerKeys::OtherSecret => ("clerk.quillmate.test", OTHER_SECRET_KEY),
+        }
+    }
+}
+
 /// What Clerk's Platform API reports for the domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DomainState {
@@ -129,6 +157,15 @@ pub struct Scenario {
     pub dns: DnsState,
     pub dns_host: DnsHost,
     pub hosting: Hosting,
+    /// The keys the live site's server holds.
+    pub server_keys: ServerKeys,
+    /// Whether session tokens carry `role: "authenticated"` (Clerk's Supabase integration).
+    pub role_claim: bool,
+    /// Whether the instance refuses the rehearsal's user (a required phone number: 422).
+    pub refuses_users: bool,
+    /// Whether the Frontend API's bot protection stops sign-ins without a testing token.
+    pub bot_protection: bool,
+    /// What the app's webhook route does.
     pub webhooks: Webhooks,
 }
 
@@ -159,6 +196,12 @@ impl Scenario {
         "deploy-error",
         "stale-build",
         "sso-wrong-redirect",
+        "server-dev-key",
+        "server-other-instance",
+        "no-role-claim",
+        "supabase-rejects",
+        "rehearsal-user-refused",
+        "bot-protection",
         "webhook-missing",
         "webhook-dev-secret",
     ];
@@ -176,6 +219,10 @@ impl Scenario {
             dns: DnsState::AllGood,
             dns_host: DnsHost::Registrar,
             hosting: Hosting::Done,
+            server_keys: ServerKeys::Live,
+            role_claim: true,
+            refuses_users: false,
+            bot_protection: false,
             webhooks: Webhooks::Verifying,
         };
         let s = match name {
@@ -305,6 +352,44 @@ impl Scenario {
                 name: "sso-wrong-redirect",
                 ..live
             },
+            // Launch proof scenarios: Clerk, DNS and hosting are live.
+            // The site's server holds the development instance's keys.
+            "server-dev-key" => Scenario {
+                name: "server-dev-key",
+                server_keys: ServerKeys::Development,
+                ..live
+            },
+            // The site's server holds the live publishable key and another instance's secret
+            // key: its handshake loops.
+            "server-other-instance" => Scenario {
+                name: "server-other-instance",
+                server_keys: ServerKeys::OtherSecret,
+                ..live
+            },
+            // Clerk's session tokens lack `role: "authenticated"` (no Supabase integration).
+            "no-role-claim" => Scenario {
+                name: "no-role-claim",
+                role_claim: false,
+                ..live
+            },
+            // Supabase does not trust the production issuer: its Data API refuses the token.
+            "supabase-rejects" => Scenario {
+                name: "supabase-rejects",
+                supabase_trusts_production: false,
+                ..live
+            },
+            // The instance's settings refuse the rehearsal's user (a phone number is required).
+            "rehearsal-user-refused" => Scenario {
+                name: "rehearsal-user-refused",
+                refuses_users: true,
+                ..live
+            },
+            // Bot protection answers sign-ins that bring no testing token.
+            "bot-protection" => Scenario {
+                name: "bot-protection",
+                bot_protection: true,
+                ..live
+            },
             // The configured webhook endpoint has no handler: the app answers 404.
             "webhook-missing" => Scenario {
                 name: "webhook-missing",
@@ -349,6 +434,10 @@ impl Scenario {
             SUPABASE_TOKEN.to_string(),
         ));
         v.push(("SUPABASE_PROJECT_REF".to_string(), SUPABASE_REF.to_string()));
+        v.push((
+            "SUPABASE_ANON_KEY".to_string(),
+            SUPABASE_ANON_KEY.to_string(),
+        ));
         v.push(("VERCEL_TOKEN".to_string(), VERCEL_TOKEN.to_string()));
         v.push(("VERCEL_PROJECT".to_string(), VERCEL_PROJECT_ID.to_string()));
         // The production webhook endpoint, once there is a production instance to send.
@@ -402,6 +491,13 @@ pub struct World {
     pub faults: Vec<crate::faults::Fault>,
     /// DNS queries and HTTPS requests received (the API's requests are in `requests`).
     pub probes: Vec<crate::Probe>,
+    /// Clerk's users, sign-in tokens, clients and sessions.
+    pub accounts: crate::clerk::accounts::Accounts,
+    /// The requests the Frontend API received (kept across scenario switches).
+    pub frontend_requests: Vec<crate::Recorded>,
+    /// Every secret the fakes handed out — tickets, session tokens, `__client` cookies,
+    /// handshake payloads, testing tokens — for the canary sweeps (kept across switches).
+    pub issued_secrets: Vec<String>,
 }
 
 /// A record at the DNS host's API.
@@ -474,6 +570,9 @@ impl World {
             production_config: Default::default(),
             faults: Vec::new(),
             probes: Vec::new(),
+            accounts: crate::clerk::accounts::Accounts::new(),
+            frontend_requests: Vec::new(),
+            issued_secrets: Vec::new(),
             oauth_redirects: if scenario.name == "sso-wrong-redirect" {
                 // Google's client still has only the development instance's callback.
                 [(
@@ -488,11 +587,15 @@ impl World {
         }
     }
 
-    /// Switches to another scenario; the request log is kept.
+    /// Switches to another scenario; the request logs and the secrets handed out are kept.
     pub fn reset(&mut self, scenario: Scenario) {
         let requests = std::mem::take(&mut self.requests);
+        let frontend_requests = std::mem::take(&mut self.frontend_requests);
+        let issued_secrets = std::mem::take(&mut self.issued_secrets);
         *self = World {
             requests,
+            frontend_requests,
+            issued_secrets,
             ..World::new(scenario)
         };
     }

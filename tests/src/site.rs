@@ -2,6 +2,8 @@
 //! publishable key the newest READY deployment was built with, as a Next.js build inlines it,
 //! and the app's Clerk webhook route (`site_webhook`).
 
+pub mod auth;
+
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -37,6 +39,7 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
     let app = Router::new()
         .route("/", get(page))
         .route(SCRIPT, get(script))
+        .merge(auth::routes(world.clone()))
         .route(crate::site_webhook::PATH, post(crate::site_webhook::handle))
         .layer(axum::middleware::from_fn(crate::faults::delay))
         .layer(axum::middleware::from_fn_with_state(

@@ -1,5 +1,8 @@
 //! Fake Supabase Management API: a project's third-party auth integrations, listed and
-//! added (shapes: fixtures/specs/supabase-third-party-auth.json).
+//! added (shapes: fixtures/specs/supabase-third-party-auth.json). The project's own Data
+//! API is in `rest`.
+
+pub mod rest;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,10 +16,12 @@ use crate::scenario::{Scenario, Shared, DEV_ISSUER, SUPABASE_REF, SUPABASE_TOKEN
 use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
-    Router::new().route(
-        "/v1/projects/{project_ref}/config/auth/third-party-auth",
-        get(list).post(add),
-    )
+    Router::new()
+        .route(
+            "/v1/projects/{project_ref}/config/auth/third-party-auth",
+            get(list).post(add),
+        )
+        .merge(rest::routes())
 }
 
 pub fn integration(id: &str, issuer: &str) -> Value {

@@ -4,6 +4,7 @@
 mod clerk;
 mod dns;
 mod hosting;
+mod launch;
 mod sso;
 mod supabase;
 mod webhook;
@@ -16,6 +17,8 @@ use ts_rs::TS;
 
 use crate::context::RunContext;
 use crate::dns::survey::{self, Survey};
+use crate::steps::launch::rehearsal::{Rehearsal, StageEvent};
+use crate::steps::launch::site::{self, ServerKey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -110,11 +113,15 @@ impl Outcome {
     }
 }
 
-/// Everything a check may read: the run's context, plus the DNS survey the DNS checks share
-/// (found once per run by whichever needs it first; the others wait for it).
+/// Everything a check may read: the run's context, plus what several checks share (found
+/// once per run by whichever needs it first; the others wait for it): the DNS survey, the
+/// live site's answer to a returning visitor, and the rehearsal when one was asked for.
 pub struct CheckContext {
     run: RunContext,
     dns: OnceCell<Survey>,
+    server_key: OnceCell<ServerKey>,
+    pub rehearsal: Option<Rehearsal>,
+    stages: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<StageEvent>>>,
 }
 
 impl CheckContext {
@@ -122,11 +129,43 @@ impl CheckContext {
         CheckContext {
             run,
             dns: OnceCell::new(),
+            server_key: OnceCell::new(),
+            rehearsal: None,
+            stages: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// A run that also rehearses a sign-in on production (it creates and removes a user, so
+    /// only on request); its stages are streamed with the checks' results.
+    pub fn rehearsing(run: RunContext) -> Self {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let rehearsal = Rehearsal::new(&run, move |e| {
+            let _ = tx.send(e);
+        });
+        CheckContext {
+            rehearsal: Some(rehearsal),
+            stages: std::sync::Mutex::new(Some(rx)),
+            ..CheckContext::new(run)
         }
     }
 
     pub async fn dns(&self) -> &Survey {
         self.dns.get_or_init(|| survey::survey(&self.run)).await
+    }
+
+    pub async fn server_key(&self) -> &ServerKey {
+        self.server_key
+            .get_or_init(|| site::server_key(&self.run))
+            .await
+    }
+
+    /// The checks of this run: the rehearsal's only when rehearsing.
+    fn checks(&self) -> Vec<CheckDef> {
+        let mut all = registry();
+        if self.rehearsal.is_some() {
+            all.extend(rehearsal_checks());
+        }
+        all
     }
 }
 
@@ -156,6 +195,8 @@ pub enum Step {
     Dns,
     Sso,
     Supabase,
+    /// The launch proof: the live site and the sign-in rehearsal.
+    Launch,
 }
 
 impl Step {
@@ -167,6 +208,7 @@ impl Step {
             Step::Dns => "dns",
             Step::Sso => "sso",
             Step::Supabase => "supabase",
+            Step::Launch => "launch",
         }
     }
 }
@@ -178,17 +220,31 @@ const AFTER: &[(&str, &[&str])] = &[
     ("clerk.frontend_api", &["dns.clerk"]),
     ("clerk.accounts_portal", &["dns.accounts"]),
     ("site.publishable_key", &["dns.apex"]),
+    ("site.handshake", &["dns.apex"]),
+    // A page that lets anyone in proves nothing by letting a session in.
+    ("site.session", &["site.protected"]),
 ];
 
-pub fn prerequisites(id: &str) -> &'static [&'static str] {
-    AFTER
+/// Checks that run after others have finished, whatever their result: the rehearsal's
+/// clean-up waits until nothing needs its session any more.
+const FOLLOWS: &[(&str, &[&str])] = &[(
+    "launch.cleanup",
+    &["launch.sign_in", "site.session", "supabase.session"],
+)];
+
+fn listed(table: &'static [(&str, &'static [&'static str])], id: &str) -> &'static [&'static str] {
+    table
         .iter()
         .find(|(check, _)| *check == id)
         .map(|(_, deps)| *deps)
         .unwrap_or(&[])
 }
 
-/// Every check the engine knows, in report order.
+pub fn prerequisites(id: &str) -> &'static [&'static str] {
+    listed(AFTER, id)
+}
+
+/// Every check a plain run has, in report order (a rehearsal adds `rehearsal_checks`).
 pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
     all.extend(dns::checks());
@@ -196,12 +252,26 @@ pub fn registry() -> Vec<CheckDef> {
     all.extend(hosting::checks());
     all.extend(webhook::checks());
     all.extend(supabase::checks());
+    all.extend(launch::checks());
+    all
+}
+
+/// The checks only a rehearsal runs: they sign a user in on production.
+pub fn rehearsal_checks() -> Vec<CheckDef> {
+    let mut all = launch::rehearsal_checks();
+    all.extend(supabase::rehearsal_checks());
+    // The clean-up is reported last.
+    all.sort_by_key(|d| d.id == "launch.cleanup");
     all
 }
 
 /// The step of the check with this id, as its definition says; `None` for an unknown id.
 pub fn step_of(id: &str) -> Option<Step> {
-    registry().into_iter().find(|d| d.id == id).map(|d| d.step)
+    registry()
+        .into_iter()
+        .chain(rehearsal_checks())
+        .find(|d| d.id == id)
+        .map(|d| d.step)
 }
 
 /// A check as announced before the run, so the UI can draw the whole list up front.
@@ -215,8 +285,16 @@ pub struct PlannedCheck {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
 pub enum CheckEvent {
-    Planned { checks: Vec<PlannedCheck> },
-    Finished { result: CheckResult },
+    Planned {
+        checks: Vec<PlannedCheck>,
+    },
+    Finished {
+        result: CheckResult,
+    },
+    /// A stage of the sign-in rehearsal started, finished or failed.
+    Stage {
+        stage: StageEvent,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -249,7 +327,8 @@ pub async fn run_all(
     only: Option<&str>,
     on_event: impl Fn(CheckEvent),
 ) -> Report {
-    let defs: Vec<CheckDef> = registry()
+    let defs: Vec<CheckDef> = ctx
+        .checks()
         .into_iter()
         .filter(|d| only.is_none_or(|s| d.step.as_str() == s || d.id == s))
         .collect();
@@ -272,12 +351,19 @@ pub async fn run_all(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let waits: Vec<(&str, tokio::sync::watch::Receiver<Option<CheckStatus>>)> =
-                prerequisites(d.id)
-                    .iter()
+            let subscribe = |deps: &[&'static str]| -> Vec<_> {
+                deps.iter()
                     .filter_map(|dep| index(dep).map(|j| (*dep, statuses[j].subscribe())))
-                    .collect();
+                    .collect()
+            };
+            let (waits, follows) = (
+                subscribe(prerequisites(d.id)),
+                subscribe(listed(FOLLOWS, d.id)),
+            );
             async move {
+                for (_, mut rx) in follows {
+                    let _ = rx.wait_for(Option::is_some).await;
+                }
                 for (dep, mut rx) in waits {
                     let failed = rx
                         .wait_for(Option::is_some)
@@ -298,7 +384,23 @@ pub async fn run_all(
     let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
     // A check may quote a vendor, which may quote what it was sent.
     let redactor = ctx.inputs.redactor();
-    while let Some((i, outcome)) = pending.next().await {
+    let mut stages = ctx.stages.lock().unwrap().take();
+    let stage_event = |e: StageEvent| CheckEvent::Stage {
+        stage: StageEvent {
+            detail: redactor.text(&e.detail),
+            ..e
+        },
+    };
+    loop {
+        let next = tokio::select! {
+            biased;
+            Some(e) = next_stage(&mut stages) => {
+                on_event(stage_event(e));
+                continue;
+            }
+            next = pending.next() => next,
+        };
+        let Some((i, outcome)) = next else { break };
         let result = CheckResult {
             id: defs[i].id.into(),
             status: outcome.status,
@@ -315,6 +417,9 @@ pub async fn run_all(
             result: result.clone(),
         });
         results[i] = Some(result);
+    }
+    while let Some(e) = stages.as_mut().and_then(|rx| rx.try_recv().ok()) {
+        on_event(stage_event(e));
     }
     let checks: Vec<CheckResult> = results.into_iter().flatten().collect();
     let mut summary = Summary::default();
@@ -333,13 +438,24 @@ pub async fn run_all(
     }
 }
 
+/// The rehearsal's next stage event; never, for a run without one.
+async fn next_stage(
+    rx: &mut Option<tokio::sync::mpsc::UnboundedReceiver<StageEvent>>,
+) -> Option<StageEvent> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn check_ids_are_unique_and_namespaced() {
-        let defs = registry();
+        let mut defs = registry();
+        defs.extend(rehearsal_checks());
         let mut ids: Vec<_> = defs.iter().map(|d| d.id).collect();
         ids.sort();
         ids.dedup();
@@ -349,13 +465,29 @@ mod tests {
 
     #[test]
     fn prerequisites_are_known_checks_without_cycles() {
-        let ids: Vec<&str> = registry().iter().map(|d| d.id).collect();
+        let ids: Vec<&str> = registry()
+            .iter()
+            .chain(&rehearsal_checks())
+            .map(|d| d.id)
+            .collect();
         for (check, deps) in AFTER {
             assert!(ids.contains(check), "{check}");
             for d in *deps {
                 // A prerequisite waits for nothing, so no run can wait on itself.
                 assert!(ids.contains(d) && prerequisites(d).is_empty(), "{d}");
             }
+        }
+        for (check, deps) in FOLLOWS {
+            assert!(ids.contains(check), "{check}");
+            for d in *deps {
+                // What a check follows follows nothing itself.
+                assert!(ids.contains(d) && listed(FOLLOWS, d).is_empty(), "{d}");
+            }
+        }
+        // A plain run never creates a user.
+        let plain: Vec<&str> = registry().iter().map(|d| d.id).collect();
+        for d in rehearsal_checks() {
+            assert!(!plain.contains(&d.id), "{}", d.id);
         }
     }
 
@@ -371,6 +503,7 @@ mod tests {
             Step::Dns,
             Step::Sso,
             Step::Supabase,
+            Step::Launch,
         ] {
             assert_eq!(serde_json::to_value(step).unwrap(), step.as_str());
         }

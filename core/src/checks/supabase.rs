@@ -1,10 +1,99 @@
-//! Supabase check: the project trusts session tokens from the production Clerk issuer.
+//! Supabase checks: the project trusts session tokens from the production Clerk issuer, and
+//! (in a rehearsal) its Data API accepts a real production session as an authenticated user.
 
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::steps::supabase::{is_issuer, production_issuer};
-use crate::vendors::supabase::Management;
+use crate::vendors::supabase::{data_api_as_user, Management};
+
+/// Added to a run only when a rehearsal was asked for.
+pub(super) fn rehearsal_checks() -> Vec<CheckDef> {
+    vec![CheckDef {
+        id: "supabase.session",
+        title: "Supabase accepts a production session as an authenticated user",
+        step: Step::Launch,
+        run: |ctx| session(ctx).boxed(),
+    }]
+}
+
+const CLAIM_FIX: &str = "Turn on the Supabase integration for the production instance in the                          Clerk dashboard → Integrations → Supabase: it adds the role:                          authenticated claim to session tokens (development's setting is not                          carried over).";
+
+async fn session(ctx: &CheckContext) -> Outcome {
+    let (Some(anon), Some(project_ref)) = (
+        ctx.inputs.supabase_anon_key.as_deref(),
+        ctx.inputs.supabase_project_ref.as_deref(),
+    ) else {
+        return Outcome::skip(
+            "Not set up for Supabase: give the project and its anon key on the Supabase step              (or SUPABASE_PROJECT_REF and SUPABASE_ANON_KEY). Apps without Supabase need              nothing here.",
+        );
+    };
+    let Some(rehearsal) = ctx.rehearsal.as_ref() else {
+        return Outcome::skip("No rehearsal was asked for.");
+    };
+    let Ok(s) = rehearsal.session(ctx).await else {
+        return Outcome::skip("Skipped: launch.sign_in failed; fix that first.");
+    };
+    let role = s.jwt.claim_str("role").unwrap_or("none");
+    let project = match ctx.endpoints.supabase_project(project_ref) {
+        Ok(p) => p,
+        Err(e) => return Outcome::fail(e.to_string(), "Check the Supabase project."),
+    };
+    let answer = match data_api_as_user(&ctx.http, &project, anon, &s.token).await {
+        Ok(a) => a,
+        Err(e) => {
+            return Outcome::fail(
+                e.to_string(),
+                "Run the checks again in a minute; if it persists, check status.supabase.com.",
+            )
+        }
+    };
+    let issuer = s.jwt.claim_str("iss").unwrap_or_default();
+    let want = "the Data API accepts the session; claim role: authenticated";
+    let found = format!(
+        "HTTP {}{}; role: {role}",
+        answer.status,
+        answer
+            .refusal
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default()
+    );
+    if answer.status == 401 {
+        return Outcome::fail(
+            format!(
+                "Project {project_ref} refused the production session token: signed-in                  users' database calls will fail."
+            ),
+            format!(
+                "Add {issuer} as a Clerk integration in the Supabase dashboard →                  Authentication → Third-party Auth (Golive's Supabase step can add it)."
+            ),
+        )
+        .evidence(want, found);
+    }
+    if answer.status >= 500 {
+        return Outcome::fail(
+            format!(
+                "Project {project_ref}'s Data API answered {}.",
+                answer.status
+            ),
+            "Check status.supabase.com and try again.",
+        )
+        .evidence(want, found);
+    }
+    if role != "authenticated" {
+        return Outcome::fail(
+            format!(
+                "Supabase accepts the token, but it has no role: authenticated claim, so                  row-level security treats signed-in users as anonymous (role: {role})."
+            ),
+            CLAIM_FIX,
+        )
+        .evidence(want, found);
+    }
+    Outcome::pass(format!(
+        "Project {project_ref} accepts the production session as an authenticated user"
+    ))
+    .evidence(want, found)
+}
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![CheckDef {

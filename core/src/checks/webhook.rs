@@ -3,9 +3,9 @@
 //! secret, not the development one the previews keep.
 
 use futures::FutureExt;
-use hyper::body::Bytes;
 
 use super::{CheckContext, CheckDef, Outcome, Step};
+use crate::https_probe::ProbeRequest;
 use crate::keys::production_frontend_api;
 use crate::steps::hosting::env_plan::webhook_marker_last4;
 use crate::vendors::vercel::env::EnvVar;
@@ -37,7 +37,7 @@ const SECRET_FIX: &str = "Paste the production endpoint's signing secret in the 
 
 /// What the unsigned call sends: shaped like a Clerk event, of a type no handler acts on,
 /// so a handler that skips verification still does nothing with it.
-fn unsigned_event() -> Bytes {
+fn unsigned_event() -> Vec<u8> {
     let at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis())
@@ -49,7 +49,7 @@ fn unsigned_event() -> Bytes {
         "timestamp": at as u64,
     })
     .to_string()
-    .into()
+    .into_bytes()
 }
 
 async fn endpoint(ctx: &CheckContext) -> Outcome {
@@ -72,28 +72,20 @@ async fn endpoint(ctx: &CheckContext) -> Outcome {
     };
     let host = url.host_str().unwrap_or_default();
     let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
-    let answer = ctx
-        .prober
-        .post(
-            host,
-            url.port_or_known_default().unwrap_or(443),
-            path,
-            &[
-                ("content-type", "application/json"),
-                ("accept", "application/json"),
-            ],
-            unsigned_event(),
-        )
-        .await;
+    let body = unsigned_event();
+    let request = ProbeRequest {
+        method: "POST",
+        path,
+        headers: &[
+            ("content-type", "application/json"),
+            ("accept", "application/json"),
+        ],
+        body: &body,
+    };
+    let port = url.port_or_known_default().unwrap_or(443);
+    let answer = ctx.prober.send_to(host, port, request).await;
     match answer {
-        Ok(r) => {
-            let location = r
-                .headers
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .map(str::to_string);
-            judge(url.as_str(), r.status, location.as_deref())
-        }
+        Ok(r) => judge(url.as_str(), r.status, r.header("location")),
         Err(e) => Outcome::fail(
             format!("{url} could not be reached: {e}."),
             "Check that the domain points to the app (dns.apex) and its deployment is live; \

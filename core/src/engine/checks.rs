@@ -7,16 +7,23 @@ use crate::report::ReportFormat;
 
 impl Engine {
     /// Runs every check, or only those of one step (`CheckDef::step`) or the one check of
-    /// that id. Starting a run stops the project's run before it. The report of a whole
-    /// run is kept for `export_report`; starting one forgets the one before, as the
-    /// window does.
+    /// that id; `rehearse` adds the sign-in rehearsal (it creates and removes a user in
+    /// production, so the app asks first). Starting a run stops the project's run before it.
+    /// The report of a whole run is kept for `export_report`; starting one forgets the one
+    /// before, as the window does.
     pub async fn run_checks(
         &self,
         id: &str,
         step: Option<&str>,
+        rehearse: bool,
         on_event: impl Fn(CheckEvent),
     ) -> Result<Report> {
-        let ctx = CheckContext::new(self.context(id)?);
+        let run = self.context(id)?;
+        let ctx = if rehearse {
+            CheckContext::rehearsing(run)
+        } else {
+            CheckContext::new(run)
+        };
         let mut run = self.check_runs.start(id);
         let whole = step.is_none();
         if whole {

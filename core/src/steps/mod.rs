@@ -2,6 +2,7 @@
 
 pub mod clerk;
 pub mod hosting;
+pub mod launch;
 pub mod sso;
 pub mod supabase;
 pub mod webhooks;

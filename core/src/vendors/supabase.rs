@@ -227,3 +227,52 @@ mod tests {
         .contains("7 s"));
     }
 }
+
+/// How a project's Data API answered a signed-in user's request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataApiAnswer {
+    pub status: u16,
+    /// PostgREST's error code and message, when it refused (`PGRST301`: a JWT it cannot
+    /// verify).
+    pub refusal: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PostgrestError {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// `GET <project>/rest/v1/` with the anon key and the user's session token, as the app's
+/// Supabase client sends every request of a signed-in user.
+pub async fn data_api_as_user(
+    http: &Http,
+    project: &Url,
+    anon_key: &str,
+    session_token: &Secret,
+) -> Result<DataApiAnswer> {
+    let url = project
+        .join("rest/v1/")
+        .map_err(|e| Error::Config(format!("Supabase project URL: {e}")))?;
+    let req = http
+        .client()
+        .get(url)
+        .header("apikey", anon_key)
+        .bearer_auth(session_token.expose());
+    let resp = http.write(VENDOR.name, req).await?;
+    let status = resp.status().as_u16();
+    let body = crate::http::read_answer(VENDOR.name, resp).await?;
+    let refusal = (status >= 400).then(|| match serde_json::from_slice::<PostgrestError>(&body) {
+        Ok(PostgrestError {
+            code,
+            message: Some(m),
+        }) => match code {
+            Some(c) => format!("{c}: {m}"),
+            None => m,
+        },
+        _ => format!("HTTP {status}"),
+    });
+    Ok(DataApiAnswer { status, refusal })
+}

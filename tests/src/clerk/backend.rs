@@ -1,5 +1,6 @@
 //! Fake Clerk Backend API: `/v1/instance`, `/v1/domains`, `/v1/jwks` and the webhook
-//! dashboard link `POST /v1/webhooks/svix_url`, keyed by secret key.
+//! dashboard link `POST /v1/webhooks/svix_url`, keyed by secret key (the rehearsal's users,
+//! sign-in tokens and sessions are in `users`).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -16,6 +17,7 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/instance", get(instance))
         .route("/v1/domains", get(domains))
         .route("/v1/jwks", get(jwks))
+        .merge(super::users::routes())
         .route("/v1/webhooks/svix_url", post(svix_url))
 }
 
@@ -48,17 +50,9 @@ pub fn domains_body(i: &KeyInstance) -> Value {
     })
 }
 
+/// The instance's real public key (its test-only fixture), so its session tokens verify.
 pub fn jwks_body(instance_id: &str) -> Value {
-    json!({
-        "keys": [{
-            "use": "sig",
-            "kty": "RSA",
-            "kid": instance_id,
-            "alg": "RS256",
-            "n": "sandbox-modulus",
-            "e": "AQAB"
-        }]
-    })
+    json!({"keys": [super::keys::jwk(instance_id)]})
 }
 
 /// Answers with `body` for a secret key the world knows, and with Clerk's 401 otherwise.

@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 
 use super::backend::jwks_body;
 use super::error;
-use crate::scenario::{Fapi, Shared, DEV_FRONTEND_API, INSTANCE_ID};
+use crate::scenario::{Fapi, Shared, DEV_FRONTEND_API, DEV_INSTANCE_ID, INSTANCE_ID};
 use crate::tls::TestCa;
 use crate::DOMAIN;
 
@@ -98,7 +98,8 @@ pub fn environment_body(environment_type: &str) -> Value {
     })
 }
 
-fn host(headers: &HeaderMap) -> String {
+/// The host a request asked for, without its port.
+pub fn host(headers: &HeaderMap) -> String {
     headers
         .get("host")
         .and_then(|h| h.to_str().ok())
@@ -114,9 +115,14 @@ fn router(world: Shared) -> Router {
         .route("/v1/environment", get(environment))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/", get(portal))
+        .merge(super::client::routes())
         .layer(axum::middleware::from_fn_with_state(
             world.clone(),
             crate::faults::inject,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            world.clone(),
+            crate::record_frontend,
         ))
         .layer(axum::middleware::from_fn(crate::faults::delay))
         .layer(axum::middleware::from_fn_with_state(
@@ -138,7 +144,11 @@ async fn environment(headers: HeaderMap) -> Response {
 }
 
 async fn jwks(headers: HeaderMap) -> Response {
-    if host(&headers) != format!("clerk.{DOMAIN}") {
+    let host = host(&headers);
+    if host == DEV_FRONTEND_API {
+        return Json(jwks_body(DEV_INSTANCE_ID)).into_response();
+    }
+    if host != format!("clerk.{DOMAIN}") {
         return error(StatusCode::NOT_FOUND, "resource_not_found", "Not found.");
     }
     Json(jwks_body(INSTANCE_ID)).into_response()

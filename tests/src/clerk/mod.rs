@@ -1,9 +1,13 @@
 //! Fakes of Clerk's three APIs, answering with the shapes of Clerk's OpenAPI specs
 //! (tests/fixtures/specs/clerk-*.json; the contract tests check them).
 
+pub mod accounts;
 pub mod backend;
+pub mod client;
 pub mod frontend;
+pub mod keys;
 pub mod platform;
+pub mod users;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +20,18 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 /// Clerk's error body.

@@ -40,7 +40,10 @@ async fn the_demo_project_is_ready_and_seeding_it_again_keeps_the_users_work() {
     assert_eq!(stored(SecretKind::ClerkPlatformKey).expose(), PLATFORM_KEY);
 
     // A new user's first "Validate everything": nothing is left to fill in.
-    let report = engine.run_checks(&project.id, None, |_| {}).await.unwrap();
+    let report = engine
+        .run_checks(&project.id, None, false, |_| {})
+        .await
+        .unwrap();
     for c in &report.checks {
         assert_eq!(c.status, CheckStatus::Pass, "{c:?}");
     }

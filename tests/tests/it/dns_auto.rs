@@ -28,7 +28,7 @@ async fn setup(scenario: &str, cloudflare: bool) -> (Sandbox, common::TestProjec
 async fn dns_status(t: &common::TestProject, check_id: &str) -> String {
     let report = t
         .engine
-        .run_checks(&t.project.id, Some("dns"), |_| {})
+        .run_checks(&t.project.id, Some("dns"), false, |_| {})
         .await
         .unwrap();
     let c = report.checks.iter().find(|c| c.id == check_id).unwrap();

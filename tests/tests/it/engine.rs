@@ -25,7 +25,7 @@ async fn checks_stream_a_plan_then_one_result_each() {
 
     let events = Mutex::new(vec![]);
     let report = engine
-        .run_checks(&p.id, None, |e| events.lock().unwrap().push(e))
+        .run_checks(&p.id, None, false, |e| events.lock().unwrap().push(e))
         .await
         .unwrap();
     let events = events.into_inner().unwrap();
@@ -86,7 +86,7 @@ async fn a_second_run_replaces_the_first_and_a_run_can_be_cancelled() {
     let first = tokio::spawn({
         let (e, id, started) = (e.clone(), id.clone(), started.clone());
         async move {
-            e.run_checks(&id, None, |ev| {
+            e.run_checks(&id, None, false, |ev| {
                 if matches!(ev, CheckEvent::Planned { .. }) {
                     started.notify_one();
                 }
@@ -97,7 +97,7 @@ async fn a_second_run_replaces_the_first_and_a_run_can_be_cancelled() {
     started.notified().await;
     let second = tokio::spawn({
         let (e, id) = (e.clone(), id.clone());
-        async move { e.run_checks(&id, None, |_| {}).await }
+        async move { e.run_checks(&id, None, false, |_| {}).await }
     });
     let err = first.await.unwrap().unwrap_err();
     assert_eq!(err.code(), "checks_cancelled");
@@ -128,12 +128,16 @@ async fn the_last_whole_run_exports_as_markdown_or_json() {
             .code()
     };
     assert_eq!(no_report(e), "no_report");
-    e.run_checks(id, Some("clerk"), |_| {}).await.unwrap();
+    e.run_checks(id, Some("clerk"), false, |_| {})
+        .await
+        .unwrap();
     assert_eq!(no_report(e), "no_report", "a step's run is not exported");
     assert!(!md.exists());
 
-    let report = e.run_checks(id, None, |_| {}).await.unwrap();
-    e.run_checks(id, Some("clerk"), |_| {}).await.unwrap();
+    let report = e.run_checks(id, None, false, |_| {}).await.unwrap();
+    e.run_checks(id, Some("clerk"), false, |_| {})
+        .await
+        .unwrap();
     e.export_report(id, ReportFormat::Markdown, &md).unwrap();
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.starts_with("# Golive report for quillmate.test"));
@@ -156,7 +160,7 @@ async fn the_last_whole_run_exports_as_markdown_or_json() {
     let run = tokio::spawn({
         let (e, id, started) = (t.engine.clone(), id.clone(), started.clone());
         async move {
-            e.run_checks(&id, None, |ev| {
+            e.run_checks(&id, None, false, |ev| {
                 if matches!(ev, CheckEvent::Planned { .. }) {
                     started.notify_one();
                 }
@@ -193,7 +197,7 @@ async fn a_run_reads_the_clerk_domains_once() {
     for run in 1..=2 {
         let report = test
             .engine
-            .run_checks(&test.project.id, None, |_| {})
+            .run_checks(&test.project.id, None, false, |_| {})
             .await
             .unwrap();
         let uses = ["clerk.secret_key", "dns.clerk", "sso.google"];

@@ -169,7 +169,7 @@ impl Op {
             }),
             Op::SsoPush => e.sso_push(id, ProviderId::Google).await.map(|_| vec![]),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
-            Op::RunChecks => e.run_checks(id, None, |_| {}).await.map(|r| {
+            Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(|r| {
                 r.checks
                     .iter()
                     .filter(|c| c.status != golive_core::checks::CheckStatus::Pass)

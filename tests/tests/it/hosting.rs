@@ -89,7 +89,7 @@ fn project(sb: &Sandbox) -> common::TestProject {
 async fn statuses(t: &common::TestProject, ids: &[&str]) -> Vec<String> {
     let r = t
         .engine
-        .run_checks(&t.project.id, None, |_| {})
+        .run_checks(&t.project.id, None, false, |_| {})
         .await
         .unwrap();
     ids.iter()

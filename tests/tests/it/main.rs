@@ -16,6 +16,7 @@ mod faults;
 mod hosting;
 mod keychain;
 mod redirects;
+mod sandbox_auth;
 mod setup_script;
 mod sso;
 mod steps;

@@ -163,17 +163,13 @@ async fn deliver(sb: &Sandbox, secret: Option<&str>) -> u16 {
             ("svix-signature", sig.as_str()),
         ]);
     }
-    prober
-        .post(
-            DOMAIN,
-            443,
-            site_webhook::PATH,
-            &headers,
-            body.to_vec().into(),
-        )
-        .await
-        .unwrap()
-        .status
+    let request = golive_core::https_probe::ProbeRequest {
+        method: "POST",
+        path: site_webhook::PATH,
+        headers: &headers,
+        body,
+    };
+    prober.send(DOMAIN, request).await.unwrap().status
 }
 
 const FAST: FollowPace = FollowPace {
@@ -247,7 +243,7 @@ async fn the_plan_gives_production_its_own_secret_and_previews_keep_developments
     assert_eq!(deliver(&sb, Some(DEV_WEBHOOK_SECRET)).await, 400);
     assert_eq!(deliver(&sb, None).await, 400);
 
-    let report = e.run_checks(id, None, |_| {}).await.unwrap();
+    let report = e.run_checks(id, None, false, |_| {}).await.unwrap();
     for id in ["webhook.endpoint", "webhook.secret", "vercel.deployment"] {
         let c = report.checks.iter().find(|c| c.id == id).unwrap();
         assert_eq!(
@@ -288,7 +284,7 @@ async fn the_secret_goes_under_the_name_the_app_reads() {
     assert_eq!(keys, ["WEBHOOK_SECRET", "WEBHOOK_SECRET"]);
     assert!(e.hosting_env_apply(id).await.unwrap().done);
     let report = e
-        .run_checks(id, Some("webhook.secret"), |_| {})
+        .run_checks(id, Some("webhook.secret"), false, |_| {})
         .await
         .unwrap();
     assert_eq!(
@@ -361,7 +357,7 @@ async fn a_renewed_secret_replaces_the_one_golive_set_before() {
     let renewed = "whsec_cmVuZXdlZFNhbmRib3hXZWJob29rS2V5";
     e.set_secret(id, SecretKind::ClerkWebhookSecret, renewed)
         .unwrap();
-    let stale = secret_check(&e.run_checks(id, None, |_| {}).await.unwrap());
+    let stale = secret_check(&e.run_checks(id, None, false, |_| {}).await.unwrap());
     assert_eq!(stale.status, golive_core::checks::CheckStatus::Fail);
     assert!(stale.detail.contains("not the one saved now"), "{stale:?}");
 
@@ -374,7 +370,7 @@ async fn a_renewed_secret_replaces_the_one_golive_set_before() {
         .collect();
     assert_eq!(webhook, [EnvAction::SetValue]);
     assert!(e.hosting_env_apply(id).await.unwrap().done);
-    let fresh = secret_check(&e.run_checks(id, None, |_| {}).await.unwrap());
+    let fresh = secret_check(&e.run_checks(id, None, false, |_| {}).await.unwrap());
     assert_eq!(
         fresh.status,
         golive_core::checks::CheckStatus::Pass,
@@ -454,7 +450,7 @@ async fn no_signing_secret_reaches_any_output() {
         .with_webhooks();
     let (e, id) = (&t.engine, &t.project.id);
     let mut shown = vec![
-        serde_json::to_string(&e.run_checks(id, None, |_| {}).await.unwrap()).unwrap(),
+        serde_json::to_string(&e.run_checks(id, None, false, |_| {}).await.unwrap()).unwrap(),
         serde_json::to_string(&e.hosting_env_plan(id).await.unwrap()).unwrap(),
     ];
     // Production's development secret gets the saved one (a PATCH); the vendors refuse,

@@ -46,6 +46,18 @@ oauth?: { [key in ProviderId]?: OAuthClient },
  */
 devPublishableKey?: string, 
 /**
+ * The launch proof's page only signed-in users may see (`/dashboard` when unset).
+ */
+protectedPath?: string, 
+/**
+ * The Supabase project's anon key: public (it ships in the app), so it may live here.
+ */
+supabaseAnonKey?: string, 
+/**
+ * A production user the rehearsal signs in as, when the instance refuses throwaway ones.
+ */
+rehearsalUser?: string, 
+/**
  * The production webhook endpoint (`https://…` on the domain), for apps that receive
  * Clerk webhooks; its signing secret is in the keychain.
  */
@@ -59,7 +71,7 @@ export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
-export type Step = "clerk" | "hosting" | "dns" | "sso" | "supabase";
+export type Step = "clerk" | "hosting" | "dns" | "sso" | "supabase" | "launch";
 
 export type CheckResult = { id: string, status: CheckStatus, title: string, detail: string, fix: string | null, 
 /**
@@ -71,7 +83,13 @@ export type Evidence = { expected: string, actual: string, };
 
 export type PlannedCheck = { id: string, title: string, };
 
-export type CheckEvent = { "event": "planned", "data": { checks: Array<PlannedCheck>, } } | { "event": "finished", "data": { result: CheckResult, } };
+export type CheckEvent = { "event": "planned", "data": { checks: Array<PlannedCheck>, } } | { "event": "finished", "data": { result: CheckResult, } } | { "event": "stage", "data": { stage: StageEvent, } };
+
+export type StageEvent = { stage: Stage, state: StageState, detail: string, };
+
+export type Stage = "createUser" | "signIn" | "cleanUp";
+
+export type StageState = "running" | "done" | "failed";
 
 export type Summary = { pass: number, warn: number, fail: number, skip: number, };
 
@@ -274,6 +292,8 @@ export type SsoForm = { provider: ProviderId, clientId: string,
  */
 secret: string, appleTeamId?: string, appleKeyId?: string, secretExpiresOn?: string, };
 
+export type LaunchSettings = { protectedPath: string, supabaseAnonKey: string, rehearsalUser: string, };
+
 export type Verdict = "accepted" | "rejected" | "redirect-mismatch" | "other";
 
 export type ProbeResult = { verdict: Verdict, status: number, 
@@ -327,7 +347,8 @@ export type Commands = {
   sso_push: { args: { projectId: string, provider: ProviderId }, answer: null },
   set_dev_publishable_key: { args: { projectId: string, value: string }, answer: Project },
   set_webhook_url: { args: { projectId: string, value: string }, answer: Project },
-  run_checks: { args: { projectId: string, step: string | null, onEvent: Channel<CheckEvent> }, answer: Report },
+  run_checks: { args: { projectId: string, step: string | null, rehearse: boolean, onEvent: Channel<CheckEvent> }, answer: Report },
+  set_launch_settings: { args: { projectId: string, form: LaunchSettings }, answer: Project },
   cancel_checks: { args: { projectId: string }, answer: null },
   export_zone: { args: { projectId: string }, answer: string | null },
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
@@ -362,4 +383,10 @@ export const CHECK_STEP: Record<string, Step> = {
   "webhook.endpoint": "hosting",
   "webhook.secret": "hosting",
   "supabase.third_party_auth": "supabase",
+  "site.handshake": "launch",
+  "launch.sign_in": "launch",
+  "site.protected": "launch",
+  "site.session": "launch",
+  "supabase.session": "launch",
+  "launch.cleanup": "launch",
 };

@@ -8,6 +8,7 @@ export const CHECK_STEPS = [
   { id: "dns", label: "DNS" },
   { id: "sso", label: "Social sign-in" },
   { id: "supabase", label: "Supabase" },
+  { id: "launch", label: "Launch proof" },
 ] as const satisfies readonly { id: Step; label: string }[];
 
 // How much a status needs the user: the worst of a step is what its dot shows.

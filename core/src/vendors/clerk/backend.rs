@@ -8,8 +8,8 @@ use url::Url;
 use super::platform::CnameTarget;
 use super::{api, KeyKind};
 use crate::error::Result;
-use crate::http::Api;
 use crate::http::Http;
+use crate::http::{seg, Api};
 use crate::secrets::Secret;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,10 +41,15 @@ pub struct Jwks {
     pub keys: Vec<Jwk>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Jwk {
     #[serde(default)]
     pub kid: Option<String>,
+    /// The RSA modulus and exponent (base64url), which verify session tokens.
+    #[serde(default)]
+    pub n: Option<String>,
+    #[serde(default)]
+    pub e: Option<String>,
 }
 
 impl Jwks {
@@ -88,4 +93,92 @@ impl<'a> Backend<'a> {
             .await?;
         Ok(Secret::new(answer.svix_url))
     }
+
+    /// Creates a user from `body` (`POST /v1/users`, the spec's CreateUser fields).
+    pub async fn create_user(&self, body: &serde_json::Value) -> Result<User> {
+        self.api
+            .send(Method::POST, "v1/users", &[], Some(body))
+            .await
+    }
+
+    pub async fn user(&self, id: &str) -> Result<User> {
+        self.api.get(&format!("v1/users/{}", seg(id)?), &[]).await
+    }
+
+    /// The users whose `external_id` is exactly `external_id`.
+    pub async fn users_with_external_id(&self, external_id: &str) -> Result<Vec<User>> {
+        self.api
+            .get(
+                "v1/users",
+                &[("external_id", external_id), ("limit", "100")],
+            )
+            .await
+    }
+
+    /// The users with this email address (at most one in an instance).
+    pub async fn users_with_email(&self, email: &str) -> Result<Vec<User>> {
+        self.api.get("v1/users", &[("email_address", email)]).await
+    }
+
+    pub async fn delete_user(&self, id: &str) -> Result<()> {
+        self.api
+            .send::<serde_json::Value>(Method::DELETE, &format!("v1/users/{}", seg(id)?), &[], None)
+            .await
+            .map(drop)
+    }
+
+    /// A one-time sign-in ticket for the user, valid `expires_in` seconds.
+    pub async fn sign_in_token(&self, user_id: &str, expires_in: u32) -> Result<SignInToken> {
+        let body = serde_json::json!({"user_id": user_id, "expires_in_seconds": expires_in});
+        self.api
+            .send(Method::POST, "v1/sign_in_tokens", &[], Some(&body))
+            .await
+    }
+
+    pub async fn revoke_session(&self, id: &str) -> Result<()> {
+        self.api
+            .send::<serde_json::Value>(
+                Method::POST,
+                &format!("v1/sessions/{}/revoke", seg(id)?),
+                &[],
+                None,
+            )
+            .await
+            .map(drop)
+    }
+
+    /// A testing token: lets scripted sign-ins through bot protection.
+    pub async fn testing_token(&self) -> Result<Secret> {
+        let t: TestingToken = self
+            .api
+            .send(Method::POST, "v1/testing_tokens", &[], None)
+            .await?;
+        Ok(Secret::new(t.token))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub private_metadata: serde_json::Value,
+    #[serde(default)]
+    pub email_addresses: Vec<EmailAddress>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmailAddress {
+    pub email_address: String,
+}
+
+#[derive(Deserialize)]
+pub struct SignInToken {
+    pub token: Secret,
+}
+
+#[derive(Deserialize)]
+struct TestingToken {
+    token: String,
 }

@@ -4,7 +4,8 @@
 use serde::Deserialize;
 
 use super::backend::Jwks;
-use crate::https_probe::{CertInfo, ProbeError, Prober};
+use crate::browser::Browser;
+use crate::https_probe::{CertInfo, ProbeError, ProbeRequest, Prober};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Environment {
@@ -96,4 +97,177 @@ pub async fn jwks(prober: &Prober, host: &str) -> Result<Jwks, FrontendError> {
     Ok(get_json(prober, host, "/.well-known/jwks.json", &[])
         .await?
         .0)
+}
+
+/// The Clerk API version the Frontend API calls name, as clerk-js does.
+const FAPI_VERSION_QUERY: &str = "__clerk_api_version=2026-05-12";
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    response: T,
+}
+
+#[derive(Deserialize)]
+struct SignInResource {
+    status: String,
+    #[serde(default)]
+    created_session_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenResource {
+    jwt: crate::secrets::Secret,
+}
+
+#[derive(Debug, Deserialize)]
+struct FapiErrors {
+    errors: Vec<FapiError>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FapiError {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    long_message: Option<String>,
+    #[serde(default)]
+    message: String,
+}
+
+/// Why the Frontend API refused a step of the sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInError {
+    Frontend(FrontendError),
+    /// Clerk's answer: its HTTP status, error code and words.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+impl SignInError {
+    /// Bot protection stopped a scripted sign-in (a testing token lets it through).
+    pub fn is_bot_protection(&self) -> bool {
+        matches!(self, SignInError::Refused { code, .. }
+            if code == "bot_detected" || code.starts_with("captcha"))
+    }
+}
+
+impl std::fmt::Display for SignInError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignInError::Frontend(e) => e.fmt(f),
+            SignInError::Refused {
+                status,
+                code,
+                message,
+            } => write!(f, "it answered {status} {code}: {message}"),
+        }
+    }
+}
+
+async fn post_form<T: serde::de::DeserializeOwned>(
+    browser: &mut Browser<'_>,
+    host: &str,
+    path: &str,
+    origin: &str,
+    form: &str,
+) -> Result<T, SignInError> {
+    let resp = browser
+        .send(
+            host,
+            ProbeRequest {
+                method: "POST",
+                path,
+                headers: &[
+                    ("origin", origin),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("accept", "application/json"),
+                ],
+                body: form.as_bytes(),
+            },
+        )
+        .await
+        .map_err(|e| SignInError::Frontend(FrontendError::Probe(e)))?;
+    if resp.status != 200 {
+        let first = serde_json::from_slice::<FapiErrors>(&resp.body)
+            .ok()
+            .and_then(|e| e.errors.into_iter().next());
+        return Err(match first {
+            Some(e) => SignInError::Refused {
+                status: resp.status,
+                code: e.code,
+                message: e.long_message.unwrap_or(e.message),
+            },
+            None => SignInError::Frontend(FrontendError::Status(resp.status)),
+        });
+    }
+    serde_json::from_slice::<Envelope<T>>(&resp.body)
+        .map(|e| e.response)
+        .or_else(|_| serde_json::from_slice::<T>(&resp.body))
+        .map_err(|e| SignInError::Frontend(FrontendError::BadJson(e.to_string())))
+}
+
+fn query(path: &str, testing_token: Option<&crate::secrets::Secret>) -> String {
+    match testing_token {
+        Some(t) => format!(
+            "{path}?{FAPI_VERSION_QUERY}&__clerk_testing_token={}",
+            url::form_urlencoded::byte_serialize(t.expose().as_bytes()).collect::<String>()
+        ),
+        None => format!("{path}?{FAPI_VERSION_QUERY}"),
+    }
+}
+
+/// Signs in with a one-time ticket (`strategy=ticket`), as clerk-js does on a production
+/// site: the Frontend API starts a client and keeps it in the browser's `__client` cookie.
+/// Answers the new session's id.
+pub async fn sign_in_with_ticket(
+    browser: &mut Browser<'_>,
+    host: &str,
+    origin: &str,
+    ticket: &crate::secrets::Secret,
+    testing_token: Option<&crate::secrets::Secret>,
+) -> Result<String, SignInError> {
+    let form: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("strategy", "ticket")
+        .append_pair("ticket", ticket.expose())
+        .finish();
+    let sign_in: SignInResource = post_form(
+        browser,
+        host,
+        &query("/v1/client/sign_ins", testing_token),
+        origin,
+        &form,
+    )
+    .await?;
+    match (sign_in.status.as_str(), sign_in.created_session_id) {
+        ("complete", Some(id)) => Ok(id),
+        (status, _) => Err(SignInError::Refused {
+            status: 200,
+            code: format!("sign_in_{status}"),
+            message: format!(
+                "the sign-in is {status}, not complete: the instance asks for more than a \
+                     ticket (for example a second factor)"
+            ),
+        }),
+    }
+}
+
+/// A fresh session token for the signed-in session (`POST /v1/client/sessions/{id}/tokens`).
+pub async fn session_token(
+    browser: &mut Browser<'_>,
+    host: &str,
+    origin: &str,
+    session_id: &str,
+    testing_token: Option<&crate::secrets::Secret>,
+) -> Result<crate::secrets::Secret, SignInError> {
+    let path = format!(
+        "/v1/client/sessions/{}/tokens",
+        crate::http::seg(session_id)
+            .map_err(|e| SignInError::Frontend(FrontendError::BadJson(e.to_string())))?
+    );
+    let token: TokenResource =
+        post_form(browser, host, &query(&path, testing_token), origin, "").await?;
+    Ok(token.jwt)
 }
