@@ -33,13 +33,30 @@ pub struct Hop {
     /// `x-clerk-auth-status` and `x-clerk-auth-reason`, which Clerk's middleware adds.
     pub auth_status: Option<String>,
     pub auth_reason: Option<String>,
+    /// Why a redirect could not be followed (then `status` is 0).
+    pub failed: Option<ProbeError>,
 }
 
 impl Hop {
-    /// `host/path` without the query, for evidence.
+    /// `host/path` without the query (it may carry a session token), for evidence.
     pub fn describe(&self) -> String {
         let path = self.path.split('?').next().unwrap_or_default();
-        format!("{} {}{}", self.status, self.host, path)
+        match &self.failed {
+            Some(e) => format!("{}{path}: {e}", self.host),
+            None => format!("{} {}{path}", self.status, self.host),
+        }
+    }
+
+    /// What the server answered, in words: `answered 403`, `gave no answer (…)`.
+    pub fn answer(&self) -> String {
+        match &self.failed {
+            Some(e) => format!("could not be reached ({e})"),
+            None if (200..300).contains(&self.status) => format!(
+                "answered {} with a page Golive does not understand",
+                self.status
+            ),
+            None => format!("answered {}", self.status),
+        }
     }
 }
 
@@ -155,13 +172,20 @@ impl<'a> Browser<'a> {
         Ok(resp)
     }
 
-    /// Loads `https://<host><path>` as a top-level page, following redirects on https up to
-    /// `MAX_HOPS`; every answer is returned in order (the last is where the browser ended).
-    pub async fn navigate(&mut self, host: &str, path: &str) -> Result<Vec<Hop>, ProbeError> {
+    /// Loads `https://<host><path>` as a top-level page, following the https redirects
+    /// `follow` allows, up to `MAX_HOPS`; every answer is returned in order (the last is where
+    /// the browser stopped, or the redirect it could not follow). Only a first page that
+    /// cannot be loaded fails.
+    pub async fn navigate(
+        &mut self,
+        host: &str,
+        path: &str,
+        follow: impl Fn(&url::Url) -> bool,
+    ) -> Result<Vec<Hop>, ProbeError> {
         let mut hops: Vec<Hop> = vec![];
         let (mut host, mut path) = (host.to_string(), path.to_string());
         loop {
-            let resp = self
+            let sent = self
                 .send(
                     &host,
                     ProbeRequest::get(
@@ -173,7 +197,23 @@ impl<'a> Browser<'a> {
                         ],
                     ),
                 )
-                .await?;
+                .await;
+            let resp = match sent {
+                Ok(r) => r,
+                Err(e) if hops.is_empty() => return Err(e),
+                Err(e) => {
+                    hops.push(Hop {
+                        host,
+                        path,
+                        status: 0,
+                        location: None,
+                        auth_status: None,
+                        auth_reason: None,
+                        failed: Some(e),
+                    });
+                    return Ok(hops);
+                }
+            };
             let base = url::Url::parse(&format!("https://{host}{path}"))
                 .map_err(|e| ProbeError::Http(e.to_string()))?;
             let location = (300..400)
@@ -188,10 +228,13 @@ impl<'a> Browser<'a> {
                 location: location.clone(),
                 auth_status: resp.header("x-clerk-auth-status").map(str::to_string),
                 auth_reason: resp.header("x-clerk-auth-reason").map(str::to_string),
+                failed: None,
             };
             hops.push(hop);
             match location {
-                Some(next) if next.scheme() == "https" && hops.len() < MAX_HOPS => {
+                Some(next)
+                    if next.scheme() == "https" && follow(&next) && hops.len() < MAX_HOPS =>
+                {
                     host = next.host_str().unwrap_or_default().to_string();
                     path = match next.query() {
                         Some(q) => format!("{}?{q}", next.path()),

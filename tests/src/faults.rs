@@ -62,8 +62,34 @@ pub struct Fault {
     pub kind: FaultKind,
 }
 
-/// Middleware: answers the first matching fault instead of the route.
+/// The writes a sign-in rehearsal makes, at Clerk's Backend and Frontend APIs.
+fn is_rehearsal_write(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() != axum::http::Method::GET
+        && [
+            "/v1/users",
+            "/v1/sign_in_tokens",
+            "/v1/sessions/",
+            "/v1/client/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// Middleware: answers the first matching fault instead of the route; past the rehearsal's
+/// write budget, its writes get no answer that counts (503).
 pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Response {
+    if is_rehearsal_write(&req) {
+        let mut w = world.lock().unwrap();
+        match w.rehearsal_write_budget.as_mut() {
+            Some(0) => {
+                let body = error_body(req.uri().path(), StatusCode::SERVICE_UNAVAILABLE);
+                return (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+            }
+            Some(n) => *n -= 1,
+            None => {}
+        }
+    }
     let kind = world
         .lock()
         .unwrap()

@@ -489,6 +489,9 @@ pub struct World {
     pub production_config: serde_json::Map<String, serde_json::Value>,
     /// Misbehaviour injected by tests (see `faults`).
     pub faults: Vec<crate::faults::Fault>,
+    /// How many more writes of a sign-in rehearsal (users, tickets, sessions, sign-ins) land
+    /// before the Backend and Frontend APIs stop answering, as if the run were killed there.
+    pub rehearsal_write_budget: Option<usize>,
     /// DNS queries and HTTPS requests received (the API's requests are in `requests`).
     pub probes: Vec<crate::Probe>,
     /// Clerk's users, sign-in tokens, clients and sessions.
@@ -569,6 +572,7 @@ impl World {
             vercel: VercelProject::new(scenario.hosting, scenario.webhooks),
             production_config: Default::default(),
             faults: Vec::new(),
+            rehearsal_write_budget: None,
             probes: Vec::new(),
             accounts: crate::clerk::accounts::Accounts::new(),
             frontend_requests: Vec::new(),

@@ -97,6 +97,16 @@ async fn handshake(ctx: &CheckContext) -> Outcome {
              sk_live_ key (Clerk dashboard → API keys, production) and redeploy.",
         )
         .evidence(want, trail(hops)),
+        ServerKey::HandshakeFailed { hop } => Outcome::fail(
+            format!(
+                "The server sent a returning visitor to {} for a handshake, which {} instead \
+                 of sending them back: signed-in users would be stuck there.",
+                hop.host,
+                hop.answer()
+            ),
+            "Run the Clerk and DNS checks: the Frontend API must serve the production domain.",
+        )
+        .evidence(want, trail(std::slice::from_ref(hop))),
         ServerKey::ServerError { hop } => Outcome::fail(
             format!(
                 "{} answered {} to a returning visitor{}: Clerk's middleware throws when a key \
@@ -194,6 +204,14 @@ async fn protected(ctx: &CheckContext) -> Outcome {
         ))
         .evidence(evidence.0, evidence.1);
     }
+    // Clerk's middleware may ask its Frontend API first; the page is still not open.
+    if let Some(host) = site::handshake_host(first) {
+        return Outcome::pass(format!(
+            "{path} does not let a visitor without a session in: the server sends them to              {host} first{}",
+            reason(first)
+        ))
+        .evidence(evidence.0, evidence.1);
+    }
     let fix = format!(
         "Set the protected path (Launch proof step, or SITE_PROTECTED_PATH) to a page only \
          signed-in users may see, behind auth.protect() or a redirect to sign-in (now {path})."
@@ -247,7 +265,8 @@ async fn session(ctx: &CheckContext) -> Outcome {
         ),
         _ if hops
             .iter()
-            .any(|h| site::is_handshake(h) && h.host.ends_with(".clerk.accounts.dev")) =>
+            .filter_map(site::handshake_host)
+            .any(|h| h.ends_with(".clerk.accounts.dev")) =>
         {
             "The server sent the signed-in user to a development Frontend API: production \
              runs with the development keys"

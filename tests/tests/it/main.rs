@@ -15,6 +15,7 @@ mod fault_matrix;
 mod faults;
 mod hosting;
 mod keychain;
+mod launch;
 mod redirects;
 mod sandbox_auth;
 mod setup_script;

@@ -22,6 +22,11 @@ pub fn protected_path(run: &RunContext) -> String {
 /// What the site's server holds, as its answers to a returning visitor show.
 #[derive(Debug, Clone)]
 pub enum ServerKey {
+    /// The Frontend API's handshake answered with an error instead of sending the browser
+    /// back.
+    HandshakeFailed {
+        hop: Hop,
+    },
     /// The handshake went to this instance's Frontend API and came back settled.
     Proven {
         frontend_api: String,
@@ -58,8 +63,18 @@ impl ServerKey {
     }
 }
 
-pub fn is_handshake(hop: &Hop) -> bool {
-    hop.path.split('?').next() == Some(HANDSHAKE_PATH)
+/// Page loads follow the handshake and the way back to the site, not on to a sign-in page
+/// (what the site says is the redirect itself).
+fn on_site_or_handshake(domain: &str) -> impl Fn(&url::Url) -> bool + '_ {
+    move |u: &url::Url| {
+        u.path() == HANDSHAKE_PATH || u.host_str().is_some_and(|h| h.eq_ignore_ascii_case(domain))
+    }
+}
+
+/// The host a hop sent the browser to for a handshake, if it did.
+pub fn handshake_host(hop: &Hop) -> Option<String> {
+    let to = hop.location.as_ref()?;
+    (to.path() == HANDSHAKE_PATH).then(|| to.host_str().unwrap_or_default().to_ascii_lowercase())
 }
 
 /// Loads the protected page as a browser that was signed in before (`__client_uat` set) and
@@ -68,7 +83,14 @@ pub async fn server_key(run: &RunContext) -> ServerKey {
     let expected = production_frontend_api(&run.domain, run.inputs.publishable_key.as_deref());
     let mut browser = Browser::new(&run.prober);
     browser.set_cookie(&run.domain, "__client_uat", &now_unix().to_string());
-    let hops = match browser.navigate(&run.domain, &protected_path(run)).await {
+    let hops = match browser
+        .navigate(
+            &run.domain,
+            &protected_path(run),
+            on_site_or_handshake(&run.domain),
+        )
+        .await
+    {
         Ok(h) => h,
         Err(e) => return ServerKey::Unreachable(e),
     };
@@ -80,11 +102,10 @@ fn classify(hops: Vec<Hop>, expected: &str) -> ServerKey {
     if first.status >= 500 {
         return ServerKey::ServerError { hop: first };
     }
-    let handshakes: Vec<&Hop> = hops.iter().filter(|h| is_handshake(h)).collect();
-    let Some(handshake) = handshakes.first() else {
+    let handshakes: Vec<String> = hops.iter().filter_map(handshake_host).collect();
+    let Some(host) = handshakes.first().cloned() else {
         return ServerKey::NoHandshake { hop: first };
     };
-    let host = handshake.host.to_ascii_lowercase();
     if host.ends_with(".clerk.accounts.dev") || host.ends_with(".lcl.dev") {
         return ServerKey::DevelopmentKeys {
             handshake_host: host,
@@ -101,10 +122,12 @@ fn classify(hops: Vec<Hop>, expected: &str) -> ServerKey {
             hops,
         };
     }
-    if hops.last().is_some_and(|h| h.status >= 500) {
-        return ServerKey::ServerError {
-            hop: hops.last().cloned().unwrap_or(first),
-        };
+    let last = hops.last().cloned().unwrap_or(first);
+    if last.host != hops[0].host {
+        return ServerKey::HandshakeFailed { hop: last };
+    }
+    if last.status >= 500 {
+        return ServerKey::ServerError { hop: last };
     }
     ServerKey::Proven {
         frontend_api: host,
@@ -122,13 +145,23 @@ pub async fn with_session(
     browser.set_cookie(&run.domain, "__session", token);
     // Not newer than the token, or the middleware takes the token for a stale one.
     browser.set_cookie(&run.domain, "__client_uat", &issued_at.to_string());
-    browser.navigate(&run.domain, &protected_path(run)).await
+    browser
+        .navigate(
+            &run.domain,
+            &protected_path(run),
+            on_site_or_handshake(&run.domain),
+        )
+        .await
 }
 
 /// Loads the protected page as a first-time visitor: no cookies at all.
 pub async fn anonymous(run: &RunContext) -> Result<Vec<Hop>, ProbeError> {
     Browser::new(&run.prober)
-        .navigate(&run.domain, &protected_path(run))
+        .navigate(
+            &run.domain,
+            &protected_path(run),
+            on_site_or_handshake(&run.domain),
+        )
         .await
 }
 
@@ -161,6 +194,7 @@ mod tests {
             location: to.map(|t| url::Url::parse(t).unwrap()),
             auth_status: None,
             auth_reason: None,
+            failed: None,
         }
     }
 
@@ -194,6 +228,14 @@ mod tests {
         assert!(matches!(
             classify(dev, "clerk.a.test"),
             ServerKey::DevelopmentKeys { .. }
+        ));
+        let refused = vec![
+            hop(307, "a.test", "/dashboard", Some(HS)),
+            hop(400, "clerk.a.test", "/v1/client/handshake?x", None),
+        ];
+        assert!(matches!(
+            classify(refused, "clerk.a.test"),
+            ServerKey::HandshakeFailed { .. }
         ));
         let other = vec![
             hop(
