@@ -5,6 +5,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod csp;
 pub mod dns;
 pub mod domain;
 pub mod engine;

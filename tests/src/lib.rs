@@ -10,6 +10,7 @@ pub mod faults;
 pub mod oauth;
 pub mod scenario;
 pub mod site;
+pub mod site_csp;
 pub mod site_webhook;
 pub mod supabase;
 pub mod tls;

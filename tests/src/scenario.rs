@@ -204,6 +204,7 @@ impl Scenario {
         "bot-protection",
         "webhook-missing",
         "webhook-dev-secret",
+        "csp-blocks-clerk",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -400,6 +401,11 @@ impl Scenario {
             "webhook-dev-secret" => Scenario {
                 name: "webhook-dev-secret",
                 webhooks: Webhooks::DevSecret,
+                ..live
+            },
+            // Clerk is live; the site's CSP still names only the development Frontend API.
+            "csp-blocks-clerk" => Scenario {
+                name: "csp-blocks-clerk",
                 ..live
             },
             // The secret key at hand is another app's production key.

@@ -19,9 +19,10 @@ use crate::tls::TestCa;
 
 pub const SCRIPT: &str = "/_next/static/chunks/app-5f2c1d.js";
 
-async fn page() -> Html<String> {
+async fn page(State(w): State<Shared>) -> Html<String> {
+    let csp = crate::site_csp::meta(&w);
     Html(format!(
-        "<!DOCTYPE html><html><head><title>Quillmate</title>\
+        "<!DOCTYPE html><html><head><title>Quillmate</title>{csp}\
          <script src=\"{SCRIPT}\" async></script></head><body><main>Quillmate</main></body></html>"
     ))
 }
@@ -41,6 +42,10 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
         .route(SCRIPT, get(script))
         .merge(auth::routes(world.clone()))
         .route(crate::site_webhook::PATH, post(crate::site_webhook::handle))
+        .layer(axum::middleware::from_fn_with_state(
+            world.clone(),
+            crate::site_csp::header,
+        ))
         .layer(axum::middleware::from_fn(crate::faults::delay))
         .layer(axum::middleware::from_fn_with_state(
             world.clone(),

@@ -159,11 +159,15 @@ async fn env(ctx: &CheckContext) -> Outcome {
         .iter()
         .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
         .collect();
-    let (mut wrong, mut unknown) = (vec![], vec![]);
-    for finding in production.iter().filter_map(|v| describe(v, &frontend_api)) {
-        match finding {
-            Finding::Wrong(w) => wrong.push(w),
-            Finding::Unknown(u) => unknown.push(u),
+    let (mut wrong, mut unknown, mut unread) = (vec![], vec![], vec![]);
+    for v in &production {
+        match describe(v, &frontend_api) {
+            Some(Finding::Wrong(w)) => wrong.push(w),
+            Some(Finding::Unknown(u)) => {
+                unknown.push(u);
+                unread.push(v.key.as_str());
+            }
+            None => {}
         }
     }
     let has = |suffix: &str| production.iter().any(|v| v.key.ends_with(suffix));
@@ -175,6 +179,14 @@ async fn env(ctx: &CheckContext) -> Outcome {
     }
     if !wrong.is_empty() {
         return Outcome::fail(format!("{}.", wrong.join("; ")), HOSTING_FIX);
+    }
+    // A secret key Vercel will not show is proven by the live site's server instead.
+    if unread == ["CLERK_SECRET_KEY"] && ctx.server_key().await.is_proven() {
+        return Outcome::pass(format!(
+            "Production has {frontend_api}'s live publishable key; CLERK_SECRET_KEY is \
+             sensitive, so Vercel does not show it, but the live site's server proved it holds \
+             this instance's secret key (site.handshake)"
+        ));
     }
     if !unknown.is_empty() {
         return Outcome::warn(

@@ -97,6 +97,18 @@ async fn handshake(ctx: &CheckContext) -> Outcome {
              sk_live_ key (Clerk dashboard → API keys, production) and redeploy.",
         )
         .evidence(want, trail(hops)),
+        // Not reachable yet (no certificate, no record): clerk.frontend_api says why and how
+        // long; the keys are proven once it serves.
+        ServerKey::HandshakeFailed { hop } if hop.failed.is_some() => Outcome::warn(
+            format!(
+                "The server sends a returning visitor to {} for a handshake, which {}: the \
+                 server's keys can be proven once it serves (see clerk.frontend_api).",
+                hop.host,
+                hop.answer()
+            ),
+            "Finish the DNS step and wait for Clerk's certificates, then check again.",
+        )
+        .evidence(want, trail(std::slice::from_ref(hop))),
         ServerKey::HandshakeFailed { hop } => Outcome::fail(
             format!(
                 "The server sent a returning visitor to {} for a handshake, which {} instead \

@@ -5,6 +5,7 @@ mod clerk;
 mod dns;
 mod hosting;
 mod launch;
+mod site_csp;
 mod sso;
 mod supabase;
 mod webhook;
@@ -220,6 +221,7 @@ const AFTER: &[(&str, &[&str])] = &[
     ("clerk.frontend_api", &["dns.clerk"]),
     ("clerk.accounts_portal", &["dns.accounts"]),
     ("site.publishable_key", &["dns.apex"]),
+    ("site.csp", &["dns.apex"]),
     ("site.handshake", &["dns.apex"]),
     // A page that lets anyone in proves nothing by letting a session in.
     ("site.session", &["site.protected"]),
@@ -253,6 +255,7 @@ pub fn registry() -> Vec<CheckDef> {
     all.extend(webhook::checks());
     all.extend(supabase::checks());
     all.extend(launch::checks());
+    all.extend(site_csp::checks());
     all
 }
 

@@ -107,13 +107,14 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "webhook.endpoint",
             "webhook.secret",
             "supabase.third_party_auth",
-            "site.handshake"
+            "site.handshake",
+            "site.csp"
         ]
     );
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(27), Some(0))
+        (Some(28), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));

@@ -781,18 +781,24 @@ async fn rehearsal_traffic_is_in_the_spec_both_ways() {
         .await
         .unwrap();
 
-    let (b, f) = (bapi(), fapi());
-    let requests = sb.requests();
-    let statuses: std::collections::BTreeSet<u16> = requests.iter().map(|r| r.status).collect();
+    let statuses: std::collections::BTreeSet<u16> =
+        sb.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [200, 401, 404, 422].into());
-    for r in requests.iter().filter(|r| r.path.starts_with("/v1/")) {
+    let statuses: std::collections::BTreeSet<u16> =
+        sb.frontend_requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 307, 400, 401, 403, 422].into());
+    assert_clerk_traffic(&sb);
+}
+
+/// Every request to Clerk's Backend and Frontend APIs the sandbox saw, and every answer, as
+/// Clerk's specs describe them.
+fn assert_clerk_traffic(sb: &Sandbox) {
+    let (b, f) = (bapi(), fapi());
+    for r in sb.requests().iter().filter(|r| r.path.starts_with("/v1/")) {
         b.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
         b.assert_response(&r.method, &r.path, r.status, r.response.as_ref().unwrap());
     }
-    let frontend = sb.frontend_requests();
-    let statuses: std::collections::BTreeSet<u16> = frontend.iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [200, 307, 400, 401, 403, 422].into());
-    for r in &frontend {
+    for r in &sb.frontend_requests() {
         f.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
         match &r.response {
             Some(body) => f.assert_response(&r.method, &r.path, r.status, body),
@@ -806,6 +812,25 @@ async fn rehearsal_traffic_is_in_the_spec_both_ways() {
                 );
             }
         }
+    }
+}
+
+/// The engine's own rehearsal traffic — leftovers listed, a user made or found, a ticket, the
+/// sign-in (through bot protection with a testing token), the session token, the JWKS, the
+/// revoke and the delete — in Clerk's specs both ways.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_engines_rehearsal_is_in_the_spec_both_ways() {
+    for scenario in ["live", "bot-protection", "rehearsal-user-refused"] {
+        let sb = Sandbox::start(Scenario::named(scenario).unwrap())
+            .await
+            .unwrap();
+        crate::launch::rehearse(&sb, false).await;
+        let paths: Vec<String> = sb.requests().into_iter().map(|r| r.path).collect();
+        assert!(
+            paths.iter().any(|p| p == "/v1/users"),
+            "{scenario}: {paths:?}"
+        );
+        assert_clerk_traffic(&sb);
     }
 }
 

@@ -954,3 +954,71 @@ async fn validate_everything_streams_a_report_with_fixes_and_step_statuses() {
     rig.finish(s).await;
     forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn a_sign_in_rehearsal_confirmed_in_the_dialog_proves_sign_in_and_cleans_up() {
+    use golive_sandbox::clerk::accounts::EXISTING_USER_ID;
+    use golive_sandbox::scenario::SUPABASE_ANON_KEY;
+    let rig = Rig::start("live").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    save_live_keys(&s).await;
+    s.click_button("Supabase").await;
+    s.type_into("#supabase-ref", SUPABASE_REF).await;
+    s.click("#save-supabase-ref").await;
+    s.wait_text("[data-testid=supabase-ref]", SUPABASE_REF)
+        .await;
+
+    s.click_button("Launch proof").await;
+    s.type_into("#anon-key", SUPABASE_ANON_KEY).await;
+    s.click("#save-launch-settings").await;
+    s.wait_text("form[aria-labelledby=launch-settings-title]", "Saved.")
+        .await;
+
+    // Cancelled: nothing is created.
+    s.click_button("Rehearse a sign-in…").await;
+    s.wait_text("[data-testid=rehearsal-confirm]", "delete the user")
+        .await;
+    s.click_button("Cancel").await;
+    assert!(
+        rig.sandbox.sessions().is_empty(),
+        "nothing before confirming"
+    );
+
+    s.click_button("Rehearse a sign-in…").await;
+    s.wait_text("[data-testid=rehearsal-confirm]", "golive-rehearsal")
+        .await;
+    s.click("#confirm-rehearsal").await;
+    s.wait_text(
+        "[data-testid=rehearsal] [data-testid=checks-summary]",
+        "0 failed",
+    )
+    .await;
+    s.wait_text("[data-testid=stage-cleanUp]", "deleted").await;
+    for id in [
+        "launch\\.sign_in",
+        "site\\.session",
+        "supabase\\.session",
+        "launch\\.cleanup",
+    ] {
+        s.wait_text(
+            &format!("[data-testid=rehearsal] [data-testid=check-{id}]"),
+            "Pass",
+        )
+        .await;
+    }
+    s.scroll_to("[data-testid=rehearsal]").await;
+    s.screenshot(&screenshot_dir().join("13-launch-proof.png"))
+        .await;
+
+    let users: Vec<String> = rig.sandbox.users().into_iter().map(|u| u.id).collect();
+    assert_eq!(users, [EXISTING_USER_ID], "the throwaway user is gone");
+    assert!(rig.sandbox.sessions().iter().all(|x| x.status != "active"));
+    let page = s.source().await;
+    for canary in rig.sandbox.canaries() {
+        assert!(!page.contains(&canary), "session material in the page");
+    }
+    rig.finish(s).await;
+    forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+}

@@ -249,7 +249,7 @@ fn rehearsing(sb: &Sandbox) -> CheckContext {
 
 /// One rehearsal in-process, with the sandbox's inputs; `killed`: the process dies right
 /// after it, so nothing runs on drop.
-async fn rehearse(sb: &Sandbox, killed: bool) -> Report {
+pub async fn rehearse(sb: &Sandbox, killed: bool) -> Report {
     let ctx = rehearsing(sb);
     let report = checks::run_all(&ctx, Some("launch"), |_: CheckEvent| {}).await;
     if killed {
@@ -325,5 +325,35 @@ async fn an_interrupted_rehearsal_is_cleaned_up_by_the_next_and_nothing_else_is_
             sb.sessions().iter().all(|s| s.status != "active"),
             "after {k} writes"
         );
+    }
+}
+
+/// A secret key set by hand as Sensitive cannot be read back from Vercel; the live site's
+/// handshake proves it instead, and only when the server really holds this instance's key.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sites_handshake_proves_a_secret_key_vercel_will_not_show() {
+    use golive_sandbox::vercel::env::SK_VAR;
+    for (scenario, want) in [("live", "pass"), ("server-other-instance", "warn")] {
+        let sb = sandbox(scenario).await;
+        for e in sb.world.lock().unwrap().vercel.envs.iter_mut() {
+            if e.key == SK_VAR {
+                // Set in Vercel's dashboard, not by Golive: no marker, value hidden.
+                e.comment = None;
+            }
+        }
+        let r = run(&sb, false, &[]);
+        assert_eq!(
+            status(&r, "vercel.env"),
+            want,
+            "{scenario}: {}",
+            text(&r, "vercel.env")
+        );
+        if want == "pass" {
+            assert!(
+                text(&r, "vercel.env").contains("proved"),
+                "{}",
+                text(&r, "vercel.env")
+            );
+        }
     }
 }

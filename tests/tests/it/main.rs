@@ -19,6 +19,7 @@ mod launch;
 mod redirects;
 mod sandbox_auth;
 mod setup_script;
+mod site_csp;
 mod sso;
 mod steps;
 mod trust;

@@ -384,6 +384,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "webhook.secret": "hosting",
   "supabase.third_party_auth": "supabase",
   "site.handshake": "launch",
+  "site.csp": "launch",
   "launch.sign_in": "launch",
   "site.protected": "launch",
   "site.session": "launch",
