@@ -51,5 +51,6 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 step "Benchmarks (informational: figures, no pass/fail)"
 target/debug/examples/dns_bench
 target/debug/examples/validate_bench
+target/debug/examples/rehearsal_bench
 
 step "All tests passed"

@@ -6,6 +6,7 @@ use golive_core::domain::normalize;
 use golive_core::keys::{parse_publishable_key, secret_key_env, secret_paste};
 use golive_core::provider::{Credentials, ProviderId};
 use golive_core::secrets::{Secret, SecretKind};
+use golive_core::steps::launch::settings::{protected_path, supabase_anon_key};
 use golive_core::vendors::oauth::formats::check_format;
 use golive_core::vendors::oauth::import::parse_google_json;
 use golive_core::vendors::supabase::parse_project_ref;
@@ -20,6 +21,9 @@ enum Field {
     SupabaseRef,
     GoogleJson,
     OAuth(ProviderId),
+    /// The launch proof's protected page, on quillmate.site.
+    ProtectedPath,
+    SupabaseAnonKey,
     WebhookSecret,
     WebhookUrl,
 }
@@ -46,6 +50,8 @@ fn parse(field: Field, input: &str) -> golive_core::Result<()> {
         Field::SupabaseRef => parse_project_ref(input).map(drop),
         Field::GoogleJson => parse_google_json(input).map(drop),
         Field::OAuth(p) => oauth(p, input),
+        Field::ProtectedPath => protected_path(input, "quillmate.site").map(drop),
+        Field::SupabaseAnonKey => supabase_anon_key(input).map(drop),
         Field::WebhookSecret => secret_paste(SecretKind::ClerkWebhookSecret, input).map(drop),
         Field::WebhookUrl => endpoint_url(input, "quillmate.site").map(drop),
     }
@@ -356,6 +362,42 @@ const CORPUS: &[(Field, &str, &str, &str)] = &[
         "team ID",
     ),
     (
+        ProtectedPath,
+        "dashboard",
+        "protected_path_invalid",
+        "starting with /",
+    ),
+    (
+        ProtectedPath,
+        "https://quillmate.vercel.app/dashboard",
+        "protected_path_other_host",
+        "not on quillmate.site",
+    ),
+    (
+        ProtectedPath,
+        "//evil.example/x",
+        "protected_path_invalid",
+        "is not a path",
+    ),
+    (
+        SupabaseAnonKey,
+        "https://quillmatesandboxrefx.supabase.co",
+        "supabase_anon_key_invalid",
+        "not a Supabase anon key",
+    ),
+    (
+        SupabaseAnonKey,
+        "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",
+        "supabase_anon_key_secret",
+        "secret key",
+    ),
+    (
+        SupabaseAnonKey,
+        "sk_live_sandboxQuillmate0123456789abcdef",
+        "supabase_anon_key_invalid",
+        "starting with eyJ",
+    ),
+    (
         WebhookSecret,
         "",
         "secret_empty",
@@ -452,7 +494,7 @@ fn every_bad_input_gets_its_message() {
     }
 }
 
-const FIELDS: [Field; 12] = [
+const FIELDS: [Field; 14] = [
     Domain,
     PublishableKey,
     SecretKey,
@@ -463,6 +505,8 @@ const FIELDS: [Field; 12] = [
     OAuth(Microsoft),
     OAuth(Discord),
     OAuth(Apple),
+    ProtectedPath,
+    SupabaseAnonKey,
     WebhookSecret,
     WebhookUrl,
 ];

@@ -261,20 +261,20 @@ impl Rehearsal {
         };
         let session_id = signed.map_err(|e| fapi_failure(&fapi, e))?;
         self.undo.lock().unwrap().session = Some(session_id.clone());
-        let token =
-            frontend::session_token(&mut browser, &fapi, &origin, &session_id, testing.as_ref())
-                .await
-                .map_err(|e| fapi_failure(&fapi, e))?;
+        // The production keys are fetched while the token is being issued.
+        let (token, keys) = tokio::join!(
+            frontend::session_token(&mut browser, &fapi, &origin, &session_id, testing.as_ref()),
+            frontend::jwks(&run.prober, &fapi)
+        );
+        let token = token.map_err(|e| fapi_failure(&fapi, e))?;
         let jwt = Jwt::decode(token.expose()).map_err(|e| Failure {
             detail: format!("The session token https://{fapi} issued: {e}."),
             fix: "Check status.clerk.com; this is Clerk's side.".into(),
         })?;
-        let keys = frontend::jwks(&run.prober, &fapi)
-            .await
-            .map_err(|e| Failure {
-                detail: format!("Could not read https://{fapi}/.well-known/jwks.json: {e}."),
-                fix: "Run the DNS and Clerk checks first.".into(),
-            })?;
+        let keys = keys.map_err(|e| Failure {
+            detail: format!("Could not read https://{fapi}/.well-known/jwks.json: {e}."),
+            fix: "Run the DNS and Clerk checks first.".into(),
+        })?;
         let issuer = format!("https://{fapi}");
         if jwt.claim_str("iss") != Some(issuer.as_str()) {
             return Err(Failure {
