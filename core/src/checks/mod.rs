@@ -8,6 +8,7 @@ mod launch;
 mod site_csp;
 mod sso;
 mod supabase;
+mod webhook;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -251,6 +252,7 @@ pub fn registry() -> Vec<CheckDef> {
     all.extend(dns::checks());
     all.extend(sso::checks());
     all.extend(hosting::checks());
+    all.extend(webhook::checks());
     all.extend(supabase::checks());
     all.extend(launch::checks());
     all.extend(site_csp::checks());

@@ -42,11 +42,12 @@ enum Op {
     SsoOverview,
     SsoProbe,
     SsoPush,
+    WebhookDashboard,
     RunChecks,
     Rehearse,
 }
 
-const OPS: [Op; 21] = [
+const OPS: [Op; 22] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -66,6 +67,7 @@ const OPS: [Op; 21] = [
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
+    Op::WebhookDashboard,
     Op::RunChecks,
     Op::Rehearse,
 ];
@@ -84,7 +86,9 @@ impl Op {
             | Op::HostingEnvPlan
             | Op::HostingEnvApply => "fresh-project",
             Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
-            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::RunChecks => "all-good",
+            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
+                "all-good"
+            }
             Op::Rehearse => "live",
         }
     }
@@ -111,6 +115,9 @@ impl Op {
             secret(SecretKind::CloudflareToken, CLOUDFLARE_TOKEN);
         }
         secret(SecretKind::VercelToken, VERCEL_TOKEN);
+        // The webhook secret joins the env plan's writes and the checks' inputs.
+        secret(SecretKind::ClerkWebhookSecret, LIVE_WEBHOOK_SECRET);
+        e.set_webhook_url(id, WEBHOOK_URL).unwrap();
         e.set_vercel_project(
             id,
             Some(VercelLink {
@@ -181,6 +188,7 @@ impl Op {
                         .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
                         .collect()
                 }),
+            Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
             Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(|r| {
                 r.checks
                     .iter()
