@@ -167,6 +167,8 @@ pub struct Scenario {
     pub bot_protection: bool,
     /// What the app's webhook route does.
     pub webhooks: Webhooks,
+    /// Whether the domain publishes a DMARC policy (`_dmarc` TXT) once its records are in.
+    pub dmarc: bool,
 }
 
 impl Scenario {
@@ -204,6 +206,7 @@ impl Scenario {
         "bot-protection",
         "webhook-missing",
         "webhook-dev-secret",
+        "no-dmarc",
         "csp-blocks-clerk",
     ];
 
@@ -225,6 +228,7 @@ impl Scenario {
             refuses_users: false,
             bot_protection: false,
             webhooks: Webhooks::Verifying,
+            dmarc: true,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -401,6 +405,12 @@ impl Scenario {
             "webhook-dev-secret" => Scenario {
                 name: "webhook-dev-secret",
                 webhooks: Webhooks::DevSecret,
+                ..live
+            },
+            // Clerk is live; the domain publishes no DMARC policy.
+            "no-dmarc" => Scenario {
+                name: "no-dmarc",
+                dmarc: false,
                 ..live
             },
             // Clerk is live; the site's CSP still names only the development Frontend API.

@@ -371,6 +371,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "dns.apex": "dns",
   "dns.www": "dns",
   "dns.caa": "dns",
+  "dns.dmarc": "dns",
   "sso.google": "sso",
   "sso.github": "sso",
   "sso.microsoft": "sso",
