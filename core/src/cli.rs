@@ -35,6 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run every check and report. Exit 0: nothing failed; 1: a check failed; 2: bad usage.
+    #[command(after_help = INPUTS_HELP)]
     Check {
         /// Production domain, e.g. quillmate.site (defaults to the project's).
         #[arg(long)]
@@ -72,6 +73,22 @@ enum Command {
         project: Option<String>,
     },
 }
+
+/// What `golive check --help` says about the inputs it reads without `--project`.
+const INPUTS_HELP: &str = "\
+Inputs without --project (environment variables; a check whose input is missing is skipped):
+  CLERK_PUBLISHABLE_KEY (or any *_CLERK_PUBLISHABLE_KEY), CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY
+  VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID
+  SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN
+  SITE_PROTECTED_PATH (default /dashboard), SUPABASE_ANON_KEY, REHEARSAL_USER (id or email)
+  OAUTH_<PROVIDER>_CLIENT_ID and OAUTH_<PROVIDER>_CLIENT_SECRET (Apple's: the .p8 file's path,
+    with OAUTH_APPLE_TEAM_ID and OAUTH_APPLE_KEY_ID); OAUTH_MICROSOFT_SECRET_EXPIRES (YYYY-MM-DD)
+  CLERK_WEBHOOK_URL             the production webhook endpoint (https:// on the domain or a
+                                subdomain); without it and without a CLERK_WEBHOOK_SIGNING_SECRET
+                                or WEBHOOK_SECRET variable on Vercel, the webhook checks skip
+  CLERK_WEBHOOK_SIGNING_SECRET  the production endpoint's signing secret (whsec_...), compared
+                                with what Vercel's production holds; never printed
+Vendor addresses: the GOLIVE_* variables (see the README).";
 
 /// How `--wait` re-checks.
 struct Wait {

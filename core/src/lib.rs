@@ -28,5 +28,6 @@ pub mod secrets;
 pub mod steps;
 pub mod trust;
 pub mod vendors;
+pub mod webhook;
 
 pub use error::{Error, ErrorPayload, Result};

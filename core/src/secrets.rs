@@ -18,6 +18,8 @@ pub const KEYCHAIN_SERVICE: &str = "golive";
 pub enum SecretKind {
     ClerkSecretKey,
     ClerkPlatformKey,
+    /// The production webhook endpoint's signing secret (`whsec_…`).
+    ClerkWebhookSecret,
     VercelToken,
     SupabaseToken,
     CloudflareToken,
@@ -30,9 +32,10 @@ pub enum SecretKind {
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 10] = [
+    pub const ALL: [SecretKind; 11] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
+        SecretKind::ClerkWebhookSecret,
         SecretKind::VercelToken,
         SecretKind::SupabaseToken,
         SecretKind::CloudflareToken,
@@ -47,6 +50,7 @@ impl SecretKind {
         match self {
             SecretKind::ClerkSecretKey => "clerk-secret-key",
             SecretKind::ClerkPlatformKey => "clerk-platform-key",
+            SecretKind::ClerkWebhookSecret => "clerk-webhook-secret",
             SecretKind::VercelToken => "vercel-token",
             SecretKind::SupabaseToken => "supabase-token",
             SecretKind::CloudflareToken => "cloudflare-token",
@@ -62,6 +66,7 @@ impl SecretKind {
         match self {
             SecretKind::ClerkSecretKey => "Clerk secret key",
             SecretKind::ClerkPlatformKey => "Clerk platform key",
+            SecretKind::ClerkWebhookSecret => "Clerk webhook signing secret",
             SecretKind::VercelToken => "Vercel access token",
             SecretKind::SupabaseToken => "Supabase access token",
             SecretKind::CloudflareToken => "Cloudflare API token",

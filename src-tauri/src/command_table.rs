@@ -118,6 +118,9 @@ macro_rules! with_commands {
                     |engine| engine.sso_push(&project_id, provider).await;
                 set_dev_publishable_key(project_id: String, value: String) -> Project =>
                     |engine| engine.set_dev_publishable_key(&project_id, &value);
+                /// Keeps (or, given nothing, clears) the production webhook endpoint URL.
+                set_webhook_url(project_id: String, value: String) -> Project =>
+                    |engine| engine.set_webhook_url(&project_id, &value);
                 /// Streams each check's result as it finishes; returns the full report. `step`
                 /// limits the run to one step's checks (e.g. `"clerk"`); `rehearse` adds the
                 /// sign-in rehearsal, which the window confirms first.
@@ -146,6 +149,8 @@ macro_rules! with_commands {
                 dns_watch(project_id: String, on_event: Channel<DnsEvent>) -> bool;
                 /// Saves the project's last whole run, as the engine kept it.
                 export_report(project_id: String, format: ReportFormat) -> Option<String>;
+                /// Opens the production webhook dashboard in the browser; answers its host.
+                open_webhook_dashboard(project_id: String) -> String;
             }
         }
     };

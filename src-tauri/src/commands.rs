@@ -199,3 +199,26 @@ async fn export_report<R: Runtime>(
     engine.export_report(&project_id, format, &path)?;
     Ok(Some(path.display().to_string()))
 }
+
+/// Opens the production instance's webhook dashboard in the browser, and answers only its
+/// host: the link logs whoever opens it in, so it never reaches the web view.
+#[tauri::command]
+async fn open_webhook_dashboard<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Ready<'_>,
+    project_id: String,
+) -> Res<String> {
+    use tauri_plugin_opener::OpenerExt;
+    let link = engine.webhook_dashboard(&project_id).await?;
+    // The opener's error could quote the link: it is not passed on.
+    app.opener()
+        .open_url(link.url().expose(), None::<&str>)
+        .map_err(|_| {
+            Error::invalid(
+                "browser_unavailable",
+                "Golive could not open your browser. Open Webhooks in the Clerk dashboard \
+                 (production instance) instead.",
+            )
+        })?;
+    Ok(link.host)
+}

@@ -11,6 +11,7 @@ pub mod oauth;
 pub mod scenario;
 pub mod site;
 pub mod site_csp;
+pub mod site_webhook;
 pub mod supabase;
 pub mod tls;
 pub mod vercel;
@@ -226,7 +227,8 @@ impl Sandbox {
     }
 
     /// Every secret a user of this sandbox could hand Golive — keys, tokens, OAuth client
-    /// secrets, the Apple .p8 key's body — for tests that prove none of them leaks.
+    /// secrets, the Apple .p8 key's body, webhook signing secrets, the webhook dashboard's
+    /// login key — for tests that prove none of them leaks.
     pub fn canaries(&self) -> Vec<String> {
         use scenario::*;
         let mut all: Vec<String> = [
@@ -237,6 +239,9 @@ impl Sandbox {
             SUPABASE_TOKEN,
             VERCEL_TOKEN,
             CLOUDFLARE_TOKEN,
+            LIVE_WEBHOOK_SECRET,
+            DEV_WEBHOOK_SECRET,
+            SVIX_LOGIN_KEY,
         ]
         .into_iter()
         .chain(oauth::CLIENTS.iter().map(|c| c.secret))

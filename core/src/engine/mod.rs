@@ -11,6 +11,7 @@ mod launch;
 mod projects;
 mod sso;
 mod supabase;
+mod webhooks;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -104,6 +104,8 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "vercel.env",
             "vercel.deployment",
             "site.publishable_key",
+            "webhook.endpoint",
+            "webhook.secret",
             "supabase.third_party_auth",
             "site.handshake",
             "site.csp"
@@ -112,7 +114,7 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(26), Some(0))
+        (Some(28), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));

@@ -40,6 +40,7 @@ struct Driver {
 impl Driver {
     /// `log` gets tauri-driver's output, which carries the app's own stdout and stderr.
     fn start(env: &[(String, String)], log: &Path) -> Driver {
+        no_app_left();
         let port = free_port();
         let native = free_port();
         let child = Command::new("tauri-driver")
@@ -81,6 +82,52 @@ impl Drop for Driver {
         while group_alive(group) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+/// The running processes of the app under test (its binary, whatever their process group:
+/// the native driver may start it in its own).
+fn apps_running() -> Vec<u32> {
+    let bin = std::fs::canonicalize(app_binary()).unwrap_or_default();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    procs
+        .flatten()
+        .filter_map(|p| {
+            let pid: u32 = p.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(p.path().join("exe")).ok()?;
+            let stat = std::fs::read_to_string(p.path().join("stat")).ok()?;
+            let state = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .next()?
+                .to_string();
+            (exe == bin && state != "Z").then_some(pid)
+        })
+        .collect()
+}
+
+/// Ends any app an earlier test left running and waits until it is gone: a new launch would
+/// hand over to it through single-instance and exit, failing the next session.
+fn no_app_left() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = apps_running();
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the app under test would not end: {left:?}"
+        );
+        for pid in left {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

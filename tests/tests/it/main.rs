@@ -24,3 +24,4 @@ mod sso;
 mod steps;
 mod trust;
 mod vendor_input;
+mod webhooks;

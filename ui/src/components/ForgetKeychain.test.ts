@@ -19,7 +19,7 @@ test("nothing is removed until the confirmation, which says what goes and what s
   await userEvent.click(screen.getByRole("button", { name: "Remove all Golive keychain entries…" }));
   const confirm = screen.getByRole("alertdialog", { name: "Remove all Golive keychain entries?" });
   expect(confirm).toHaveTextContent("every secret Golive saved in your keychain for all 2 projects (Quillmate, Other)");
-  expect(confirm).toHaveTextContent("Clerk secret and platform keys, Vercel, Cloudflare and Supabase tokens, OAuth client secrets");
+  expect(confirm).toHaveTextContent("Clerk secret and platform keys, webhook signing secrets, Vercel, Cloudflare and Supabase tokens, OAuth client secrets");
   expect(confirm).toHaveTextContent("Your projects stay, with their settings");
   expect(confirm).toHaveTextContent("nothing changes at Clerk, Vercel or any other service");
   await userEvent.click(screen.getByRole("button", { name: "Keep them" }));

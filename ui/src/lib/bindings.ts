@@ -56,11 +56,16 @@ supabaseAnonKey?: string,
 /**
  * A production user the rehearsal signs in as, when the instance refuses throwaway ones.
  */
-rehearsalUser?: string, };
+rehearsalUser?: string, 
+/**
+ * The production webhook endpoint (`https://…` on the domain), for apps that receive
+ * Clerk webhooks; its signing secret is in the keychain.
+ */
+webhookUrl?: string, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
@@ -355,12 +360,14 @@ export type Commands = {
   sso_probe: { args: { projectId: string, provider: ProviderId }, answer: ProbeResult },
   sso_push: { args: { projectId: string, provider: ProviderId }, answer: null },
   set_dev_publishable_key: { args: { projectId: string, value: string }, answer: Project },
+  set_webhook_url: { args: { projectId: string, value: string }, answer: Project },
   run_checks: { args: { projectId: string, step: string | null, rehearse: boolean, onEvent: Channel<CheckEvent> }, answer: Report },
   set_launch_settings: { args: { projectId: string, form: LaunchSettings }, answer: Project },
   cancel_checks: { args: { projectId: string }, answer: null },
   export_zone: { args: { projectId: string }, answer: string | null },
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
   export_report: { args: { projectId: string, format: ReportFormat }, answer: string | null },
+  open_webhook_dashboard: { args: { projectId: string }, answer: string },
 };
 
 export const CHECK_STEP: Record<string, Step> = {
@@ -387,6 +394,8 @@ export const CHECK_STEP: Record<string, Step> = {
   "vercel.env": "hosting",
   "vercel.deployment": "hosting",
   "site.publishable_key": "hosting",
+  "webhook.endpoint": "hosting",
+  "webhook.secret": "hosting",
   "supabase.third_party_auth": "supabase",
   "site.handshake": "launch",
   "site.csp": "launch",
