@@ -11,6 +11,8 @@ PACKAGES=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver imagemagick
   # the benchmarks' sequential baseline (dig)
   bind9-dnsutils
+  # the test tools setup.sh installs in a private virtualenv (check-jsonschema)
+  python3 python3-venv
   # fetching toolchains the distribution lacks (rustup, Node.js)
   curl ca-certificates xz-utils
 )

@@ -10,6 +10,7 @@ pub mod dns;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod forget;
 pub mod framework;
 pub mod http;
 pub mod https_probe;

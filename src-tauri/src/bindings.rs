@@ -15,6 +15,7 @@ use golive_core::dns::auto::{
 };
 use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
+use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
@@ -52,6 +53,8 @@ pub fn typescript() -> String {
         ProjectInput::decl(&cfg),
         SecretKind::decl(&cfg),
         SecretStatus::decl(&cfg),
+        ForgottenEntries::decl(&cfg),
+        Forgotten::decl(&cfg),
         CheckStatus::decl(&cfg),
         Step::decl(&cfg),
         CheckResult::decl(&cfg),

@@ -38,6 +38,9 @@ macro_rules! with_commands {
                     |engine| engine.forget_secret(&project_id, kind);
                 secret_status(project_id: String, kind: SecretKind) -> SecretStatus =>
                     |engine| engine.secret_status(&project_id, kind);
+                /// Removes every keychain entry Golive made; answers the kinds removed per
+                /// project, never a value. The projects stay.
+                forget_all_secrets() -> Forgotten => |engine| engine.forget_all_secrets();
                 clerk_applications(project_id: String) -> Vec<ClerkApp> =>
                     |engine| engine.clerk_applications(&project_id).await;
                 clerk_create_production(project_id: String, app_id: String) -> ProductionCreated =>

@@ -9,6 +9,7 @@ use golive_core::config::Override;
 use golive_core::dns::auto::{AutoApplied, AutoPlan};
 use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
+use golive_core::forget::Forgotten;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;

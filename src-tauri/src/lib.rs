@@ -200,6 +200,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(refused["code"], "use_sso_form");
+
+        // Removing every keychain entry answers the kinds per project, never a value.
+        let removed = invoke(&w, "forget_all_secrets", json!({})).unwrap();
+        assert_eq!(removed["removed"][0]["kinds"], json!(["oauth-google"]));
+        assert!(!removed.to_string().contains(secret), "{removed}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod checks;
 mod clerk;
 mod dns;
 mod hosting;
+mod keychain;
 mod launch;
 mod projects;
 mod sso;

@@ -69,6 +69,19 @@ export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webh
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
+export type ForgottenEntries = { projectId: string, 
+/**
+ * `None` for a project no longer saved.
+ */
+projectName?: string, kinds: Array<SecretKind>, };
+
+export type Forgotten = { removed: Array<ForgottenEntries>, 
+/**
+ * Whether entries of projects no longer saved were looked for too: only a keychain that
+ * lists its entries can find them (Linux's Secret Service does).
+ */
+searchedUnsaved: boolean, };
+
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
 export type Step = "clerk" | "hosting" | "dns" | "sso" | "supabase" | "launch";
@@ -320,6 +333,7 @@ export type Commands = {
   set_secret: { args: { projectId: string, kind: SecretKind, value: string }, answer: SecretStatus },
   forget_secret: { args: { projectId: string, kind: SecretKind }, answer: SecretStatus },
   secret_status: { args: { projectId: string, kind: SecretKind }, answer: SecretStatus },
+  forget_all_secrets: { args: Record<string, never>, answer: Forgotten },
   clerk_applications: { args: { projectId: string }, answer: Array<ClerkApp> },
   clerk_create_production: { args: { projectId: string, appId: string }, answer: ProductionCreated },
   clerk_domain_status: { args: { projectId: string, recheck: boolean }, answer: DomainStatus },
