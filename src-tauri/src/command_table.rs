@@ -143,6 +143,16 @@ macro_rules! with_commands {
                 dns_watch(project_id: String, on_event: Channel<DnsEvent>) -> bool;
                 /// Saves the project's last whole run, as the engine kept it.
                 export_report(project_id: String, format: ReportFormat) -> Option<String>;
+                /// Golive's version and the update server it asks.
+                about() -> About;
+                /// Asks the update server for a newer Golive; keeps what it found for
+                /// `update_install`.
+                update_check() -> UpdateCheck;
+                /// Downloads the update found, streaming progress; installs it only if its
+                /// signature is Golive's, then restarts Golive.
+                update_install(on_event: Channel<UpdateEvent>) -> ();
+                /// Stops the download in progress; nothing is installed.
+                update_cancel() -> ();
             }
         }
     };
