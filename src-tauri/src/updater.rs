@@ -104,6 +104,8 @@ pub async fn check<R: Runtime>(
     endpoints: &Endpoints,
     updates: &Updates,
 ) -> Result<UpdateCheck, Error> {
+    // What an earlier check found is no longer offered if this one fails.
+    updates.found.lock().unwrap().take();
     let url = endpoints.update_url.as_str();
     let found = updater(app, endpoints)
         .timeout(endpoints.http_timeout)

@@ -210,6 +210,12 @@ fn a_changed_foreign_or_incomplete_download_is_refused() {
 fn a_truncated_download_says_how_far_it_got() {
     let rig = Rig::start(Mode::Truncated);
     rig.check().unwrap();
+    // A failed check forgets what an earlier one found.
+    rig.server.set_mode(Mode::Garbage);
+    rig.check().unwrap_err();
+    assert_eq!(rig.download().0.unwrap_err().code(), "update_not_checked");
+    rig.server.set_mode(Mode::Truncated);
+    rig.check().unwrap();
     let err = rig.download().0.unwrap_err().to_string();
     let total = release().artifact.len();
     assert!(
