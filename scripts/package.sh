@@ -9,7 +9,11 @@ export PATH="$HOME/.cargo/bin:$HOME/.local/golive-node/bin:$PATH"
 
 # The CLI rides along in the package (see bundle.linux.deb.files in tauri.conf.json).
 cargo build --release --locked -p golive-core --bin golive
-(cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb --ci)
+# The updater's signature needs the release key (TAURI_SIGNING_PRIVATE_KEY, a CI secret);
+# without it the package is built, unsigned for the updater.
+sign=()
+[ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ] || sign=(--no-sign)
+(cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb --ci "${sign[@]}")
 
 deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
 dpkg-deb --info "$deb" | sed -n '/Package:/,$p'

@@ -39,6 +39,8 @@ use golive_core::vendors::vercel::domains::{ProjectDomain, Verification};
 use golive_core::vendors::vercel::projects::{ProjectPage, VercelProject};
 use golive_core::ErrorPayload;
 use tauri::ipc::Channel;
+
+use crate::updater::{About, AvailableUpdate, UpdateCheck, UpdateEvent};
 use ts_rs::{Config, TS};
 
 pub fn typescript() -> String {
@@ -114,6 +116,10 @@ pub fn typescript() -> String {
         Verdict::decl(&cfg),
         ProbeResult::decl(&cfg),
         ReportFormat::decl(&cfg),
+        About::decl(&cfg),
+        AvailableUpdate::decl(&cfg),
+        UpdateCheck::decl(&cfg),
+        UpdateEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n\

@@ -151,6 +151,16 @@ macro_rules! with_commands {
                 export_report(project_id: String, format: ReportFormat) -> Option<String>;
                 /// Opens the production webhook dashboard in the browser; answers its host.
                 open_webhook_dashboard(project_id: String) -> String;
+                /// Golive's version and the update server it asks.
+                about() -> About;
+                /// Asks the update server for a newer Golive; keeps what it found for
+                /// `update_install`.
+                update_check() -> UpdateCheck;
+                /// Downloads the update found, streaming progress; installs it only if its
+                /// signature is Golive's, then restarts Golive.
+                update_install(on_event: Channel<UpdateEvent>) -> ();
+                /// Stops the download in progress; nothing is installed.
+                update_cancel() -> ();
             }
         }
     };

@@ -29,6 +29,8 @@ use golive_core::{Error, ErrorPayload};
 use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError, IpcResponse};
 use tauri::{AppHandle, Runtime, State};
 
+use crate::updater::{self, About, UpdateCheck, UpdateEvent, Updates};
+
 type Res<T> = Result<T, Error>;
 
 /// The app's engine, or why it could not be built (a bad `GOLIVE_*` variable): the window
@@ -221,4 +223,41 @@ async fn open_webhook_dashboard<R: Runtime>(
             )
         })?;
     Ok(link.host)
+}
+
+/// Golive's version and where it looks for updates.
+#[tauri::command]
+async fn about<R: Runtime>(app: AppHandle<R>, engine: Ready<'_>) -> Res<About> {
+    Ok(updater::about(&app, engine.endpoints()))
+}
+
+#[tauri::command]
+async fn update_check<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Ready<'_>,
+    updates: State<'_, Updates>,
+) -> Res<UpdateCheck> {
+    updater::check(&app, engine.endpoints(), &updates).await
+}
+
+/// Downloads, verifies and installs the update `update_check` found, then restarts into it;
+/// any failure leaves the running version as it was.
+#[tauri::command]
+async fn update_install<R: Runtime>(
+    app: AppHandle<R>,
+    _engine: Ready<'_>,
+    updates: State<'_, Updates>,
+    on_event: Channel<UpdateEvent>,
+) -> Res<()> {
+    let current = app.package_info().version.to_string();
+    let (update, bytes) = updater::download(&updates, &current, forward(&on_event)).await?;
+    updater::install(update, bytes, &current).await?;
+    let _ = on_event.send(UpdateEvent::Installed);
+    app.restart()
+}
+
+#[tauri::command]
+async fn update_cancel(_engine: Ready<'_>, updates: State<'_, Updates>) -> Res<()> {
+    updates.cancel();
+    Ok(())
 }

@@ -14,6 +14,7 @@ pub mod site_csp;
 pub mod site_webhook;
 pub mod supabase;
 pub mod tls;
+pub mod update;
 pub mod vercel;
 
 use std::net::SocketAddr;
@@ -48,6 +49,8 @@ pub struct Sandbox {
     /// scenario is `propagating`).
     pub authoritative: SocketAddr,
     pub public: Vec<SocketAddr>,
+    /// Golive's update server: the running version until a test publishes another.
+    pub updates: update::UpdateServer,
     ca_file: tempfile::NamedTempFile,
     apple_key_file: tempfile::NamedTempFile,
     tasks: Vec<JoinHandle<()>>,
@@ -113,6 +116,8 @@ impl Sandbox {
         let (public_b, public_b_server) =
             dns::serve(world.clone(), dns::View::LaggingPublic, delay).await?;
 
+        let updates = update::UpdateServer::start().await?;
+
         Ok(Sandbox {
             world,
             clerk_api,
@@ -121,6 +126,7 @@ impl Sandbox {
             dev_frontend,
             authoritative,
             public: vec![public_a, public_b],
+            updates,
             ca_file,
             apple_key_file,
             tasks: vec![api_task, fapi_task, site_task, dev_task],
@@ -184,6 +190,7 @@ impl Sandbox {
             ("GOLIVE_CLOUDFLARE_API_URL", api.clone()),
             ("GOLIVE_RESOLVERS", join(&self.public)),
             ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
+            ("GOLIVE_UPDATE_URL", self.updates.url()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

@@ -66,6 +66,11 @@ impl Engine {
         self.endpoints.overrides()
     }
 
+    /// Every outside address in use, for the parts of the app outside the engine (updates).
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
     pub fn project(&self, id: &str) -> Result<Project> {
         self.projects.get(id)
     }

@@ -15,6 +15,9 @@ use golive_sandbox::scenario::{
 };
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
+/// The update, installed into a copy of the app: tests/tests/it/e2e/update.rs.
+mod update;
+
 const SAVE_SECRET_KEY: &str = "[data-testid=secret-field-clerk-secret-key] button[type=submit]";
 const SECRET_KEY_STATUS: &str =
     "[data-testid=secret-field-clerk-secret-key] [data-testid=secret-status]";
@@ -170,6 +173,11 @@ struct Rig {
 
 impl Rig {
     async fn start(scenario: &str) -> Rig {
+        Rig::start_with(scenario, &[]).await
+    }
+
+    /// With `extra` variables for the app, besides the sandbox's.
+    async fn start_with(scenario: &str, extra: &[(String, String)]) -> Rig {
         let sandbox = Sandbox::start(Scenario::named(scenario).unwrap())
             .await
             .unwrap();
@@ -189,6 +197,7 @@ impl Rig {
             ("XDG_DATA_HOME".to_string(), data.display().to_string()),
             ("XDG_CACHE_HOME".to_string(), cache.display().to_string()),
         ]);
+        env.extend(extra.iter().cloned());
         let log = scratch.path().join("driver.log");
         let driver = Driver::start(&env, &log);
         Rig {
@@ -204,7 +213,12 @@ impl Rig {
 
     /// A new session of the app, recording every IPC answer it gets from here on.
     async fn session(&self) -> Session {
-        let s = Session::start(&self.driver.url, &app_binary()).await;
+        self.session_of(&app_binary()).await
+    }
+
+    /// A session of the app at `binary`.
+    async fn session_of(&self, binary: &str) -> Session {
+        let s = Session::start(&self.driver.url, binary).await;
         s.find("main").await;
         assert_eq!(s.execute(IPC_RECORDER, serde_json::json!([])).await, true);
         // The sandbox's 13 overrides fold to the banner's one line, as a user may fold them,

@@ -321,6 +321,34 @@ message: string, };
 
 export type ReportFormat = "markdown" | "json";
 
+export type About = { version: string, 
+/**
+ * Where Golive looks for a newer version.
+ */
+updateUrl: string, };
+
+export type AvailableUpdate = { version: string, 
+/**
+ * What changed, as the release says (plain text).
+ */
+notes: string | null, 
+/**
+ * RFC 3339.
+ */
+date: string | null, };
+
+export type UpdateCheck = { 
+/**
+ * The running version.
+ */
+current: string, 
+/**
+ * A newer version, when the server has one.
+ */
+available: AvailableUpdate | null, };
+
+export type UpdateEvent = { "event": "progress", received: number, total: number | null, } | { "event": "verifying" } | { "event": "installed" };
+
 export type Commands = {
   overrides: { args: Record<string, never>, answer: Array<Override> },
   list_frameworks: { args: Record<string, never>, answer: Array<FrameworkInfo> },
@@ -368,6 +396,10 @@ export type Commands = {
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
   export_report: { args: { projectId: string, format: ReportFormat }, answer: string | null },
   open_webhook_dashboard: { args: { projectId: string }, answer: string },
+  about: { args: Record<string, never>, answer: About },
+  update_check: { args: Record<string, never>, answer: UpdateCheck },
+  update_install: { args: { onEvent: Channel<UpdateEvent> }, answer: null },
+  update_cancel: { args: Record<string, never>, answer: null },
 };
 
 export const CHECK_STEP: Record<string, Step> = {
