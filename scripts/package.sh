@@ -21,6 +21,9 @@ export PATH="$HOME/.cargo/bin:$HOME/.local/golive-node/bin:$PATH"
 # than compiling them once more.
 cli_build=(cargo build --locked -p golive-app -p golive-core --bin golive)
 tauri_args=(--bundles deb,rpm --ci)
+# The updater's signature needs the release key (TAURI_SIGNING_PRIVATE_KEY, a CI secret);
+# without it the packages are built, unsigned for the updater.
+[ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ] || tauri_args+=(--no-sign)
 if [ "$profile" = release ]; then
   "${cli_build[@]}" --release
 else

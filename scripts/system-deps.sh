@@ -13,6 +13,8 @@ PACKAGES=(
   rpm desktop-file-utils
   # the benchmarks' sequential baseline (dig)
   bind9-dnsutils
+  # the test tools setup.sh installs in a private virtualenv (check-jsonschema)
+  python3 python3-venv
   # fetching toolchains the distribution lacks (rustup, Node.js)
   curl ca-certificates xz-utils
 )

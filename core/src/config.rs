@@ -13,10 +13,16 @@ use ts_rs::TS;
 use url::{Host, Url};
 
 use crate::error::{Error, Result};
+use crate::minisign::PublicKey;
 use crate::secrets::KEYCHAIN_SERVICE;
 
 /// The app's identifier; also the name of its config directory (as Tauri names it).
 pub const APP_ID: &str = "dev.golive.desktop";
+
+/// The updater's manifest of the newest release, as GitHub Releases serves the asset of the
+/// release marked latest.
+pub const UPDATE_URL: &str =
+    "https://github.com/golive-dev/golive/releases/latest/download/latest.json";
 
 #[derive(Debug, Clone)]
 pub struct Endpoints {
@@ -40,6 +46,11 @@ pub struct Endpoints {
     pub oauth_token_urls: BTreeMap<String, Url>,
     /// How long a vendor API request may take (`GOLIVE_HTTP_TIMEOUT_MS`); tests shorten it.
     pub http_timeout: Duration,
+    /// Where the app learns of a newer Golive (`GOLIVE_UPDATE_URL`).
+    pub update_url: Url,
+    /// Replaces the release key the app checks updates against (`GOLIVE_UPDATE_PUBKEY`);
+    /// only ever set together with an update URL on this computer.
+    pub update_key: Option<PublicKey>,
 }
 
 impl Default for Endpoints {
@@ -56,6 +67,8 @@ impl Default for Endpoints {
             extra_ca: None,
             oauth_token_urls: BTreeMap::new(),
             http_timeout: Duration::from_secs(10),
+            update_url: Url::parse(UPDATE_URL).unwrap(),
+            update_key: None,
         }
     }
 }
@@ -90,6 +103,16 @@ impl Endpoints {
                     })?;
                     e.http_timeout = Duration::from_millis(ms);
                 }
+                "GOLIVE_UPDATE_URL" => e.update_url = parse_update_url(value)?,
+                "GOLIVE_UPDATE_PUBKEY" => {
+                    e.update_key = Some(PublicKey::parse(value).ok_or_else(|| {
+                        Error::Config(
+                            "GOLIVE_UPDATE_PUBKEY is not a minisign public key (the base64 text \
+                             `tauri signer generate` writes to the .pub file)"
+                                .into(),
+                        )
+                    })?)
+                }
                 "GOLIVE_EXTRA_CA" => {
                     let path = PathBuf::from(value);
                     if !path.is_file() {
@@ -109,6 +132,16 @@ impl Endpoints {
                     }
                 }
             }
+        }
+        // The key decides which downloads Golive installs: a test server on this computer
+        // may bring its own, an address elsewhere never.
+        if e.update_key.is_some() && !is_loopback(&e.update_url) {
+            return Err(Error::Config(
+                "GOLIVE_UPDATE_PUBKEY replaces the key that proves an update is a Golive \
+                 release, so it is accepted only with GOLIVE_UPDATE_URL on this computer \
+                 (127.0.0.1, ::1 or localhost), for tests. Unset GOLIVE_UPDATE_PUBKEY."
+                    .into(),
+            ));
         }
         Ok(e)
     }
@@ -215,6 +248,20 @@ impl Endpoints {
                 join(a),
             ));
         }
+        if self.update_url != real.update_url {
+            all.push(item(
+                "GOLIVE_UPDATE_URL",
+                "update server",
+                self.update_url.to_string(),
+            ));
+        }
+        if let Some(key) = &self.update_key {
+            all.push(item(
+                "GOLIVE_UPDATE_PUBKEY",
+                "key updates are checked against, instead of Golive's release key",
+                format!("minisign key {}", key.id()),
+            ));
+        }
         all
     }
 
@@ -311,8 +358,23 @@ fn parse_url(name: &str, value: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// Like `parse_url`; what plain http would expose here is the update manifest, which is not
+/// signed (only the download is), so it could be altered on the way.
+fn parse_update_url(value: &str) -> Result<Url> {
+    let name = "GOLIVE_UPDATE_URL";
+    if Url::parse(value).is_ok_and(|url| url.scheme() == "http" && !is_loopback(&url)) {
+        return Err(Error::Config(format!(
+            "{name}={value} would fetch updates unencrypted over the network, where what \
+             they announce can be altered on the way. Use https://, or plain http:// only to \
+             this computer (127.0.0.1, ::1 or localhost), or unset {name} to use Golive's \
+             releases."
+        )));
+    }
+    parse_url(name, value)
+}
+
 /// 127.0.0.0/8, ::1 or `localhost`: addresses that never leave this computer.
-fn is_loopback(url: &Url) -> bool {
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
@@ -521,6 +583,8 @@ mod tests {
             ("GOLIVE_RESOLVERS", "127.0.0.1:5300"),
             ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
             ("GOLIVE_HTTP_TIMEOUT_MS", "1500"),
+            ("GOLIVE_UPDATE_URL", "http://127.0.0.1:9005/latest.json"),
+            ("GOLIVE_UPDATE_PUBKEY", TEST_KEY),
         ]))
         .unwrap();
         let shown: Vec<(String, String)> = e
@@ -547,7 +611,81 @@ mod tests {
                 ("GOLIVE_EXTRA_CA", CA),
                 ("GOLIVE_RESOLVERS", "127.0.0.1:5300"),
                 ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
+                ("GOLIVE_UPDATE_URL", "http://127.0.0.1:9005/latest.json"),
+                ("GOLIVE_UPDATE_PUBKEY", "minisign key A12FE70843C26CF2"),
             ]
+        );
+    }
+
+    // A test key's public half (`tauri signer generate`).
+    const TEST_KEY: &str = "dW50cnVzdGVkIGNvbW1lbnQ6IG1pbmlzaWduIHB1YmxpYyBrZXk6IEExMkZFNzA4NDNDMjZDRjIKUldUeWJNSkRDT2N2b1VLNnlmTS92RE5vc1kvaTRvTy82S3ViTGQ2NWZtMUNpdmwrZnMwM3RycisK";
+
+    #[test]
+    fn updates_come_from_golive_releases_unless_overridden() {
+        let e = Endpoints::from_vars(vec![]).unwrap();
+        assert_eq!(e.update_url.as_str(), UPDATE_URL);
+        assert!(e.update_key.is_none());
+        for url in [
+            "http://127.0.0.1:9005/latest.json",
+            "http://localhost/latest.json",
+            "https://updates.example.com/latest.json",
+        ] {
+            let e = Endpoints::from_vars(vars(&[("GOLIVE_UPDATE_URL", url)])).unwrap();
+            assert_eq!(e.update_url.as_str(), url);
+        }
+        for url in [
+            "http://updates.example.com/latest.json",
+            "http://10.0.0.1/x",
+        ] {
+            let err = Endpoints::from_vars(vars(&[("GOLIVE_UPDATE_URL", url)])).unwrap_err();
+            let text = err.to_string();
+            assert_eq!(err.code(), "config");
+            assert!(
+                text.contains("GOLIVE_UPDATE_URL") && text.contains("unencrypted"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn another_update_key_is_taken_only_with_an_update_server_on_this_computer() {
+        let local = Endpoints::from_vars(vars(&[
+            ("GOLIVE_UPDATE_PUBKEY", TEST_KEY),
+            ("GOLIVE_UPDATE_URL", "http://[::1]:9005/latest.json"),
+        ]))
+        .unwrap();
+        assert_eq!(local.update_key.unwrap().id(), "A12FE70843C26CF2");
+
+        for others in [
+            vec![],
+            vec![(
+                "GOLIVE_UPDATE_URL",
+                "https://updates.example.com/latest.json",
+            )],
+            vec![("GOLIVE_UPDATE_URL", UPDATE_URL)],
+        ] {
+            let mut list = others.clone();
+            list.push(("GOLIVE_UPDATE_PUBKEY", TEST_KEY));
+            let err = Endpoints::from_vars(vars(&list)).unwrap_err();
+            let text = err.to_string();
+            assert_eq!(err.code(), "config", "{others:?}");
+            assert!(
+                text.contains("GOLIVE_UPDATE_PUBKEY") && text.contains("this computer"),
+                "{text}"
+            );
+        }
+
+        let err = Endpoints::from_vars(vars(&[
+            ("GOLIVE_UPDATE_URL", "http://127.0.0.1:9005/latest.json"),
+            (
+                "GOLIVE_UPDATE_PUBKEY",
+                "RWTybMJDCOcvoUK6yfM/vDNosY/i4oO/6KubLd65fm1Civl+fs03trr+",
+            ),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("not a minisign public key"),
+            "{err}"
         );
     }
 

@@ -149,7 +149,17 @@ impl Prober {
         host: &str,
         req: ProbeRequest<'_>,
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        match tokio::time::timeout(self.timeout, self.send_inner(host, req)).await {
+        self.send_to(host, 443, req).await
+    }
+
+    /// `send`, to another port than 443 (an endpoint the user named, `https://host:port/…`).
+    pub async fn send_to(
+        &self,
+        host: &str,
+        port: u16,
+        req: ProbeRequest<'_>,
+    ) -> std::result::Result<HttpsResponse, ProbeError> {
+        match tokio::time::timeout(self.timeout, self.send_inner(host, port, req)).await {
             Ok(r) => r,
             Err(_) => Err(ProbeError::Http(format!(
                 "no answer within {:.1} s",
@@ -161,9 +171,10 @@ impl Prober {
     async fn send_inner(
         &self,
         host: &str,
+        port: u16,
         req: ProbeRequest<'_>,
     ) -> std::result::Result<HttpsResponse, ProbeError> {
-        let addrs = self.resolve(host, 443).await?;
+        let addrs = self.resolve(host, port).await?;
         let tcp = connect_any(&addrs).await?;
         let name = ServerName::try_from(host.to_string())
             .map_err(|e| ProbeError::Resolve(e.to_string()))?;
@@ -187,7 +198,13 @@ impl Prober {
         let mut builder = hyper::Request::builder()
             .method(req.method)
             .uri(req.path)
-            .header("host", host)
+            .header(
+                "host",
+                match port {
+                    443 => host.to_string(),
+                    _ => format!("{host}:{port}"),
+                },
+            )
             .header("user-agent", concat!("golive/", env!("CARGO_PKG_VERSION")));
         for (k, v) in req.headers {
             builder = builder.header(*k, *v);

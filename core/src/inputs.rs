@@ -28,13 +28,18 @@ pub struct Inputs {
     pub rehearsal_user: Option<String>,
     /// Production OAuth credentials by provider.
     pub oauth: BTreeMap<ProviderId, Credentials>,
+    /// The production webhook endpoint, as given (the checks validate it).
+    pub webhook_url: Option<String>,
+    /// The production endpoint's signing secret (`whsec_…`).
+    pub webhook_secret: Option<Secret>,
 }
 
 impl Inputs {
     /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
     /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID,
     /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, SITE_PROTECTED_PATH,
-    /// SUPABASE_ANON_KEY, REHEARSAL_USER and the `OAUTH_*` ones.
+    /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET and
+    /// the `OAUTH_*` ones.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
         let mut prefixed_pk = None;
@@ -57,6 +62,8 @@ impl Inputs {
                 "SITE_PROTECTED_PATH" => inputs.protected_path = Some(value),
                 "SUPABASE_ANON_KEY" => inputs.supabase_anon_key = Some(value),
                 "REHEARSAL_USER" => inputs.rehearsal_user = Some(value),
+                "CLERK_WEBHOOK_URL" => inputs.webhook_url = Some(value),
+                "CLERK_WEBHOOK_SIGNING_SECRET" => inputs.webhook_secret = Some(Secret::new(value)),
                 n if n.ends_with("_CLERK_PUBLISHABLE_KEY") => prefixed_pk = Some(value),
                 _ => {}
             }
@@ -99,6 +106,8 @@ impl Inputs {
             protected_path: project.protected_path.clone(),
             supabase_anon_key: project.supabase_anon_key.clone(),
             rehearsal_user: project.rehearsal_user.clone(),
+            webhook_url: project.webhook_url.clone(),
+            webhook_secret: secrets.get(&project.id, SecretKind::ClerkWebhookSecret)?,
         })
     }
 
@@ -110,6 +119,7 @@ impl Inputs {
             &self.vercel_token,
             &self.supabase_token,
             &self.cloudflare_token,
+            &self.webhook_secret,
         ];
         Redactor::of(
             keys.into_iter()
@@ -162,13 +172,31 @@ mod tests {
                 ("CLERK_SECRET_KEY", " sk_live_b "),
                 ("VERCEL_TEAM_ID", "team_1"),
                 ("CLERK_PLATFORM_API_KEY", ""),
+                (
+                    "CLERK_WEBHOOK_URL",
+                    "https://quillmate.test/api/webhooks/clerk",
+                ),
+                (
+                    "CLERK_WEBHOOK_SIGNING_SECRET",
+                    "whsec_abcdefghijklmnopqrstuvwxyz",
+                ),
             ]
             .map(|(k, v)| (k.to_string(), v.to_string())),
         );
         assert_eq!(i.publishable_key.as_deref(), Some("pk_live_a"));
-        assert_eq!(i.secret_key.unwrap().expose(), "sk_live_b");
+        assert_eq!(i.secret_key.as_ref().unwrap().expose(), "sk_live_b");
         assert_eq!(i.vercel_team_id.as_deref(), Some("team_1"));
         assert!(i.platform_key.is_none());
+        assert_eq!(
+            i.webhook_url.as_deref(),
+            Some("https://quillmate.test/api/webhooks/clerk")
+        );
+        // The signing secret is a secret: redacted wherever it is quoted.
+        assert_eq!(
+            i.redactor()
+                .text("got whsec_abcdefghijklmnopqrstuvwxyz back"),
+            "got [redacted] back"
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn parse_publishable_key(key: &str) -> Result<PublishableKey> {
     } else if key.starts_with("pk_test_") {
         KeyEnv::Test
     } else {
-        return Err(wrong_field(key, "publishable")
+        return Err(wrong_field(key, "publishable key")
             .unwrap_or_else(|| bad("it must start with pk_live_ or pk_test_")));
     };
     let parts: Vec<&str> = key.split('_').collect();
@@ -70,7 +70,7 @@ pub fn secret_key_env(key: &str) -> Result<KeyEnv> {
     } else if let Some(rest) = key.strip_prefix("sk_test_") {
         (KeyEnv::Test, rest)
     } else {
-        return Err(wrong_field(key, "secret").unwrap_or_else(|| {
+        return Err(wrong_field(key, "secret key").unwrap_or_else(|| {
             Error::invalid(
                 "secret_key_invalid",
                 "This is not a Clerk secret key: it must start with sk_live_ or sk_test_. \
@@ -87,26 +87,53 @@ pub fn secret_key_env(key: &str) -> Result<KeyEnv> {
     Ok(env.0)
 }
 
-/// A key of another kind pasted into this field gets a message naming the right field.
+/// A key of another kind pasted into this field (`field`: what belongs in it, e.g. "secret
+/// key") gets a message naming the right field.
 fn wrong_field(key: &str, field: &str) -> Option<Error> {
     let (what, right) = if key.starts_with("pk_") {
-        ("a publishable key (pk_…)", "Publishable key")
+        ("a publishable key (pk_…)", "Publishable key field")
     } else if key.starts_with("sk_") {
-        ("a secret key (sk_…)", "Secret key")
+        ("a secret key (sk_…)", "Secret key field")
     } else if key.starts_with("ak_") {
-        ("a Clerk platform key (ak_…)", "Platform key")
+        ("a Clerk platform key (ak_…)", "Platform key field")
     } else if key.starts_with("whsec_") {
         (
             "a webhook signing secret (whsec_…)",
-            "webhook signing secret",
+            "signing secret field of the Hosting step's Webhooks section",
         )
     } else {
         return None;
     };
     Some(Error::invalid(
         "wrong_field",
-        format!("That is {what}, not a {field} key. Paste it in the {right} field instead."),
+        format!("That is {what}, not a {field}. Paste it in the {right} instead."),
     ))
+}
+
+/// A webhook signing secret as Clerk shows it (Svix's format): `whsec_` + the base64 of a
+/// random key.
+pub fn webhook_secret(secret: &str) -> Result<()> {
+    let Some(key) = secret.strip_prefix("whsec_") else {
+        return Err(
+            wrong_field(secret, "webhook signing secret").unwrap_or_else(|| {
+                Error::invalid(
+                    "webhook_secret_invalid",
+                    "This is not a webhook signing secret: it must start with whsec_. Copy it \
+                     from the Clerk dashboard → Webhooks → your production endpoint → Signing \
+                     Secret.",
+                )
+            }),
+        );
+    };
+    let decoded = base64::engine::general_purpose::STANDARD.decode(key);
+    if !decoded.is_ok_and(|k| k.len() >= 16) {
+        return Err(Error::invalid(
+            "webhook_secret_invalid",
+            "This signing secret looks cut short or has stray characters. Copy it again in \
+             full (Signing Secret → the eye icon → copy).",
+        ));
+    }
+    Ok(())
 }
 
 /// A pasted publishable key, cleaned and checked; `None` when the field was cleared.
@@ -144,6 +171,9 @@ pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
         SecretKind::ClerkPlatformKey => {
             let key = clean_paste(pasted, "ak_");
             if !key.starts_with("ak_") {
+                if let Some(e) = wrong_field(&key, "platform key") {
+                    return Err(e);
+                }
                 return Err(Error::invalid(
                     "platform_key_invalid",
                     "Clerk platform keys start with ak_. Create one in the Clerk dashboard → \
@@ -151,6 +181,13 @@ pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
                 ));
             }
             key
+        }
+        SecretKind::ClerkWebhookSecret => {
+            let secret = clean_paste(pasted, "whsec_");
+            if !secret.is_empty() {
+                webhook_secret(&secret)?;
+            }
+            secret
         }
         SecretKind::VercelToken | SecretKind::CloudflareToken => clean_paste(pasted, ""),
         // OAuth secrets go through the SSO step, which checks them with their client ID.
@@ -185,8 +222,13 @@ pub fn clean_paste(input: &str, prefix: &str) -> String {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
             let l = l.strip_prefix("export ").unwrap_or(l);
+            // A variable's name, not a value's base64 padding (`v1,…=`).
+            let is_name = |k: &str| {
+                k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            };
             let v = match l.split_once('=') {
-                Some((k, v)) if !k.contains(char::is_whitespace) && !k.is_empty() => v,
+                Some((k, v)) if is_name(k) => v,
                 _ => l,
             };
             v.trim().trim_matches(['"', '\'', '`']).trim().to_string()
@@ -270,6 +312,46 @@ mod tests {
     }
 
     #[test]
+    fn webhook_secrets_and_keys_in_each_others_fields() {
+        let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        assert_eq!(
+            secret_paste(
+                SecretKind::ClerkWebhookSecret,
+                &format!("CLERK_WEBHOOK_SIGNING_SECRET={whsec}\n")
+            )
+            .unwrap(),
+            whsec
+        );
+        for (pasted, code, says) in [
+            ("whsec_short", "webhook_secret_invalid", "cut short"),
+            ("whsec_not base64!!", "webhook_secret_invalid", "cut short"),
+            ("hello", "webhook_secret_invalid", "must start with whsec_"),
+            (
+                "sk_live_abcdefghijklmnop1234",
+                "wrong_field",
+                "not a webhook signing secret. Paste it in the Secret key field",
+            ),
+            (
+                "pk_live_Y2xlcmsucXVpbGxtYXRlLnRlc3Qk",
+                "wrong_field",
+                "Publishable key field",
+            ),
+        ] {
+            let e = secret_paste(SecretKind::ClerkWebhookSecret, pasted).unwrap_err();
+            assert_eq!(e.code(), code, "{pasted}");
+            assert!(e.to_string().contains(says), "{pasted}: {e}");
+        }
+        // And a whsec_ pasted into each Clerk key field names the Webhooks section.
+        for kind in [SecretKind::ClerkSecretKey, SecretKind::ClerkPlatformKey] {
+            let e = secret_paste(kind, whsec).unwrap_err();
+            assert_eq!(e.code(), "wrong_field", "{kind:?}");
+            assert!(e.to_string().contains("Webhooks section"), "{e}");
+        }
+        let e = publishable_key_paste(whsec).unwrap_err();
+        assert!(e.to_string().contains("not a publishable key"), "{e}");
+    }
+
+    #[test]
     fn cleans_what_users_paste() {
         let sk = "sk_live_abcdefghijklmnop1234";
         for paste in [
@@ -285,5 +367,7 @@ mod tests {
             clean_paste("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_xyz", "sk_"),
             "pk_live_xyz"
         );
+        // Base64 padding is not a `KEY=value` line.
+        assert_eq!(clean_paste("v1,g0hM9/+OE=", "whsec_"), "v1,g0hM9/+OE=");
     }
 }

@@ -10,12 +10,14 @@ pub mod dns;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod forget;
 pub mod framework;
 pub mod http;
 pub mod https_probe;
 pub mod inputs;
 pub mod jwt;
 pub mod keys;
+pub mod minisign;
 #[cfg(test)]
 mod module_graph;
 pub mod project;
@@ -27,5 +29,6 @@ pub mod secrets;
 pub mod steps;
 pub mod trust;
 pub mod vendors;
+pub mod webhook;
 
 pub use error::{Error, ErrorPayload, Result};

@@ -68,6 +68,11 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub rehearsal_user: Option<String>,
+    /// The production webhook endpoint (`https://…` on the domain), for apps that receive
+    /// Clerk webhooks; its signing secret is in the keychain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub webhook_url: Option<String>,
 }
 
 /// The non-secret half of a provider's production credentials.
@@ -186,6 +191,7 @@ impl ProjectStore {
                 protected_path: None,
                 supabase_anon_key: None,
                 rehearsal_user: None,
+                webhook_url: None,
             };
             file.projects.push(project.clone());
             self.save(&file)?;

@@ -18,6 +18,8 @@ pub const KEYCHAIN_SERVICE: &str = "golive";
 pub enum SecretKind {
     ClerkSecretKey,
     ClerkPlatformKey,
+    /// The production webhook endpoint's signing secret (`whsec_…`).
+    ClerkWebhookSecret,
     VercelToken,
     SupabaseToken,
     CloudflareToken,
@@ -30,9 +32,10 @@ pub enum SecretKind {
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 10] = [
+    pub const ALL: [SecretKind; 11] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
+        SecretKind::ClerkWebhookSecret,
         SecretKind::VercelToken,
         SecretKind::SupabaseToken,
         SecretKind::CloudflareToken,
@@ -47,6 +50,7 @@ impl SecretKind {
         match self {
             SecretKind::ClerkSecretKey => "clerk-secret-key",
             SecretKind::ClerkPlatformKey => "clerk-platform-key",
+            SecretKind::ClerkWebhookSecret => "clerk-webhook-secret",
             SecretKind::VercelToken => "vercel-token",
             SecretKind::SupabaseToken => "supabase-token",
             SecretKind::CloudflareToken => "cloudflare-token",
@@ -62,6 +66,7 @@ impl SecretKind {
         match self {
             SecretKind::ClerkSecretKey => "Clerk secret key",
             SecretKind::ClerkPlatformKey => "Clerk platform key",
+            SecretKind::ClerkWebhookSecret => "Clerk webhook signing secret",
             SecretKind::VercelToken => "Vercel access token",
             SecretKind::SupabaseToken => "Supabase access token",
             SecretKind::CloudflareToken => "Cloudflare API token",
@@ -129,8 +134,14 @@ pub trait SecretStore: Send + Sync {
     /// `Ok(None)` when nothing is stored; an error only when the keychain itself failed.
     fn get(&self, project_id: &str, kind: SecretKind) -> Result<Option<Secret>>;
     fn set(&self, project_id: &str, kind: SecretKind, value: &Secret) -> Result<()>;
-    /// Forgetting something that isn't there is not an error.
-    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()>;
+    /// Forgetting something that isn't there is not an error; says whether there was one.
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<bool>;
+
+    /// Every entry under this store's service, when the keychain can list them: `None` where
+    /// it cannot, so only entries asked for by project and kind can be found.
+    fn entries(&self) -> Result<Option<Vec<(String, SecretKind)>>> {
+        Ok(None)
+    }
 
     fn status(&self, project_id: &str, kind: SecretKind) -> Result<SecretStatus> {
         Ok(SecretStatus::of(kind, self.get(project_id, kind)?.as_ref()))
@@ -139,6 +150,13 @@ pub trait SecretStore: Send + Sync {
 
 fn account(project_id: &str, kind: SecretKind) -> String {
     format!("{project_id}:{}", kind.as_str())
+}
+
+/// The project and kind of an entry's account name; `None` for a name Golive never writes.
+fn parse_account(account: &str) -> Option<(String, SecretKind)> {
+    let (project_id, kind) = account.rsplit_once(':')?;
+    let kind = SecretKind::ALL.into_iter().find(|k| k.as_str() == kind)?;
+    (!project_id.is_empty()).then(|| (project_id.to_string(), kind))
 }
 
 /// The OS keychain: Secret Service on Linux, Keychain on macOS, Credential Manager on Windows.
@@ -186,11 +204,33 @@ impl SecretStore for KeyringStore {
             .map_err(keychain_error)
     }
 
-    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()> {
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<bool> {
         match self.entry(project_id, kind)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(keychain_error(e)),
         }
+    }
+
+    /// The Secret Service can search by attribute: every item whose `service` is this one,
+    /// in every collection, locked or not (attributes are readable without unlocking).
+    /// keyring has no listing, and macOS's Keychain and Windows' Credential Manager are not
+    /// asked here.
+    #[cfg(target_os = "linux")]
+    fn entries(&self) -> Result<Option<Vec<(String, SecretKind)>>> {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        let unavailable = |e: dbus_secret_service::Error| Error::KeychainUnavailable(e.to_string());
+        // No secret crosses this session, only attributes: no encryption is needed.
+        let service = SecretService::connect(EncryptionType::Plain).map_err(unavailable)?;
+        let found = service
+            .search_items(HashMap::from([("service", self.service.as_str())]))
+            .map_err(unavailable)?;
+        let mut entries = vec![];
+        for item in found.unlocked.iter().chain(&found.locked) {
+            let attributes = item.get_attributes().map_err(unavailable)?;
+            entries.extend(attributes.get("username").and_then(|a| parse_account(a)));
+        }
+        Ok(Some(entries))
     }
 }
 
@@ -222,8 +262,12 @@ impl SecretStore for OffRuntime {
         Self::call(|| self.0.set(project_id, kind, value))
     }
 
-    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()> {
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<bool> {
         Self::call(|| self.0.delete(project_id, kind))
+    }
+
+    fn entries(&self) -> Result<Option<Vec<(String, SecretKind)>>> {
+        Self::call(|| self.0.entries())
     }
 }
 
@@ -256,12 +300,20 @@ impl SecretStore for MemoryStore {
         Ok(())
     }
 
-    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<()> {
-        self.entries
+    fn delete(&self, project_id: &str, kind: SecretKind) -> Result<bool> {
+        Ok(self
+            .entries
             .lock()
             .unwrap()
-            .remove(&account(project_id, kind));
-        Ok(())
+            .remove(&account(project_id, kind))
+            .is_some())
+    }
+
+    fn entries(&self) -> Result<Option<Vec<(String, SecretKind)>>> {
+        let entries = self.entries.lock().unwrap();
+        Ok(Some(
+            entries.keys().filter_map(|a| parse_account(a)).collect(),
+        ))
     }
 }
 
@@ -292,8 +344,24 @@ mod tests {
                 last4: Some("aaaa".into())
             }
         );
-        store.delete("a", k).unwrap();
-        store.delete("a", k).unwrap();
+        assert_eq!(store.entries().unwrap(), Some(vec![("a".to_string(), k)]));
+        assert!(store.delete("a", k).unwrap());
+        assert!(!store.delete("a", k).unwrap());
         assert!(!store.status("a", k).unwrap().set);
+        assert_eq!(store.entries().unwrap(), Some(vec![]));
+    }
+
+    #[test]
+    fn account_names_parse_back_to_project_and_kind() {
+        for kind in SecretKind::ALL {
+            let id = "7d0c1a2e-0000-4000-8000-00000000000a";
+            assert_eq!(
+                parse_account(&account(id, kind)),
+                Some((id.to_string(), kind))
+            );
+        }
+        assert_eq!(parse_account("p:no-such-kind"), None);
+        assert_eq!(parse_account(":clerk-secret-key"), None);
+        assert_eq!(parse_account("no-kind"), None);
     }
 }

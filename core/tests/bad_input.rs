@@ -3,13 +3,14 @@
 //! arbitrary text, which must answer — never panic.
 
 use golive_core::domain::normalize;
-use golive_core::keys::{parse_publishable_key, secret_key_env};
+use golive_core::keys::{parse_publishable_key, secret_key_env, secret_paste};
 use golive_core::provider::{Credentials, ProviderId};
-use golive_core::secrets::Secret;
+use golive_core::secrets::{Secret, SecretKind};
 use golive_core::steps::launch::settings::{protected_path, supabase_anon_key};
 use golive_core::vendors::oauth::formats::check_format;
 use golive_core::vendors::oauth::import::parse_google_json;
 use golive_core::vendors::supabase::parse_project_ref;
+use golive_core::webhook::endpoint_url;
 use proptest::prelude::*;
 
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +24,8 @@ enum Field {
     /// The launch proof's protected page, on quillmate.site.
     ProtectedPath,
     SupabaseAnonKey,
+    WebhookSecret,
+    WebhookUrl,
 }
 
 fn oauth(p: ProviderId, pasted: &str) -> golive_core::Result<()> {
@@ -49,6 +52,8 @@ fn parse(field: Field, input: &str) -> golive_core::Result<()> {
         Field::OAuth(p) => oauth(p, input),
         Field::ProtectedPath => protected_path(input, "quillmate.site").map(drop),
         Field::SupabaseAnonKey => supabase_anon_key(input).map(drop),
+        Field::WebhookSecret => secret_paste(SecretKind::ClerkWebhookSecret, input).map(drop),
+        Field::WebhookUrl => endpoint_url(input, "quillmate.site").map(drop),
     }
 }
 
@@ -392,6 +397,84 @@ const CORPUS: &[(Field, &str, &str, &str)] = &[
         "supabase_anon_key_invalid",
         "starting with eyJ",
     ),
+    (
+        WebhookSecret,
+        "",
+        "secret_empty",
+        "Paste the Clerk webhook signing secret",
+    ),
+    (
+        WebhookSecret,
+        "whsec_",
+        "webhook_secret_invalid",
+        "cut short",
+    ),
+    (
+        WebhookSecret,
+        "whsec_MfKQ9r8GKYqrTwjU…",
+        "webhook_secret_invalid",
+        "cut short",
+    ),
+    (
+        WebhookSecret,
+        "sk_live_abcdefghijklmnopqrstu",
+        "wrong_field",
+        "Secret key field",
+    ),
+    (
+        WebhookSecret,
+        "pk_live_Y2xlcmsucXVpbGxtYXRlLnNpdGUk",
+        "wrong_field",
+        "Publishable key field",
+    ),
+    (
+        WebhookSecret,
+        "msg_2Lh9KzR1xYbq0ZtQ",
+        "webhook_secret_invalid",
+        "must start with whsec_",
+    ),
+    (
+        WebhookSecret,
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+        "webhook_secret_invalid",
+        "must start with whsec_",
+    ),
+    (
+        WebhookUrl,
+        "quillmate.site/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "starting with https://",
+    ),
+    (
+        WebhookUrl,
+        "/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "starting with https://",
+    ),
+    (
+        WebhookUrl,
+        "http://quillmate.site/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "https://",
+    ),
+    (
+        WebhookUrl,
+        "https://quillmate.vercel.app/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "not quillmate.site",
+    ),
+    (
+        WebhookUrl,
+        "https://a1b2c3.ngrok-free.app/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "not quillmate.site",
+    ),
+    (
+        WebhookUrl,
+        "POST https://quillmate.site/api/webhooks/clerk",
+        "webhook_url_invalid",
+        "is not a URL",
+    ),
 ];
 
 #[test]
@@ -411,7 +494,7 @@ fn every_bad_input_gets_its_message() {
     }
 }
 
-const FIELDS: [Field; 12] = [
+const FIELDS: [Field; 14] = [
     Domain,
     PublishableKey,
     SecretKey,
@@ -424,6 +507,8 @@ const FIELDS: [Field; 12] = [
     OAuth(Apple),
     ProtectedPath,
     SupabaseAnonKey,
+    WebhookSecret,
+    WebhookUrl,
 ];
 
 proptest! {
@@ -438,7 +523,7 @@ proptest! {
 
     #[test]
     fn no_parser_panics_on_near_misses(
-        prefix in prop::sample::select(vec!["pk_live_", "pk_test_", "sk_live_", "https://", "GOCSPX-", "{\"web\":", "xn--", "ak_"]),
+        prefix in prop::sample::select(vec!["pk_live_", "pk_test_", "sk_live_", "https://", "GOCSPX-", "{\"web\":", "xn--", "ak_", "whsec_", "https://quillmate.site"]),
         rest in "[ -~\u{80}-\u{10FFFF}]{0,80}",
     ) {
         let input = format!("{prefix}{rest}");

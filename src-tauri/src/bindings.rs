@@ -15,6 +15,7 @@ use golive_core::dns::auto::{
 };
 use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
+use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
@@ -38,6 +39,8 @@ use golive_core::vendors::vercel::domains::{ProjectDomain, Verification};
 use golive_core::vendors::vercel::projects::{ProjectPage, VercelProject};
 use golive_core::ErrorPayload;
 use tauri::ipc::Channel;
+
+use crate::updater::{About, AvailableUpdate, UpdateCheck, UpdateEvent};
 use ts_rs::{Config, TS};
 
 pub fn typescript() -> String {
@@ -52,6 +55,8 @@ pub fn typescript() -> String {
         ProjectInput::decl(&cfg),
         SecretKind::decl(&cfg),
         SecretStatus::decl(&cfg),
+        ForgottenEntries::decl(&cfg),
+        Forgotten::decl(&cfg),
         CheckStatus::decl(&cfg),
         Step::decl(&cfg),
         CheckResult::decl(&cfg),
@@ -111,6 +116,10 @@ pub fn typescript() -> String {
         Verdict::decl(&cfg),
         ProbeResult::decl(&cfg),
         ReportFormat::decl(&cfg),
+        About::decl(&cfg),
+        AvailableUpdate::decl(&cfg),
+        UpdateCheck::decl(&cfg),
+        UpdateEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit.\n\n\

@@ -38,6 +38,9 @@ macro_rules! with_commands {
                     |engine| engine.forget_secret(&project_id, kind);
                 secret_status(project_id: String, kind: SecretKind) -> SecretStatus =>
                     |engine| engine.secret_status(&project_id, kind);
+                /// Removes every keychain entry Golive made; answers the kinds removed per
+                /// project, never a value. The projects stay.
+                forget_all_secrets() -> Forgotten => |engine| engine.forget_all_secrets();
                 clerk_applications(project_id: String) -> Vec<ClerkApp> =>
                     |engine| engine.clerk_applications(&project_id).await;
                 clerk_create_production(project_id: String, app_id: String) -> ProductionCreated =>
@@ -115,6 +118,9 @@ macro_rules! with_commands {
                     |engine| engine.sso_push(&project_id, provider).await;
                 set_dev_publishable_key(project_id: String, value: String) -> Project =>
                     |engine| engine.set_dev_publishable_key(&project_id, &value);
+                /// Keeps (or, given nothing, clears) the production webhook endpoint URL.
+                set_webhook_url(project_id: String, value: String) -> Project =>
+                    |engine| engine.set_webhook_url(&project_id, &value);
                 /// Streams each check's result as it finishes; returns the full report. `step`
                 /// limits the run to one step's checks (e.g. `"clerk"`); `rehearse` adds the
                 /// sign-in rehearsal, which the window confirms first.
@@ -143,6 +149,18 @@ macro_rules! with_commands {
                 dns_watch(project_id: String, on_event: Channel<DnsEvent>) -> bool;
                 /// Saves the project's last whole run, as the engine kept it.
                 export_report(project_id: String, format: ReportFormat) -> Option<String>;
+                /// Opens the production webhook dashboard in the browser; answers its host.
+                open_webhook_dashboard(project_id: String) -> String;
+                /// Golive's version and the update server it asks.
+                about() -> About;
+                /// Asks the update server for a newer Golive; keeps what it found for
+                /// `update_install`.
+                update_check() -> UpdateCheck;
+                /// Downloads the update found, streaming progress; installs it only if its
+                /// signature is Golive's, then restarts Golive.
+                update_install(on_event: Channel<UpdateEvent>) -> ();
+                /// Stops the download in progress; nothing is installed.
+                update_cancel() -> ();
             }
         }
     };

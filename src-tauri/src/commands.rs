@@ -9,6 +9,7 @@ use golive_core::config::Override;
 use golive_core::dns::auto::{AutoApplied, AutoPlan};
 use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
+use golive_core::forget::Forgotten;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::project::{Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
@@ -27,6 +28,8 @@ use golive_core::vendors::vercel::projects::ProjectPage;
 use golive_core::{Error, ErrorPayload};
 use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError, IpcResponse};
 use tauri::{AppHandle, Runtime, State};
+
+use crate::updater::{self, About, UpdateCheck, UpdateEvent, Updates};
 
 type Res<T> = Result<T, Error>;
 
@@ -197,4 +200,64 @@ async fn export_report<R: Runtime>(
     };
     engine.export_report(&project_id, format, &path)?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Opens the production instance's webhook dashboard in the browser, and answers only its
+/// host: the link logs whoever opens it in, so it never reaches the web view.
+#[tauri::command]
+async fn open_webhook_dashboard<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Ready<'_>,
+    project_id: String,
+) -> Res<String> {
+    use tauri_plugin_opener::OpenerExt;
+    let link = engine.webhook_dashboard(&project_id).await?;
+    // The opener's error could quote the link: it is not passed on.
+    app.opener()
+        .open_url(link.url().expose(), None::<&str>)
+        .map_err(|_| {
+            Error::invalid(
+                "browser_unavailable",
+                "Golive could not open your browser. Open Webhooks in the Clerk dashboard \
+                 (production instance) instead.",
+            )
+        })?;
+    Ok(link.host)
+}
+
+/// Golive's version and where it looks for updates.
+#[tauri::command]
+async fn about<R: Runtime>(app: AppHandle<R>, engine: Ready<'_>) -> Res<About> {
+    Ok(updater::about(&app, engine.endpoints()))
+}
+
+#[tauri::command]
+async fn update_check<R: Runtime>(
+    app: AppHandle<R>,
+    engine: Ready<'_>,
+    updates: State<'_, Updates>,
+) -> Res<UpdateCheck> {
+    updater::check(&app, engine.endpoints(), &updates).await
+}
+
+/// Downloads, verifies and installs the update `update_check` found, then restarts into it;
+/// any failure leaves the running version as it was.
+#[tauri::command]
+async fn update_install<R: Runtime>(
+    app: AppHandle<R>,
+    _engine: Ready<'_>,
+    updates: State<'_, Updates>,
+    on_event: Channel<UpdateEvent>,
+) -> Res<()> {
+    let current = app.package_info().version.to_string();
+    let (update, bytes) = updater::download(&updates, &current, forward(&on_event)).await?;
+    updater::install(update, bytes, &current).await?;
+    let _ = on_event.send(UpdateEvent::Installed);
+    app.restart()
+}
+
+#[tauri::command]
+async fn update_cancel(_engine: Ready<'_>, updates: State<'_, Updates>) -> Res<()> {
+    updates.cancel();
+    Ok(())
 }

@@ -5,6 +5,7 @@ mod command_table;
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod updater;
 
 use std::sync::Arc;
 
@@ -23,23 +24,33 @@ pub fn builder<R: tauri::Runtime>(
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(updater::Updates::default())
         .manage(commands::Startup::from(engine))
         .invoke_handler(commands::handler())
 }
 
 /// Same settings directory, keychain service and `GOLIVE_*` variables as the `golive` CLI.
-fn engine(secrets: Arc<dyn SecretStore>) -> golive_core::Result<Engine> {
+fn engine(secrets: Arc<dyn SecretStore>, endpoints: Endpoints) -> golive_core::Result<Engine> {
     Engine::new(
         ProjectStore::new(&config::config_dir()?),
         secrets,
-        Endpoints::from_env()?,
+        endpoints,
     )
 }
 
 pub fn run() {
-    let engine = engine(Arc::new(KeyringStore::with_service(
-        config::keychain_service(),
-    )));
+    let endpoints = Endpoints::from_env();
+    let mut context = tauri::generate_context!();
+    if let Ok(endpoints) = &endpoints {
+        updater::configure(context.config_mut(), endpoints);
+    }
+    let engine = endpoints.and_then(|endpoints| {
+        engine(
+            Arc::new(KeyringStore::with_service(config::keychain_service())),
+            endpoints,
+        )
+    });
     if let Err(e) = &engine {
         eprintln!("golive: {e}");
     }
@@ -50,7 +61,7 @@ pub fn run() {
             show_main_window(app)
         }));
     builder(single, engine)
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("error while running Golive");
 }
 
@@ -87,9 +98,16 @@ mod tests {
     }
 
     fn app_with(engine: golive_core::Result<Engine>) -> MockApp {
-        let app = builder(mock_builder(), engine)
-            .build(mock_context(noop_assets()))
-            .unwrap();
+        // The updater plugin needs its configuration (the release key), as tauri.conf.json
+        // has it.
+        let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let mut context = mock_context(noop_assets());
+        context
+            .config_mut()
+            .plugins
+            .0
+            .insert("updater".into(), conf["plugins"]["updater"].clone());
+        let app = builder(mock_builder(), engine).build(context).unwrap();
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -200,6 +218,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(refused["code"], "use_sso_form");
+
+        // Removing every keychain entry answers the kinds per project, never a value.
+        let removed = invoke(&w, "forget_all_secrets", json!({})).unwrap();
+        assert_eq!(removed["removed"][0]["kinds"], json!(["oauth-google"]));
+        assert!(!removed.to_string().contains(secret), "{removed}");
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub fn seed(engine: &Engine, sandbox: &Sandbox) -> golive_core::Result<Project> 
         (SecretKind::VercelToken, &inputs.vercel_token),
         (SecretKind::SupabaseToken, &inputs.supabase_token),
         (SecretKind::CloudflareToken, &inputs.cloudflare_token),
+        (SecretKind::ClerkWebhookSecret, &inputs.webhook_secret),
     ];
     for (kind, secret) in secrets {
         if let Some(secret) = secret {
@@ -62,6 +63,9 @@ pub fn seed(engine: &Engine, sandbox: &Sandbox) -> golive_core::Result<Project> 
                 team_id: inputs.vercel_team_id.clone(),
             }),
         )?;
+    }
+    if let Some(url) = &inputs.webhook_url {
+        engine.set_webhook_url(id, url)?;
     }
     if let Some(supabase) = &inputs.supabase_project_ref {
         engine.set_supabase_project(id, supabase)?;

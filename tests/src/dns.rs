@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use hickory_proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
-use hickory_proto::rr::rdata::{A, CAA, CNAME};
+use hickory_proto::rr::rdata::{A, CAA, CNAME, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use hickory_server::net::runtime::Time;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo, Server};
@@ -86,13 +86,13 @@ fn served(host: &[HostRecord]) -> Vec<Record> {
 }
 
 /// The zone as `view` sees it in `state`, with the DNS host's records.
-pub fn zone(state: DnsState, view: View, host: &[HostRecord]) -> Vec<Record> {
-    let mut z = scenario_zone(state, view);
+pub fn zone(state: DnsState, view: View, host: &[HostRecord], dmarc: bool) -> Vec<Record> {
+    let mut z = scenario_zone(state, view, dmarc);
     z.extend(served(host));
     z
 }
 
-fn scenario_zone(state: DnsState, view: View) -> Vec<Record> {
+fn scenario_zone(state: DnsState, view: View, dmarc: bool) -> Vec<Record> {
     // Clerk's own hosts resolve everywhere.
     let mut z = vec![
         a("frontend-api.clerk.services", CLERK_FAPI_IP),
@@ -124,6 +124,15 @@ fn scenario_zone(state: DnsState, view: View) -> Vec<Record> {
         "letsencrypt.org"
     };
     z.push(caa_issue(DOMAIN, ca));
+    if dmarc {
+        z.push(Record::from_rdata(
+            name(&format!("_dmarc.{DOMAIN}")),
+            TTL,
+            RData::TXT(TXT::new(vec![format!(
+                "v=DMARC1; p=quarantine; rua=mailto:dmarc@{DOMAIN}"
+            )])),
+        ));
+    }
     // The site's own records, as Vercel recommends them.
     z.push(a(DOMAIN, VERCEL_APEX_IP.parse().unwrap()));
     z.push(cname(&format!("www.{DOMAIN}"), VERCEL_CNAME));
@@ -157,7 +166,12 @@ impl RequestHandler for ZoneServer {
             Ok(info) => {
                 let zone = {
                     let world = self.world.lock().unwrap();
-                    zone(world.dns_state(), self.view, &world.host_records)
+                    zone(
+                        world.dns_state(),
+                        self.view,
+                        &world.host_records,
+                        world.scenario.dmarc,
+                    )
                 };
                 let qname = Name::from(info.query.name().clone());
                 let qtype = info.query.query_type();

@@ -76,6 +76,17 @@ fn is_rehearsal_write(req: &Request) -> bool {
         .any(|p| path.starts_with(p))
 }
 
+/// `*` matches any path; a `*` segment matches any one segment (an id made at run time).
+fn path_matches(pattern: &str, path: &str) -> bool {
+    pattern == "*"
+        || pattern == path
+        || (pattern.split('/').count() == path.split('/').count()
+            && pattern
+                .split('/')
+                .zip(path.split('/'))
+                .all(|(p, s)| p == "*" || p == s))
+}
+
 /// Middleware: answers the first matching fault instead of the route; past the rehearsal's
 /// write budget, its writes get no answer that counts (503).
 pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Response {
@@ -97,7 +108,7 @@ pub async fn inject(State(world): State<Shared>, req: Request, next: Next) -> Re
         .iter()
         .find(|f| {
             (f.method == "*" || f.method == req.method().as_str())
-                && (f.path == "*" || f.path == req.uri().path())
+                && path_matches(&f.path, req.uri().path())
         })
         .map(|f| f.kind);
     match kind {

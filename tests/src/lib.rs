@@ -11,8 +11,10 @@ pub mod oauth;
 pub mod scenario;
 pub mod site;
 pub mod site_csp;
+pub mod site_webhook;
 pub mod supabase;
 pub mod tls;
+pub mod update;
 pub mod vercel;
 
 use std::net::SocketAddr;
@@ -47,6 +49,8 @@ pub struct Sandbox {
     /// scenario is `propagating`).
     pub authoritative: SocketAddr,
     pub public: Vec<SocketAddr>,
+    /// Golive's update server: the running version until a test publishes another.
+    pub updates: update::UpdateServer,
     ca_file: tempfile::NamedTempFile,
     apple_key_file: tempfile::NamedTempFile,
     tasks: Vec<JoinHandle<()>>,
@@ -112,6 +116,8 @@ impl Sandbox {
         let (public_b, public_b_server) =
             dns::serve(world.clone(), dns::View::LaggingPublic, delay).await?;
 
+        let updates = update::UpdateServer::start().await?;
+
         Ok(Sandbox {
             world,
             clerk_api,
@@ -120,6 +126,7 @@ impl Sandbox {
             dev_frontend,
             authoritative,
             public: vec![public_a, public_b],
+            updates,
             ca_file,
             apple_key_file,
             tasks: vec![api_task, fapi_task, site_task, dev_task],
@@ -183,6 +190,7 @@ impl Sandbox {
             ("GOLIVE_CLOUDFLARE_API_URL", api.clone()),
             ("GOLIVE_RESOLVERS", join(&self.public)),
             ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
+            ("GOLIVE_UPDATE_URL", self.updates.url()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -226,7 +234,8 @@ impl Sandbox {
     }
 
     /// Every secret a user of this sandbox could hand Golive — keys, tokens, OAuth client
-    /// secrets, the Apple .p8 key's body — for tests that prove none of them leaks.
+    /// secrets, the Apple .p8 key's body, webhook signing secrets, the webhook dashboard's
+    /// login key — for tests that prove none of them leaks.
     pub fn canaries(&self) -> Vec<String> {
         use scenario::*;
         let mut all: Vec<String> = [
@@ -237,6 +246,9 @@ impl Sandbox {
             SUPABASE_TOKEN,
             VERCEL_TOKEN,
             CLOUDFLARE_TOKEN,
+            LIVE_WEBHOOK_SECRET,
+            DEV_WEBHOOK_SECRET,
+            SVIX_LOGIN_KEY,
         ]
         .into_iter()
         .chain(oauth::CLIENTS.iter().map(|c| c.secret))

@@ -18,6 +18,15 @@ pub const DEV_SECRET_KEY: &str = "sk_test_sandboxQuillmateDev0123456789abcd";
 /// The Clerk platform key the sandbox's Platform API accepts.
 pub const PLATFORM_KEY: &str = "ak_sandboxPlatformKey0123456789abcdef";
 
+/// The signing secrets of the app's production and development webhook endpoints.
+pub const LIVE_WEBHOOK_SECRET: &str = "whsec_c2FuZGJveExpdmVXZWJob29rUXVpbGww";
+pub const DEV_WEBHOOK_SECRET: &str = "whsec_c2FuZGJveERldldlYmhvb2tRdWlsbDAx";
+/// The production webhook endpoint, on the live site.
+pub const WEBHOOK_URL: &str = "https://quillmate.test/api/webhooks/clerk";
+/// The login key in the webhook dashboard link the Backend API gives (single use in Svix:
+/// a secret).
+pub const SVIX_LOGIN_KEY: &str = "eyJzYW5kYm94Ijoid2ViaG9va3MifQsandboxSvixLogin01";
+
 /// The Supabase personal access token and project the sandbox's Supabase knows.
 pub const SUPABASE_TOKEN: &str = "sbp_sandbox0123456789abcdef0123456789abcdef";
 pub const SUPABASE_REF: &str = "quillmatesandboxrefx";
@@ -88,6 +97,17 @@ pub enum DnsHost {
     Vercel,
 }
 
+/// The app's Clerk webhook route in production (`POST /api/webhooks/clerk`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Webhooks {
+    /// Verifies Svix signatures with the secret its build holds.
+    Verifying,
+    /// No handler at the route: it answers 404.
+    Missing,
+    /// Production's env (so its build) holds the development signing secret.
+    DevSecret,
+}
+
 /// Which instance's keys the live site's server (Clerk's middleware) holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServerKeys {
@@ -145,6 +165,10 @@ pub struct Scenario {
     pub refuses_users: bool,
     /// Whether the Frontend API's bot protection stops sign-ins without a testing token.
     pub bot_protection: bool,
+    /// What the app's webhook route does.
+    pub webhooks: Webhooks,
+    /// Whether the domain publishes a DMARC policy (`_dmarc` TXT) once its records are in.
+    pub dmarc: bool,
 }
 
 impl Scenario {
@@ -180,6 +204,9 @@ impl Scenario {
         "supabase-rejects",
         "rehearsal-user-refused",
         "bot-protection",
+        "webhook-missing",
+        "webhook-dev-secret",
+        "no-dmarc",
         "csp-blocks-clerk",
     ];
 
@@ -200,6 +227,8 @@ impl Scenario {
             role_claim: true,
             refuses_users: false,
             bot_protection: false,
+            webhooks: Webhooks::Verifying,
+            dmarc: true,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -366,6 +395,24 @@ impl Scenario {
                 bot_protection: true,
                 ..live
             },
+            // The configured webhook endpoint has no handler: the app answers 404.
+            "webhook-missing" => Scenario {
+                name: "webhook-missing",
+                webhooks: Webhooks::Missing,
+                ..live
+            },
+            // Production's webhook secret is still the development endpoint's.
+            "webhook-dev-secret" => Scenario {
+                name: "webhook-dev-secret",
+                webhooks: Webhooks::DevSecret,
+                ..live
+            },
+            // Clerk is live; the domain publishes no DMARC policy.
+            "no-dmarc" => Scenario {
+                name: "no-dmarc",
+                dmarc: false,
+                ..live
+            },
             // Clerk is live; the site's CSP still names only the development Frontend API.
             "csp-blocks-clerk" => Scenario {
                 name: "csp-blocks-clerk",
@@ -409,6 +456,14 @@ impl Scenario {
         ));
         v.push(("VERCEL_TOKEN".to_string(), VERCEL_TOKEN.to_string()));
         v.push(("VERCEL_PROJECT".to_string(), VERCEL_PROJECT_ID.to_string()));
+        // The production webhook endpoint, once there is a production instance to send.
+        if self.production {
+            v.push(("CLERK_WEBHOOK_URL".to_string(), WEBHOOK_URL.to_string()));
+            v.push((
+                "CLERK_WEBHOOK_SIGNING_SECRET".to_string(),
+                LIVE_WEBHOOK_SECRET.to_string(),
+            ));
+        }
         if self.dns_host == DnsHost::Cloudflare {
             v.push((
                 "CLOUDFLARE_API_TOKEN".to_string(),
@@ -530,7 +585,7 @@ impl World {
             supabase: crate::supabase::initial_integrations(&scenario),
             host_records: initial_host_records(&scenario),
             next_record: 100,
-            vercel: VercelProject::new(scenario.hosting),
+            vercel: VercelProject::new(scenario.hosting, scenario.webhooks),
             production_config: Default::default(),
             faults: Vec::new(),
             rehearsal_write_budget: None,

@@ -1,5 +1,6 @@
 //! The live site over HTTPS (`https://<domain>`): a page whose script carries the
-//! publishable key the newest READY deployment was built with, as a Next.js build inlines it.
+//! publishable key the newest READY deployment was built with, as a Next.js build inlines it,
+//! and the app's Clerk webhook route (`site_webhook`).
 
 pub mod auth;
 
@@ -7,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -40,6 +41,7 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
         .route("/", get(page))
         .route(SCRIPT, get(script))
         .merge(auth::routes(world.clone()))
+        .route(crate::site_webhook::PATH, post(crate::site_webhook::handle))
         .layer(axum::middleware::from_fn_with_state(
             world.clone(),
             crate::site_csp::header,

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/svelte";
+import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import type { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -106,4 +106,43 @@ test("the sidebar shows a step with nothing set up as not set up, never green", 
   expect(await screen.findByRole("img", { name: "Hosting not set up" })).toHaveClass("dot", "incomplete");
   expect(screen.getByRole("img", { name: "Clerk passed" })).toHaveClass("pass");
   expect(screen.getByTestId("checks-group-hosting")).toHaveTextContent("Not set up");
+});
+
+test("a newer version found at start is a small notice that opens the update", async () => {
+  HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) { this.open = true; };
+  mockIPC((cmd) => {
+    if (cmd === "update_check") {
+      return { current: "0.1.0", available: { version: "0.2.0", notes: "Faster DNS checks.", date: null } };
+    }
+    if (cmd === "about") return { version: "0.1.0", updateUrl: "http://127.0.0.1:9/latest.json" };
+    if (cmd === "settings_notice") return null;
+    return [];
+  });
+  render(App);
+  const notice = await screen.findByTestId("update-notice");
+  expect(notice).toHaveTextContent("Version 0.2.0 is available");
+  expect(screen.queryByRole("alert")).toBeNull();
+  await userEvent.click(notice);
+  const dialog = screen.getByTestId("about");
+  expect(dialog).toHaveAttribute("open");
+  expect(within(dialog).getByText("Faster DNS checks.")).toBeInTheDocument();
+  expect(within(dialog).getByRole("button", { name: "Install and restart" })).toBeInTheDocument();
+});
+
+test("a check that fails at start (offline) shows nothing", async () => {
+  const calls: string[] = [];
+  mockIPC((cmd) => {
+    calls.push(cmd);
+    if (cmd === "update_check") throw { code: "unreachable", message: "The update server could not be reached: offline." };
+    if (cmd === "settings_notice") return null;
+    return [];
+  });
+  render(App);
+  expect(await screen.findByText("Take your Clerk app live")).toBeInTheDocument();
+  await new Promise((r) => setTimeout(r, 20));
+  expect(calls).toContain("update_check");
+  expect(screen.queryByTestId("update-notice")).toBeNull();
+  expect(screen.queryByRole("alert")).toBeNull();
+  expect(screen.queryByText(/could not be reached/)).toBeNull();
+  expect(screen.getByRole("button", { name: "About Golive" })).toBeInTheDocument();
 });

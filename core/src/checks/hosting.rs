@@ -9,6 +9,7 @@ use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::steps::hosting::env_plan::marker;
 use crate::vendors::vercel::env::EnvVar;
 use crate::vendors::vercel::Vercel;
+use crate::webhook::SECRET_VARS;
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![
@@ -258,15 +259,17 @@ async fn deployment(ctx: &CheckContext) -> Outcome {
             format!("Wait for it to finish, or follow it: {inspector}"),
         );
     }
+    // The webhook signing secret too: a build reads it like the keys.
     let changed = vars
         .unwrap_or_default()
         .iter()
-        .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
+        .filter(|v| is_clerk_key(&v.key) || SECRET_VARS.contains(&v.key.as_str()))
+        .filter(|v| v.target.iter().any(|t| t == "production"))
         .filter_map(|v| v.updated_at)
         .fold(0.0, f64::max);
     if changed > d.created_at {
         return Outcome::fail(
-            "Production's Clerk keys changed after the live deployment was built: it still serves the old ones.",
+            "Production's Clerk keys (or webhook signing secret) changed after the live deployment was built: it still serves the old ones.",
             "Redeploy on the Hosting step (or `vercel redeploy` the production deployment).",
         );
     }

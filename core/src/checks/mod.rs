@@ -8,6 +8,7 @@ mod launch;
 mod site_csp;
 mod sso;
 mod supabase;
+mod webhook;
 
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -251,6 +252,7 @@ pub fn registry() -> Vec<CheckDef> {
     all.extend(dns::checks());
     all.extend(sso::checks());
     all.extend(hosting::checks());
+    all.extend(webhook::checks());
     all.extend(supabase::checks());
     all.extend(launch::checks());
     all.extend(site_csp::checks());
@@ -384,11 +386,17 @@ pub async fn run_all(
         .collect();
     let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
     // A check may quote a vendor, which may quote what it was sent.
-    let redactor = ctx.inputs.redactor();
+    let redactor = || {
+        let mut r = ctx.inputs.redactor();
+        if let Some(token) = ctx.rehearsal.as_ref().and_then(Rehearsal::token) {
+            r.add(token.expose());
+        }
+        r
+    };
     let mut stages = ctx.stages.lock().unwrap().take();
     let stage_event = |e: StageEvent| CheckEvent::Stage {
         stage: StageEvent {
-            detail: redactor.text(&e.detail),
+            detail: redactor().text(&e.detail),
             ..e
         },
     };
@@ -402,6 +410,7 @@ pub async fn run_all(
             next = pending.next() => next,
         };
         let Some((i, outcome)) = next else { break };
+        let redactor = redactor();
         let result = CheckResult {
             id: defs[i].id.into(),
             status: outcome.status,

@@ -216,6 +216,29 @@ impl Change {
 /// nonces and hashes that make browsers ignore an `'unsafe-inline'` being added; and when a
 /// fallback is copied into a new directive for URLs only (connect, images, frames, workers),
 /// only the sources that match URLs.
+/// Each need with what the policies make of it.
+fn verdicts<'n>(
+    needs: &'n [Need],
+    policies: &[(usize, &Policy)],
+    origin: &Url,
+) -> Vec<(&'n Need, Verdict)> {
+    needs
+        .iter()
+        .map(|n| (n, verdict(n, policies, origin)))
+        .collect()
+}
+
+/// The needs some policy blocks, with the indexes of those policies.
+fn blocked<'v>(verdicts: &'v [(&'v Need, Verdict)]) -> Vec<(&'v Need, &'v [usize])> {
+    verdicts
+        .iter()
+        .filter_map(|(n, v)| match v {
+            Verdict::Blocked(by) => Some((*n, by.as_slice())),
+            _ => None,
+        })
+        .collect()
+}
+
 fn keeps(need: &Need, own: bool, source: &Source) -> bool {
     let urls_only = !own && !matches!(need.kind, Kind::ScriptElem | Kind::StyleElem);
     match source {
@@ -415,17 +438,8 @@ fn judge(origin: &Url, policies: &[Policy], needs: &[Need]) -> Outcome {
         };
         return Outcome::pass(detail);
     }
-    let verdicts: Vec<(&Need, Verdict)> = needs
-        .iter()
-        .map(|n| (n, verdict(n, &enforced, origin)))
-        .collect();
-    let blocked: Vec<(&Need, &[usize])> = verdicts
-        .iter()
-        .filter_map(|(n, v)| match v {
-            Verdict::Blocked(by) => Some((*n, by.as_slice())),
-            _ => None,
-        })
-        .collect();
+    let verdicts = verdicts(needs, &enforced, origin);
+    let blocked = blocked(&verdicts);
     let named = |pick: &dyn Fn(&Need, &Verdict) -> bool| -> Vec<&str> {
         verdicts
             .iter()
@@ -515,17 +529,8 @@ fn report_only_note(
     reported: &[(usize, &Policy)],
     origin: &Url,
 ) -> String {
-    let verdicts: Vec<(&Need, Verdict)> = needs
-        .iter()
-        .map(|n| (n, verdict(n, reported, origin)))
-        .collect();
-    let blocked: Vec<(&Need, &[usize])> = verdicts
-        .iter()
-        .filter_map(|(n, v)| match v {
-            Verdict::Blocked(by) => Some((*n, by.as_slice())),
-            _ => None,
-        })
-        .collect();
+    let verdicts = verdicts(needs, reported, origin);
+    let blocked = blocked(&verdicts);
     if blocked.is_empty() {
         return String::new();
     }

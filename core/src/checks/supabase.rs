@@ -5,7 +5,7 @@ use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::steps::supabase::{is_issuer, production_issuer};
-use crate::vendors::supabase::{data_api_as_user, Management};
+use crate::vendors::supabase::{data_api_as_user, DataApiAnswer, Management};
 
 /// Added to a run only when a rehearsal was asked for.
 pub(super) fn rehearsal_checks() -> Vec<CheckDef> {
@@ -50,35 +50,34 @@ async fn session(ctx: &CheckContext) -> Outcome {
     };
     let issuer = s.jwt.claim_str("iss").unwrap_or_default();
     let want = "the Data API accepts the session; claim role: authenticated";
-    let found = format!(
-        "HTTP {}{}; role: {role}",
-        answer.status,
-        answer
-            .refusal
-            .as_deref()
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default()
-    );
-    if answer.status == 401 {
-        return Outcome::fail(
-            format!(
-                "Project {project_ref} refused the production session token: signed-in                  users' database calls will fail."
-            ),
-            format!(
-                "Add {issuer} as a Clerk integration in the Supabase dashboard →                  Authentication → Third-party Auth (Golive's Supabase step can add it)."
-            ),
-        )
-        .evidence(want, found);
-    }
-    if answer.status >= 500 {
-        return Outcome::fail(
-            format!(
-                "Project {project_ref}'s Data API answered {}.",
-                answer.status
-            ),
-            "Check status.supabase.com and try again.",
-        )
-        .evidence(want, found);
+    let found = |answer: &str| format!("{answer}; role: {role}");
+    match answer {
+        DataApiAnswer::Accepted => {}
+        DataApiAnswer::Refused { said, .. } => {
+            return Outcome::fail(
+                format!(
+                    "Project {project_ref} refused the production session token ({said}): \
+                     signed-in users' database calls will fail."
+                ),
+                format!(
+                    "Add {issuer} as a Clerk integration in the Supabase dashboard → \
+                     Authentication → Third-party Auth (Golive's Supabase step can add it)."
+                ),
+            )
+            .evidence(want, found(&said))
+        }
+        DataApiAnswer::Other { status, said } => {
+            let fix = match status {
+                429 => "Supabase is rate limiting requests; run the rehearsal again in a minute.",
+                s if s >= 500 => "Check status.supabase.com and run the rehearsal again.",
+                _ => "Check the project and its anon key on the Launch proof step.",
+            };
+            return Outcome::fail(
+                format!("Project {project_ref}'s Data API answered {said}."),
+                fix,
+            )
+            .evidence(want, found(&said));
+        }
     }
     if role != "authenticated" {
         return Outcome::fail(
@@ -87,12 +86,12 @@ async fn session(ctx: &CheckContext) -> Outcome {
             ),
             CLAIM_FIX,
         )
-        .evidence(want, found);
+        .evidence(want, found("accepted"));
     }
     Outcome::pass(format!(
         "Project {project_ref} accepts the production session as an authenticated user"
     ))
-    .evidence(want, found)
+    .evidence(want, found("accepted"))
 }
 
 pub(super) fn checks() -> Vec<CheckDef> {

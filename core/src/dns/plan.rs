@@ -72,7 +72,13 @@ pub fn registrar_hosts(host_field: &str) -> Vec<RegistrarHost> {
     .collect()
 }
 
-/// A BIND zone fragment of the plan, to import at a DNS host or keep with the project.
+/// The DMARC policy to start with: monitor only, reports to a mailbox the user picks.
+pub fn suggested_dmarc(domain: &str) -> String {
+    format!("v=DMARC1; p=none; rua=mailto:dmarc-reports@{domain}")
+}
+
+/// A BIND zone fragment of the plan, to import at a DNS host or keep with the project. The
+/// DMARC policy comes commented out: a domain may have one already, and two void both.
 pub fn zone_fragment(domain: &str, plan: &[PlannedRecord]) -> String {
     let mut z = format!("; DNS records for {domain}, from Golive\n$ORIGIN {domain}.\n$TTL 300\n");
     let width = plan.iter().map(|r| r.name.len() + 1).max().unwrap_or(0);
@@ -87,6 +93,12 @@ pub fn zone_fragment(domain: &str, plan: &[PlannedRecord]) -> String {
             format!("{:?}", r.record_type)
         );
     }
+    z += &format!(
+        "; If {domain} has no DMARC policy yet (Clerk sends mail from it), uncomment this one\n\
+         ; with a report address you read:\n\
+         ; _dmarc.{domain}. IN TXT \"{}\"\n",
+        suggested_dmarc(domain)
+    );
     z
 }
 
@@ -288,6 +300,12 @@ mod tests {
             z.contains("accounts.quillmate.site. IN CNAME accounts.clerk.services.\n"),
             "{z}"
         );
+        // The DMARC policy is offered, commented out, never imported by accident.
+        assert!(z.contains(
+            "\n; _dmarc.quillmate.site. IN TXT \"v=DMARC1; p=none; \
+             rua=mailto:dmarc-reports@quillmate.site\"\n"
+        ));
+        assert!(!z.lines().any(|l| l.starts_with("_dmarc")));
     }
 
     #[test]

@@ -6,10 +6,12 @@ mod checks;
 mod clerk;
 mod dns;
 mod hosting;
+mod keychain;
 mod launch;
 mod projects;
 mod sso;
 mod supabase;
+mod webhooks;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -62,6 +64,11 @@ impl Engine {
     /// The `GOLIVE_*` addresses in use instead of the real vendors', for the app's banner.
     pub fn overrides(&self) -> Vec<Override> {
         self.endpoints.overrides()
+    }
+
+    /// Every outside address in use, for the parts of the app outside the engine (updates).
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
     }
 
     pub fn project(&self, id: &str) -> Result<Project> {

@@ -192,8 +192,8 @@ mod tests {
             fn set(&self, _: &str, _: SecretKind, _: &Secret) -> Result<()> {
                 Ok(())
             }
-            fn delete(&self, _: &str, _: SecretKind) -> Result<()> {
-                Ok(())
+            fn delete(&self, _: &str, _: SecretKind) -> Result<bool> {
+                Ok(false)
             }
         }
 

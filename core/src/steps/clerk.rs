@@ -65,7 +65,8 @@ pub fn checklist() -> Vec<ChecklistItem> {
          "https://dashboard.clerk.com/"),
         ("webhooks", "Create the production webhook endpoint",
          "Add the endpoint to the production instance and set its signing secret as \
-          CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) in production.",
+          CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) in production: the Hosting step's Webhooks \
+          section opens the dashboard and sets the secret.",
          "https://clerk.com/docs/guides/development/webhooks/syncing"),
         ("jwt-key", "Update CLERK_JWT_KEY",
          "The JWT verification key is per instance: copy the production one if your app uses it.",

@@ -5,3 +5,4 @@ pub mod hosting;
 pub mod launch;
 pub mod sso;
 pub mod supabase;
+pub mod webhooks;

@@ -230,11 +230,13 @@ mod tests {
 
 /// How a project's Data API answered a signed-in user's request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataApiAnswer {
-    pub status: u16,
-    /// PostgREST's error code and message, when it refused (`PGRST301`: a JWT it cannot
-    /// verify).
-    pub refusal: Option<String>,
+pub enum DataApiAnswer {
+    /// It verified the token and went on to the table (which need not exist).
+    Accepted,
+    /// It refused the token itself (401: `PGRST301` cannot verify it, `PGRST303` expired).
+    Refused { status: u16, said: String },
+    /// Another answer: not PostgREST's to a verified token.
+    Other { status: u16, said: String },
 }
 
 #[derive(Deserialize)]
@@ -245,8 +247,12 @@ struct PostgrestError {
     message: Option<String>,
 }
 
-/// `GET <project>/rest/v1/` with the anon key and the user's session token, as the app's
-/// Supabase client sends every request of a signed-in user.
+/// A table no project has: PostgREST checks the token before it looks for the table, so a
+/// "no such table" answer proves the token was accepted, whatever the project's schema.
+pub const PROBE_TABLE: &str = "golive_rehearsal_probe";
+
+/// `GET <project>/rest/v1/<PROBE_TABLE>` with the anon key and the user's session token, as the
+/// app's Supabase client sends every request of a signed-in user.
 pub async fn data_api_as_user(
     http: &Http,
     project: &Url,
@@ -254,7 +260,7 @@ pub async fn data_api_as_user(
     session_token: &Secret,
 ) -> Result<DataApiAnswer> {
     let url = project
-        .join("rest/v1/")
+        .join(&format!("rest/v1/{PROBE_TABLE}"))
         .map_err(|e| Error::Config(format!("Supabase project URL: {e}")))?;
     let req = http
         .client()
@@ -264,15 +270,29 @@ pub async fn data_api_as_user(
     let resp = http.write(VENDOR.name, req).await?;
     let status = resp.status().as_u16();
     let body = crate::http::read_answer(VENDOR.name, resp).await?;
-    let refusal = (status >= 400).then(|| match serde_json::from_slice::<PostgrestError>(&body) {
+    let parsed = serde_json::from_slice::<PostgrestError>(&body);
+    let code = parsed.as_ref().ok().and_then(|e| e.code.clone());
+    let said = match &parsed {
         Ok(PostgrestError {
             code,
             message: Some(m),
-        }) => match code {
-            Some(c) => format!("{c}: {m}"),
-            None => m,
-        },
+        }) => format!(
+            "HTTP {status}, {}: {m}",
+            code.as_deref().unwrap_or("no code")
+        ),
         _ => format!("HTTP {status}"),
-    });
-    Ok(DataApiAnswer { status, refusal })
+    };
+    let no_such_table = matches!(code.as_deref(), Some("PGRST205" | "42P01"));
+    Ok(match status {
+        200..=299 if serde_json::from_slice::<serde_json::Value>(&body).is_ok() => {
+            DataApiAnswer::Accepted
+        }
+        200..=299 => DataApiAnswer::Other {
+            status,
+            said: format!("HTTP {status} with something Golive does not understand"),
+        },
+        404 if no_such_table => DataApiAnswer::Accepted,
+        401 => DataApiAnswer::Refused { status, said },
+        _ => DataApiAnswer::Other { status, said },
+    })
 }

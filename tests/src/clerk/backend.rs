@@ -1,15 +1,16 @@
-//! Fake Clerk Backend API: `/v1/instance`, `/v1/domains`, `/v1/jwks`, keyed by secret key
-//! (the rehearsal's users, sign-in tokens and sessions are in `users`).
+//! Fake Clerk Backend API: `/v1/instance`, `/v1/domains`, `/v1/jwks` and the webhook
+//! dashboard link `POST /v1/webhooks/svix_url`, keyed by secret key (the rehearsal's users,
+//! sign-in tokens and sessions are in `users`).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::{bearer, cname_targets, unauthorized};
-use crate::scenario::{KeyInstance, Shared};
+use crate::scenario::{KeyInstance, Shared, SVIX_LOGIN_KEY};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -17,6 +18,7 @@ pub fn routes() -> Router<Shared> {
         .route("/v1/domains", get(domains))
         .route("/v1/jwks", get(jwks))
         .merge(super::users::routes())
+        .route("/v1/webhooks/svix_url", post(svix_url))
 }
 
 pub fn instance_body(i: &KeyInstance) -> Value {
@@ -76,4 +78,13 @@ async fn domains(State(w): State<Shared>, headers: HeaderMap) -> Response {
 
 async fn jwks(State(w): State<Shared>, headers: HeaderMap) -> Response {
     for_key(&w, &headers, |i| jwks_body(i.id))
+}
+
+/// A login link to the instance's Svix portal, as Clerk's dashboard opens it.
+pub fn svix_url_body(i: &KeyInstance) -> Value {
+    json!({"svix_url": format!("https://app.svix.com/login?instance={}#key={SVIX_LOGIN_KEY}", i.id)})
+}
+
+async fn svix_url(State(w): State<Shared>, headers: HeaderMap) -> Response {
+    for_key(&w, &headers, svix_url_body)
 }

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use super::projects::{Hosting, VercelProject};
 use super::{creator, error, guard, now_ms, refused, DAY_MS, Q};
 use crate::scenario::{
-    publishable_key, Shared, DEV_FRONTEND_API, VERCEL_PROJECT_ID, VERCEL_TEAM_ID,
+    publishable_key, Shared, Webhooks, DEV_FRONTEND_API, DEV_WEBHOOK_SECRET, LIVE_WEBHOOK_SECRET,
+    VERCEL_PROJECT_ID, VERCEL_TEAM_ID,
 };
 use crate::DOMAIN;
 
@@ -37,6 +38,8 @@ pub struct Deployment {
     pub fails: bool,
     /// The production publishable key the build baked in.
     pub publishable_key: String,
+    /// The webhook signing secret the build's functions read.
+    pub webhook_secret: String,
 }
 
 impl Deployment {
@@ -55,18 +58,26 @@ impl Deployment {
 }
 
 /// The deployments the project has when a scenario starts (at `now`).
-pub(super) fn initial(state: Hosting, now: u64) -> Vec<Deployment> {
+pub(super) fn initial(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Deployment> {
     let (test_pk, live_pk) = (
         publishable_key(DEV_FRONTEND_API),
         publishable_key(&format!("clerk.{DOMAIN}")),
     );
     let built_live = matches!(state, Hosting::Done | Hosting::DeployError);
+    // The production secret from the same build as the live keys, unless production's env
+    // held the development one.
+    let webhook_secret = if built_live && webhooks != Webhooks::DevSecret {
+        LIVE_WEBHOOK_SECRET
+    } else {
+        DEV_WEBHOOK_SECRET
+    };
     let mut deployments = vec![Deployment {
         id: "dpl_sandboxFirst000000000001".into(),
         created_at: now - DAY_MS,
         started: Instant::now() - Duration::from_secs(86_400),
         fails: false,
         publishable_key: if built_live { live_pk.clone() } else { test_pk },
+        webhook_secret: webhook_secret.into(),
     }];
     if state == Hosting::DeployError {
         // The newest build failed; the one before still serves.
@@ -76,6 +87,7 @@ pub(super) fn initial(state: Hosting, now: u64) -> Vec<Deployment> {
             started: Instant::now() - Duration::from_secs(3_600),
             fails: true,
             publishable_key: live_pk,
+            webhook_secret: webhook_secret.into(),
         });
     }
     deployments
@@ -90,6 +102,7 @@ impl VercelProject {
             started: Instant::now(),
             fails: self.state == Hosting::DeployError,
             publishable_key: self.production_publishable_key(),
+            webhook_secret: self.production_webhook_secret(),
         };
         self.deployments.push(d.clone());
         d
@@ -97,12 +110,20 @@ impl VercelProject {
 
     /// What the live site serves: the newest READY deployment's key.
     pub fn live_publishable_key(&self) -> String {
-        self.deployments
-            .iter()
-            .rev()
-            .find(|d| d.state() == "READY")
+        self.live()
             .map(|d| d.publishable_key.clone())
             .unwrap_or_default()
+    }
+
+    /// The signing secret the live site's webhook route verifies with.
+    pub fn live_webhook_secret(&self) -> String {
+        self.live()
+            .map(|d| d.webhook_secret.clone())
+            .unwrap_or_default()
+    }
+
+    fn live(&self) -> Option<&Deployment> {
+        self.deployments.iter().rev().find(|d| d.state() == "READY")
     }
 }
 

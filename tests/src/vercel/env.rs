@@ -1,5 +1,5 @@
-//! The project's environment variables: the Clerk keys each scenario starts with, listing,
-//! creating and editing them.
+//! The project's environment variables: the Clerk keys and webhook signing secrets each
+//! scenario starts with, listing, creating and editing them.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -10,7 +10,10 @@ use serde_json::{json, Value};
 
 use super::projects::{Hosting, VercelProject};
 use super::{error, guard_project, now_ms, refused, DAY_MS, Q};
-use crate::scenario::{publishable_key, Shared, DEV_FRONTEND_API, DEV_SECRET_KEY, LIVE_SECRET_KEY};
+use crate::scenario::{
+    publishable_key, Shared, Webhooks, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET,
+    LIVE_SECRET_KEY, LIVE_WEBHOOK_SECRET,
+};
 use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
@@ -24,6 +27,7 @@ pub fn routes() -> Router<Shared> {
 
 pub const PK_VAR: &str = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY";
 pub const SK_VAR: &str = "CLERK_SECRET_KEY";
+pub const WEBHOOK_VAR: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
 
 /// What Golive writes as a comment on what it sets (see golive-core's `steps::hosting`).
 fn marker() -> String {
@@ -53,8 +57,55 @@ fn env(id: u32, key: &str, value: &str, kind: &str, target: &[&str], live: bool,
     }
 }
 
+/// What Golive writes as a comment on the webhook secret it sets (see golive-core's
+/// `env_plan::webhook_marker`).
+fn webhook_marker() -> String {
+    let last4 = &LIVE_WEBHOOK_SECRET[LIVE_WEBHOOK_SECRET.len() - 4..];
+    format!("Clerk webhook signing secret for clerk.{DOMAIN} (ends in …{last4}), set by Golive")
+}
+
 /// The variables the project has when a scenario starts (at `now`).
-pub(super) fn initial(state: Hosting, now: u64) -> Vec<Env> {
+pub(super) fn initial(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Env> {
+    let mut envs = clerk_keys(state, now);
+    envs.extend(webhook_secrets(state, webhooks, now));
+    envs
+}
+
+/// The app's webhook signing secret: the development endpoint's, shared or per target
+/// before the migration; after it, production's own (sensitive, set by Golive) — or, in
+/// `webhook-dev-secret`, the development one copied into production.
+fn webhook_secrets(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Env> {
+    let dev = |id, target: &[&str]| Env {
+        id: format!("env_sandbox{id:04}"),
+        key: WEBHOOK_VAR.into(),
+        value: DEV_WEBHOOK_SECRET.into(),
+        kind: "encrypted".into(),
+        target: target.iter().map(|t| t.to_string()).collect(),
+        comment: None,
+        updated_at: now - 2 * DAY_MS,
+    };
+    let others = ["preview", "development"];
+    match (state, webhooks) {
+        (Hosting::FreshProject | Hosting::SharedTargets, _) => {
+            vec![dev(5, &["production", "preview", "development"])]
+        }
+        (Hosting::ProductionOnly, _) | (_, Webhooks::DevSecret) => {
+            vec![dev(5, &["production"]), dev(6, &others)]
+        }
+        _ => vec![
+            Env {
+                value: LIVE_WEBHOOK_SECRET.into(),
+                kind: "sensitive".into(),
+                comment: Some(webhook_marker()),
+                ..dev(5, &["production"])
+            },
+            dev(6, &others),
+        ],
+    }
+}
+
+/// The Clerk keys the project has when a scenario starts (at `now`).
+fn clerk_keys(state: Hosting, now: u64) -> Vec<Env> {
     let (test_pk, live_pk) = (
         publishable_key(DEV_FRONTEND_API),
         publishable_key(&format!("clerk.{DOMAIN}")),
@@ -105,9 +156,18 @@ pub(super) fn initial(state: Hosting, now: u64) -> Vec<Env> {
 
 impl VercelProject {
     pub(super) fn production_publishable_key(&self) -> String {
+        self.production_value(PK_VAR)
+    }
+
+    /// The signing secret a production build reads.
+    pub(super) fn production_webhook_secret(&self) -> String {
+        self.production_value(WEBHOOK_VAR)
+    }
+
+    fn production_value(&self, key: &str) -> String {
         self.envs
             .iter()
-            .find(|e| e.key == PK_VAR && e.target.iter().any(|t| t == "production"))
+            .find(|e| e.key == key && e.target.iter().any(|t| t == "production"))
             .map(|e| e.value.clone())
             .unwrap_or_default()
     }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::deployments::Deployment;
 use super::env::Env;
 use super::{creator, guard, guard_project, now_ms, Q};
-use crate::scenario::{Shared, VERCEL_PROJECT_ID, VERCEL_TEAM_ID};
+use crate::scenario::{Shared, Webhooks, VERCEL_PROJECT_ID, VERCEL_TEAM_ID};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -50,14 +50,14 @@ pub struct VercelProject {
 }
 
 impl VercelProject {
-    pub fn new(state: Hosting) -> VercelProject {
+    pub fn new(state: Hosting, webhooks: Webhooks) -> VercelProject {
         let now = now_ms();
         VercelProject {
             state,
             domain_added: state != Hosting::FreshProject,
             domain_verified: state != Hosting::FreshProject,
-            envs: super::env::initial(state, now),
-            deployments: super::deployments::initial(state, now),
+            envs: super::env::initial(state, webhooks, now),
+            deployments: super::deployments::initial(state, webhooks, now),
             write_budget: None,
             next_id: 100,
         }

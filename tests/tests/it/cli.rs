@@ -95,6 +95,7 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "dns.apex",
             "dns.www",
             "dns.caa",
+            "dns.dmarc",
             "sso.google",
             "sso.github",
             "sso.microsoft",
@@ -104,6 +105,8 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
             "vercel.env",
             "vercel.deployment",
             "site.publishable_key",
+            "webhook.endpoint",
+            "webhook.secret",
             "supabase.third_party_auth",
             "site.handshake",
             "site.csp"
@@ -112,7 +115,7 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
     let s = &report["summary"];
     assert_eq!(
         (s["pass"].as_u64(), s["fail"].as_u64()),
-        (Some(26), Some(0))
+        (Some(29), Some(0))
     );
     assert!(detail(&report, "clerk.frontend_api").contains("certificate by Golive Sandbox CA"));
     assert!(detail(&report, "clerk.key_pair").contains("ins_2sandboxLIVEquillmate"));
@@ -163,6 +166,26 @@ struct Row {
 const WRONG_SECRET_KEY: &str = "sk_live_wrongwrongwrongwrong0000";
 
 const ROWS: &[Row] = &[
+    Row {
+        name: "no DMARC policy is a warning with the record to add",
+        scenario: "no-dmarc",
+        inputs: Inputs::All,
+        code: 0,
+        says: &[
+            Status("dns.dmarc", "warn"),
+            Has("dns.dmarc", "/detail", "no DMARC record"),
+            Has(
+                "dns.dmarc",
+                "/fix",
+                "v=DMARC1; p=none; rua=mailto:dmarc-reports@quillmate.test",
+            ),
+            Has(
+                "dns.dmarc",
+                "/evidence/actual",
+                "no DMARC record at _dmarc.quillmate.test",
+            ),
+        ],
+    },
     Row {
         name: "created instance with DNS pending",
         scenario: "created",

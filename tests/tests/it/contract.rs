@@ -288,6 +288,7 @@ fn every_fake_body_matches_its_schema() {
         b.assert_schema("Instance", &backend::instance_body(&i));
         b.assert_schema("Domains", &backend::domains_body(&i));
         b.assert_schema("JWKS", &backend::jwks_body(i.id));
+        b.assert_schema("SvixURL", &backend::svix_url_body(&i));
     }
     b.assert_schema("ClerkErrors", &golive_sandbox::clerk::errors_body("c", "m"));
 
@@ -831,4 +832,74 @@ async fn the_engines_rehearsal_is_in_the_spec_both_ways() {
         );
         assert_clerk_traffic(&sb);
     }
+}
+
+/// The webhook dashboard link and the webhook secret's env writes: Golive's requests and
+/// the fakes' answers, both ways — the Backend API's `svix_url` (and its refusal), and the
+/// re-target and sensitive create that give production its own signing secret.
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_traffic_is_in_the_spec_both_ways() {
+    let sb = Sandbox::start(Scenario::named("env-shared-targets").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_vercel()
+        .with_webhooks();
+    let (e, id) = (&t.engine, &t.project.id);
+    e.webhook_dashboard(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    e.set_secret(
+        id,
+        golive_core::secrets::SecretKind::ClerkSecretKey,
+        "sk_live_notTheSandboxesKey0000000000",
+    )
+    .unwrap();
+    assert_eq!(
+        e.webhook_dashboard(id).await.err().unwrap().code(),
+        "clerk_key_rejected"
+    );
+    let requests = sb.requests();
+    let b = bapi();
+    let svix: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path == "/v1/webhooks/svix_url")
+        .collect();
+    assert_eq!(
+        svix.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [200, 401]
+    );
+    for r in &svix {
+        b.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+    }
+    b.assert_response(
+        "POST",
+        &svix[0].path,
+        200,
+        svix[0].response.as_ref().unwrap(),
+    );
+    b.assert_schema("ClerkErrors", svix[1].response.as_ref().unwrap());
+    let webhook_writes: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method != "GET" && r.path.contains("/env"))
+        .filter(|r| {
+            r.body.as_ref().is_some_and(|b| {
+                b["key"] == "CLERK_WEBHOOK_SIGNING_SECRET"
+                    || b["value"].as_str().is_some_and(|v| v.starts_with("whsec_"))
+            }) || r.path.ends_with("env_sandbox0005")
+        })
+        .collect();
+    assert_eq!(
+        webhook_writes
+            .iter()
+            .map(|r| r.method.as_str())
+            .collect::<Vec<_>>(),
+        ["PATCH", "POST"],
+        "the re-target, then the sensitive create"
+    );
+    assert_eq!(
+        webhook_writes[1].body.as_ref().unwrap()["type"],
+        "sensitive"
+    );
+    assert_traffic(&requests);
 }

@@ -15,6 +15,9 @@ use golive_sandbox::scenario::{
 };
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
+/// The update, installed into a copy of the app: tests/tests/it/e2e/update.rs.
+mod update;
+
 const SAVE_SECRET_KEY: &str = "[data-testid=secret-field-clerk-secret-key] button[type=submit]";
 const SECRET_KEY_STATUS: &str =
     "[data-testid=secret-field-clerk-secret-key] [data-testid=secret-status]";
@@ -32,14 +35,15 @@ pub(crate) fn screenshot_dir() -> PathBuf {
 
 /// tauri-driver on free ports, with the app's environment: the sandbox's `GOLIVE_*`
 /// variables and scratch config/data/cache directories.
-pub(crate) struct Driver {
+struct Driver {
     child: Child,
-    pub(crate) url: String,
+    url: String,
 }
 
 impl Driver {
     /// `log` gets tauri-driver's output, which carries the app's own stdout and stderr.
-    pub(crate) fn start(env: &[(String, String)], log: &Path) -> Driver {
+    fn start(env: &[(String, String)], log: &Path) -> Driver {
+        no_app_left();
         let port = free_port();
         let native = free_port();
         let child = Command::new("tauri-driver")
@@ -84,6 +88,55 @@ impl Drop for Driver {
     }
 }
 
+/// The running processes of the app under test (its binary, whatever their process group:
+/// the native driver may start it in its own).
+fn apps_running() -> Vec<u32> {
+    // Not built, or renamed to golive-desktop by `tauri build` (scripts/package.sh): not running.
+    let Ok(bin) = std::fs::canonicalize(workspace().join("target/debug/golive-app")) else {
+        return vec![];
+    };
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    procs
+        .flatten()
+        .filter_map(|p| {
+            let pid: u32 = p.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(p.path().join("exe")).ok()?;
+            let stat = std::fs::read_to_string(p.path().join("stat")).ok()?;
+            let state = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .next()?
+                .to_string();
+            (exe == bin && state != "Z").then_some(pid)
+        })
+        .collect()
+}
+
+/// Ends any app an earlier test left running and waits until it is gone: a new launch would
+/// hand over to it through single-instance and exit, failing the next session.
+fn no_app_left() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = apps_running();
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the app under test would not end: {left:?}"
+        );
+        for pid in left {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Whether a process of this group is still running (zombies, already dead, do not count).
 fn group_alive(group: u32) -> bool {
     let Ok(procs) = std::fs::read_dir("/proc") else {
@@ -111,7 +164,7 @@ fn app_binary() -> String {
 
 /// Everything one e2e test runs against: the sandbox, scratch app directories, and
 /// tauri-driver started with the app's environment.
-struct Rig {
+pub(crate) struct Rig {
     sandbox: Sandbox,
     config: PathBuf,
     data: PathBuf,
@@ -122,7 +175,12 @@ struct Rig {
 }
 
 impl Rig {
-    async fn start(scenario: &str) -> Rig {
+    pub(crate) async fn start(scenario: &str) -> Rig {
+        Rig::start_with(scenario, &[]).await
+    }
+
+    /// With `extra` variables for the app, besides the sandbox's.
+    async fn start_with(scenario: &str, extra: &[(String, String)]) -> Rig {
         let sandbox = Sandbox::start(Scenario::named(scenario).unwrap())
             .await
             .unwrap();
@@ -142,6 +200,7 @@ impl Rig {
             ("XDG_DATA_HOME".to_string(), data.display().to_string()),
             ("XDG_CACHE_HOME".to_string(), cache.display().to_string()),
         ]);
+        env.extend(extra.iter().cloned());
         let log = scratch.path().join("driver.log");
         let driver = Driver::start(&env, &log);
         Rig {
@@ -157,7 +216,12 @@ impl Rig {
 
     /// A new session of the app, recording every IPC answer it gets from here on.
     async fn session(&self) -> Session {
-        let s = Session::start(&self.driver.url, &app_binary()).await;
+        self.session_of(&app_binary()).await
+    }
+
+    /// A session of the app at `binary`.
+    pub(crate) async fn session_of(&self, binary: &str) -> Session {
+        let s = Session::start(&self.driver.url, binary).await;
         s.find("main").await;
         assert_eq!(s.execute(IPC_RECORDER, serde_json::json!([])).await, true);
         // The sandbox's 13 overrides fold to the banner's one line, as a user may fold them,

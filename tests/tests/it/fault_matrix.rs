@@ -42,10 +42,12 @@ enum Op {
     SsoOverview,
     SsoProbe,
     SsoPush,
+    WebhookDashboard,
     RunChecks,
+    Rehearse,
 }
 
-const OPS: [Op; 20] = [
+const OPS: [Op; 22] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -65,7 +67,9 @@ const OPS: [Op; 20] = [
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
+    Op::WebhookDashboard,
     Op::RunChecks,
+    Op::Rehearse,
 ];
 
 impl Op {
@@ -82,7 +86,10 @@ impl Op {
             | Op::HostingEnvPlan
             | Op::HostingEnvApply => "fresh-project",
             Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
-            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::RunChecks => "all-good",
+            Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
+                "all-good"
+            }
+            Op::Rehearse => "live",
         }
     }
 
@@ -108,6 +115,9 @@ impl Op {
             secret(SecretKind::CloudflareToken, CLOUDFLARE_TOKEN);
         }
         secret(SecretKind::VercelToken, VERCEL_TOKEN);
+        // The webhook secret joins the env plan's writes and the checks' inputs.
+        secret(SecretKind::ClerkWebhookSecret, LIVE_WEBHOOK_SECRET);
+        e.set_webhook_url(id, WEBHOOK_URL).unwrap();
         e.set_vercel_project(
             id,
             Some(VercelLink {
@@ -125,6 +135,13 @@ impl Op {
         }
         if matches!(self, Op::HostingRedeploy) {
             e.hosting_env_apply(id).await.unwrap();
+        }
+        if matches!(self, Op::Rehearse) {
+            let form = golive_core::steps::launch::settings::LaunchSettings {
+                supabase_anon_key: golive_sandbox::scenario::SUPABASE_ANON_KEY.into(),
+                ..Default::default()
+            };
+            e.set_launch_settings(id, form).unwrap();
         }
         secrets
     }
@@ -161,6 +178,17 @@ impl Op {
                 }
             }),
             Op::SsoPush => e.sso_push(id, ProviderId::Google).await.map(|_| vec![]),
+            Op::Rehearse => e
+                .run_checks(id, Some("launch"), true, |_| {})
+                .await
+                .map(|r| {
+                    r.checks
+                        .iter()
+                        .filter(|c| c.status != golive_core::checks::CheckStatus::Pass)
+                        .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
+                        .collect()
+                }),
+            Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
             Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(|r| {
                 r.checks
                     .iter()
@@ -211,6 +239,19 @@ fn saved(t: &common::TestProject) -> Vec<(String, String)> {
     out
 }
 
+fn any_made_id(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if ["sess_", "user_2sbx"].iter().any(|p| seg.starts_with(p)) {
+                "*"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The calls `op` makes when every vendor is healthy, and what its checks did not pass.
 async fn healthy_calls(op: Op) -> (Vec<(String, String)>, Vec<String>) {
     let (sb, t, _) = rig(op).await;
@@ -219,20 +260,37 @@ async fn healthy_calls(op: Op) -> (Vec<(String, String)>, Vec<String>) {
         .run(&t)
         .await
         .unwrap_or_else(|e| panic!("{op:?} fails with healthy vendors: {e}"));
-    // The vendor APIs' calls, and the Clerk Frontend API's (its server injects faults too).
+    // The vendor APIs' calls, and the Clerk Frontend API's (its server injects faults too),
+    // each with its method.
     let frontend = sb.probes()[probes_before..]
         .iter()
         .filter_map(|p| match p {
             Probe::Https { host, path } if host != DOMAIN && host != &format!("www.{DOMAIN}") => {
-                Some(("GET".to_string(), path.clone()))
+                Some(path.clone())
             }
             _ => None,
         })
+        .flat_map(|path| {
+            let methods: BTreeSet<String> = sb
+                .frontend_requests()
+                .into_iter()
+                .filter(|r| r.path == path)
+                .map(|r| r.method)
+                .collect();
+            let methods = if methods.is_empty() {
+                BTreeSet::from(["GET".to_string()])
+            } else {
+                methods
+            };
+            methods.into_iter().map(move |m| (m, path.clone()))
+        })
         .collect::<Vec<_>>();
+    // Ids made during the run (sessions, users) differ in the next run: any one matches.
     let calls: BTreeSet<(String, String)> = sb.requests()[before..]
         .iter()
         .map(|r| (r.method.clone(), r.path.clone()))
         .chain(frontend)
+        .map(|(method, path)| (method, any_made_id(&path)))
         .collect();
     assert!(!calls.is_empty(), "{op:?} made no vendor call");
     (calls.into_iter().collect(), baseline)
@@ -261,6 +319,8 @@ async fn every_vendor_call_under_every_fault() {
                     sb.fault(&method, &path, fault);
                     let outcome = op.run(&t).await;
                     let after = saved(&t);
+                    // Nor any ticket, session token or cookie the fakes handed out.
+                    let secrets = [secrets, sb.canaries()].concat();
                     let case = format!("{op:?} × {method} {path} × {fault:?}");
                     judge(
                         &case,

@@ -11,10 +11,10 @@ use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
 use golive_core::steps::hosting::{DeployEvent, FollowPace};
 use golive_sandbox::scenario::{
-    publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, LIVE_SECRET_KEY, VERCEL_PROJECT_ID,
-    VERCEL_TOKEN,
+    publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY,
+    LIVE_WEBHOOK_SECRET, VERCEL_PROJECT_ID, VERCEL_TOKEN,
 };
-use golive_sandbox::vercel::env::{PK_VAR, SK_VAR};
+use golive_sandbox::vercel::env::{PK_VAR, SK_VAR, WEBHOOK_VAR};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 
 const FAST: FollowPace = FollowPace {
@@ -230,17 +230,17 @@ async fn a_redeploy_is_refused_before_the_plan_and_a_failed_build_is_reported() 
 }
 
 /// Interrupted after its 1st, 2nd, … write, the migration leaves previews on the test
-/// keys and deletes nothing; production lacks a key only right after a re-target (Vercel
-/// allows one variable per name and target; see steps::hosting); and a second run
-/// converges to the same state as an uninterrupted one.
+/// keys (and the development webhook secret) and deletes nothing; production lacks a
+/// variable only right after its re-target (Vercel allows one variable per name and target;
+/// see steps::hosting); and a second run converges to the same state as an uninterrupted one.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interrupted_migration_is_safe_at_every_write_and_converges() {
-    let total = 4;
+    let total = 6;
     for k in 0..total {
         let sb = Sandbox::start(Scenario::named("env-shared-targets").unwrap())
             .await
             .unwrap();
-        let t = project(&sb);
+        let t = project(&sb).with_webhooks();
         let (e, id) = (&t.engine, &t.project.id);
         let original: Vec<String> = sb
             .world
@@ -265,6 +265,7 @@ async fn an_interrupted_migration_is_safe_at_every_write_and_converges() {
         for (key, test) in [
             (PK_VAR, publishable_key(DEV_FRONTEND_API)),
             (SK_VAR, DEV_SECRET_KEY.to_string()),
+            (WEBHOOK_VAR, DEV_WEBHOOK_SECRET.to_string()),
         ] {
             for target in ["preview", "development"] {
                 let v = vercel
@@ -281,8 +282,11 @@ async fn an_interrupted_migration_is_safe_at_every_write_and_converges() {
                 .envs
                 .iter()
                 .any(|v| v.key == key && v.target.iter().any(|t| t == "production"));
-            // Writes go: PK re-target, PK create, SK re-target, SK create.
-            let gap = (key == PK_VAR && k == 1) || (key == SK_VAR && k == 3);
+            // Writes go: PK re-target, PK create, SK re-target, SK create, then the same
+            // for the webhook secret.
+            let gap = (key == PK_VAR && k == 1)
+                || (key == SK_VAR && k == 3)
+                || (key == WEBHOOK_VAR && k == 5);
             assert_eq!(in_production, !gap, "{key} in production after {k} writes");
         }
 
@@ -294,14 +298,19 @@ async fn an_interrupted_migration_is_safe_at_every_write_and_converges() {
         let after = sb.world.lock().unwrap().vercel.envs.clone();
         let live: Vec<(String, Vec<String>)> = after
             .iter()
-            .filter(|v| v.value.starts_with("pk_live_") || v.value.starts_with("sk_live_"))
+            .filter(|v| {
+                v.value.starts_with("pk_live_")
+                    || v.value.starts_with("sk_live_")
+                    || v.value == LIVE_WEBHOOK_SECRET
+            })
             .map(|v| (v.key.clone(), v.target.clone()))
             .collect();
         assert_eq!(
             live,
             [
                 (PK_VAR.to_string(), vec!["production".to_string()]),
-                (SK_VAR.to_string(), vec!["production".to_string()])
+                (SK_VAR.to_string(), vec!["production".to_string()]),
+                (WEBHOOK_VAR.to_string(), vec!["production".to_string()])
             ],
             "after {k} writes"
         );

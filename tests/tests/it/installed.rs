@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::webdriver::Session;
-use crate::e2e::{screenshot_dir, Driver};
-use golive_sandbox::{Sandbox, Scenario};
+use crate::e2e::{screenshot_dir, Rig};
 
 /// Whether a running process is `exe`: the driven app is the installed one, not a build of
 /// this tree.
@@ -22,21 +20,8 @@ async fn the_installed_app_opens_on_its_first_screen() {
     let app = std::env::var("GOLIVE_INSTALLED_APP")
         .expect("GOLIVE_INSTALLED_APP names the installed app (scripts/check-install.sh)");
     // Pointed at the sandbox, with scratch settings: no real vendor, no user's projects.
-    let sandbox = Sandbox::start(Scenario::named("live").unwrap())
-        .await
-        .unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let mut env = sandbox.env();
-    for (var, dir) in [
-        ("GOLIVE_CONFIG_DIR", "config"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CACHE_HOME", "cache"),
-    ] {
-        env.push((var.into(), scratch.path().join(dir).display().to_string()));
-    }
-    let driver = Driver::start(&env, &scratch.path().join("driver.log"));
-    let s = Session::start(&driver.url, &app).await;
+    let rig = Rig::start("live").await;
+    let s = rig.session_of(&app).await;
 
     s.wait_text("main", "Take your Clerk app live").await;
     assert!(running(Path::new(&app)), "no process runs {app}");
@@ -51,7 +36,6 @@ async fn the_installed_app_opens_on_its_first_screen() {
     // It read its environment: the banner names the sandbox's overrides.
     s.wait_text("[data-testid=overrides-banner]", "Not the real vendors.")
         .await;
-    s.click_button("Hide the list").await;
     s.screenshot(&screenshot_dir().join("installed-first-screen.png"))
         .await;
     s.end().await;

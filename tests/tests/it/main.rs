@@ -26,3 +26,4 @@ mod sso;
 mod steps;
 mod trust;
 mod vendor_input;
+mod webhooks;

@@ -56,13 +56,31 @@ supabaseAnonKey?: string,
 /**
  * A production user the rehearsal signs in as, when the instance refuses throwaway ones.
  */
-rehearsalUser?: string, };
+rehearsalUser?: string, 
+/**
+ * The production webhook endpoint (`https://…` on the domain), for apps that receive
+ * Clerk webhooks; its signing secret is in the keychain.
+ */
+webhookUrl?: string, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
+
+export type ForgottenEntries = { projectId: string, 
+/**
+ * `None` for a project no longer saved.
+ */
+projectName?: string, kinds: Array<SecretKind>, };
+
+export type Forgotten = { removed: Array<ForgottenEntries>, 
+/**
+ * Whether entries of projects no longer saved were looked for too: only a keychain that
+ * lists its entries can find them (Linux's Secret Service does).
+ */
+searchedUnsaved: boolean, };
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
@@ -303,6 +321,34 @@ message: string, };
 
 export type ReportFormat = "markdown" | "json";
 
+export type About = { version: string, 
+/**
+ * Where Golive looks for a newer version.
+ */
+updateUrl: string, };
+
+export type AvailableUpdate = { version: string, 
+/**
+ * What changed, as the release says (plain text).
+ */
+notes: string | null, 
+/**
+ * RFC 3339.
+ */
+date: string | null, };
+
+export type UpdateCheck = { 
+/**
+ * The running version.
+ */
+current: string, 
+/**
+ * A newer version, when the server has one.
+ */
+available: AvailableUpdate | null, };
+
+export type UpdateEvent = { "event": "progress", received: number, total: number | null, } | { "event": "verifying" } | { "event": "installed" };
+
 export type Commands = {
   overrides: { args: Record<string, never>, answer: Array<Override> },
   list_frameworks: { args: Record<string, never>, answer: Array<FrameworkInfo> },
@@ -315,6 +361,7 @@ export type Commands = {
   set_secret: { args: { projectId: string, kind: SecretKind, value: string }, answer: SecretStatus },
   forget_secret: { args: { projectId: string, kind: SecretKind }, answer: SecretStatus },
   secret_status: { args: { projectId: string, kind: SecretKind }, answer: SecretStatus },
+  forget_all_secrets: { args: Record<string, never>, answer: Forgotten },
   clerk_applications: { args: { projectId: string }, answer: Array<ClerkApp> },
   clerk_create_production: { args: { projectId: string, appId: string }, answer: ProductionCreated },
   clerk_domain_status: { args: { projectId: string, recheck: boolean }, answer: DomainStatus },
@@ -341,12 +388,18 @@ export type Commands = {
   sso_probe: { args: { projectId: string, provider: ProviderId }, answer: ProbeResult },
   sso_push: { args: { projectId: string, provider: ProviderId }, answer: null },
   set_dev_publishable_key: { args: { projectId: string, value: string }, answer: Project },
+  set_webhook_url: { args: { projectId: string, value: string }, answer: Project },
   run_checks: { args: { projectId: string, step: string | null, rehearse: boolean, onEvent: Channel<CheckEvent> }, answer: Report },
   set_launch_settings: { args: { projectId: string, form: LaunchSettings }, answer: Project },
   cancel_checks: { args: { projectId: string }, answer: null },
   export_zone: { args: { projectId: string }, answer: string | null },
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
   export_report: { args: { projectId: string, format: ReportFormat }, answer: string | null },
+  open_webhook_dashboard: { args: { projectId: string }, answer: string },
+  about: { args: Record<string, never>, answer: About },
+  update_check: { args: Record<string, never>, answer: UpdateCheck },
+  update_install: { args: { onEvent: Channel<UpdateEvent> }, answer: null },
+  update_cancel: { args: Record<string, never>, answer: null },
 };
 
 export const CHECK_STEP: Record<string, Step> = {
@@ -364,6 +417,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "dns.apex": "dns",
   "dns.www": "dns",
   "dns.caa": "dns",
+  "dns.dmarc": "dns",
   "sso.google": "sso",
   "sso.github": "sso",
   "sso.microsoft": "sso",
@@ -373,6 +427,8 @@ export const CHECK_STEP: Record<string, Step> = {
   "vercel.env": "hosting",
   "vercel.deployment": "hosting",
   "site.publishable_key": "hosting",
+  "webhook.endpoint": "hosting",
+  "webhook.secret": "hosting",
   "supabase.third_party_auth": "supabase",
   "site.handshake": "launch",
   "site.csp": "launch",

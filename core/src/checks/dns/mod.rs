@@ -1,8 +1,9 @@
 //! DNS checks: each of Clerk's records asked of the zone's authoritative servers and of the
 //! public resolvers, all at once, and what the answers mean — propagating, proxied at
-//! Cloudflare, flattened, typed into the wrong field, pointing elsewhere — plus CAA.
+//! Cloudflare, flattened, typed into the wrong field, pointing elsewhere — plus CAA and DMARC.
 
 mod caa;
+mod dmarc;
 
 use futures::future::join_all;
 use futures::FutureExt;
@@ -64,6 +65,12 @@ pub(super) fn checks() -> Vec<CheckDef> {
             title: "DNS: CAA records allow Clerk's certificate authorities",
             step: Step::Dns,
             run: |ctx| caa::caa(ctx).boxed(),
+        },
+        CheckDef {
+            id: "dns.dmarc",
+            title: "DNS: a DMARC policy, so Clerk's emails reach the inbox",
+            step: Step::Dns,
+            run: |ctx| dmarc::dmarc(ctx).boxed(),
         },
     ]
 }

@@ -14,8 +14,10 @@ pub(super) const PRODUCTION: &str = "production";
 pub struct Wanted {
     pub key: String,
     pub value: Secret,
-    /// `encrypted` for the publishable key, `sensitive` for the secret key.
+    /// `encrypted` for the publishable key, `sensitive` for secrets.
     pub kind: &'static str,
+    /// The comment Golive leaves on it (see `marker`).
+    pub marker: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -49,12 +51,35 @@ pub fn marker(frontend_api: &str) -> String {
     format!("Clerk production key for {frontend_api}, set by Golive")
 }
 
+/// The comment on the webhook signing secret Golive sets. It names the secret's last four
+/// characters (what the app shows of any secret), so a secret pasted anew — the endpoint
+/// re-created — is told apart from the one set before.
+pub fn webhook_marker(frontend_api: &str, secret: &Secret) -> String {
+    format!(
+        "{} (ends in …{}), set by Golive",
+        webhook_marker_prefix(frontend_api),
+        secret.last4()
+    )
+}
+
+fn webhook_marker_prefix(frontend_api: &str) -> String {
+    format!("Clerk webhook signing secret for {frontend_api}")
+}
+
+/// The last four characters a `webhook_marker` for this instance names, if it is one.
+pub fn webhook_marker_last4<'c>(comment: &'c str, frontend_api: &str) -> Option<&'c str> {
+    comment
+        .strip_prefix(&webhook_marker_prefix(frontend_api))?
+        .strip_prefix(" (ends in …")?
+        .strip_suffix("), set by Golive")
+}
+
 fn is_standard(v: &EnvVar) -> bool {
     v.git_branch.as_deref().unwrap_or("").is_empty() && v.custom_environment_ids.is_empty()
 }
 
-/// What must change so production has exactly the live keys, in the order to apply it.
-pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted], marker: &str) -> Vec<EnvStep> {
+/// What must change so production has exactly the wanted values, in the order to apply it.
+pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted]) -> Vec<EnvStep> {
     let mut steps = vec![];
     for w in wanted {
         let production: Vec<&EnvVar> = vars
@@ -87,19 +112,19 @@ pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted], marker: &str) -> Vec<EnvStep
                 ));
                 needs_create = true;
             } else if v.value == w.value.expose()
-                || (v.value.is_empty() && v.comment.as_deref() == Some(marker))
+                || (v.value.is_empty() && v.comment.as_deref() == Some(w.marker.as_str()))
             {
                 steps.push(step(
                     EnvAction::Keep,
                     Some(&v.id),
                     v.target.clone(),
-                    "Already the live key".into(),
+                    "Already the production value".into(),
                 ));
             } else {
                 let why = if v.value.is_empty() {
-                    "Vercel does not show this sensitive value; set it to the live key"
+                    "Vercel does not show this sensitive value; set it to the production value"
                 } else {
-                    "Replace its value with the live key"
+                    "Replace its value with the production value"
                 };
                 steps.push(step(
                     EnvAction::SetValue,
@@ -167,11 +192,13 @@ mod tests {
                 key: "PK".into(),
                 value: Secret::new("pk_live_x"),
                 kind: "encrypted",
+                marker: "m".into(),
             },
             Wanted {
                 key: "SK".into(),
                 value: Secret::new("sk_live_y"),
                 kind: "sensitive",
+                marker: "m".into(),
             },
         ]
     }
@@ -187,7 +214,7 @@ mod tests {
             var("e1", "PK", "pk_test_a", &all, None),
             var("e2", "SK", "", &all, None),
         ];
-        let steps = plan_env(&vars, &wanted(), "m");
+        let steps = plan_env(&vars, &wanted());
         assert_eq!(
             actions(&steps),
             [
@@ -208,7 +235,7 @@ mod tests {
             var("e2", "PK", "pk_test_a", &["preview", "development"], None),
             var("e3", "SK", "", &["production"], Some("m")),
         ];
-        let steps = plan_env(&vars, &wanted(), "m");
+        let steps = plan_env(&vars, &wanted());
         assert_eq!(
             actions(&steps),
             [
@@ -220,7 +247,6 @@ mod tests {
         let steps = plan_env(
             &[var("e3", "SK", "", &["production"], None)],
             &wanted()[1..],
-            "m",
         );
         assert_eq!(actions(&steps), [("SK".into(), EnvAction::SetValue)]);
     }
@@ -229,13 +255,39 @@ mod tests {
     fn missing_keys_are_created_and_branch_variables_ignored() {
         let mut branch = var("e1", "PK", "pk_test_a", &["preview"], None);
         branch.git_branch = Some("feature".into());
-        let steps = plan_env(&[branch], &wanted(), "m");
+        let steps = plan_env(&[branch], &wanted());
         assert_eq!(
             actions(&steps),
             [
                 ("PK".into(), EnvAction::Create),
                 ("SK".into(), EnvAction::Create)
             ]
+        );
+    }
+
+    #[test]
+    fn a_webhook_secret_is_kept_only_while_its_marker_names_it() {
+        let secret = Secret::new("whsec_abcdefghijklmnopqrstuvwxyzAB");
+        let marker = webhook_marker("clerk.q.test", &secret);
+        assert_eq!(webhook_marker_last4(&marker, "clerk.q.test"), Some("yzAB"));
+        assert_eq!(webhook_marker_last4(&marker, "clerk.other.test"), None);
+        assert_eq!(webhook_marker_last4("m", "clerk.q.test"), None);
+        let wanted = |secret: &Secret| Wanted {
+            key: "WH".into(),
+            value: secret.clone(),
+            kind: "sensitive",
+            marker: webhook_marker("clerk.q.test", secret),
+        };
+        let set = [var("e1", "WH", "", &["production"], Some(&marker))];
+        assert_eq!(
+            actions(&plan_env(&set, &[wanted(&secret)])),
+            [("WH".into(), EnvAction::Keep)]
+        );
+        // A new secret (the endpoint re-created) replaces the one Golive set before.
+        let renewed = Secret::new("whsec_abcdefghijklmnopqrstuvwxyzCD");
+        assert_eq!(
+            actions(&plan_env(&set, &[wanted(&renewed)])),
+            [("WH".into(), EnvAction::SetValue)]
         );
     }
 }

@@ -9,6 +9,10 @@
 //! target, so between that re-target and the create, production's settings lack the key for
 //! one request; deployments are unaffected (variables apply at the next build), and the
 //! redeploy is refused until the plan is complete.
+//!
+//! When the production webhook signing secret is saved, the same plan gives it to
+//! production (as sensitive, under the name the app reads) while previews keep the
+//! development one.
 
 pub mod env_plan;
 
@@ -19,7 +23,7 @@ use serde_json::json;
 use ts_rs::TS;
 use url::Url;
 
-use env_plan::{marker, plan_env, EnvAction, EnvPlan, Wanted, PRODUCTION};
+use env_plan::{marker, plan_env, webhook_marker, EnvAction, EnvPlan, Wanted, PRODUCTION};
 
 use crate::error::{Error, Result};
 use crate::http::Http;
@@ -28,7 +32,9 @@ use crate::project::Project;
 use crate::secrets::{Secret, SecretKind, SecretStore};
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::domains::ProjectDomain;
+use crate::vendors::vercel::env::EnvVar;
 use crate::vendors::vercel::Vercel;
+use crate::webhook;
 
 /// The domain on the project, as Vercel sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -75,6 +81,46 @@ impl FollowPace {
             _ => 30,
         };
         Duration::from_secs(secs).mul_f64(self.scale)
+    }
+}
+
+/// What production should hold, from the project and the keychain.
+struct Production {
+    keys: Vec<Wanted>,
+    /// The webhook signing secret, with its marker.
+    webhook_secret: Option<(String, Secret)>,
+}
+
+impl Production {
+    /// Everything wanted, the signing secret under the name the app reads (from `vars`).
+    fn wanted(&self, vars: &[EnvVar]) -> Result<Vec<Wanted>> {
+        let mut wanted = self.keys.clone();
+        if let Some((marker, secret)) = &self.webhook_secret {
+            let key = webhook::secret_var(vars.iter().map(|v| v.key.as_str()));
+            // The development secret pasted by mistake: previews hold the very same value.
+            if vars.iter().any(|v| {
+                v.key == key
+                    && v.value == secret.expose()
+                    && !v.target.iter().any(|t| t == PRODUCTION)
+            }) {
+                return Err(Error::invalid(
+                    "webhook_secret_is_development",
+                    format!(
+                        "The signing secret saved in Golive is the development one: Vercel's \
+                         previews hold the same {key}. Paste the production endpoint's secret \
+                         (Clerk dashboard → Production → Webhooks → your endpoint → Signing \
+                         Secret) in the Hosting step's Webhooks section."
+                    ),
+                ));
+            }
+            wanted.push(Wanted {
+                key: key.into(),
+                value: secret.clone(),
+                kind: "sensitive",
+                marker: marker.clone(),
+            });
+        }
+        Ok(wanted)
     }
 }
 
@@ -160,8 +206,9 @@ impl HostingStep<'_> {
         self.domain(project).await
     }
 
-    /// The live keys the plan puts in production, under the framework's names.
-    fn wanted(&self, project: &Project) -> Result<(Vec<Wanted>, String)> {
+    /// What the plan puts in production: the live keys, and the webhook signing secret if
+    /// one is saved (read before Vercel is asked anything, so a missing key is said first).
+    fn production(&self, project: &Project) -> Result<Production> {
         let pk = project.publishable_key.clone().unwrap_or_default();
         let parsed = parse_publishable_key(&pk)
             .ok()
@@ -174,27 +221,35 @@ impl HostingStep<'_> {
                 "Save the live keys (pk_live_…, sk_live_…) on the Clerk step first.",
             ));
         };
-        Ok((
-            vec![
+        let keys_marker = marker(&parsed.frontend_api);
+        let webhook_secret = self
+            .secrets
+            .get(&project.id, SecretKind::ClerkWebhookSecret)?
+            .map(|secret| (webhook_marker(&parsed.frontend_api, &secret), secret));
+        Ok(Production {
+            keys: vec![
                 Wanted {
                     key: project.framework.publishable_key_var().into(),
                     value: Secret::new(pk),
                     kind: "encrypted",
+                    marker: keys_marker.clone(),
                 },
                 Wanted {
                     key: project.framework.secret_key_var().into(),
                     value: sk,
                     kind: "sensitive",
+                    marker: keys_marker,
                 },
             ],
-            marker(&parsed.frontend_api),
-        ))
+            webhook_secret,
+        })
     }
 
     pub async fn env_plan(&self, project: &Project) -> Result<EnvPlan> {
-        let (wanted, marker) = self.wanted(project)?;
+        let production = self.production(project)?;
         self.with_vercel(project, async |v, pid| {
-            Ok(EnvPlan::of(plan_env(&v.env(pid).await?, &wanted, &marker)))
+            let vars = v.env(pid).await?;
+            Ok(EnvPlan::of(plan_env(&vars, &production.wanted(&vars)?)))
         })
         .await
     }
@@ -202,10 +257,11 @@ impl HostingStep<'_> {
     /// Applies the plan made afresh from Vercel's current variables; stops at the first
     /// error (running it again continues from where it stopped).
     pub async fn env_apply(&self, project: &Project) -> Result<EnvPlan> {
-        let (wanted, marker) = self.wanted(project)?;
+        let production = self.production(project)?;
         self.with_vercel(project, async |v, pid| {
-            let steps = plan_env(&v.env(pid).await?, &wanted, &marker);
-            for s in &steps {
+            let vars = v.env(pid).await?;
+            let wanted = production.wanted(&vars)?;
+            for s in &plan_env(&vars, &wanted) {
                 let w = wanted
                     .iter()
                     .find(|w| w.key == s.key)
@@ -218,7 +274,7 @@ impl HostingStep<'_> {
                         v.edit_env(
                             pid,
                             id,
-                            &json!({"value": w.value.expose(), "comment": marker}),
+                            &json!({"value": w.value.expose(), "comment": w.marker}),
                         )
                         .await?
                     }
@@ -229,14 +285,15 @@ impl HostingStep<'_> {
                             w.value.expose(),
                             w.kind,
                             &[PRODUCTION],
-                            &marker,
+                            &w.marker,
                         )
                         .await?
                     }
                     _ => {}
                 }
             }
-            Ok(EnvPlan::of(plan_env(&v.env(pid).await?, &wanted, &marker)))
+            let vars = v.env(pid).await?;
+            Ok(EnvPlan::of(plan_env(&vars, &production.wanted(&vars)?)))
         })
         .await
     }

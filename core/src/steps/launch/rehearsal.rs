@@ -16,6 +16,7 @@ use crate::context::RunContext;
 use crate::http::Http;
 use crate::jwt::{now_unix, Jwt};
 use crate::keys::production_frontend_api;
+use crate::redact::Redactor;
 use crate::secrets::Secret;
 use crate::vendors::clerk::backend::{Backend, User};
 use crate::vendors::clerk::frontend::{self, SignInError};
@@ -104,6 +105,14 @@ impl Rehearsal {
             state,
             detail: detail.into(),
         });
+    }
+
+    /// The session token, once there is one: a secret to take out of anything shown.
+    pub fn token(&self) -> Option<&Secret> {
+        match self.session.get() {
+            Some(Ok(s)) => Some(&s.token),
+            _ => None,
+        }
     }
 
     /// The production session, signed in once per run whichever check asks first.
@@ -224,6 +233,31 @@ impl Rehearsal {
         backend: &Backend<'_>,
         user: &User,
     ) -> Result<(Secret, Jwt), Failure> {
+        let mut browser = Browser::new(&run.prober);
+        let mut held = Redactor::new([]);
+        let result = self
+            .signed_in_with(run, backend, user, &mut browser, &mut held)
+            .await;
+        // Clerk may quote what it was sent: the ticket, the testing token, the cookies.
+        result.map_err(|f| {
+            for value in browser.cookie_values() {
+                held.add(value);
+            }
+            Failure {
+                detail: held.text(&f.detail),
+                fix: held.text(&f.fix),
+            }
+        })
+    }
+
+    async fn signed_in_with(
+        &self,
+        run: &RunContext,
+        backend: &Backend<'_>,
+        user: &User,
+        browser: &mut Browser<'_>,
+        held: &mut Redactor,
+    ) -> Result<(Secret, Jwt), Failure> {
         let fapi = production_frontend_api(&run.domain, run.inputs.publishable_key.as_deref());
         let origin = format!("https://{}", run.domain);
         let ticket = backend
@@ -234,16 +268,10 @@ impl Rehearsal {
                 fix: "Run the rehearsal again; if it persists, check status.clerk.com.".into(),
             })?
             .token;
-        let mut browser = Browser::new(&run.prober);
+        held.add(ticket.expose());
         let mut testing = None;
-        let signed = match frontend::sign_in_with_ticket(
-            &mut browser,
-            &fapi,
-            &origin,
-            &ticket,
-            None,
-        )
-        .await
+        let signed = match frontend::sign_in_with_ticket(browser, &fapi, &origin, &ticket, None)
+            .await
         {
             Err(e) if e.is_bot_protection() => {
                 // Clerk's documented way through bot protection for scripted sign-ins.
@@ -251,9 +279,9 @@ impl Rehearsal {
                     detail: format!("Bot protection stopped the sign-in, and {e}"),
                     fix: "Run the rehearsal again in a minute.".into(),
                 })?;
+                held.add(t.expose());
                 let r =
-                    frontend::sign_in_with_ticket(&mut browser, &fapi, &origin, &ticket, Some(&t))
-                        .await;
+                    frontend::sign_in_with_ticket(browser, &fapi, &origin, &ticket, Some(&t)).await;
                 testing = Some(t);
                 r
             }
@@ -263,7 +291,7 @@ impl Rehearsal {
         self.undo.lock().unwrap().session = Some(session_id.clone());
         // The production keys are fetched while the token is being issued.
         let (token, keys) = tokio::join!(
-            frontend::session_token(&mut browser, &fapi, &origin, &session_id, testing.as_ref()),
+            frontend::session_token(browser, &fapi, &origin, &session_id, testing.as_ref()),
             frontend::jwks(&run.prober, &fapi)
         );
         let token = token.map_err(|e| fapi_failure(&fapi, e))?;

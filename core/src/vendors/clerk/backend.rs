@@ -31,6 +31,11 @@ struct DomainList {
     data: Vec<Domain>,
 }
 
+#[derive(Deserialize)]
+struct SvixUrl {
+    svix_url: String,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Jwks {
     pub keys: Vec<Jwk>,
@@ -77,6 +82,16 @@ impl<'a> Backend<'a> {
 
     pub async fn jwks(&self) -> Result<Jwks> {
         self.api.get("v1/jwks", &[]).await
+    }
+
+    /// A fresh link to the instance's webhook dashboard (Svix's portal). It logs whoever
+    /// opens it in, so it is kept as a secret.
+    pub async fn svix_url(&self) -> Result<Secret> {
+        let answer: SvixUrl = self
+            .api
+            .send(Method::POST, "v1/webhooks/svix_url", &[], None)
+            .await?;
+        Ok(Secret::new(answer.svix_url))
     }
 
     /// Creates a user from `body` (`POST /v1/users`, the spec's CreateUser fields).

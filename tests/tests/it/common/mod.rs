@@ -146,6 +146,22 @@ impl TestProject {
         self
     }
 
+    /// With the production webhook endpoint and its signing secret saved, as after the
+    /// Hosting step's Webhooks section.
+    pub fn with_webhooks(self) -> Self {
+        use golive_sandbox::scenario::{LIVE_WEBHOOK_SECRET, WEBHOOK_URL};
+        let id = &self.project.id;
+        self.engine.set_webhook_url(id, WEBHOOK_URL).unwrap();
+        self.engine
+            .set_secret(
+                id,
+                golive_core::secrets::SecretKind::ClerkWebhookSecret,
+                LIVE_WEBHOOK_SECRET,
+            )
+            .unwrap();
+        self
+    }
+
     /// The directory the project settings are saved in.
     pub fn dir(&self) -> &std::path::Path {
         self._dir.path()

@@ -204,7 +204,9 @@ impl Session {
     /// Clicks the first enabled button whose text contains `label` (a click on a disabled
     /// one would be lost).
     pub async fn click_button(&self, label: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Long enough for a run the button waits on (it is disabled meanwhile) to finish on a
+        // loaded machine.
+        let deadline = Instant::now() + Duration::from_secs(45);
         loop {
             let found = self
                 .cmd(
