@@ -129,7 +129,9 @@ async fn main() {
     let mut memory = None;
     for n in 0..STARTS {
         let started = Instant::now();
-        let s = webdriver::Session::start(&url, &bin.to_string_lossy()).await;
+        let s = webdriver::Session::start(&url, &bin.to_string_lossy())
+            .await
+            .expect("a session of the app");
         s.wait_text("main", "Take your Clerk app live").await;
         starts.push(started.elapsed());
         if n == STARTS - 1 {

@@ -170,7 +170,9 @@ pub(crate) struct Rig {
     data: PathBuf,
     cache: PathBuf,
     log: PathBuf,
-    driver: Driver,
+    /// The app's environment, for a driver started again.
+    env: Vec<(String, String)>,
+    driver: std::sync::Mutex<Driver>,
     _scratch: tempfile::TempDir,
 }
 
@@ -202,13 +204,14 @@ impl Rig {
         ]);
         env.extend(extra.iter().cloned());
         let log = scratch.path().join("driver.log");
-        let driver = Driver::start(&env, &log);
+        let driver = std::sync::Mutex::new(Driver::start(&env, &log));
         Rig {
             sandbox,
             config,
             data,
             cache,
             log,
+            env,
             driver,
             _scratch: scratch,
         }
@@ -221,13 +224,41 @@ impl Rig {
 
     /// A session of the app at `binary`.
     pub(crate) async fn session_of(&self, binary: &str) -> Session {
-        let s = Session::start(&self.driver.url, binary).await;
+        let s = self.started(binary).await;
         s.find("main").await;
         assert_eq!(s.execute(IPC_RECORDER, serde_json::json!([])).await, true);
         // The sandbox's 13 overrides fold to the banner's one line, as a user may fold them,
         // so the screenshots show the app rather than the list.
         s.click_button("Hide the list").await;
         s
+    }
+
+    /// A session, with a second try on a fresh tauri-driver: now and then (twice in six runs
+    /// of this suite, once on an idle machine) tauri-driver drops the connection of a new
+    /// session before answering. What it logged is printed, so the cause can be found.
+    async fn started(&self, binary: &str) -> Session {
+        let url = self.driver.lock().unwrap().url.clone();
+        match Session::start(&url, binary).await {
+            Ok(s) => s,
+            Err(e) => {
+                let logged = [&self.log, &self.log.with_extension("err")]
+                    .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+                    .join("\n");
+                let tail: Vec<&str> = logged.lines().rev().take(30).collect();
+                eprintln!(
+                    "e2e: {e}; starting tauri-driver again. It logged:\n{}",
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                );
+                let fresh = {
+                    let mut driver = self.driver.lock().unwrap();
+                    *driver = Driver::start(&self.env, &self.log);
+                    driver.url.clone()
+                };
+                Session::start(&fresh, binary)
+                    .await
+                    .unwrap_or_else(|e| panic!("no session, twice: {e}"))
+            }
+        }
     }
 
     /// Sweeps for every secret the sandbox knows, then ends the session: none may be in an

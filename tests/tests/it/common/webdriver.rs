@@ -12,7 +12,8 @@ pub struct Session {
 }
 
 impl Session {
-    pub async fn start(driver: &str, application: &str) -> Session {
+    /// A session of `application`, or why the driver gave none.
+    pub async fn start(driver: &str, application: &str) -> Result<Session, String> {
         // A driver that stops answering fails the test instead of hanging the run.
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
@@ -27,18 +28,18 @@ impl Session {
             .json(&caps)
             .send()
             .await
-            .expect("tauri-driver answers")
+            .map_err(|e| format!("tauri-driver did not answer: {e}"))?
             .json()
             .await
-            .unwrap();
+            .map_err(|e| format!("tauri-driver's answer is not JSON: {e}"))?;
         let id = resp["value"]["sessionId"]
             .as_str()
-            .unwrap_or_else(|| panic!("no session: {resp}"))
+            .ok_or_else(|| format!("no session: {resp}"))?
             .to_string();
-        Session {
+        Ok(Session {
             http,
             base: format!("{driver}/session/{id}"),
-        }
+        })
     }
 
     /// One WebDriver command: its value, or the driver's error (`{error, message}`).
