@@ -38,5 +38,10 @@ async fn the_installed_app_opens_on_its_first_screen() {
         .await;
     s.screenshot(&screenshot_dir().join("installed-first-screen.png"))
         .await;
+    // And it is this version: About shows the one built into the binary.
+    s.click_button("About Golive").await;
+    let version = env!("CARGO_PKG_VERSION");
+    s.wait_text("[data-testid=about]", &format!("Version {version}"))
+        .await;
     s.end().await;
 }
