@@ -70,12 +70,16 @@ impl<'a> Browser<'a> {
 
     /// Sets a cookie for `host` as the site's own script would (`__client_uat`, `__session`).
     pub fn set_cookie(&mut self, host: &str, name: &str, value: &str) {
-        self.store(Cookie {
-            name: name.into(),
-            value: value.into(),
-            domain: host.to_ascii_lowercase(),
-            host_only: true,
-        });
+        let host = host.to_ascii_lowercase();
+        self.keep(
+            &host,
+            Cookie {
+                name: name.into(),
+                value: value.into(),
+                domain: host.clone(),
+                host_only: true,
+            },
+        );
     }
 
     /// Every cookie value held: session material to take out of anything shown.
@@ -96,9 +100,13 @@ impl<'a> Browser<'a> {
         })
     }
 
-    fn store(&mut self, cookie: Cookie) {
-        self.jar
-            .retain(|c| !(c.name == cookie.name && c.domain == cookie.domain));
+    /// Stores a cookie `host` set, in place of one of that name for `host` or for the
+    /// cookie's domain (a host-only one replaced by a domain one, or back); an empty value
+    /// only removes.
+    fn keep(&mut self, host: &str, cookie: Cookie) {
+        self.jar.retain(|c| {
+            !(c.name == cookie.name && (c.domain == host || c.domain == cookie.domain))
+        });
         if !cookie.value.is_empty() {
             self.jar.push(cookie);
         }
@@ -136,13 +144,7 @@ impl<'a> Browser<'a> {
                 _ => {}
             }
         }
-        // Replacing a host-only cookie with a domain one (or back) replaces it by name.
-        self.jar.retain(|c| {
-            !(c.name == cookie.name && (c.domain == host || c.domain == cookie.domain))
-        });
-        if !cookie.value.is_empty() {
-            self.jar.push(cookie);
-        }
+        self.keep(&host, cookie);
     }
 
     /// Sends `req` to `https://<host>` with this browser's cookies for it, and keeps the

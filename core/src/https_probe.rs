@@ -313,7 +313,8 @@ fn cert_info(der: &CertificateDer<'_>) -> std::result::Result<CertInfo, ProbeErr
     })
 }
 
-fn now_unix() -> i64 {
+/// Now, in Unix seconds.
+pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -244,12 +244,9 @@ async fn protected(ctx: &CheckContext) -> Outcome {
 }
 
 async fn session(ctx: &CheckContext) -> Outcome {
-    let Some(rehearsal) = ctx.rehearsal.as_ref() else {
-        return Outcome::skip("No rehearsal was asked for.");
-    };
-    let s = match rehearsal.session(ctx).await {
+    let s = match ctx.rehearsed_session().await {
         Ok(s) => s,
-        Err(_) => return Outcome::skip("Skipped: launch.sign_in failed; fix that first."),
+        Err(skipped) => return skipped,
     };
     let iat = s.jwt.claim_i64("iat").unwrap_or_default();
     let hops = match site::with_session(ctx, s.token.expose(), iat).await {

@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::context::RunContext;
 use crate::dns::survey::{self, Survey};
-use crate::steps::launch::rehearsal::{Rehearsal, StageEvent};
+use crate::steps::launch::rehearsal::{Rehearsal, Session, StageEvent};
 use crate::steps::launch::site::{self, ServerKey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -152,6 +152,19 @@ impl CheckContext {
 
     pub async fn dns(&self) -> &Survey {
         self.dns.get_or_init(|| survey::survey(&self.run)).await
+    }
+
+    /// The rehearsal's production session, for the checks that use it; without one, what
+    /// such a check reports.
+    pub async fn rehearsed_session(&self) -> Result<&Session, Outcome> {
+        let Some(rehearsal) = self.rehearsal.as_ref() else {
+            return Err(Outcome::skip("No rehearsal was asked for."));
+        };
+        rehearsal
+            .session(&self.run)
+            .await
+            .as_ref()
+            .map_err(|_| Outcome::skip("Skipped: launch.sign_in failed; fix that first."))
     }
 
     pub async fn server_key(&self) -> &ServerKey {

@@ -28,11 +28,9 @@ async fn session(ctx: &CheckContext) -> Outcome {
             "Not set up for Supabase: give the project and its anon key on the Supabase step              (or SUPABASE_PROJECT_REF and SUPABASE_ANON_KEY). Apps without Supabase need              nothing here.",
         );
     };
-    let Some(rehearsal) = ctx.rehearsal.as_ref() else {
-        return Outcome::skip("No rehearsal was asked for.");
-    };
-    let Ok(s) = rehearsal.session(ctx).await else {
-        return Outcome::skip("Skipped: launch.sign_in failed; fix that first.");
+    let s = match ctx.rehearsed_session().await {
+        Ok(s) => s,
+        Err(skipped) => return skipped,
     };
     let role = s.jwt.claim_str("role").unwrap_or("none");
     let project = match ctx.endpoints.supabase_project(project_ref) {

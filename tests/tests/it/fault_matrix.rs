@@ -181,23 +181,21 @@ impl Op {
             Op::Rehearse => e
                 .run_checks(id, Some("launch"), true, |_| {})
                 .await
-                .map(|r| {
-                    r.checks
-                        .iter()
-                        .filter(|c| c.status != golive_core::checks::CheckStatus::Pass)
-                        .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
-                        .collect()
-                }),
+                .map(not_passing),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
-            Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(|r| {
-                r.checks
-                    .iter()
-                    .filter(|c| c.status != golive_core::checks::CheckStatus::Pass)
-                    .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
-                    .collect()
-            }),
+            Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(not_passing),
         }
     }
+}
+
+/// The checks of a run that did not pass, as the verdict compares them.
+fn not_passing(report: golive_core::checks::Report) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status != golive_core::checks::CheckStatus::Pass)
+        .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
+        .collect()
 }
 
 const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::hosting::FollowPace {

@@ -5,8 +5,7 @@
 
 use crate::browser::{Browser, Hop};
 use crate::context::RunContext;
-use crate::https_probe::ProbeError;
-use crate::jwt::now_unix;
+use crate::https_probe::{now_unix, ProbeError};
 use crate::keys::production_frontend_api;
 
 pub const HANDSHAKE_PATH: &str = "/v1/client/handshake";

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::backend::Jwks;
+use super::ClerkErrors;
 use crate::browser::Browser;
 use crate::https_probe::{CertInfo, ProbeError, ProbeRequest, Prober};
 
@@ -119,21 +120,6 @@ struct TokenResource {
     jwt: crate::secrets::Secret,
 }
 
-#[derive(Debug, Deserialize)]
-struct FapiErrors {
-    errors: Vec<FapiError>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FapiError {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    long_message: Option<String>,
-    #[serde(default)]
-    message: String,
-}
-
 /// Why the Frontend API refused a step of the sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInError {
@@ -191,13 +177,13 @@ async fn post_form<T: serde::de::DeserializeOwned>(
         .await
         .map_err(|e| SignInError::Frontend(FrontendError::Probe(e)))?;
     if resp.status != 200 {
-        let first = serde_json::from_slice::<FapiErrors>(&resp.body)
+        let first = serde_json::from_slice::<ClerkErrors>(&resp.body)
             .ok()
             .and_then(|e| e.errors.into_iter().next());
         return Err(match first {
             Some(e) => SignInError::Refused {
                 status: resp.status,
-                code: e.code,
+                code: e.code.unwrap_or_default(),
                 message: e.long_message.unwrap_or(e.message),
             },
             None => SignInError::Frontend(FrontendError::Status(resp.status)),

@@ -36,18 +36,19 @@ pub(crate) fn api<'a>(http: &'a Http, base: &'a Url, key: &'a Secret, kind: KeyK
     .header("Clerk-API-Version", API_VERSION)
 }
 
+/// Clerk's error body, the same from all three APIs.
 #[derive(Debug, Deserialize)]
-struct ClerkErrors {
-    errors: Vec<ClerkError>,
+pub(super) struct ClerkErrors {
+    pub errors: Vec<ClerkError>,
 }
 
 #[derive(Debug, Deserialize)]
-struct ClerkError {
-    message: String,
+pub(super) struct ClerkError {
+    pub message: String,
     #[serde(default)]
-    long_message: Option<String>,
+    pub long_message: Option<String>,
     #[serde(default)]
-    code: Option<String>,
+    pub code: Option<String>,
 }
 
 /// One clear message per status; Clerk's own words are added where they help.
