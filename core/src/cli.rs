@@ -315,7 +315,11 @@ pub fn render_table(report: &Report) -> String {
     };
     let report = &crate::report::printable_report(report);
     let width = report.checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
-    let mut s = format!("Golive checks for {}\n\n", report.domain);
+    let mut s = format!(
+        "Golive checks for {}\nLayout: {}\n\n",
+        report.domain,
+        crate::report::printable(&report.layout.describe())
+    );
     for c in &report.checks {
         s += &format!("  {}  {:width$}  {}\n", mark(c.status), c.id, c.detail);
         if let Some(e) = &c.evidence {

@@ -9,6 +9,8 @@ use crate::error::Result;
 use crate::http::Http;
 use crate::https_probe::Prober;
 use crate::inputs::Inputs;
+use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
+use crate::layout::{self, Layout};
 use crate::vendors::clerk::backend::{Backend, Domain};
 use crate::vendors::vercel::Vercel;
 
@@ -20,10 +22,14 @@ pub struct RunContext {
     pub prober: Prober,
     /// The Backend API's domains for the secret key, asked once per run.
     clerk_domains: OnceCell<Option<Result<Vec<Domain>>>>,
+    layout: OnceCell<Layout>,
 }
 
 impl RunContext {
-    pub fn new(domain: String, inputs: Inputs, endpoints: Endpoints) -> Result<Self> {
+    /// Refuses a layout setting that cannot be right for the domain (from the CLI's
+    /// environment; the app validates its settings when they are saved).
+    pub fn new(domain: String, mut inputs: Inputs, endpoints: Endpoints) -> Result<Self> {
+        inputs.layout = layout::validate(&domain, &inputs.layout)?;
         let (http, prober) = (Http::new(&endpoints)?, Prober::new(&endpoints)?);
         Ok(Self::with_clients(domain, inputs, endpoints, http, prober))
     }
@@ -43,7 +49,32 @@ impl RunContext {
             http,
             prober,
             clerk_domains: OnceCell::new(),
+            layout: OnceCell::new(),
         }
+    }
+
+    /// Where the app and Clerk live, as set or detected (resolved once per run).
+    pub async fn layout(&self) -> &Layout {
+        self.layout
+            .get_or_init(|| async {
+                let pk = self
+                    .inputs
+                    .publishable_key
+                    .as_deref()
+                    .and_then(|k| parse_publishable_key(k).ok())
+                    .filter(|k| k.env == KeyEnv::Live);
+                let domains = match self.clerk_domains().await {
+                    Some(Ok(d)) => Some(d.as_slice()),
+                    _ => None,
+                };
+                layout::resolve(
+                    &self.domain,
+                    &self.inputs.layout,
+                    pk.as_ref().map(|k| k.frontend_api.as_str()),
+                    domains,
+                )
+            })
+            .await
     }
 
     /// The secret key's instance's domains (several checks and the DNS plan need them; Clerk
@@ -60,6 +91,17 @@ impl RunContext {
             })
             .await
             .as_ref()
+    }
+
+    /// Where a browser on the site reaches the production Frontend API: the proxy's host and
+    /// path when there is one, else the live publishable key's host (`clerk.<Clerk's domain>`
+    /// without one).
+    pub async fn frontend_api_base(&self) -> String {
+        let layout = self.layout().await;
+        if layout.proxied() {
+            return layout.frontend_api_base();
+        }
+        production_frontend_api(&layout.clerk_domain, self.inputs.publishable_key.as_deref())
     }
 
     /// Vercel's API with the given token and team, if a token was given.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::Result;
+use crate::layout::{LayoutSettings, SatelliteSetting};
 use crate::project::Project;
 use crate::provider::{Credentials, ProviderId};
 use crate::redact::Redactor;
@@ -32,17 +33,20 @@ pub struct Inputs {
     pub webhook_url: Option<String>,
     /// The production endpoint's signing secret (`whsec_…`).
     pub webhook_secret: Option<Secret>,
+    /// What is set about the domain layout; the rest is detected from Clerk.
+    pub layout: LayoutSettings,
 }
 
 impl Inputs {
     /// CLERK_PUBLISHABLE_KEY (or any `*_CLERK_PUBLISHABLE_KEY`, as frameworks prefix it),
     /// CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY, VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID,
     /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, SITE_PROTECTED_PATH,
-    /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET and
-    /// the `OAUTH_*` ones.
+    /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET,
+    /// CLERK_PROXY_URL (or a framework's `*_CLERK_PROXY_URL`), VERCEL_SATELLITE_PROJECTS
+    /// (`domain=prj_…` pairs, comma-separated) and the `OAUTH_*` ones.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
-        let mut prefixed_pk = None;
+        let (mut prefixed_pk, mut prefixed_proxy) = (None, None);
         let all: BTreeMap<String, String> = vars.into_iter().collect();
         for (name, value) in all.clone() {
             let value = value.trim().to_string();
@@ -65,10 +69,14 @@ impl Inputs {
                 "CLERK_WEBHOOK_URL" => inputs.webhook_url = Some(value),
                 "CLERK_WEBHOOK_SIGNING_SECRET" => inputs.webhook_secret = Some(Secret::new(value)),
                 n if n.ends_with("_CLERK_PUBLISHABLE_KEY") => prefixed_pk = Some(value),
+                "CLERK_PROXY_URL" => inputs.layout.proxy_url = Some(value),
+                n if n.ends_with("_CLERK_PROXY_URL") => prefixed_proxy = Some(value),
+                "VERCEL_SATELLITE_PROJECTS" => inputs.layout.satellites = satellites(&value),
                 _ => {}
             }
         }
         inputs.publishable_key = inputs.publishable_key.or(prefixed_pk);
+        inputs.layout.proxy_url = inputs.layout.proxy_url.or(prefixed_proxy);
         inputs.oauth = oauth_from_vars(&all);
         inputs
     }
@@ -108,7 +116,14 @@ impl Inputs {
             rehearsal_user: project.rehearsal_user.clone(),
             webhook_url: project.webhook_url.clone(),
             webhook_secret: secrets.get(&project.id, SecretKind::ClerkWebhookSecret)?,
+            layout: project.layout.clone(),
         })
+    }
+
+    /// The Clerk domain given with the CLI's `--clerk-domain`.
+    pub fn with_clerk_domain(mut self, clerk_domain: Option<String>) -> Self {
+        self.layout.clerk_domain = clerk_domain.or(self.layout.clerk_domain);
+        self
     }
 
     /// What takes every one of these secrets out of text that will be shown.
@@ -131,6 +146,21 @@ impl Inputs {
 
 /// `OAUTH_<PROVIDER>_CLIENT_ID` and `_CLIENT_SECRET` (Apple's secret: the .p8 text or its
 /// path), `OAUTH_APPLE_TEAM_ID`, `OAUTH_APPLE_KEY_ID`, `OAUTH_<PROVIDER>_SECRET_EXPIRES`.
+/// `blog.example=prj_1,shop.example=prj_2`: satellites with their apps' Vercel projects.
+fn satellites(value: &str) -> Vec<SatelliteSetting> {
+    value
+        .split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| {
+            let (domain, project) = pair.split_once('=').unwrap_or((pair, ""));
+            SatelliteSetting {
+                domain: domain.trim().to_string(),
+                vercel_project: Some(project.trim().to_string()).filter(|p| !p.is_empty()),
+            }
+        })
+        .collect()
+}
+
 fn oauth_from_vars(vars: &BTreeMap<String, String>) -> BTreeMap<ProviderId, Credentials> {
     let get = |k: String| {
         vars.get(&k)

@@ -54,13 +54,13 @@ pub fn parse_publishable_key(key: &str) -> Result<PublishableKey> {
 }
 
 /// The production Frontend API host: from the live publishable key when there is one (it
-/// covers secondary apps' `clerk.app.<domain>`), else `clerk.<domain>`.
-pub fn production_frontend_api(domain: &str, publishable_key: Option<&str>) -> String {
+/// covers secondary apps' `clerk.app.<domain>`), else `clerk.<Clerk's domain>`.
+pub fn production_frontend_api(clerk_domain: &str, publishable_key: Option<&str>) -> String {
     publishable_key
         .and_then(|k| parse_publishable_key(k).ok())
         .filter(|k| k.env == KeyEnv::Live)
         .map(|k| k.frontend_api)
-        .unwrap_or_else(|| format!("clerk.{domain}"))
+        .unwrap_or_else(|| format!("clerk.{clerk_domain}"))
 }
 
 /// `sk_<env>_<opaque>`; Clerk checks nothing else offline.

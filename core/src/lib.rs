@@ -17,6 +17,7 @@ pub mod https_probe;
 pub mod inputs;
 pub mod jwt;
 pub mod keys;
+pub mod layout;
 pub mod minisign;
 #[cfg(test)]
 mod module_graph;

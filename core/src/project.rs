@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::domain;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::framework::Framework;
+use crate::layout::LayoutSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -73,6 +74,17 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub webhook_url: Option<String>,
+    /// Clerk's domain, proxy and satellites where the project sets them (else detected).
+    #[serde(default, skip_serializing_if = "LayoutSettings::is_unset")]
+    #[ts(as = "Option<LayoutSettings>", optional)]
+    pub layout: LayoutSettings,
+}
+
+impl Project {
+    /// Clerk's production domain as the project sets it: its own domain unless a parent.
+    pub fn clerk_domain(&self) -> &str {
+        self.layout.clerk_domain.as_deref().unwrap_or(&self.domain)
+    }
 }
 
 /// The non-secret half of a provider's production credentials.
@@ -192,6 +204,7 @@ impl ProjectStore {
                 supabase_anon_key: None,
                 rehearsal_user: None,
                 webhook_url: None,
+                layout: LayoutSettings::default(),
             };
             file.projects.push(project.clone());
             self.save(&file)?;
@@ -204,6 +217,16 @@ impl ProjectStore {
         self.modify(id, |projects, i| {
             ensure_unique(projects, &name, Some(id))?;
             let p = &mut projects[i];
+            // The layout was set for the old domain: it must still fit the new one.
+            crate::layout::validate(&domain, &p.layout).map_err(|e| {
+                Error::invalid(
+                    "layout_invalid",
+                    format!(
+                        "{} Change the layout on the DNS step first, then the domain.",
+                        e.payload().message
+                    ),
+                )
+            })?;
             p.name = name;
             p.domain = domain;
             p.hosting = input.hosting;

@@ -109,8 +109,9 @@ pub fn markdown(r: &Report) -> String {
     let r = &printable_report(r);
     let m = &r.summary;
     let mut out = format!(
-        "# Golive report for {}\n\n**{} passed · {} warnings · {} failed · {} skipped**\n",
+        "# Golive report for {}\n\nLayout: {}\n\n**{} passed · {} warnings · {} failed · {} skipped**\n",
         text(&r.domain),
+        text(&printable(&r.layout.describe())),
         m.pass,
         m.warn,
         m.fail,
@@ -241,6 +242,7 @@ mod tests {
         };
         Report {
             domain: "quillmate.site".into(),
+            layout: crate::layout::resolve("quillmate.site", &Default::default(), None, None),
             checks: vec![
                 c("clerk.secret_key", CheckStatus::Pass, None),
                 c("dns.clerk", CheckStatus::Fail, Some("Add a CNAME record.")),

@@ -17,6 +17,7 @@ use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
+use golive_core::layout::{Layout, LayoutSettings, Satellite, SatelliteSetting};
 use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
@@ -29,7 +30,7 @@ use golive_core::steps::launch::settings::LaunchSettings;
 use golive_core::steps::sso::{ProviderState, SsoForm, SsoOverview};
 use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
-    CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
+    CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus, ProxyStatus,
 };
 use golive_core::vendors::oauth::catalog::Provider;
 use golive_core::vendors::oauth::token_probe::{ProbeResult, Verdict};
@@ -76,6 +77,7 @@ pub fn typescript() -> String {
         FailureHint::decl(&cfg),
         CnameStatus::decl(&cfg),
         PartStatus::decl(&cfg),
+        ProxyStatus::decl(&cfg),
         DnsStatus::decl(&cfg),
         DomainStatus::decl(&cfg),
         ThirdPartyAuth::decl(&cfg),
@@ -113,6 +115,10 @@ pub fn typescript() -> String {
         SsoOverview::decl(&cfg),
         SsoForm::decl(&cfg),
         LaunchSettings::decl(&cfg),
+        SatelliteSetting::decl(&cfg),
+        LayoutSettings::decl(&cfg),
+        Satellite::decl(&cfg),
+        Layout::decl(&cfg),
         Verdict::decl(&cfg),
         ProbeResult::decl(&cfg),
         ReportFormat::decl(&cfg),

@@ -136,6 +136,11 @@ macro_rules! with_commands {
                 };
                 set_launch_settings(project_id: String, form: LaunchSettings) -> Project =>
                     |engine| engine.set_launch_settings(&project_id, form);
+                /// Where the app and Clerk live: as set, the rest detected from Clerk now.
+                layout(project_id: String) -> Layout => |engine| engine.layout(&project_id).await;
+                /// Saves the layout's settings (validated for the project's domain).
+                set_layout(project_id: String, settings: LayoutSettings) -> Project =>
+                    |engine| engine.set_layout(&project_id, settings);
                 /// Stops the project's running checks (their call ends with
                 /// `checks_cancelled`).
                 cancel_checks(project_id: String) -> () =>

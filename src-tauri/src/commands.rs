@@ -11,6 +11,7 @@ use golive_core::dns::matrix::{DnsEvent, WatchPace};
 use golive_core::engine::Engine;
 use golive_core::forget::Forgotten;
 use golive_core::framework::{Framework, FrameworkInfo};
+use golive_core::layout::{Layout, LayoutSettings};
 use golive_core::project::{Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;

@@ -85,7 +85,7 @@ test("the sidebar shows a step with nothing set up as not set up, never green", 
     result("vercel.deployment", "skip"),
     result("site.publishable_key", "pass"),
   ];
-  const report: Report = { domain: "quillmate.test", checks: results, summary: { pass: 3, warn: 0, fail: 0, skip: 3 } };
+  const report: Report = { domain: "quillmate.test", layout: { app_domain: "quillmate.test", clerk_domain: "quillmate.test", frontend_api: "clerk.quillmate.test", proxy_url: null, satellites: [], detected: [] }, checks: results, summary: { pass: 3, warn: 0, fail: 0, skip: 3 } };
   mockIPC(async (cmd, args) => {
     if (cmd === "list_projects") return [project];
     if (cmd === "list_frameworks" || cmd === "overrides") return [];

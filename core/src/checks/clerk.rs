@@ -4,10 +4,11 @@
 
 use futures::FutureExt;
 
-use super::{CheckContext, CheckDef, Outcome, Step};
+use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
 use crate::error::Error;
 use crate::https_probe::{CertInfo, ProbeError};
 use crate::keys::{parse_publishable_key, secret_key_env, KeyEnv, PublishableKey};
+use crate::layout::{is_within, Satellite};
 use crate::vendors::clerk::backend::Backend;
 use crate::vendors::clerk::frontend::{self, FrontendError};
 use crate::vendors::clerk::platform::Platform;
@@ -18,7 +19,7 @@ pub(super) fn checks() -> Vec<CheckDef> {
             id: "clerk.publishable_key",
             title: "Clerk publishable key is live and for this domain",
             step: Step::Clerk,
-            run: |ctx| async move { publishable_key(ctx) }.boxed(),
+            run: |ctx| publishable_key(ctx).boxed(),
         },
         CheckDef {
             id: "clerk.secret_key",
@@ -39,6 +40,12 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| frontend_api(ctx).boxed(),
         },
         CheckDef {
+            id: "clerk.proxy",
+            title: "Clerk Frontend API answers through your proxy",
+            step: Step::Clerk,
+            run: |ctx| proxy(ctx).boxed(),
+        },
+        CheckDef {
             id: "clerk.accounts_portal",
             title: "Clerk Account Portal answers on your domain",
             step: Step::Clerk,
@@ -51,6 +58,16 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| domain_status(ctx).boxed(),
         },
     ]
+}
+
+pub(super) fn satellite_checks() -> Vec<SatelliteCheckDef> {
+    vec![SatelliteCheckDef {
+        prefix: "clerk.satellite",
+        title: "Clerk serves the satellite as this instance",
+        step: Step::Clerk,
+        after: Some("dns.satellite"),
+        run: |ctx, s| satellite(ctx, s).boxed(),
+    }]
 }
 
 const KEYS_FIX: &str = "In the Clerk dashboard switch to the Production instance, open API keys, \
@@ -75,7 +92,7 @@ fn live_publishable_key(ctx: &CheckContext) -> Result<Option<PublishableKey>, Ou
     Ok(Some(parsed))
 }
 
-fn publishable_key(ctx: &CheckContext) -> Outcome {
+async fn publishable_key(ctx: &CheckContext) -> Outcome {
     let parsed = match live_publishable_key(ctx) {
         Ok(Some(p)) => p,
         Ok(None) => return Outcome::skip(
@@ -83,7 +100,8 @@ fn publishable_key(ctx: &CheckContext) -> Outcome {
         ),
         Err(outcome) => return outcome,
     };
-    let expected = format!("clerk.{}", ctx.domain);
+    let layout = ctx.layout().await;
+    let expected = layout.frontend_api.clone();
     let proxied = parsed
         .frontend_api
         .strip_prefix(&ctx.domain)
@@ -96,7 +114,7 @@ fn publishable_key(ctx: &CheckContext) -> Outcome {
             ),
             format!(
                 "Copy the pk_live_ key of the production instance whose domain is {}.",
-                ctx.domain
+                layout.clerk_domain
             ),
         )
         .evidence(
@@ -142,7 +160,8 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
         Some(Err(e)) => return vendor_failure(e),
         None => return Outcome::skip("No secret key given."),
     };
-    if !domains.iter().any(|d| d.name == ctx.domain) {
+    let domain = &ctx.layout().await.clerk_domain;
+    if !domains.iter().any(|d| &d.name == domain) {
         let names: Vec<&str> = domains.iter().map(|d| d.name.as_str()).collect();
         return Outcome::fail(
             format!(
@@ -153,21 +172,21 @@ async fn secret_key(ctx: &CheckContext) -> Outcome {
                 } else {
                     names.join(", ")
                 },
-                ctx.domain
+                domain
             ),
             format!(
                 "Copy the sk_live_ key of the production instance whose domain is {}.",
-                ctx.domain
+                domain
             ),
         )
         .evidence(
-            format!("a production instance for {}", ctx.domain),
+            format!("a production instance for {}", domain),
             format!("instance {} for {}", instance.id, names.join(", ")),
         );
     }
     Outcome::pass(format!(
         "Accepted by Clerk: production instance {} for {}",
-        instance.id, ctx.domain
+        instance.id, domain
     ))
 }
 
@@ -194,7 +213,7 @@ async fn key_pair(ctx: &CheckContext) -> Outcome {
     };
     let instance = backend_kids.join(", ");
     // Only the domain under check is probed: another host could be anyone's.
-    if pk.frontend_api == format!("clerk.{}", ctx.domain) {
+    if pk.frontend_api == ctx.layout().await.frontend_api {
         if let Ok(jwks) = frontend::jwks(&ctx.prober, &pk.frontend_api).await {
             let frontend_kids = jwks.kids();
             return if frontend_kids == backend_kids {
@@ -242,7 +261,8 @@ fn mismatch(publishable: &str, secret: &str) -> Outcome {
 }
 
 async fn frontend_api(ctx: &CheckContext) -> Outcome {
-    let host = format!("clerk.{}", ctx.domain);
+    let layout = ctx.layout().await;
+    let host = layout.frontend_api.clone();
     let origin = format!("https://{}", ctx.domain);
     let (env, cert) = match frontend::environment(&ctx.prober, &host, &origin).await {
         Ok(ok) => ok,
@@ -284,25 +304,139 @@ async fn frontend_api(ctx: &CheckContext) -> Outcome {
             "Point the clerk CNAME at the production instance's target (DNS step).",
         );
     }
+    if let Some(wrong) = other_home(ctx, &env).await {
+        return wrong;
+    }
+    cert_outcome(&host, "production instance", &cert)
+}
+
+/// The instance's home is on Clerk's domain (the app's, or a parent shared with it), or
+/// this is another instance's Frontend API.
+async fn other_home(ctx: &CheckContext, env: &frontend::Environment) -> Option<Outcome> {
+    let clerk_domain = &ctx.layout().await.clerk_domain;
     let home = env
         .display_config
         .home_url
         .trim_start_matches("https://")
         .trim_end_matches('/');
-    if home != ctx.domain && home != format!("www.{}", ctx.domain) {
-        return Outcome::fail(
+    (!is_within(home, clerk_domain) && !is_within(&ctx.domain, home)).then(|| {
+        Outcome::fail(
             format!(
-                "{host} is the Frontend API of the instance for {home}, not {}.",
+                "This Frontend API is the instance's for {home}, not {}.",
                 ctx.domain
             ),
             "Check the production instance's domain in the Clerk dashboard → Domains.",
+        )
+    })
+}
+
+/// Through the proxy, the Frontend API must answer as this production instance, over the
+/// site's valid certificate; Clerk's own status for the proxy must agree.
+async fn proxy(ctx: &CheckContext) -> Outcome {
+    let layout = ctx.layout().await;
+    let (base, url) = (layout.frontend_api_base(), layout.frontend_api_url());
+    let origin = format!("https://{}", ctx.domain);
+    let forward = format!(
+        "Forward {url}/* to https://frontend-api.clerk.dev/* with the body and headers intact,          adding Clerk-Proxy-Url: {url}, Clerk-Secret-Key (the sk_live_ key) and          X-Forwarded-For (Clerk's guide: Proxying the Frontend API); or go back to the clerk          CNAME by clearing the proxy URL in Clerk → Domains."
+    );
+    let (env, cert) = match frontend::environment(&ctx.prober, &base, &origin).await {
+        Ok(ok) => ok,
+        Err(FrontendError::Status(s)) if s == 404 || s == 405 => {
+            return Outcome::fail(
+                format!(
+                    "{url}/v1/environment answered HTTP {s}: the site does not forward the                      proxy path to Clerk's Frontend API."
+                ),
+                forward,
+            )
+            .evidence(
+                format!("{url}/v1/environment answers as the production instance"),
+                format!("HTTP {s} from the site"),
+            )
+        }
+        Err(FrontendError::Probe(p)) => {
+            return Outcome::fail(
+                format!("{url} is not reachable over valid TLS: {p}."),
+                "The proxy is served with the site's own certificate: check the site's domain                  on the Hosting step.",
+            )
+        }
+        Err(e) => {
+            return Outcome::fail(
+                format!("{url} did not answer as Clerk's Frontend API: {e}."),
+                forward,
+            )
+        }
+    };
+    let kind = &env.display_config.instance_environment_type;
+    if kind != "production" {
+        return Outcome::fail(
+            format!("{url} forwards to a {kind} instance, not production."),
+            "Proxying works for production instances only: forward to the production              instance with its sk_live_ key.",
         );
     }
-    cert_outcome(&host, "production instance", &cert)
+    if let Some(wrong) = other_home(ctx, &env).await {
+        return wrong;
+    }
+    let outcome = cert_outcome(&url, "production instance through the proxy", &cert);
+    match proxy_status(ctx).await {
+        Some(status) if status != "complete" => Outcome::warn(
+            format!("{}; Clerk reports the proxy {status}", outcome.detail),
+            "Clerk re-checks the proxy on its own; if it stays, open Clerk → Domains and save              the proxy URL again.",
+        ),
+        Some(_) => outcome.note("Clerk reports the proxy complete"),
+        None => outcome,
+    }
+}
+
+/// Clerk's status for the proxy (platform key only).
+async fn proxy_status(ctx: &CheckContext) -> Option<String> {
+    let key = ctx.inputs.platform_key.as_ref()?;
+    let api = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, key);
+    let clerk_domain = &ctx.layout().await.clerk_domain;
+    let app = api.domain(clerk_domain).await.ok()?.application?.id;
+    let status = api.domain_status(&app, clerk_domain).await.ok()?;
+    status.proxy.map(|p| p.status)
+}
+
+/// A satellite: Clerk lists it among the instance's domains, and its Frontend API answers
+/// as this production instance over valid TLS.
+async fn satellite(ctx: &CheckContext, s: &Satellite) -> Outcome {
+    let listed = match ctx.clerk_domains().await {
+        Some(Ok(domains)) => domains.iter().any(|d| d.is_satellite && d.name == s.domain),
+        Some(Err(e)) => return vendor_failure(e),
+        None => return Outcome::skip("Needs the secret key, to read the instance's domains."),
+    };
+    if !listed {
+        return Outcome::fail(
+            format!(
+                "Clerk does not list {} as a satellite of this instance.",
+                s.domain
+            ),
+            "In the Clerk dashboard → Domains → Satellites, add the domain (a paid feature).",
+        );
+    }
+    let host = &s.frontend_api;
+    let origin = format!("https://{}", s.domain);
+    match frontend::environment(&ctx.prober, host, &origin).await {
+        Ok((env, cert)) if env.display_config.instance_environment_type == "production" => {
+            cert_outcome(host, "satellite of the production instance", &cert)
+        }
+        Ok((env, _)) => Outcome::fail(
+            format!(
+                "{host} serves a {} instance, not production.",
+                env.display_config.instance_environment_type
+            ),
+            "Point the satellite's clerk CNAME at the production instance's target (DNS step).",
+        ),
+        Err(FrontendError::Probe(p)) => probe_outcome(host, &p),
+        Err(e) => Outcome::fail(
+            format!("{host} did not answer as Clerk's Frontend API: {e}."),
+            DNS_FIX,
+        ),
+    }
 }
 
 async fn accounts_portal(ctx: &CheckContext) -> Outcome {
-    let host = format!("accounts.{}", ctx.domain);
+    let host = ctx.layout().await.accounts_host();
     match ctx.prober.get(&host, "/", &[]).await {
         // The portal's root shows a page or redirects to sign-in.
         Ok(r) if r.status < 400 => cert_outcome(&host, &format!("HTTP {}", r.status), &r.cert),
@@ -368,15 +502,13 @@ async fn domain_status(ctx: &CheckContext) -> Outcome {
         );
     };
     let api = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, key);
-    let app = match api.domain(&ctx.domain).await {
+    let domain = &ctx.layout().await.clerk_domain;
+    let app = match api.domain(domain).await {
         Ok(d) => match d.application {
             Some(a) => a.id,
             None => {
                 return Outcome::fail(
-                    format!(
-                        "Clerk did not say which application {} belongs to.",
-                        ctx.domain
-                    ),
+                    format!("Clerk did not say which application {} belongs to.", domain),
                     "Open the Clerk dashboard → Domains to see its status.",
                 )
             }
@@ -385,14 +517,14 @@ async fn domain_status(ctx: &CheckContext) -> Outcome {
             return Outcome::fail(
                 format!(
                     "Clerk has no production domain {} in this workspace.",
-                    ctx.domain
+                    domain
                 ),
                 "Create the production instance for this domain (Golive's Clerk step).",
             )
         }
         Err(e) => return vendor_failure(&e),
     };
-    let status = match api.domain_status(&app, &ctx.domain).await {
+    let status = match api.domain_status(&app, domain).await {
         Ok(s) => s,
         Err(e) => return vendor_failure(&e),
     };

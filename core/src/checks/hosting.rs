@@ -4,8 +4,9 @@
 
 use futures::FutureExt;
 
-use super::{CheckContext, CheckDef, Outcome, Step};
+use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
 use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
+use crate::layout::Satellite;
 use crate::steps::hosting::env_plan::marker;
 use crate::vendors::vercel::env::EnvVar;
 use crate::vendors::vercel::Vercel;
@@ -38,6 +39,16 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| site(ctx).boxed(),
         },
     ]
+}
+
+pub(super) fn satellite_checks() -> Vec<SatelliteCheckDef> {
+    vec![SatelliteCheckDef {
+        prefix: "vercel.satellite",
+        title: "Vercel: the satellite app has the live keys and its satellite settings",
+        step: Step::Hosting,
+        after: None,
+        run: |ctx, s| satellite_env(ctx, s).boxed(),
+    }]
 }
 
 const NOT_CONNECTED: &str = "Vercel is not connected: pick the project on the Hosting step (or \
@@ -154,7 +165,10 @@ async fn env(ctx: &CheckContext) -> Outcome {
         Ok(vars) => vars,
         Err(e) => return vendor_failure(e),
     };
-    let frontend_api = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
+    let frontend_api = production_frontend_api(
+        &ctx.layout().await.clerk_domain,
+        ctx.inputs.publishable_key.as_deref(),
+    );
     let production: Vec<&EnvVar> = vars
         .iter()
         .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
@@ -176,6 +190,16 @@ async fn env(ctx: &CheckContext) -> Outcome {
     }
     if !has("CLERK_SECRET_KEY") {
         wrong.push("production has no CLERK_SECRET_KEY".into());
+    }
+    // Behind a proxy, clerk-js must be told where the Frontend API is, or it asks the
+    // clerk host, which has no record.
+    if let Some(proxy) = &ctx.layout().await.proxy_url {
+        wrong.extend(
+            setting(&vars, "CLERK_PROXY_URL", |v| {
+                v.trim_end_matches('/') == proxy
+            })
+            .map(|why| format!("{why} (it must be {proxy})")),
+        );
     }
     if !wrong.is_empty() {
         return Outcome::fail(format!("{}.", wrong.join("; ")), HOSTING_FIX);
@@ -217,6 +241,80 @@ async fn env(ctx: &CheckContext) -> Outcome {
             .collect::<Vec<_>>()
             .join(", ")
     ))
+}
+
+/// Why production's `*<suffix>` variable is missing or wrong, if it is (a value Vercel does
+/// not show is taken as set).
+fn setting(vars: &[EnvVar], suffix: &str, right: impl Fn(&str) -> bool) -> Option<String> {
+    let var = vars
+        .iter()
+        .find(|v| v.key.ends_with(suffix) && v.target.iter().any(|t| t == "production"));
+    match var {
+        None => Some(format!("production has no *{suffix}")),
+        Some(v) if !v.value.is_empty() && !right(v.value.trim()) => {
+            Some(format!("{} is \"{}\"", v.key, v.value.trim()))
+        }
+        Some(_) => None,
+    }
+}
+
+/// A satellite's own Vercel project: this instance's live keys in production, and the
+/// settings that make the app a satellite of the primary (Clerk's satellite guide).
+async fn satellite_env(ctx: &CheckContext, s: &Satellite) -> Outcome {
+    let Some(project) = &s.vercel_project else {
+        return Outcome::skip(format!(
+            "Link the Vercel project of {} (Golive's DNS step → layout, or \
+             VERCEL_SATELLITE_PROJECTS={}=prj_…) to check its settings.",
+            s.domain, s.domain
+        ));
+    };
+    let Some(v) = ctx.vercel() else {
+        return Outcome::skip(NOT_CONNECTED);
+    };
+    let vars = match v.env(project).await {
+        Ok(vars) => vars,
+        Err(e) => return vendor_failure(e),
+    };
+    let layout = ctx.layout().await;
+    let frontend_api =
+        production_frontend_api(&layout.clerk_domain, ctx.inputs.publishable_key.as_deref());
+    let mut wrong: Vec<String> = vars
+        .iter()
+        .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
+        .filter_map(|v| match describe(v, &frontend_api) {
+            Some(Finding::Wrong(w)) => Some(w),
+            _ => None,
+        })
+        .collect();
+    let primary = format!("https://{}/", layout.app_domain);
+    wrong.extend(setting(&vars, "CLERK_PUBLISHABLE_KEY", |_| true));
+    wrong.extend(setting(&vars, "CLERK_SECRET_KEY", |_| true));
+    wrong.extend(setting(&vars, "CLERK_IS_SATELLITE", |v| v == "true"));
+    wrong.extend(
+        setting(&vars, "CLERK_DOMAIN", |v| v == s.domain)
+            .map(|why| format!("{why} (it must be the bare host {})", s.domain)),
+    );
+    wrong.extend(
+        setting(&vars, "CLERK_SIGN_IN_URL", |v| v.starts_with(&primary))
+            .map(|why| format!("{why} (sign-in happens on the primary, {primary}sign-in)")),
+    );
+    if wrong.is_empty() {
+        Outcome::pass(format!(
+            "{} is a satellite of {} with {frontend_api}'s live keys",
+            s.domain, layout.app_domain
+        ))
+    } else {
+        Outcome::fail(
+            format!("{}.", wrong.join("; ")),
+            format!(
+                "In the Vercel project of {}, give production: the live keys, \
+                 NEXT_PUBLIC_CLERK_IS_SATELLITE=true, NEXT_PUBLIC_CLERK_DOMAIN={} and \
+                 NEXT_PUBLIC_CLERK_SIGN_IN_URL={primary}sign-in (with your framework's \
+                 prefix); then redeploy it.",
+                s.domain, s.domain
+            ),
+        )
+    }
 }
 
 async fn deployment(ctx: &CheckContext) -> Outcome {
@@ -337,7 +435,10 @@ async fn site(ctx: &CheckContext) -> Outcome {
             "If the site loads Clerk only on some pages, this is expected; otherwise check the build.",
         );
     };
-    let want = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
+    let want = production_frontend_api(
+        &ctx.layout().await.clerk_domain,
+        ctx.inputs.publishable_key.as_deref(),
+    );
     match parse_publishable_key(&key) {
         Ok(pk) if pk.env == KeyEnv::Live && pk.frontend_api == want => Outcome::pass(format!(
             "https://{} serves the live key of {want}",

@@ -6,7 +6,6 @@ use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::browser::Hop;
-use crate::keys::production_frontend_api;
 use crate::steps::launch::rehearsal::TAG;
 use crate::steps::launch::site::{self, is_sign_in, trail, ServerKey};
 
@@ -62,7 +61,7 @@ fn reason(hop: &Hop) -> String {
 }
 
 async fn handshake(ctx: &CheckContext) -> Outcome {
-    let expected = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
+    let expected = ctx.frontend_api_base().await;
     let want = format!("a handshake at https://{expected}, settled in one round");
     match ctx.server_key().await {
         ServerKey::Proven { frontend_api, hops } => Outcome::pass(format!(

@@ -18,6 +18,7 @@ use ts_rs::TS;
 
 use crate::context::RunContext;
 use crate::dns::survey::{self, Survey};
+use crate::layout::{Layout, Satellite};
 use crate::steps::launch::rehearsal::{Rehearsal, Session, StageEvent};
 use crate::steps::launch::site::{self, ServerKey};
 
@@ -172,15 +173,6 @@ impl CheckContext {
             .get_or_init(|| site::server_key(&self.run))
             .await
     }
-
-    /// The checks of this run: the rehearsal's only when rehearsing.
-    fn checks(&self) -> Vec<CheckDef> {
-        let mut all = registry();
-        if self.rehearsal.is_some() {
-            all.extend(rehearsal_checks());
-        }
-        all
-    }
 }
 
 /// Checks read the run's fields (`ctx.domain`, `ctx.inputs`, …) directly.
@@ -192,6 +184,17 @@ impl std::ops::Deref for CheckContext {
 }
 
 type CheckFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
+type SatelliteCheckFn = for<'a> fn(&'a CheckContext, &'a Satellite) -> BoxFuture<'a, Outcome>;
+
+/// A check each satellite domain gets, under the id `<prefix>.<domain>`.
+pub struct SatelliteCheckDef {
+    pub prefix: &'static str,
+    pub title: &'static str,
+    pub step: Step,
+    /// The same satellite's check (by prefix) whose failure skips this one.
+    after: Option<&'static str>,
+    run: SatelliteCheckFn,
+}
 
 pub struct CheckDef {
     pub id: &'static str,
@@ -233,9 +236,10 @@ impl Step {
 const AFTER: &[(&str, &[&str])] = &[
     ("clerk.frontend_api", &["dns.clerk"]),
     ("clerk.accounts_portal", &["dns.accounts"]),
-    ("site.publishable_key", &["dns.apex"]),
-    ("site.csp", &["dns.apex"]),
-    ("site.handshake", &["dns.apex"]),
+    // The app's record is `dns.apex` or `dns.app`, as the layout has it.
+    ("site.publishable_key", &["dns.apex", "dns.app"]),
+    ("site.csp", &["dns.apex", "dns.app"]),
+    ("site.handshake", &["dns.apex", "dns.app"]),
     // A page that lets anyone in proves nothing by letting a session in.
     ("site.session", &["site.protected"]),
 ];
@@ -246,6 +250,26 @@ const FOLLOWS: &[(&str, &[&str])] = &[(
     "launch.cleanup",
     &["launch.sign_in", "site.session", "supabase.session"],
 )];
+
+/// Whether a check belongs to a layout.
+type Applies = fn(&Layout) -> bool;
+
+/// Checks that belong to some layouts only; in the others they are not listed at all.
+const APPLIES: &[(&str, Applies)] = &[
+    ("dns.clerk", |l| !l.proxied()),
+    ("clerk.frontend_api", |l| !l.proxied()),
+    ("clerk.proxy", Layout::proxied),
+    ("dns.apex", Layout::app_at_apex),
+    ("dns.www", Layout::app_at_apex),
+    ("dns.app", |l| !l.app_at_apex()),
+];
+
+fn applies(id: &str, layout: &Layout) -> bool {
+    APPLIES
+        .iter()
+        .find(|(check, _)| *check == id)
+        .is_none_or(|(_, applies)| applies(layout))
+}
 
 fn listed(table: &'static [(&str, &'static [&'static str])], id: &str) -> &'static [&'static str] {
     table
@@ -281,6 +305,14 @@ pub fn rehearsal_checks() -> Vec<CheckDef> {
     all
 }
 
+/// The checks each satellite domain gets, as `<prefix>.<domain>`.
+fn satellite_checks() -> Vec<SatelliteCheckDef> {
+    let mut all = dns::satellite_checks();
+    all.extend(clerk::satellite_checks());
+    all.extend(hosting::satellite_checks());
+    all
+}
+
 /// The step of the check with this id, as its definition says; `None` for an unknown id.
 pub fn step_of(id: &str) -> Option<Step> {
     registry()
@@ -288,6 +320,67 @@ pub fn step_of(id: &str) -> Option<Step> {
         .chain(rehearsal_checks())
         .find(|d| d.id == id)
         .map(|d| d.step)
+        .or_else(|| {
+            satellite_checks()
+                .into_iter()
+                .find(|d| {
+                    id.strip_prefix(d.prefix)
+                        .is_some_and(|r| r.starts_with('.'))
+                })
+                .map(|d| d.step)
+        })
+}
+
+/// One check of this run, ready to go: a registry check, or a satellite's.
+struct Job<'a> {
+    id: String,
+    title: String,
+    /// Checks it waits for and is skipped after, when they fail.
+    after: Vec<String>,
+    /// Checks it waits for, whatever their result.
+    follows: &'static [&'static str],
+    run: BoxFuture<'a, Outcome>,
+}
+
+/// This run's checks for its layout, in report order: the registry's that apply, then each
+/// satellite's, then the rehearsal's.
+fn jobs<'a>(ctx: &'a CheckContext, layout: &'a Layout, only: Option<&str>) -> Vec<Job<'a>> {
+    let wanted = |id: &str, step: Step| only.is_none_or(|s| step.as_str() == s || id == s);
+    let plain = |defs: Vec<CheckDef>| {
+        defs.into_iter()
+            .filter(|d| applies(d.id, layout) && wanted(d.id, d.step))
+            .map(|d| Job {
+                id: d.id.into(),
+                title: d.title.into(),
+                after: prerequisites(d.id).iter().map(|s| s.to_string()).collect(),
+                follows: listed(FOLLOWS, d.id),
+                run: (d.run)(ctx),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut jobs = plain(registry());
+    for satellite in &layout.satellites {
+        for d in satellite_checks() {
+            let id = format!("{}.{}", d.prefix, satellite.domain);
+            if wanted(&id, d.step) {
+                jobs.push(Job {
+                    title: format!("{} ({})", d.title, satellite.domain),
+                    after: d
+                        .after
+                        .map(|p| format!("{p}.{}", satellite.domain))
+                        .into_iter()
+                        .collect(),
+                    follows: &[],
+                    run: (d.run)(ctx, satellite),
+                    id,
+                });
+            }
+        }
+    }
+    if ctx.rehearsal.is_some() {
+        jobs.extend(plain(rehearsal_checks()));
+    }
+    jobs
 }
 
 /// A check as announced before the run, so the UI can draw the whole list up front.
@@ -325,6 +418,8 @@ pub struct Summary {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Report {
     pub domain: String,
+    /// Where the app and Clerk live, as the run found them: it decides which checks apply.
+    pub layout: Layout,
     pub checks: Vec<CheckResult>,
     pub summary: Summary,
 }
@@ -343,39 +438,38 @@ pub async fn run_all(
     only: Option<&str>,
     on_event: impl Fn(CheckEvent),
 ) -> Report {
-    let defs: Vec<CheckDef> = ctx
-        .checks()
-        .into_iter()
-        .filter(|d| only.is_none_or(|s| d.step.as_str() == s || d.id == s))
-        .collect();
+    let layout = ctx.layout().await;
+    let jobs = jobs(ctx, layout, only);
     on_event(CheckEvent::Planned {
-        checks: defs
+        checks: jobs
             .iter()
-            .map(|d| PlannedCheck {
-                id: d.id.into(),
-                title: d.title.into(),
+            .map(|j| PlannedCheck {
+                id: j.id.clone(),
+                title: j.title.clone(),
             })
             .collect(),
     });
     // Each check publishes its status; a check with prerequisites waits for theirs.
-    let statuses: Vec<tokio::sync::watch::Sender<Option<CheckStatus>>> = defs
+    let statuses: Vec<tokio::sync::watch::Sender<Option<CheckStatus>>> = jobs
         .iter()
         .map(|_| tokio::sync::watch::channel(None).0)
         .collect();
-    let index = |id: &str| defs.iter().position(|d| d.id == id);
-    let mut pending: FuturesUnordered<_> = defs
+    let planned: Vec<(String, String)> = jobs
         .iter()
+        .map(|j| (j.id.clone(), j.title.clone()))
+        .collect();
+    let index = |id: &str| planned.iter().position(|(p, _)| p == id);
+    let subscribe = |deps: &mut dyn Iterator<Item = String>| -> Vec<_> {
+        deps.filter_map(|dep| index(&dep).map(|j| (dep, statuses[j].subscribe())))
+            .collect::<Vec<_>>()
+    };
+    let mut pending: FuturesUnordered<_> = jobs
+        .into_iter()
         .enumerate()
-        .map(|(i, d)| {
-            let subscribe = |deps: &[&'static str]| -> Vec<_> {
-                deps.iter()
-                    .filter_map(|dep| index(dep).map(|j| (*dep, statuses[j].subscribe())))
-                    .collect()
-            };
-            let (waits, follows) = (
-                subscribe(prerequisites(d.id)),
-                subscribe(listed(FOLLOWS, d.id)),
-            );
+        .map(|(i, j)| {
+            let waits = subscribe(&mut j.after.into_iter());
+            let follows = subscribe(&mut j.follows.iter().map(|s| s.to_string()));
+            let run = j.run;
             async move {
                 for (_, mut rx) in follows {
                     let _ = rx.wait_for(Option::is_some).await;
@@ -393,11 +487,11 @@ pub async fn run_all(
                         );
                     }
                 }
-                (i, (d.run)(ctx).await)
+                (i, run.await)
             }
         })
         .collect();
-    let mut results: Vec<Option<CheckResult>> = vec![None; defs.len()];
+    let mut results: Vec<Option<CheckResult>> = vec![None; planned.len()];
     // A check may quote a vendor, which may quote what it was sent.
     let redactor = || {
         let mut r = ctx.inputs.redactor();
@@ -425,9 +519,9 @@ pub async fn run_all(
         let Some((i, outcome)) = next else { break };
         let redactor = redactor();
         let result = CheckResult {
-            id: defs[i].id.into(),
+            id: planned[i].0.clone(),
             status: outcome.status,
-            title: defs[i].title.into(),
+            title: planned[i].1.clone(),
             detail: redactor.text(&outcome.detail),
             fix: outcome.fix.map(|f| redactor.text(&f)),
             evidence: outcome.evidence.map(|e| Evidence {
@@ -456,6 +550,7 @@ pub async fn run_all(
     }
     Report {
         domain: ctx.domain.clone(),
+        layout: layout.clone(),
         checks,
         summary,
     }

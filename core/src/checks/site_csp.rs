@@ -409,7 +409,10 @@ async fn site_csp(ctx: &CheckContext) -> Outcome {
         Ok(p) => p,
         Err(why) => return Outcome::skip(format!("Skipped: {why}.")),
     };
-    let frontend_api = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
+    let frontend_api = production_frontend_api(
+        &ctx.layout().await.clerk_domain,
+        ctx.inputs.publishable_key.as_deref(),
+    );
     let Some(needs) = clerk_needs(&frontend_api, &origin) else {
         return Outcome::skip(format!(
             "Skipped: {frontend_api} (from the publishable key) is not a host name."

@@ -75,7 +75,7 @@ async fn provider(ctx: &CheckContext, p: ProviderId) -> Outcome {
     let domains = ctx.clerk_domains().await.and_then(|r| r.as_ref().ok());
     let redirect = callback_uri(
         domains.map(Vec::as_slice),
-        &ctx.domain,
+        &ctx.layout().await.clerk_domain,
         ctx.inputs.publishable_key.as_deref(),
     );
     let token_url = ctx

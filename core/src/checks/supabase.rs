@@ -112,7 +112,10 @@ async fn third_party_auth(ctx: &CheckContext) -> Outcome {
              need nothing here.",
         );
     };
-    let issuer = production_issuer(&ctx.domain, ctx.inputs.publishable_key.as_deref());
+    let issuer = production_issuer(
+        &ctx.layout().await.clerk_domain,
+        ctx.inputs.publishable_key.as_deref(),
+    );
     let fix = format!(
         "Add {issuer} as a Clerk integration in the Supabase dashboard → Authentication → \
          Third-party Auth (Golive's Supabase step can add it). Keep the development issuer \

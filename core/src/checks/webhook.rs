@@ -209,7 +209,10 @@ async fn secret(ctx: &CheckContext) -> Outcome {
         return Outcome::skip(NO_WEBHOOKS);
     }
     let key = webhook::secret_var(vars.iter().map(|v| v.key.as_str()));
-    let frontend_api = production_frontend_api(&ctx.domain, ctx.inputs.publishable_key.as_deref());
+    let frontend_api = production_frontend_api(
+        &ctx.layout().await.clerk_domain,
+        ctx.inputs.publishable_key.as_deref(),
+    );
     let ours = ctx.inputs.webhook_secret.as_ref();
     let named: Vec<&EnvVar> = vars.into_iter().filter(|v| v.key == key).collect();
     let expected = format!("{key} for production only: the production endpoint's whsec_ secret");

@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::plan::{PlannedRecord, RecordType};
 use crate::context::RunContext;
 use crate::error::{Error, Result};
+use crate::layout::{is_within, zone_of};
 use crate::vendors::cloudflare::{Cloudflare, Zone};
 use crate::vendors::vercel::Vercel;
 
@@ -247,12 +248,31 @@ impl Host<'_> {
     }
 
     pub async fn dry_run(&self, plan: &[PlannedRecord]) -> Result<AutoPlan> {
+        let (here, elsewhere) = self.split(plan);
         Ok(AutoPlan {
             provider: self.provider(),
             zone: self.zone().to_string(),
-            changes: diff(plan, &self.records().await?),
-            notes: vec![],
+            changes: diff(&here, &self.records().await?),
+            notes: elsewhere
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} is not in {}: add its {:?} record (→ {}) at its own DNS host.",
+                        r.name,
+                        self.zone(),
+                        r.record_type,
+                        r.value
+                    )
+                })
+                .collect(),
         })
+    }
+
+    /// The records in this zone, and those in another (a satellite's).
+    fn split(&self, plan: &[PlannedRecord]) -> (Vec<PlannedRecord>, Vec<PlannedRecord>) {
+        plan.iter()
+            .cloned()
+            .partition(|r| is_within(&r.name, self.zone()))
     }
 
     /// Creates what is missing. Records in the way are changed only when their id is in
@@ -262,7 +282,7 @@ impl Host<'_> {
     pub async fn apply(&self, plan: &[PlannedRecord], confirmed: &[String]) -> Result<AutoApplied> {
         let existing = self.records().await?;
         let (mut created, mut replaced, mut deleted) = (0, 0, 0);
-        for r in plan {
+        for r in &self.split(plan).0 {
             let rows = diff(std::slice::from_ref(r), &existing);
             let conflicts: Vec<&ExistingRecord> = rows
                 .iter()
@@ -321,14 +341,16 @@ pub async fn host_for(ctx: &RunContext) -> Result<Host<'_>> {
              your DNS host from the table.",
         ));
     };
-    let info = vercel.domain_info(&ctx.domain).await?;
+    // Vercel DNS holds the registrable domain's zone, whichever subdomain the app is on.
+    let zone = zone_of(&ctx.domain);
+    let info = vercel.domain_info(zone).await?;
     if !info.dns_at_vercel() {
         return Err(Error::invalid(
             "dns_auto_unavailable",
             format!(
                 "{}'s DNS is not hosted by Vercel (nameservers: {}). Paste a Cloudflare API token \
                  if Cloudflare hosts it; otherwise add the records at your DNS host from the table.",
-                ctx.domain,
+                zone,
                 if info.nameservers.is_empty() {
                     "unknown".to_string()
                 } else {
@@ -337,7 +359,7 @@ pub async fn host_for(ctx: &RunContext) -> Result<Host<'_>> {
             ),
         ));
     }
-    Ok(Host::Vercel(vercel, ctx.domain.clone()))
+    Ok(Host::Vercel(vercel, zone.to_string()))
 }
 
 /// `clk._domainkey.quillmate.site` in `quillmate.site` → `clk._domainkey`; the apex → "".

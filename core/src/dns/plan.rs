@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::layout::{zone_of, Layout, Satellite};
 use crate::vendors::clerk::platform::CnameTarget;
 use crate::vendors::vercel::projects::DomainConfig;
 
@@ -77,46 +78,53 @@ pub fn suggested_dmarc(domain: &str) -> String {
     format!("v=DMARC1; p=none; rua=mailto:dmarc-reports@{domain}")
 }
 
-/// A BIND zone fragment of the plan, to import at a DNS host or keep with the project. The
-/// DMARC policy comes commented out: a domain may have one already, and two void both.
-pub fn zone_fragment(domain: &str, plan: &[PlannedRecord]) -> String {
-    let mut z = format!("; DNS records for {domain}, from Golive\n$ORIGIN {domain}.\n$TTL 300\n");
-    let width = plan.iter().map(|r| r.name.len() + 1).max().unwrap_or(0);
+/// A BIND zone fragment of the plan, one `$ORIGIN` per zone (a satellite's records are in
+/// its own), to import at a DNS host or keep with the project. The DMARC policy comes
+/// commented out: a domain may have one already, and two void both.
+pub fn zone_fragment(app_domain: &str, plan: &[PlannedRecord]) -> String {
+    let mut zones = vec![zone_of(app_domain)];
     for r in plan {
-        let value = match r.record_type {
-            RecordType::CNAME => format!("{}.", r.value),
-            RecordType::A => r.value.clone(),
-        };
+        if !zones.contains(&zone_of(&r.name)) {
+            zones.push(zone_of(&r.name));
+        }
+    }
+    let width = plan.iter().map(|r| r.name.len() + 1).max().unwrap_or(0);
+    let mut z = String::new();
+    for zone in zones {
+        z += &format!("; DNS records for {zone}, from Golive\n$ORIGIN {zone}.\n$TTL 300\n");
+        for r in plan.iter().filter(|r| zone_of(&r.name) == zone) {
+            let value = match r.record_type {
+                RecordType::CNAME => format!("{}.", r.value),
+                RecordType::A => r.value.clone(),
+            };
+            z += &format!(
+                "{:width$} IN {:5} {value}\n",
+                format!("{}.", r.name),
+                format!("{:?}", r.record_type)
+            );
+        }
         z += &format!(
-            "{:width$} IN {:5} {value}\n",
-            format!("{}.", r.name),
-            format!("{:?}", r.record_type)
+            "; If {zone} has no DMARC policy yet (Clerk sends mail from it), uncomment this one\n\
+             ; with a report address you read:\n\
+             ; _dmarc.{zone}. IN TXT \"{}\"\n",
+            suggested_dmarc(zone)
         );
     }
-    z += &format!(
-        "; If {domain} has no DMARC policy yet (Clerk sends mail from it), uncomment this one\n\
-         ; with a report address you read:\n\
-         ; _dmarc.{domain}. IN TXT \"{}\"\n",
-        suggested_dmarc(domain)
-    );
     z
 }
 
+/// A record named `name`; its Host fields are relative to the zone it belongs to.
 fn planned(
-    domain: &str,
+    check_id: String,
     name: String,
     record_type: RecordType,
     value: &str,
     required: bool,
     source: RecordSource,
 ) -> PlannedRecord {
-    let host = host_field(&name, domain);
+    let host = host_field(&name, zone_of(&name));
     PlannedRecord {
-        check_id: if host == "@" {
-            "dns.apex".into()
-        } else {
-            format!("dns.{host}")
-        },
+        check_id,
         registrar_hosts: registrar_hosts(&host),
         host_field: host,
         name,
@@ -127,16 +135,25 @@ fn planned(
     }
 }
 
-/// Clerk's five records: from `cname_targets` when its API answered, else the documented
-/// defaults (whose mail token Golive cannot know, so those three are left out).
-pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<PlannedRecord> {
-    match targets {
+/// A Clerk record's check: named by its place under Clerk's domain (`dns.clerk`,
+/// `dns.clk._domainkey`), whichever domain that is.
+fn clerk_check_id(name: &str, clerk_domain: &str) -> String {
+    format!("dns.{}", host_field(name, clerk_domain))
+}
+
+/// Clerk's records for its domain: from `cname_targets` when its API answered, else the
+/// documented defaults (whose mail token Golive cannot know, so those three are left out).
+/// With a proxy, the app serves the Frontend API itself: no `clerk` record, nothing instead.
+pub fn clerk_records(layout: &Layout, targets: Option<&[CnameTarget]>) -> Vec<PlannedRecord> {
+    let clerk_domain = &layout.clerk_domain;
+    let records: Vec<PlannedRecord> = match targets {
         Some(t) => t
             .iter()
             .map(|t| {
+                let name = t.host.to_ascii_lowercase();
                 planned(
-                    domain,
-                    t.host.to_ascii_lowercase(),
+                    clerk_check_id(&name, clerk_domain),
+                    name,
                     RecordType::CNAME,
                     &t.value,
                     t.required,
@@ -151,8 +168,8 @@ pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<Plann
         .into_iter()
         .map(|(sub, value)| {
             planned(
-                domain,
-                format!("{sub}.{domain}"),
+                format!("dns.{sub}"),
+                format!("{sub}.{clerk_domain}"),
                 RecordType::CNAME,
                 value,
                 true,
@@ -160,17 +177,57 @@ pub fn clerk_records(domain: &str, targets: Option<&[CnameTarget]>) -> Vec<Plann
             )
         })
         .collect(),
-    }
+    };
+    records
+        .into_iter()
+        .filter(|r| !(layout.proxied() && r.name == layout.frontend_api))
+        .collect()
 }
 
-/// The host's records, as Vercel recommends them for this project: the apex's A record and
-/// `www`'s CNAME (rank 1 of each).
-pub fn vercel_records(domain: &str, config: &DomainConfig) -> Vec<PlannedRecord> {
+/// A satellite's one record: the `clerk` CNAME on its own domain, from Clerk's targets for
+/// it when listed, else Clerk's documented target.
+pub fn satellite_record(satellite: &Satellite, targets: Option<&[CnameTarget]>) -> PlannedRecord {
+    let listed = targets.and_then(|t| {
+        t.iter()
+            .find(|t| t.host.eq_ignore_ascii_case(&satellite.frontend_api))
+    });
+    planned(
+        format!("dns.satellite.{}", satellite.domain),
+        satellite.frontend_api.clone(),
+        RecordType::CNAME,
+        listed.map_or("frontend-api.clerk.services", |t| t.value.as_str()),
+        true,
+        if listed.is_some() {
+            RecordSource::ClerkApi
+        } else {
+            RecordSource::ClerkDefault
+        },
+    )
+}
+
+/// The host's records, as Vercel recommends them for this project: for an app at the apex,
+/// its A record and `www`'s CNAME (rank 1 of each); for an app on a subdomain, that
+/// subdomain's CNAME.
+pub fn vercel_records(layout: &Layout, config: &DomainConfig) -> Vec<PlannedRecord> {
+    let domain = &layout.app_domain;
     let mut plan = vec![];
+    if !layout.app_at_apex() {
+        if let Some(target) = config.cname() {
+            plan.push(planned(
+                "dns.app".into(),
+                domain.clone(),
+                RecordType::CNAME,
+                &target,
+                true,
+                RecordSource::VercelApi,
+            ));
+        }
+        return plan;
+    }
     if let Some(ip) = config.apex_ip() {
         plan.push(planned(
-            domain,
-            domain.to_string(),
+            "dns.apex".into(),
+            domain.clone(),
             RecordType::A,
             &ip,
             true,
@@ -179,7 +236,7 @@ pub fn vercel_records(domain: &str, config: &DomainConfig) -> Vec<PlannedRecord>
     }
     if let Some(target) = config.cname() {
         plan.push(planned(
-            domain,
+            "dns.www".into(),
             format!("www.{domain}"),
             RecordType::CNAME,
             &target,
@@ -196,7 +253,7 @@ pub fn vercel_records(domain: &str, config: &DomainConfig) -> Vec<PlannedRecord>
 /// line. The error names the first bad record, quoted with its control characters escaped.
 pub fn usable(domain: &str, records: &[PlannedRecord]) -> Result<(), String> {
     for r in records {
-        let under = r.name == domain || r.name.ends_with(&format!(".{domain}"));
+        let under = crate::layout::is_within(&r.name, domain);
         if !is_host_name(&r.name) || !under {
             return Err(format!("{:?} is not a name under {domain}", r.name));
         }
@@ -242,6 +299,20 @@ pub fn host_field(name: &str, domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::{resolve, LayoutSettings};
+
+    /// The layout of an app at `app_domain`, with Clerk at `clerk_domain`.
+    fn layout(app_domain: &str, clerk_domain: &str) -> Layout {
+        let settings = LayoutSettings {
+            clerk_domain: Some(clerk_domain.into()),
+            ..LayoutSettings::default()
+        };
+        resolve(app_domain, &settings, None, None)
+    }
+
+    fn apex() -> Layout {
+        layout("quillmate.site", "quillmate.site")
+    }
 
     #[test]
     fn records_come_from_clerks_targets() {
@@ -257,7 +328,7 @@ mod tests {
                 required: false,
             },
         ];
-        let plan = clerk_records("quillmate.site", Some(&targets));
+        let plan = clerk_records(&apex(), Some(&targets));
         assert_eq!(plan.len(), 2);
         assert_eq!(plan[1].check_id, "dns.clk._domainkey");
         assert_eq!(plan[1].host_field, "clk._domainkey");
@@ -274,7 +345,7 @@ mod tests {
             "recommendedCNAME": [{"rank": 1, "value": "abc.vercel-dns-017.com."}]
         }))
         .unwrap();
-        let plan = vercel_records("quillmate.site", &config);
+        let plan = vercel_records(&apex(), &config);
         assert_eq!(plan[0].check_id, "dns.apex");
         assert_eq!(plan[0].record_type, RecordType::A);
         assert_eq!(plan[0].host_field, "@");
@@ -288,7 +359,7 @@ mod tests {
 
     #[test]
     fn zone_fragments_are_fully_qualified() {
-        let plan = clerk_records("quillmate.site", None);
+        let plan = clerk_records(&apex(), None);
         let z = zone_fragment("quillmate.site", &plan);
         assert!(z.starts_with("; DNS records for quillmate.site"));
         assert!(z.contains("$ORIGIN quillmate.site.\n$TTL 300\n"));
@@ -337,7 +408,7 @@ mod tests {
         let d = "quillmate.site";
         let clerk = |host: &str, value: &str| {
             clerk_records(
-                d,
+                &apex(),
                 Some(&[CnameTarget {
                     host: host.into(),
                     value: value.into(),
@@ -372,13 +443,13 @@ mod tests {
             "recommendedIPv4": [{"rank": 1, "value": ["216.198.79.1\n@ IN A 6.6.6.6"]}],
         }))
         .unwrap();
-        let why = usable(d, &vercel_records(d, &config)).unwrap_err();
+        let why = usable(d, &vercel_records(&apex(), &config)).unwrap_err();
         assert!(why.contains("is not an IPv4 address"), "{why}");
     }
 
     #[test]
     fn the_fallback_is_labelled() {
-        let plan = clerk_records("quillmate.site", None);
+        let plan = clerk_records(&apex(), None);
         assert_eq!(
             plan.iter().map(|r| r.check_id.as_str()).collect::<Vec<_>>(),
             ["dns.clerk", "dns.accounts"]

@@ -1,9 +1,10 @@
 //! What one check run knows about DNS before asking about any record: the plan and whom to
 //! ask. Computed once per run by whichever DNS check needs it first; the others wait for it.
 
-use super::plan::{clerk_records, usable, vercel_records, PlannedRecord};
+use super::plan::{clerk_records, satellite_record, usable, vercel_records, PlannedRecord};
 use super::resolvers::{authoritative, public_panel, Server};
 use crate::context::RunContext;
+use crate::layout::{zone_of, Layout};
 use crate::vendors::clerk::platform::Platform;
 use crate::vendors::vercel::projects::DomainConfig;
 
@@ -30,8 +31,8 @@ pub async fn survey(ctx: &RunContext) -> Survey {
     }
 }
 
-/// The records only (no nameserver discovery): Clerk's, and why they are the fallback if
-/// they are; then the host's, with Vercel's answer.
+/// The records only (no nameserver discovery), as the layout has them: Clerk's, and why
+/// they are the fallback if they are; the host's, with Vercel's answer; each satellite's.
 pub async fn plan(
     ctx: &RunContext,
 ) -> (
@@ -39,12 +40,14 @@ pub async fn plan(
     Option<String>,
     Result<DomainConfig, String>,
 ) {
-    let ((targets, mut fallback_reason), vercel) = futures::join!(clerk_targets(ctx), vercel(ctx));
-    let domain = &ctx.domain;
+    let layout = ctx.layout().await;
+    let ((targets, mut fallback_reason), vercel) =
+        futures::join!(clerk_targets(ctx, layout), vercel(ctx));
+    let zone = zone_of(&ctx.domain);
     // A vendor answer with a record that cannot be written is not used at all.
-    let mut plan = clerk_records(domain, targets.as_deref());
-    if let Err(why) = usable(domain, &plan) {
-        plan = clerk_records(domain, None);
+    let mut plan = clerk_records(layout, targets.as_deref());
+    if let Err(why) = usable(&layout.clerk_domain, &plan) {
+        plan = clerk_records(layout, None);
         fallback_reason = Some(format!(
             "Clerk's API listed a record Golive will not write ({why}), so these are Clerk's \
              documented defaults; the mail records need the API. Check the domain in Clerk's \
@@ -52,14 +55,35 @@ pub async fn plan(
         ));
     }
     let vercel = vercel.and_then(|config| {
-        let records = vercel_records(domain, &config);
-        usable(domain, &records).map_err(|why| {
+        let records = vercel_records(layout, &config);
+        usable(zone, &records).map_err(|why| {
             format!("Vercel recommended a record Golive will not write ({why}); check the domain in Vercel's dashboard.")
         })?;
         plan.extend(records);
         Ok(config)
     });
+    plan.extend(satellite_records(ctx, layout).await);
     (plan, fallback_reason, vercel)
+}
+
+/// Each satellite's `clerk` record, with Clerk's target for it when the API lists one.
+async fn satellite_records(ctx: &RunContext, layout: &Layout) -> Vec<PlannedRecord> {
+    let domains = match ctx.clerk_domains().await {
+        Some(Ok(d)) => d.as_slice(),
+        _ => &[],
+    };
+    layout
+        .satellites
+        .iter()
+        .map(|s| {
+            let targets = domains
+                .iter()
+                .find(|d| d.name == s.domain)
+                .and_then(|d| d.cname_targets.as_deref());
+            satellite_record(s, targets)
+        })
+        .filter(|r| usable(zone_of(&r.name), std::slice::from_ref(r)).is_ok())
+        .collect()
 }
 
 async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
@@ -82,12 +106,13 @@ async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
 /// API (platform key); with neither, why not.
 async fn clerk_targets(
     ctx: &RunContext,
+    layout: &Layout,
 ) -> (
     Option<Vec<crate::vendors::clerk::platform::CnameTarget>>,
     Option<String>,
 ) {
     if let Some(Ok(domains)) = ctx.clerk_domains().await {
-        if let Some(d) = domains.iter().find(|d| d.name == ctx.domain) {
+        if let Some(d) = domains.iter().find(|d| d.name == layout.clerk_domain) {
             if let Some(t) = &d.cname_targets {
                 return (Some(t.clone()), None);
             }
@@ -95,7 +120,7 @@ async fn clerk_targets(
     }
     if let Some(ak) = &ctx.inputs.platform_key {
         if let Ok(d) = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, ak)
-            .domain(&ctx.domain)
+            .domain(&layout.clerk_domain)
             .await
         {
             if !d.cname_targets.is_empty() {

@@ -8,6 +8,7 @@ mod dns;
 mod hosting;
 mod keychain;
 mod launch;
+mod layout;
 mod projects;
 mod sso;
 mod supabase;

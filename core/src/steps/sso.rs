@@ -209,7 +209,7 @@ impl SsoStep<'_> {
             redirect_uri(
                 self.http,
                 self.api,
-                &project.domain,
+                project.clerk_domain(),
                 sk.as_ref(),
                 project.publishable_key.as_deref()
             ),
@@ -309,7 +309,7 @@ impl SsoStep<'_> {
         let redirect = redirect_uri(
             self.http,
             self.api,
-            &project.domain,
+            project.clerk_domain(),
             sk.as_ref(),
             project.publishable_key.as_deref(),
         )

@@ -16,10 +16,10 @@ use url::Url;
 
 /// The issuer Supabase must trust: the production Frontend API, from the live publishable
 /// key when there is one (it covers secondary apps' `clerk.app.<domain>`).
-pub fn production_issuer(domain: &str, publishable_key: Option<&str>) -> String {
+pub fn production_issuer(clerk_domain: &str, publishable_key: Option<&str>) -> String {
     format!(
         "https://{}",
-        production_frontend_api(domain, publishable_key)
+        production_frontend_api(clerk_domain, publishable_key)
     )
 }
 
@@ -71,7 +71,7 @@ impl SupabaseStep<'_> {
         let integrations = Management::new(self.http, self.api, &token)
             .third_party_auth(&project_ref)
             .await?;
-        let issuer = production_issuer(&project.domain, project.publishable_key.as_deref());
+        let issuer = production_issuer(project.clerk_domain(), project.publishable_key.as_deref());
         Ok(SupabaseTrust {
             trusted: integrations.iter().any(|i| is_issuer(i, &issuer)),
             project_ref,

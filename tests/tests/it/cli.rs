@@ -61,8 +61,23 @@ async fn live_passes_everything_and_the_json_is_the_contract() {
 
     let mut top: Vec<_> = report.as_object().unwrap().keys().cloned().collect();
     top.sort();
-    assert_eq!(top, ["checks", "domain", "summary"]);
+    assert_eq!(top, ["checks", "domain", "layout", "summary"]);
     assert_eq!(report["domain"], DOMAIN);
+    // The layout is at the top, before the checks, and says where everything lives.
+    assert!(stdout.find("\"layout\"").unwrap() < stdout.find("\"checks\"").unwrap());
+    assert_eq!(
+        report["layout"],
+        serde_json::json!({
+            "app_domain": DOMAIN,
+            "clerk_domain": DOMAIN,
+            "frontend_api": format!("clerk.{DOMAIN}"),
+            "proxy_url": null,
+            "satellites": [],
+            "detected": [format!(
+                "Clerk's domain {DOMAIN}: from the publishable key (its Frontend API is clerk.{DOMAIN})."
+            )],
+        })
+    );
     for c in report["checks"].as_array().unwrap() {
         let mut keys: Vec<_> = c.as_object().unwrap().keys().cloned().collect();
         keys.sort();

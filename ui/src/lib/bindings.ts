@@ -61,7 +61,11 @@ rehearsalUser?: string,
  * The production webhook endpoint (`https://…` on the domain), for apps that receive
  * Clerk webhooks; its signing secret is in the keychain.
  */
-webhookUrl?: string, };
+webhookUrl?: string, 
+/**
+ * Clerk's domain, proxy and satellites where the project sets them (else detected).
+ */
+layout?: LayoutSettings, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
@@ -106,7 +110,11 @@ export type StageState = "running" | "done" | "failed";
 
 export type Summary = { pass: number, warn: number, fail: number, skip: number, };
 
-export type Report = { domain: string, checks: Array<CheckResult>, summary: Summary, };
+export type Report = { domain: string, 
+/**
+ * Where the app and Clerk live, as the run found them: it decides which checks apply.
+ */
+layout: Layout, checks: Array<CheckResult>, summary: Summary, };
 
 export type ClerkApp = { id: string, name: string, hasProduction: boolean, };
 
@@ -128,9 +136,15 @@ export type CnameStatus = { from: string, to: string, actual: Array<string>, ver
 
 export type PartStatus = { status: string, failure_hints: Array<FailureHint>, };
 
+export type ProxyStatus = { status: string, required: boolean, };
+
 export type DnsStatus = { status: string, cnames: { [key in string]: CnameStatus }, };
 
-export type DomainStatus = { status: string, dns: DnsStatus, ssl: PartStatus, mail?: PartStatus, };
+export type DomainStatus = { status: string, dns: DnsStatus, ssl: PartStatus, mail?: PartStatus, 
+/**
+ * The Frontend API proxy's part, for domains that use one.
+ */
+proxy?: ProxyStatus, };
 
 export type ThirdPartyAuth = { id: string, type: string, oidc_issuer_url?: string, };
 
@@ -307,6 +321,38 @@ secret: string, appleTeamId?: string, appleKeyId?: string, secretExpiresOn?: str
 
 export type LaunchSettings = { protectedPath: string, supabaseAnonKey: string, rehearsalUser: string, };
 
+export type SatelliteSetting = { domain: string, 
+/**
+ * The satellite app's Vercel project (`prj_…`), for its env check.
+ */
+vercelProject?: string, };
+
+export type LayoutSettings = { 
+/**
+ * Clerk's production domain: the app domain, or one of its parents.
+ */
+clerkDomain?: string, 
+/**
+ * The Frontend API proxy (`https://<app domain>/__clerk`), instead of the `clerk` CNAME.
+ */
+proxyUrl?: string, 
+/**
+ * Satellite domains, each with the hosting project of its app when linked.
+ */
+satellites?: Array<SatelliteSetting>, };
+
+export type Satellite = { domain: string, frontend_api: string, vercel_project: string | null, };
+
+export type Layout = { app_domain: string, clerk_domain: string, 
+/**
+ * The production Frontend API's host (`clerk.<clerk domain>`).
+ */
+frontend_api: string, proxy_url: string | null, satellites: Array<Satellite>, 
+/**
+ * Where each part the project did not set came from, one sentence each.
+ */
+detected: Array<string>, };
+
 export type Verdict = "accepted" | "rejected" | "redirect-mismatch" | "other";
 
 export type ProbeResult = { verdict: Verdict, status: number, 
@@ -391,6 +437,8 @@ export type Commands = {
   set_webhook_url: { args: { projectId: string, value: string }, answer: Project },
   run_checks: { args: { projectId: string, step: string | null, rehearse: boolean, onEvent: Channel<CheckEvent> }, answer: Report },
   set_launch_settings: { args: { projectId: string, form: LaunchSettings }, answer: Project },
+  layout: { args: { projectId: string }, answer: Layout },
+  set_layout: { args: { projectId: string, settings: LayoutSettings }, answer: Project },
   cancel_checks: { args: { projectId: string }, answer: null },
   export_zone: { args: { projectId: string }, answer: string | null },
   dns_watch: { args: { projectId: string, onEvent: Channel<DnsEvent> }, answer: boolean },
@@ -407,6 +455,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "clerk.secret_key": "clerk",
   "clerk.key_pair": "clerk",
   "clerk.frontend_api": "clerk",
+  "clerk.proxy": "clerk",
   "clerk.accounts_portal": "clerk",
   "clerk.domain_status": "clerk",
   "dns.clerk": "dns",
@@ -415,6 +464,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "dns.clk._domainkey": "dns",
   "dns.clk2._domainkey": "dns",
   "dns.apex": "dns",
+  "dns.app": "dns",
   "dns.www": "dns",
   "dns.caa": "dns",
   "dns.dmarc": "dns",

@@ -10,7 +10,7 @@ import type { CheckEvent, CheckResult, Project, Report } from "../lib/bindings";
 const project: Project = { id: "p1", name: "Q", domain: "quillmate.test", hosting: "vercel", framework: "nextjs", clerkChecklist: [] };
 const result = (id: string, status: CheckResult["status"]): CheckResult => ({ id, status, title: id, detail: `${id} detail`, fix: status === "fail" ? `fix ${id}` : null });
 const results = [result("clerk.secret_key", "pass"), result("dns.clerk", "fail"), result("site.publishable_key", "warn"), result("vercel.env", "pass")];
-const report: Report = { domain: "quillmate.test", checks: results, summary: { pass: 2, warn: 1, fail: 1, skip: 0 } };
+const report: Report = { domain: "quillmate.test", layout: { app_domain: "quillmate.test", clerk_domain: "quillmate.test", frontend_api: "clerk.quillmate.test", proxy_url: null, satellites: [], detected: [] }, checks: results, summary: { pass: 2, warn: 1, fail: 1, skip: 0 } };
 
 test("steps group checks as the engine does", () => {
   expect(CHECK_STEP["dns.clk._domainkey"]).toBe("dns");

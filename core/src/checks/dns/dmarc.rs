@@ -8,6 +8,7 @@ use super::no_authoritative;
 use crate::checks::{CheckContext, Outcome};
 use crate::dns::plan::suggested_dmarc;
 use crate::dns::query::ask;
+use crate::layout::zone_of;
 
 /// A DMARC record's tags, from one TXT value (its strings already joined).
 fn tags(record: &str) -> Vec<(String, String)> {
@@ -35,7 +36,10 @@ pub(super) async fn dmarc(ctx: &CheckContext) -> Outcome {
         Ok(a) => a,
         Err(e) => return no_authoritative(e),
     };
-    let name = format!("_dmarc.{}", ctx.domain);
+    // Clerk mails from its domain; the policy at the organisational domain covers it (and its
+    // subdomains, as DMARC's discovery falls back to it).
+    let domain = zone_of(&ctx.layout().await.clerk_domain);
+    let name = format!("_dmarc.{domain}");
     let reply = ask(auth[0].addr, &name, RecordType::TXT).await;
     let records: Vec<String> = reply
         .values("TXT")
@@ -43,20 +47,20 @@ pub(super) async fn dmarc(ctx: &CheckContext) -> Outcome {
         .map(|v| text(v))
         .filter(|t| t.to_ascii_lowercase().starts_with("v=dmarc1"))
         .collect();
-    let ready = suggested_dmarc(&ctx.domain);
+    let ready = suggested_dmarc(domain);
     let expected = format!("TXT {name} \"v=DMARC1; …\"");
     match records.as_slice() {
         [] => Outcome::warn(
             format!(
                 "{} has no DMARC record: Gmail, Yahoo and Outlook expect one from domains that \
                  send mail, so Clerk's verification emails from it may land in spam.",
-                ctx.domain
+                domain
             ),
             format!(
                 "Add a TXT record at {name} (Host field: _dmarc) with the value \"{ready}\", \
                  replacing dmarc-reports@{} with a mailbox you read. p=none only monitors; \
                  tighten it once the reports look right.",
-                ctx.domain
+                domain
             ),
         )
         .evidence(expected, format!("no DMARC record at {name}")),

@@ -9,12 +9,13 @@ use futures::future::join_all;
 use futures::FutureExt;
 use hickory_resolver::proto::rr::RecordType;
 
-use super::{CheckContext, CheckDef, Outcome, Step};
+use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
 use crate::dns::cloudflare_ips::is_cloudflare;
 use crate::dns::plan::PlannedRecord;
 use crate::dns::query::{ask, Reply};
-use crate::dns::resolvers::Server;
+use crate::dns::resolvers::{authoritative, Server};
 use crate::dns::survey::Survey;
+use crate::layout::{zone_of, Satellite};
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![
@@ -55,6 +56,12 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| apex(ctx).boxed(),
         },
         CheckDef {
+            id: "dns.app",
+            title: "DNS: the app's subdomain points to Vercel",
+            step: Step::Dns,
+            run: |ctx| record(ctx, "dns.app").boxed(),
+        },
+        CheckDef {
             id: "dns.www",
             title: "DNS: www record (Vercel)",
             step: Step::Dns,
@@ -73,6 +80,35 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| dmarc::dmarc(ctx).boxed(),
         },
     ]
+}
+
+pub(super) fn satellite_checks() -> Vec<SatelliteCheckDef> {
+    vec![SatelliteCheckDef {
+        prefix: "dns.satellite",
+        title: "DNS: the satellite's clerk record",
+        step: Step::Dns,
+        after: None,
+        run: |ctx, s| satellite(ctx, s).boxed(),
+    }]
+}
+
+/// A satellite's record, asked of its own zone's nameservers.
+async fn satellite(ctx: &CheckContext, s: &Satellite) -> Outcome {
+    let survey = ctx.dns().await;
+    let id = format!("dns.satellite.{}", s.domain);
+    let Some(planned) = survey.plan.iter().find(|r| r.check_id == id) else {
+        return Outcome::fail(
+            format!(
+                "Clerk's Frontend API host for {} ({}) cannot be a DNS record.",
+                s.domain, s.frontend_api
+            ),
+            "Check the satellite domain in the Clerk dashboard → Domains → Satellites.",
+        );
+    };
+    match authoritative(&ctx.endpoints, &s.domain).await {
+        Ok(auth) => diagnose(ctx, planned, &auth, &survey.public).await,
+        Err(e) => no_authoritative(&e),
+    }
 }
 
 /// Asks every server the same question at once.
@@ -116,7 +152,7 @@ async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
 
 /// Why a record is not in the plan: its vendor could not be asked, or does not want it.
 fn skip_reason(survey: &Survey, check_id: &str) -> String {
-    if matches!(check_id, "dns.apex" | "dns.www") {
+    if matches!(check_id, "dns.apex" | "dns.www" | "dns.app") {
         return match &survey.vercel {
             Err(why) => why.clone(),
             Ok(_) => "Vercel recommends no such record for this project.".into(),
@@ -169,7 +205,9 @@ async fn diagnose(
                     .await
                     .evidence(expected, found);
             }
-            let doubled = format!("{}.{}", r.name, ctx.domain);
+            // A DNS host appends its zone to what the Host field says.
+            let zone = zone_of(&r.name);
+            let doubled = format!("{}.{zone}", r.name);
             if !ask(auth[0].addr, &doubled, RecordType::CNAME)
                 .await
                 .values("CNAME")
@@ -183,7 +221,7 @@ async fn diagnose(
                     ),
                     format!(
                         "Edit the record and type only {} in the Host field (your DNS host adds {} itself).",
-                        r.host_field, ctx.domain
+                        r.host_field, zone
                     ),
                 )
                 .evidence(expected, format!("CNAME at {doubled}, none at {}", r.name));

@@ -16,7 +16,6 @@ use crate::context::RunContext;
 use crate::http::Http;
 use crate::https_probe::now_unix;
 use crate::jwt::Jwt;
-use crate::keys::production_frontend_api;
 use crate::redact::Redactor;
 use crate::secrets::Secret;
 use crate::vendors::clerk::backend::{Backend, User};
@@ -259,7 +258,7 @@ impl Rehearsal {
         browser: &mut Browser<'_>,
         held: &mut Redactor,
     ) -> Result<(Secret, Jwt), Failure> {
-        let fapi = production_frontend_api(&run.domain, run.inputs.publishable_key.as_deref());
+        let fapi = run.frontend_api_base().await;
         let origin = format!("https://{}", run.domain);
         let ticket = backend
             .sign_in_token(&user.id, TICKET_SECONDS)
@@ -304,8 +303,10 @@ impl Rehearsal {
             detail: format!("Could not read https://{fapi}/.well-known/jwks.json: {e}."),
             fix: "Run the DNS and Clerk checks first.".into(),
         })?;
+        // Through a proxy, Clerk may name the proxy or its own host as the issuer.
         let issuer = format!("https://{fapi}");
-        if jwt.claim_str("iss") != Some(issuer.as_str()) {
+        let own = format!("https://{}", run.layout().await.frontend_api);
+        if ![issuer.as_str(), own.as_str()].contains(&jwt.claim_str("iss").unwrap_or_default()) {
             return Err(Failure {
                 detail: format!(
                     "The session token's issuer is {}, not {issuer}.",

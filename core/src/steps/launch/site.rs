@@ -6,7 +6,6 @@
 use crate::browser::{Browser, Hop};
 use crate::context::RunContext;
 use crate::https_probe::{now_unix, ProbeError};
-use crate::keys::production_frontend_api;
 
 pub const HANDSHAKE_PATH: &str = "/v1/client/handshake";
 
@@ -66,20 +65,26 @@ impl ServerKey {
 /// (what the site says is the redirect itself).
 fn on_site_or_handshake(domain: &str) -> impl Fn(&url::Url) -> bool + '_ {
     move |u: &url::Url| {
-        u.path() == HANDSHAKE_PATH || u.host_str().is_some_and(|h| h.eq_ignore_ascii_case(domain))
+        u.path().ends_with(HANDSHAKE_PATH)
+            || u.host_str().is_some_and(|h| h.eq_ignore_ascii_case(domain))
     }
 }
 
 /// The host a hop sent the browser to for a handshake, if it did.
 pub fn handshake_host(hop: &Hop) -> Option<String> {
     let to = hop.location.as_ref()?;
-    (to.path() == HANDSHAKE_PATH).then(|| to.host_str().unwrap_or_default().to_ascii_lowercase())
+    // Through a proxy the handshake is on the site, under the proxy's path.
+    let prefix = to.path().strip_suffix(HANDSHAKE_PATH)?;
+    Some(format!(
+        "{}{prefix}",
+        to.host_str().unwrap_or_default().to_ascii_lowercase()
+    ))
 }
 
 /// Loads the protected page as a browser that was signed in before (`__client_uat` set) and
 /// has no session token: Clerk's middleware must ask its Frontend API for a handshake.
 pub async fn server_key(run: &RunContext) -> ServerKey {
-    let expected = production_frontend_api(&run.domain, run.inputs.publishable_key.as_deref());
+    let expected = run.frontend_api_base().await;
     let mut browser = Browser::new(&run.prober);
     browser.set_cookie(&run.domain, "__client_uat", &now_unix().to_string());
     let hops = match browser

@@ -24,6 +24,12 @@ pub struct Domain {
     pub frontend_api_url: String,
     #[serde(default)]
     pub cname_targets: Option<Vec<CnameTarget>>,
+    /// A satellite shares the primary domain's sessions.
+    #[serde(default)]
+    pub is_satellite: bool,
+    /// Set when the Frontend API is proxied through the app instead of the `clerk` CNAME.
+    #[serde(default)]
+    pub proxy_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

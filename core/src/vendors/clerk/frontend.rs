@@ -67,14 +67,24 @@ impl std::fmt::Display for FrontendError {
     }
 }
 
+/// Where the Frontend API is: a host (`clerk.example.com`), or a proxy's host and path
+/// (`example.com/__clerk`, see `Layout::frontend_api_base`). Answers the host and the full path.
+fn at(base: &str, path: &str) -> (String, String) {
+    match base.split_once('/') {
+        Some((host, prefix)) => (host.to_string(), format!("/{prefix}{path}")),
+        None => (base.to_string(), path.to_string()),
+    }
+}
+
 async fn get_json<T: serde::de::DeserializeOwned>(
     prober: &Prober,
-    host: &str,
+    base: &str,
     path: &str,
     headers: &[(&str, &str)],
 ) -> Result<(T, CertInfo), FrontendError> {
+    let (host, path) = at(base, path);
     let resp = prober
-        .get(host, path, headers)
+        .get(&host, &path, headers)
         .await
         .map_err(FrontendError::Probe)?;
     if resp.status != 200 {
@@ -155,17 +165,18 @@ impl std::fmt::Display for SignInError {
 
 async fn post_form<T: serde::de::DeserializeOwned>(
     browser: &mut Browser<'_>,
-    host: &str,
+    base: &str,
     path: &str,
     origin: &str,
     form: &str,
 ) -> Result<T, SignInError> {
+    let (host, path) = at(base, path);
     let resp = browser
         .send(
-            host,
+            &host,
             ProbeRequest {
                 method: "POST",
-                path,
+                path: &path,
                 headers: &[
                     ("origin", origin),
                     ("content-type", "application/x-www-form-urlencoded"),

@@ -126,6 +126,16 @@ pub struct DomainStatus {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<PartStatus>,
+    /// The Frontend API proxy's part, for domains that use one.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProxyStatus {
+    pub status: String,
+    pub required: bool,
 }
 
 fn null_as_empty<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
