@@ -37,9 +37,14 @@ enum Command {
     /// Run every check and report. Exit 0: nothing failed; 1: a check failed; 2: bad usage.
     #[command(after_help = INPUTS_HELP)]
     Check {
-        /// Production domain, e.g. quillmate.site (defaults to the project's).
+        /// Production domain of the app, the apex or a subdomain, e.g. quillmate.site or
+        /// app.quillmate.site (defaults to the project's).
         #[arg(long)]
         domain: Option<String>,
+        /// Clerk's production domain when it is a parent of --domain (sessions shared across
+        /// its subdomains); detected from the publishable key and Clerk when not given.
+        #[arg(long, value_name = "DOMAIN")]
+        clerk_domain: Option<String>,
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
@@ -88,6 +93,10 @@ Inputs without --project (environment variables; a check whose input is missing 
                                 or WEBHOOK_SECRET variable on Vercel, the webhook checks skip
   CLERK_WEBHOOK_SIGNING_SECRET  the production endpoint's signing secret (whsec_...), compared
                                 with what Vercel's production holds; never printed
+  CLERK_PROXY_URL (or any *_CLERK_PROXY_URL)  the Frontend API proxy (https://<domain>/__clerk);
+                                else Clerk's domain settings say whether there is one
+  VERCEL_SATELLITE_PROJECTS     satellite=prj_... pairs, comma-separated: each satellite app's
+                                Vercel project (satellites themselves are read from Clerk)
 Vendor addresses: the GOLIVE_* variables (see the README).";
 
 /// How `--wait` re-checks.
@@ -101,6 +110,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check {
             domain,
+            clerk_domain,
             json,
             project,
             wait,
@@ -109,6 +119,7 @@ pub fn main() -> ExitCode {
             rehearse,
         } => match run_check(
             domain,
+            clerk_domain,
             project,
             json,
             wait.then_some(Wait {
@@ -176,6 +187,7 @@ fn render_forgotten(f: &crate::forget::Forgotten, service: &str, all: bool) -> S
 
 fn run_check(
     domain: Option<String>,
+    clerk_domain: Option<String>,
     project: Option<String>,
     json: bool,
     wait: Option<Wait>,
@@ -208,6 +220,7 @@ fn run_check(
             Inputs::from_vars(std::env::vars()),
         ),
     };
+    let inputs = inputs.with_clerk_domain(clerk_domain);
     // Whatever the vendors say back, none of the input secrets is printed.
     let redactor = inputs.redactor();
     let run = crate::domain::normalize(&domain)

@@ -273,6 +273,14 @@ pub fn resolve(
         detected.push(format!("Clerk's domain {d}: from the instance's domains."));
         d
     } else {
+        if zone_of(app_domain) != app_domain {
+            // Nothing says which, and a subdomain app has a choice: say what is assumed.
+            detected.push(format!(
+                "Clerk's domain {app_domain}: assumed, as neither a live publishable key nor \
+                 Clerk says otherwise; pick {} to share sign-ins with its other subdomains.",
+                zone_of(app_domain)
+            ));
+        }
         app_domain.to_string()
     };
     let proxy_url = match (

@@ -29,7 +29,7 @@ test("the matrix fills in as answers stream, with a progress bar", async () => {
     ch.onmessage({ event: "cell", data: { checkId: "dns.clerk", server: "Google", state: "nx-domain", actual: [] } });
     return null;
   });
-  render(DnsView, { project });
+  render(DnsView, { project, onChanged: () => {} });
   await userEvent.click(screen.getByRole("button", { name: "Check propagation" }));
 
   const matrix = await screen.findByTestId("dns-matrix");
@@ -52,7 +52,7 @@ test("the host field follows the chosen DNS host, and export reports where it sa
     }
     if (cmd === "export_zone") return "/home/me/quillmate.test.zone";
   });
-  render(DnsView, { project });
+  render(DnsView, { project, onChanged: () => {} });
   await userEvent.click(screen.getByRole("button", { name: "Check propagation" }));
   const row = await screen.findByTestId("record-dns.@");
   expect(row).toHaveTextContent("@");
@@ -79,7 +79,7 @@ test("watch mode shows its rounds and says when everything has propagated", asyn
     ch.onmessage({ event: "propagated" });
     return true;
   });
-  render(DnsView, { project });
+  render(DnsView, { project, onChanged: () => {} });
   await userEvent.click(screen.getByRole("button", { name: "Watch until propagated" }));
   expect(await screen.findByTestId("watch-status")).toHaveTextContent("Watching · round 1 · next check in 30 s");
   await userEvent.click(screen.getByRole("button", { name: "Stop watching" }));

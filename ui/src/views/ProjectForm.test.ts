@@ -43,3 +43,13 @@ test("creating sends the input and shows the framework's variable names", async 
   await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
   expect(sent).toEqual({ input: { name: "Shop", domain: "shop.com", hosting: "vercel", framework: "astro" } });
 });
+
+test("a subdomain explains where Clerk can live and what that means for sign-ins", async () => {
+  render(ProjectForm, { frameworks, onSaved: () => {} });
+  expect(screen.getByTestId("domain-hint")).toHaveTextContent("the apex, or a subdomain");
+  await userEvent.type(screen.getByLabelText("Production domain"), "https://App.Quillmate.site/pricing");
+  expect(screen.getByTestId("domain-hint")).toHaveTextContent(
+    "app.quillmate.site is a subdomain: Clerk can live at clerk.quillmate.site, sharing sign-ins with every " +
+      "subdomain of quillmate.site, or at clerk.app.quillmate.site, keeping them to this app.",
+  );
+});
