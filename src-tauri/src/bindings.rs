@@ -11,7 +11,7 @@ use golive_core::checks::{
 };
 use golive_core::config::Override;
 use golive_core::dns::auto::{
-    AutoApplied, AutoPlan, ChangeAction, DnsProvider, ExistingRecord, RecordChange,
+    AutoApplied, AutoPlan, ChangeAction, Dmarc, DnsProvider, ExistingRecord, RecordChange,
 };
 use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
@@ -94,6 +94,7 @@ pub fn typescript() -> String {
         ExistingRecord::decl(&cfg),
         ChangeAction::decl(&cfg),
         RecordChange::decl(&cfg),
+        Dmarc::decl(&cfg),
         AutoPlan::decl(&cfg),
         AutoApplied::decl(&cfg),
         VercelLink::decl(&cfg),

@@ -72,6 +72,9 @@ macro_rules! with_commands {
                 /// replace.
                 dns_auto_apply(project_id: String, confirmed: Vec<String>) -> AutoApplied =>
                     |engine| engine.dns_auto_apply(&project_id, &confirmed).await;
+                /// Adds the monitoring DMARC policy (reports to `report_to`), on confirmation.
+                dns_auto_dmarc(project_id: String, report_to: String) -> AutoPlan =>
+                    |engine| engine.dns_auto_dmarc(&project_id, &report_to).await;
                 vercel_projects(
                     project_id: String,
                     team_id: Option<String>,

@@ -67,6 +67,19 @@ pub struct AutoPlan {
     pub changes: Vec<RecordChange>,
     /// What the plan could not include, and why (Vercel not connected or not answering).
     pub notes: Vec<String>,
+    /// The zone's DMARC policy: added only on its own confirmation, never replaced.
+    pub dmarc: Dmarc,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Dmarc {
+    /// `_dmarc.<zone>`.
+    pub name: String,
+    /// The policy the zone has, if any.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -249,10 +262,15 @@ impl Host<'_> {
 
     pub async fn dry_run(&self, plan: &[PlannedRecord]) -> Result<AutoPlan> {
         let (here, elsewhere) = self.split(plan);
+        let existing = self.records().await?;
         Ok(AutoPlan {
             provider: self.provider(),
             zone: self.zone().to_string(),
-            changes: diff(&here, &self.records().await?),
+            changes: diff(&here, &existing),
+            dmarc: Dmarc {
+                name: self.dmarc_name(),
+                existing: self.dmarc_in(&existing).map(|r| r.value.clone()),
+            },
             notes: elsewhere
                 .iter()
                 .map(|r| {
@@ -266,6 +284,47 @@ impl Host<'_> {
                 })
                 .collect(),
         })
+    }
+
+    fn dmarc_name(&self) -> String {
+        format!("_dmarc.{}", self.zone())
+    }
+
+    fn dmarc_in<'r>(&self, records: &'r [ExistingRecord]) -> Option<&'r ExistingRecord> {
+        let name = self.dmarc_name();
+        records.iter().find(|r| {
+            r.record_type == "TXT"
+                && r.name.eq_ignore_ascii_case(&name)
+                && r.value
+                    .trim_matches('"')
+                    .to_ascii_lowercase()
+                    .starts_with("v=dmarc1")
+        })
+    }
+
+    /// Adds the monitoring DMARC policy with reports to `report_to`, once the user confirmed
+    /// it; a zone that has a policy keeps it (two policies void each other).
+    pub async fn add_dmarc(&self, report_to: &str) -> Result<AutoPlan> {
+        let value = dmarc_policy(report_to)?;
+        if let Some(r) = self.dmarc_in(&self.records().await?) {
+            return Err(Error::invalid(
+                "dmarc_exists",
+                format!(
+                    "{} already has a DMARC policy (\"{}\"); Golive leaves it as it is.",
+                    self.zone(),
+                    r.value
+                ),
+            ));
+        }
+        let name = self.dmarc_name();
+        match self {
+            Host::Cloudflare(cf, zone) => cf.create(zone, "TXT", &name, &value).await.map(drop)?,
+            Host::Vercel(v, domain) => v
+                .create_dns_record(domain, "_dmarc", "TXT", &value)
+                .await
+                .map(drop)?,
+        }
+        self.dry_run(&[]).await
     }
 
     /// The records in this zone, and those in another (a satellite's).
@@ -360,6 +419,29 @@ pub async fn host_for(ctx: &RunContext) -> Result<Host<'_>> {
         ));
     }
     Ok(Host::Vercel(vercel, zone.to_string()))
+}
+
+/// The monitoring policy (`p=none`) with aggregate reports to `report_to`, a mailbox the
+/// user reads: one address, nothing that could end the record or add a tag.
+pub fn dmarc_policy(report_to: &str) -> Result<String> {
+    let to = report_to.trim();
+    let ok = to.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && crate::domain::normalize(domain).is_ok_and(|d| d == domain.to_ascii_lowercase())
+            && to
+                .chars()
+                .all(|c| c.is_ascii_graphic() && !"\";,!<>\\".contains(c))
+    });
+    if !ok {
+        return Err(Error::invalid(
+            "dmarc_address_invalid",
+            format!(
+                "\"{to}\" is not an email address. Give the mailbox that should receive the \
+                 DMARC reports, like dmarc-reports@yourdomain.com."
+            ),
+        ));
+    }
+    Ok(format!("v=DMARC1; p=none; rua=mailto:{to}"))
 }
 
 /// `clk._domainkey.quillmate.site` in `quillmate.site` → `clk._domainkey`; the apex → "".

@@ -67,6 +67,20 @@ impl Engine {
         Ok(applied)
     }
 
+    /// Adds the monitoring DMARC policy at the DNS host (the user confirmed it and gave the
+    /// reports' mailbox); a zone with a policy keeps it.
+    pub async fn dns_auto_dmarc(&self, id: &str, report_to: &str) -> Result<AutoPlan> {
+        let mut plan = self
+            .sealed(id, async {
+                let ctx = self.context(id)?;
+                let host = host_for(&ctx).await?;
+                host.add_dmarc(report_to).await
+            })
+            .await?;
+        self.redactor(id).texts(&mut plan.notes);
+        Ok(plan)
+    }
+
     /// Writes the plan as a BIND zone fragment where the user chose; returns its text.
     pub async fn export_zone(&self, id: &str, path: &std::path::Path) -> Result<String> {
         let ctx = self.context(id)?;

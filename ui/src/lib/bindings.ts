@@ -203,6 +203,16 @@ export type RecordChange = { checkId: string, name: string, recordType: RecordTy
  */
 existing?: ExistingRecord, reason: string, };
 
+export type Dmarc = { 
+/**
+ * `_dmarc.<zone>`.
+ */
+name: string, 
+/**
+ * The policy the zone has, if any.
+ */
+existing?: string, };
+
 export type AutoPlan = { provider: DnsProvider, 
 /**
  * The zone the records go in.
@@ -211,7 +221,11 @@ zone: string, changes: Array<RecordChange>,
 /**
  * What the plan could not include, and why (Vercel not connected or not answering).
  */
-notes: Array<string>, };
+notes: Array<string>, 
+/**
+ * The zone's DMARC policy: added only on its own confirmation, never replaced.
+ */
+dmarc: Dmarc, };
 
 export type AutoApplied = { created: number, replaced: number, deleted: number, 
 /**
@@ -420,6 +434,7 @@ export type Commands = {
   dns_watch_stop: { args: { projectId: string }, answer: null },
   dns_auto_plan: { args: { projectId: string }, answer: AutoPlan },
   dns_auto_apply: { args: { projectId: string, confirmed: Array<string> }, answer: AutoApplied },
+  dns_auto_dmarc: { args: { projectId: string, reportTo: string }, answer: AutoPlan },
   vercel_projects: { args: { projectId: string, teamId: string | null, search: string, from: string | null }, answer: ProjectPage },
   set_vercel_project: { args: { projectId: string, link: VercelLink | null }, answer: Project },
   hosting_domain: { args: { projectId: string }, answer: HostingDomain },

@@ -13,7 +13,7 @@ const change = (sub: string, action: RecordChange["action"], existing?: RecordCh
 const stray = { id: "rec5", name: "accounts.quillmate.test", recordType: "A", value: "192.0.2.44", proxied: true };
 const before: AutoPlan = { provider: "cloudflare", zone: "quillmate.test", changes: [
   change("clerk", "create"), change("clkmail", "create"), change("accounts", "conflict", stray), change("www", "correct"),
-], notes: [] };
+], notes: [], dmarc: { name: "_dmarc.quillmate.test" } };
 
 test("the dry run comes first; applying sends only the ticked conflict", async () => {
   const applied: string[][] = [];
@@ -62,4 +62,27 @@ test("what the plan could not include is said above it", async () => {
   render(AutoRecords, { project, onApplied: () => {} });
   await userEvent.click(screen.getByRole("button", { name: "Preview changes" }));
   expect(await screen.findByTestId("auto-note")).toHaveTextContent(note);
+});
+
+test("DMARC is added only on its own confirmation, with the reports' mailbox, and never replaced", async () => {
+  const sent: string[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: "cloudflare-token", set: true, last4: "89ab" };
+    if (cmd === "dns_auto_plan") return before;
+    if (cmd === "dns_auto_dmarc") {
+      sent.push((args as { reportTo: string }).reportTo);
+      return { ...before, dmarc: { name: "_dmarc.quillmate.test", existing: "v=DMARC1; p=none; rua=mailto:me@quillmate.test" } };
+    }
+  });
+  render(AutoRecords, { project, onApplied: () => {} });
+  await userEvent.click(screen.getByRole("button", { name: "Preview changes" }));
+  const dmarc = await screen.findByTestId("auto-dmarc");
+  expect(dmarc).toHaveTextContent("_dmarc.quillmate.test has none");
+  // Applying the records does not add it; its own button needs an address first.
+  expect(within(dmarc).getByRole("button", { name: "Add DMARC record" })).toBeDisabled();
+  await userEvent.type(within(dmarc).getByLabelText("Reports to"), "me@quillmate.test");
+  await userEvent.click(within(dmarc).getByRole("button", { name: "Add DMARC record" }));
+  expect(sent).toEqual(["me@quillmate.test"]);
+  expect(await within(dmarc).findByText(/Golive leaves it as it is/)).toBeInTheDocument();
+  expect(within(dmarc).queryByRole("button", { name: "Add DMARC record" })).toBeNull();
 });
