@@ -610,9 +610,11 @@ impl Scenario {
         ));
         v.push(("VERCEL_TOKEN".to_string(), VERCEL_TOKEN.to_string()));
         v.push(("VERCEL_PROJECT".to_string(), VERCEL_PROJECT_ID.to_string()));
-        // The production webhook endpoint, once there is a production instance to send.
+        // The production webhook endpoint (on the app's domain), once there is a production
+        // instance to send.
         if self.production {
-            v.push(("CLERK_WEBHOOK_URL".to_string(), WEBHOOK_URL.to_string()));
+            let url = WEBHOOK_URL.replacen(DOMAIN, self.layout.app_domain(), 1);
+            v.push(("CLERK_WEBHOOK_URL".to_string(), url));
             v.push((
                 "CLERK_WEBHOOK_SIGNING_SECRET".to_string(),
                 LIVE_WEBHOOK_SECRET.to_string(),

@@ -180,11 +180,11 @@ impl Request<'_> {
                 params.push(("__clerk_db_jwt", db));
             }
         }
-        // With a proxy URL the handshake goes through the proxy (authenticateContext.ts's
-        // `frontendApi` is the proxy URL then).
+        // With a proxy URL the handshake goes through the proxy (shared keys.ts
+        // `parsePublishableKey`: the context's `frontendApi` is then the proxy URL).
         let base = match self.proxy_url {
-            Some(url) if !self.development() => url.to_string(),
-            _ => format!("https://{}", self.frontend_api),
+            Some(url) => url.to_string(),
+            None => format!("https://{}", self.frontend_api),
         };
         format!(
             "{base}/v1/client/handshake?{}",

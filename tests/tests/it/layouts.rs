@@ -326,6 +326,10 @@ async fn an_app_on_a_subdomain_is_served_and_signs_in_there() {
         // The user's keys, and what Clerk says about the domain.
         let keys = sb.scenario().key_env();
         assert!(keys.contains(&("CLERK_PUBLISHABLE_KEY".into(), live_pk.clone())));
+        assert!(keys.contains(&(
+            "CLERK_WEBHOOK_URL".into(),
+            "https://app.quillmate.test/api/webhooks/clerk".into()
+        )));
         let domains = bapi_domains(&sb).await;
         assert_eq!(domains.len(), 1);
         assert_eq!(domains[0]["name"], clerk_domain);
@@ -779,4 +783,53 @@ async fn a_satellite_without_its_record_has_no_frontend_api_and_no_satellite_fla
     let production = satellite_production_env(&sb).await;
     assert!(!production.iter().any(|(k, _)| k == IS_SATELLITE_VAR));
     assert!(production.iter().any(|(k, _)| k == DOMAIN_VAR));
+}
+
+/// Google's answer to a token request from the sandbox's client with this redirect URI.
+async fn google_token(sb: &Sandbox, redirect_uri: &str) -> Value {
+    let google = golive_sandbox::oauth::client("google");
+    reqwest::Client::new()
+        .post(format!("http://{}/oauth/google/token", sb.clerk_api))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", "golive-probe"),
+            ("client_id", google.client_id),
+            ("client_secret", google.secret),
+            ("redirect_uri", redirect_uri),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_apps_oauth_clients_registered_the_layouts_callback() {
+    for (name, callback) in [
+        ("live", "https://clerk.quillmate.test/v1/oauth_callback"),
+        (
+            "subdomain-app-own-clerk",
+            "https://clerk.app.quillmate.test/v1/oauth_callback",
+        ),
+        (
+            "proxy-mode",
+            "https://clerk.quillmate.test/v1/oauth_callback",
+        ),
+    ] {
+        let sb = sandbox(name).await;
+        assert_eq!(
+            golive_sandbox::oauth::callback(sb.scenario().layout),
+            callback
+        );
+        // A registered redirect gets as far as the (fake) code; another is a mismatch.
+        assert_eq!(google_token(&sb, callback).await["error"], "invalid_grant");
+        let other = "https://clerk.elsewhere.test/v1/oauth_callback";
+        assert_eq!(
+            google_token(&sb, other).await["error"],
+            "redirect_uri_mismatch",
+            "{name}"
+        );
+    }
 }
