@@ -1,7 +1,8 @@
 //! Fake Clerk Frontend API and Account Portal, over HTTPS with the sandbox's test CA, on
-//! `clerk.<domain>` and `accounts.<domain>` (the tests reach them through
-//! `GOLIVE_CONNECT_TO`). What it does depends on the world: nothing answers before DNS is
-//! in place, Clerk's shared certificate is served while the domain's is pending.
+//! `clerk.<domain>` and `accounts.<domain>` of Clerk's domain in the layout, the satellite's
+//! `clerk.` and Clerk's shared host behind a proxy (the tests reach them through
+//! `GOLIVE_CONNECT_TO`). What it does depends on the world: nothing answers a host before its
+//! DNS record is in place, Clerk's shared certificate is served while the domain's is pending.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
+use rustls::server::Acceptor;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
@@ -19,7 +21,6 @@ use super::backend::jwks_body;
 use super::error;
 use crate::scenario::{Fapi, Layout, Shared, DEV_FRONTEND_API, DEV_INSTANCE_ID, INSTANCE_ID};
 use crate::tls::TestCa;
-use rustls::server::Acceptor;
 
 /// The social providers each instance has on: development has Google and GitHub (with
 /// Clerk's shared credentials), production only what was set up.
