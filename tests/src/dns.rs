@@ -15,7 +15,7 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::zone_handler::MessageResponseBuilder;
 use tokio::net::{TcpListener, UdpSocket};
 
-use crate::scenario::{DnsState, HostRecord, Shared, VERCEL_APEX_IP, VERCEL_CNAME};
+use crate::scenario::{DnsState, HostRecord, Layout, Shared, VERCEL_APEX_IP, VERCEL_CNAME};
 use crate::DOMAIN;
 
 /// Whose view of the zone a server gives.
@@ -58,12 +58,13 @@ fn caa_issue(host: &str, ca: &str) -> Record {
     )
 }
 
-/// The records Clerk asks for, as they should be.
-fn clerk_records() -> Vec<(String, String)> {
-    crate::clerk::cname_targets(DOMAIN)
+/// The records Clerk asks for in `layout`, as they should be (behind a proxy, no `clerk`).
+fn clerk_records(layout: Layout) -> Vec<(String, String)> {
+    crate::clerk::cname_targets(layout.clerk_domain(), layout.proxy_url().is_some())
         .as_array()
         .unwrap()
         .iter()
+        .filter(|t| t["required"] == true)
         .map(|t| {
             (
                 t["host"].as_str().unwrap().to_string(),
@@ -85,14 +86,22 @@ fn served(host: &[HostRecord]) -> Vec<Record> {
         .collect()
 }
 
-/// The zone as `view` sees it in `state`, with the DNS host's records.
-pub fn zone(state: DnsState, view: View, host: &[HostRecord], dmarc: bool) -> Vec<Record> {
-    let mut z = scenario_zone(state, view, dmarc);
+/// What a scenario's zones hold besides its DNS state.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub dmarc: bool,
+    pub layout: Layout,
+}
+
+/// The zones (the domain's, and a satellite's) as `view` sees them in `state`, with the DNS
+/// host's records.
+pub fn zone(state: DnsState, view: View, host: &[HostRecord], shape: Shape) -> Vec<Record> {
+    let mut z = scenario_zone(state, view, shape);
     z.extend(served(host));
     z
 }
 
-fn scenario_zone(state: DnsState, view: View, dmarc: bool) -> Vec<Record> {
+fn scenario_zone(state: DnsState, view: View, Shape { dmarc, layout }: Shape) -> Vec<Record> {
     // Clerk's own hosts resolve everywhere.
     let mut z = vec![
         a("frontend-api.clerk.services", CLERK_FAPI_IP),
@@ -102,7 +111,7 @@ fn scenario_zone(state: DnsState, view: View, dmarc: bool) -> Vec<Record> {
     if state == DnsState::Missing || lagging {
         return z;
     }
-    for (host, target) in clerk_records() {
+    for (host, target) in clerk_records(layout) {
         let is_clerk = host == format!("clerk.{DOMAIN}");
         let is_accounts = host == format!("accounts.{DOMAIN}");
         match state {
@@ -133,13 +142,44 @@ fn scenario_zone(state: DnsState, view: View, dmarc: bool) -> Vec<Record> {
             )])),
         ));
     }
-    // The site's own records, as Vercel recommends them.
-    z.push(a(DOMAIN, VERCEL_APEX_IP.parse().unwrap()));
-    z.push(cname(&format!("www.{DOMAIN}"), VERCEL_CNAME));
+    // The site's own records, as Vercel recommends them: the apex's A and `www`, or the
+    // app's subdomain's CNAME (the apex is then another site's business).
+    if layout.app_domain() == DOMAIN {
+        z.push(a(DOMAIN, VERCEL_APEX_IP.parse().unwrap()));
+        z.push(cname(&format!("www.{DOMAIN}"), VERCEL_CNAME));
+    } else {
+        z.push(cname(layout.app_domain(), VERCEL_CNAME));
+    }
     if state == DnsState::ApexConflict {
         z.push(a(DOMAIN, OLD_HOST_IP));
     }
+    if let Some(satellite) = layout.satellite() {
+        z.extend(satellite_zone(satellite, layout.satellite_record()));
+    }
     z
+}
+
+/// The satellite's zone: its site's A (Vercel's) and, unless missing, Clerk's `clerk` record.
+fn satellite_zone(satellite: &str, record: bool) -> Vec<Record> {
+    let mut z = vec![a(satellite, VERCEL_APEX_IP.parse().unwrap())];
+    if record {
+        z.extend(
+            crate::clerk::satellite_cname_targets(satellite)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| cname(t["host"].as_str().unwrap(), t["value"].as_str().unwrap())),
+        );
+    }
+    z
+}
+
+/// The zones' apexes: each exists even with no record of the name asked for.
+fn apexes(layout: Layout) -> Vec<Name> {
+    std::iter::once(DOMAIN)
+        .chain(layout.satellite())
+        .map(name)
+        .collect()
 }
 
 /// Answers from the world's current zone.
@@ -164,14 +204,14 @@ impl RequestHandler for ZoneServer {
         metadata.authoritative = self.view == View::Authoritative;
         let answers: Vec<Record> = match request.request_info() {
             Ok(info) => {
-                let zone = {
+                let (zone, layout) = {
                     let world = self.world.lock().unwrap();
-                    zone(
-                        world.dns_state(),
-                        self.view,
-                        &world.host_records,
-                        world.scenario.dmarc,
-                    )
+                    let shape = Shape {
+                        dmarc: world.scenario.dmarc,
+                        layout: world.scenario.layout,
+                    };
+                    let zone = zone(world.dns_state(), self.view, &world.host_records, shape);
+                    (zone, shape.layout)
                 };
                 let qname = Name::from(info.query.name().clone());
                 let qtype = info.query.query_type();
@@ -180,9 +220,9 @@ impl RequestHandler for ZoneServer {
                     name: qname.to_string(),
                     record_type: qtype.to_string(),
                 });
-                // A name exists if it, or a name below it, has records (the apex always does).
-                let exists =
-                    qname.eq_case(&name(DOMAIN)) || zone.iter().any(|r| qname.zone_of(&r.name));
+                // A name exists if it, or a name below it, has records (an apex always does).
+                let exists = apexes(layout).iter().any(|apex| qname.eq_case(apex))
+                    || zone.iter().any(|r| qname.zone_of(&r.name));
                 let hits: Vec<Record> = zone
                     .into_iter()
                     .filter(|r| r.name.eq_case(&qname))

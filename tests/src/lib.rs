@@ -39,9 +39,10 @@ pub struct Sandbox {
     /// Clerk's Backend and Platform APIs, Supabase's Management API, Vercel's and
     /// Cloudflare's APIs (plain HTTP, told apart by path), plus `/__sandbox` controls.
     pub clerk_api: SocketAddr,
-    /// HTTPS for `clerk.<domain>` and `accounts.<domain>`.
+    /// HTTPS for `clerk.<domain>` and `accounts.<domain>` (of Clerk's domain in the layout,
+    /// and the satellite's `clerk.`), and Clerk's shared host.
     pub frontend: SocketAddr,
-    /// HTTPS for the site itself (`<domain>`, `www.<domain>`).
+    /// HTTPS for the site itself (`<domain>`, `www.<domain>`, `app.<domain>`).
     pub site: SocketAddr,
     /// HTTPS for the development instance's Frontend API.
     pub dev_frontend: SocketAddr,
@@ -82,7 +83,12 @@ impl Sandbox {
             let _ = axum::serve(api_listener, api).await;
         });
 
-        let ca = Arc::new(tls::TestCa::new(&[DOMAIN]));
+        // Every layout's names: the app's subdomain, Clerk on it, the satellite.
+        let ca = Arc::new(tls::TestCa::new(&[
+            DOMAIN,
+            scenario::APP_SUBDOMAIN,
+            scenario::SATELLITE_DOMAIN,
+        ]));
         let mut ca_file = tempfile::NamedTempFile::new()?;
         std::io::Write::write_all(&mut ca_file, ca.pem.as_bytes())?;
         let mut apple_key_file = tempfile::NamedTempFile::new()?;
@@ -173,13 +179,16 @@ impl Sandbox {
         let api = format!("http://{}", self.clerk_api);
         let (fapi, site, dev) = (self.frontend, self.site, self.dev_frontend);
         let dev_host = scenario::DEV_FRONTEND_API;
+        let (app, satellite) = (scenario::APP_SUBDOMAIN, scenario::SATELLITE_DOMAIN);
         [
             ("GOLIVE_CLERK_API_URL", api.clone()),
             (
                 "GOLIVE_CONNECT_TO",
                 format!(
                     "clerk.{DOMAIN}:443:{fapi},accounts.{DOMAIN}:443:{fapi},\
-                     {DOMAIN}:443:{site},www.{DOMAIN}:443:{site},{dev_host}:443:{dev}"
+                     {DOMAIN}:443:{site},www.{DOMAIN}:443:{site},{dev_host}:443:{dev},\
+                     {app}:443:{site},clerk.{app}:443:{fapi},accounts.{app}:443:{fapi},\
+                     clerk.{satellite}:443:{fapi}"
                 ),
             ),
             ("GOLIVE_EXTRA_CA", self.ca_file.path().display().to_string()),

@@ -14,8 +14,7 @@ use axum::{Form, Json, Router};
 use base64::Engine;
 use serde_json::{json, Value};
 
-use crate::scenario::Shared;
-use crate::DOMAIN;
+use crate::scenario::{Layout, Shared};
 
 /// The sandbox app's registered production client, per provider.
 pub struct Client {
@@ -67,7 +66,14 @@ pub fn client(provider: &str) -> &'static Client {
 
 /// The redirect URI Clerk's production instance uses, which the app registered.
 pub fn production_callback() -> String {
-    format!("https://clerk.{DOMAIN}/v1/oauth_callback")
+    callback(Layout::Apex)
+}
+
+/// Clerk's OAuth callback in `layout`: on the domain's `frontend_api_url` (what clerk/cli's
+/// deploy walkthrough prints, clerk/cli#335), so behind a proxy too — no source says the
+/// proxy URL takes its place.
+pub fn callback(layout: Layout) -> String {
+    format!("https://{}/v1/oauth_callback", layout.frontend_api())
 }
 
 pub fn routes() -> Router<Shared> {
@@ -131,13 +137,13 @@ async fn token(
     } else {
         secret == registered.secret
     };
-    let registered_redirect = world
-        .lock()
-        .unwrap()
-        .oauth_redirects
-        .get(provider.as_str())
-        .cloned()
-        .unwrap_or_else(production_callback);
+    let registered_redirect = {
+        let w = world.lock().unwrap();
+        w.oauth_redirects
+            .get(provider.as_str())
+            .cloned()
+            .unwrap_or_else(|| callback(w.scenario.layout))
+    };
     let redirect_ok = redirect == registered_redirect;
     match provider.as_str() {
         "google" => match (known_id, right_secret, redirect_ok) {

@@ -55,6 +55,113 @@ pub const DEV_INSTANCE_ID: &str = "ins_2sandboxDEVquillmate";
 pub const OTHER_DOMAIN: &str = "otherapp.test";
 pub const DEV_FRONTEND_API: &str = "quillmate-dev-13.clerk.accounts.dev";
 
+/// The production Frontend API when Clerk's domain is the apex.
+pub const LIVE_FRONTEND_API: &str = "clerk.quillmate.test";
+/// The app's subdomain in the subdomain layouts.
+pub const APP_SUBDOMAIN: &str = "app.quillmate.test";
+/// The Frontend API when Clerk's domain is the app's subdomain (`subdomain-app-own-clerk`).
+pub const OWN_CLERK_FRONTEND_API: &str = "clerk.app.quillmate.test";
+/// Where the proxy layouts serve the Frontend API: the path on the app's own domain.
+pub const PROXY_PATH: &str = "/__clerk";
+pub const PROXY_URL: &str = "https://quillmate.test/__clerk";
+/// The satellite domain, its Frontend API and its own Vercel project.
+pub const SATELLITE_DOMAIN: &str = "quillmate-blog.test";
+pub const SATELLITE_FRONTEND_API: &str = "clerk.quillmate-blog.test";
+pub const SATELLITE_DOMAIN_ID: &str = "dmn_2sandboxQuillmateBlog";
+pub const SATELLITE_PROJECT_ID: &str = "prj_sandboxQuillmateBlog01";
+pub const SATELLITE_PROJECT_NAME: &str = "quillmate-blog";
+/// Clerk's shared Frontend API host: what a proxy forwards to, naming the instance by its
+/// `Clerk-Proxy-Url` and `Clerk-Secret-Key` headers.
+pub const SHARED_FRONTEND_API: &str = "frontend-api.clerk.services";
+
+/// Where the app, Clerk's domain and its Frontend API live (issue #16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// The app at the apex, which is Clerk's domain: `clerk.<apex>`.
+    #[default]
+    Apex,
+    /// The app at `app.<apex>`; Clerk's domain stays the apex (sessions shared across its
+    /// subdomains).
+    SubdomainRootClerk,
+    /// The app at `app.<apex>`, which is also Clerk's domain: `clerk.app.<apex>`.
+    SubdomainOwnClerk,
+    /// The app at the apex; the Frontend API proxied under `PROXY_URL`, no `clerk` record.
+    Proxy,
+    /// As `Proxy`, but the site answers 404 under the proxy path.
+    ProxyBroken,
+    /// The apex as primary, plus `SATELLITE_DOMAIN` with its own Vercel project.
+    Satellite,
+    /// As `Satellite`, without the satellite's `clerk` record or its `…_IS_SATELLITE` variable.
+    SatelliteMissingRecord,
+}
+
+impl Layout {
+    pub fn app_domain(self) -> &'static str {
+        match self {
+            Layout::SubdomainRootClerk | Layout::SubdomainOwnClerk => APP_SUBDOMAIN,
+            _ => DOMAIN,
+        }
+    }
+
+    /// Clerk's production domain: the root, or the app's subdomain.
+    pub fn clerk_domain(self) -> &'static str {
+        if self == Layout::SubdomainOwnClerk {
+            APP_SUBDOMAIN
+        } else {
+            DOMAIN
+        }
+    }
+
+    /// The production Frontend API host (what the publishable key encodes).
+    pub fn frontend_api(self) -> &'static str {
+        if self == Layout::SubdomainOwnClerk {
+            OWN_CLERK_FRONTEND_API
+        } else {
+            LIVE_FRONTEND_API
+        }
+    }
+
+    pub fn accounts_host(self) -> &'static str {
+        if self == Layout::SubdomainOwnClerk {
+            "accounts.app.quillmate.test"
+        } else {
+            "accounts.quillmate.test"
+        }
+    }
+
+    pub fn proxy_url(self) -> Option<&'static str> {
+        matches!(self, Layout::Proxy | Layout::ProxyBroken).then_some(PROXY_URL)
+    }
+
+    pub fn satellite(self) -> Option<&'static str> {
+        matches!(self, Layout::Satellite | Layout::SatelliteMissingRecord)
+            .then_some(SATELLITE_DOMAIN)
+    }
+
+    /// Whether the satellite's `clerk` record (and so its Frontend API) is in place.
+    pub fn satellite_record(self) -> bool {
+        self == Layout::Satellite
+    }
+
+    /// Whether the Frontend API answers a request for `host` as the production instance
+    /// (whether a connection gets there at all is `World::fapi_at`'s).
+    pub fn serves_frontend_api(self, host: &str) -> bool {
+        host == self.frontend_api()
+            || (self.satellite().is_some() && host == SATELLITE_FRONTEND_API)
+    }
+
+    /// Whether `host` has its record, so a connection for it reaches Clerk: behind a proxy
+    /// `clerk.<domain>` has none, nor has the satellite's in `satellite-missing-record`.
+    pub fn has_record(self, host: &str) -> bool {
+        if host == SATELLITE_FRONTEND_API {
+            self.satellite_record()
+        } else {
+            host == self.accounts_host()
+                || (host == self.frontend_api() && self.proxy_url().is_none())
+        }
+    }
+}
+
 /// What `https://clerk.<domain>` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fapi {
@@ -121,12 +228,12 @@ pub enum ServerKeys {
 }
 
 impl ServerKeys {
-    /// The publishable key's Frontend API host and the secret key.
-    pub fn keys(self) -> (&'static str, &'static str) {
+    /// The publishable key's Frontend API host and the secret key, in `layout`.
+    pub fn keys(self, layout: Layout) -> (&'static str, &'static str) {
         match self {
-            ServerKeys::Live => ("clerk.quillmate.test", LIVE_SECRET_KEY),
+            ServerKeys::Live => (layout.frontend_api(), LIVE_SECRET_KEY),
             ServerKeys::Development => (DEV_FRONTEND_API, DEV_SECRET_KEY),
-            ServerKeys::OtherSecret => ("clerk.quillmate.test", OTHER_SECRET_KEY),
+            ServerKeys::OtherSecret => (layout.frontend_api(), OTHER_SECRET_KEY),
         }
     }
 }
@@ -169,6 +276,8 @@ pub struct Scenario {
     pub webhooks: Webhooks,
     /// Whether the domain publishes a DMARC policy (`_dmarc` TXT) once its records are in.
     pub dmarc: bool,
+    /// Where the app, Clerk's domain, its Frontend API and any satellite live.
+    pub layout: Layout,
 }
 
 impl Scenario {
@@ -208,6 +317,12 @@ impl Scenario {
         "webhook-dev-secret",
         "no-dmarc",
         "csp-blocks-clerk",
+        "subdomain-app-root-clerk",
+        "subdomain-app-own-clerk",
+        "proxy-mode",
+        "proxy-broken",
+        "satellite",
+        "satellite-missing-record",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -229,6 +344,7 @@ impl Scenario {
             bot_protection: false,
             webhooks: Webhooks::Verifying,
             dmarc: true,
+            layout: Layout::Apex,
         };
         let s = match name {
             // Only the development instance exists; the production one can be created.
@@ -418,6 +534,44 @@ impl Scenario {
                 name: "csp-blocks-clerk",
                 ..live
             },
+            // Layouts (issue #16), each otherwise `live`. The app at `app.<domain>`, Clerk's
+            // domain the root.
+            "subdomain-app-root-clerk" => Scenario {
+                name: "subdomain-app-root-clerk",
+                layout: Layout::SubdomainRootClerk,
+                ..live
+            },
+            // The app at `app.<domain>`, which is Clerk's domain too: another publishable key.
+            "subdomain-app-own-clerk" => Scenario {
+                name: "subdomain-app-own-clerk",
+                layout: Layout::SubdomainOwnClerk,
+                user_pk_host: Some(OWN_CLERK_FRONTEND_API),
+                ..live
+            },
+            // The Frontend API proxied under the site's `/__clerk`, which forwards it.
+            "proxy-mode" => Scenario {
+                name: "proxy-mode",
+                layout: Layout::Proxy,
+                ..live
+            },
+            // As proxy-mode, but the site answers 404 under `/__clerk`.
+            "proxy-broken" => Scenario {
+                name: "proxy-broken",
+                layout: Layout::ProxyBroken,
+                ..live
+            },
+            // A satellite domain with its own Vercel project, all in place.
+            "satellite" => Scenario {
+                name: "satellite",
+                layout: Layout::Satellite,
+                ..live
+            },
+            // The satellite's `clerk` record and its `…_IS_SATELLITE` variable are missing.
+            "satellite-missing-record" => Scenario {
+                name: "satellite-missing-record",
+                layout: Layout::SatelliteMissingRecord,
+                ..live
+            },
             // The secret key at hand is another app's production key.
             "mismatched-keys" => Scenario {
                 name: "mismatched-keys",
@@ -456,9 +610,11 @@ impl Scenario {
         ));
         v.push(("VERCEL_TOKEN".to_string(), VERCEL_TOKEN.to_string()));
         v.push(("VERCEL_PROJECT".to_string(), VERCEL_PROJECT_ID.to_string()));
-        // The production webhook endpoint, once there is a production instance to send.
+        // The production webhook endpoint (on the app's domain), once there is a production
+        // instance to send.
         if self.production {
-            v.push(("CLERK_WEBHOOK_URL".to_string(), WEBHOOK_URL.to_string()));
+            let url = WEBHOOK_URL.replacen(DOMAIN, self.layout.app_domain(), 1);
+            v.push(("CLERK_WEBHOOK_URL".to_string(), url));
             v.push((
                 "CLERK_WEBHOOK_SIGNING_SECRET".to_string(),
                 LIVE_WEBHOOK_SECRET.to_string(),
@@ -499,6 +655,8 @@ pub struct World {
     pub host_records: Vec<HostRecord>,
     pub next_record: u32,
     pub vercel: VercelProject,
+    /// The satellite's own Vercel project, in the satellite layouts.
+    pub satellite_vercel: Option<VercelProject>,
     /// The redirect URI each OAuth app registered, where it is not the production callback.
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
@@ -585,12 +743,16 @@ impl World {
             supabase: crate::supabase::initial_integrations(&scenario),
             host_records: initial_host_records(&scenario),
             next_record: 100,
-            vercel: VercelProject::new(scenario.hosting, scenario.webhooks),
+            vercel: VercelProject::new(scenario.hosting, scenario.webhooks, scenario.layout),
+            satellite_vercel: scenario
+                .layout
+                .satellite()
+                .map(|_| VercelProject::satellite(scenario.layout)),
             production_config: Default::default(),
             faults: Vec::new(),
             rehearsal_write_budget: None,
             probes: Vec::new(),
-            accounts: crate::clerk::accounts::Accounts::new(),
+            accounts: crate::clerk::accounts::Accounts::new(scenario.layout),
             frontend_requests: Vec::new(),
             issued_secrets: Vec::new(),
             oauth_redirects: if scenario.name == "sso-wrong-redirect" {
@@ -650,6 +812,39 @@ impl World {
             Fapi::Down
         }
     }
+
+    /// What a TLS connection for `host` (its SNI) finds: the production instance's hosts as
+    /// `fapi` has them, Clerk's shared host with its own certificate (a proxy's upstream),
+    /// nothing for a host the layout has no record for. Without SNI: as `fapi`.
+    pub fn fapi_at(&self, host: Option<&str>) -> Fapi {
+        let layout = self.scenario.layout;
+        match host {
+            None => self.fapi(),
+            Some(SHARED_FRONTEND_API) if self.production => Fapi::CertPending,
+            Some(h) if layout.has_record(h) => self.fapi(),
+            Some(_) => Fapi::Down,
+        }
+    }
+
+    /// The Vercel projects the sandbox keeps: the app's, and the satellite's.
+    pub fn projects(&self) -> impl Iterator<Item = &VercelProject> {
+        std::iter::once(&self.vercel).chain(&self.satellite_vercel)
+    }
+
+    pub fn projects_mut(&mut self) -> impl Iterator<Item = &mut VercelProject> {
+        std::iter::once(&mut self.vercel).chain(&mut self.satellite_vercel)
+    }
+
+    /// The Vercel project `id_or_name` names, if the token sees it.
+    pub fn project(&self, id_or_name: &str) -> Option<&VercelProject> {
+        self.projects()
+            .find(|p| p.id == id_or_name || p.name == id_or_name)
+    }
+
+    pub fn project_mut(&mut self, id_or_name: &str) -> Option<&mut VercelProject> {
+        self.projects_mut()
+            .find(|p| p.id == id_or_name || p.name == id_or_name)
+    }
 }
 
 pub type Shared = Arc<Mutex<World>>;
@@ -660,28 +855,40 @@ pub struct KeyInstance {
     pub environment_type: &'static str,
     pub domain: &'static str,
     pub frontend_api: String,
+    pub proxy_url: Option<&'static str>,
+    /// Its satellite domain, if it has one.
+    pub satellite: Option<&'static str>,
 }
 
 impl World {
     pub fn instance_for(&self, secret_key: &str) -> Option<KeyInstance> {
         match secret_key {
-            LIVE_SECRET_KEY if self.production => Some(KeyInstance {
-                id: INSTANCE_ID,
-                environment_type: "production",
-                domain: DOMAIN,
-                frontend_api: format!("clerk.{DOMAIN}"),
-            }),
+            LIVE_SECRET_KEY if self.production => {
+                let layout = self.scenario.layout;
+                Some(KeyInstance {
+                    id: INSTANCE_ID,
+                    environment_type: "production",
+                    domain: layout.clerk_domain(),
+                    frontend_api: layout.frontend_api().to_string(),
+                    proxy_url: layout.proxy_url(),
+                    satellite: layout.satellite(),
+                })
+            }
             OTHER_SECRET_KEY => Some(KeyInstance {
                 id: OTHER_INSTANCE_ID,
                 environment_type: "production",
                 domain: OTHER_DOMAIN,
                 frontend_api: format!("clerk.{OTHER_DOMAIN}"),
+                proxy_url: None,
+                satellite: None,
             }),
             DEV_SECRET_KEY => Some(KeyInstance {
                 id: DEV_INSTANCE_ID,
                 environment_type: "development",
                 domain: DEV_FRONTEND_API,
                 frontend_api: DEV_FRONTEND_API.to_string(),
+                proxy_url: None,
+                satellite: None,
             }),
             _ => None,
         }

@@ -1,8 +1,10 @@
 //! The live site over HTTPS (`https://<domain>`): a page whose script carries the
 //! publishable key the newest READY deployment was built with, as a Next.js build inlines it,
-//! and the app's Clerk webhook route (`site_webhook`).
+//! the app's Clerk webhook route (`site_webhook`), and in the proxy layouts the Frontend API
+//! proxy (`proxy`). It answers for the app's domain whatever the layout puts it at.
 
 pub mod auth;
+pub mod proxy;
 
 use std::sync::Arc;
 
@@ -41,6 +43,7 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
         .route("/", get(page))
         .route(SCRIPT, get(script))
         .merge(auth::routes(world.clone()))
+        .merge(proxy::routes(world.clone()))
         .route(crate::site_webhook::PATH, post(crate::site_webhook::handle))
         .layer(axum::middleware::from_fn_with_state(
             world.clone(),
@@ -53,10 +56,13 @@ pub async fn serve(listener: TcpListener, world: Shared, ca: Arc<TestCa>) {
         ))
         .with_state(world);
     loop {
-        let Ok((tcp, _)) = listener.accept().await else {
+        let Ok((tcp, client)) = listener.accept().await else {
             continue;
         };
-        let (app, config) = (app.clone(), ca.site.clone());
+        let app = app
+            .clone()
+            .layer(axum::Extension(proxy::ClientAddr(client)));
+        let config = ca.site.clone();
         tokio::spawn(async move {
             let Ok(tls) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await else {
                 return;

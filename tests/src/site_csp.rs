@@ -10,19 +10,18 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::scenario::{Shared, DEV_FRONTEND_API};
-use crate::DOMAIN;
 
 fn blocks_clerk(world: &Shared) -> bool {
     world.lock().unwrap().scenario.name == "csp-blocks-clerk"
 }
 
-/// What Clerk's helper sends for `clerk.<domain>`: its directives sorted by name, keywords
-/// quoted, the Frontend API host as it is (no scheme) in `connect-src`.
-pub fn clerk_helper_policy() -> String {
+/// What Clerk's helper sends for the Frontend API host: its directives sorted by name,
+/// keywords quoted, the host as it is (no scheme) in `connect-src`.
+pub fn clerk_helper_policy(frontend_api: &str) -> String {
     format!(
         "connect-src 'self' https://clerk-telemetry.com https://*.clerk-telemetry.com \
          https://api.stripe.com https://maps.googleapis.com https://img.clerk.com \
-         https://images.clerkstage.dev https://*.protect.clerk.com:* clerk.{DOMAIN}; \
+         https://images.clerkstage.dev https://*.protect.clerk.com:* {frontend_api}; \
          default-src 'self'; form-action 'self'; frame-src 'self' \
          https://challenges.cloudflare.com https://*.js.stripe.com https://js.stripe.com \
          https://hooks.stripe.com https://*.protect.clerk.com; img-src 'self' \
@@ -46,7 +45,8 @@ pub async fn header(State(world): State<Shared>, req: Request, next: Next) -> Re
     let policy = if blocks_clerk(&world) {
         development_policy()
     } else {
-        clerk_helper_policy()
+        let layout = world.lock().unwrap().scenario.layout;
+        clerk_helper_policy(layout.frontend_api())
     };
     let mut resp = next.run(req).await;
     if let Ok(v) = HeaderValue::from_str(&policy) {

@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 
 use crate::clerk::bearer;
 use crate::scenario::{Scenario, Shared, DEV_ISSUER, SUPABASE_REF, SUPABASE_TOKEN};
-use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -46,7 +45,7 @@ pub fn initial_integrations(s: &Scenario) -> Vec<Value> {
     if s.supabase_trusts_production {
         list.push(integration(
             "8c1f0b9e-0000-4000-8000-000000000002",
-            &format!("https://clerk.{DOMAIN}"),
+            &format!("https://{}", s.layout.frontend_api()),
         ));
     }
     list

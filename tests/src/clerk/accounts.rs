@@ -7,8 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use super::keys;
-use crate::scenario::{DEV_INSTANCE_ID, INSTANCE_ID};
-use crate::DOMAIN;
+use crate::scenario::{Layout, DEV_INSTANCE_ID, INSTANCE_ID};
 
 /// Now, in Unix milliseconds (Clerk's timestamps).
 pub fn now_ms() -> u64 {
@@ -87,6 +86,8 @@ pub struct Accounts {
     pub clients: Vec<Client>,
     pub sessions: Vec<Session>,
     pub testing_tokens: Vec<String>,
+    /// The layout, whose Frontend API the production instance's tokens name as issuer.
+    pub layout: Layout,
     next: u32,
 }
 
@@ -96,8 +97,11 @@ pub const EXISTING_USER_ID: &str = "user_2sandboxExistingAda";
 pub const EXISTING_USER_EMAIL: &str = "ada@quillmate.test";
 
 impl Accounts {
-    pub fn new() -> Accounts {
-        let mut a = Accounts::default();
+    pub fn new(layout: Layout) -> Accounts {
+        let mut a = Accounts {
+            layout,
+            ..Accounts::default()
+        };
         a.users.push(User {
             id: EXISTING_USER_ID.into(),
             instance: INSTANCE_ID.into(),
@@ -165,7 +169,7 @@ impl Accounts {
         let s = self.session(session_id).filter(|s| s.status == "active")?;
         let iat = now_ms() / 1000;
         let mut claims = json!({
-            "iss": issuer(&s.instance),
+            "iss": issuer(&s.instance, self.layout),
             "sub": s.user_id,
             "sid": s.id,
             "iat": iat,
@@ -186,11 +190,12 @@ impl Accounts {
     }
 }
 
-/// The Frontend API URL an instance's tokens name as their issuer.
-pub fn issuer(instance: &str) -> String {
+/// The Frontend API URL an instance's tokens name as their issuer (the production
+/// instance's depends on the layout).
+pub fn issuer(instance: &str, layout: Layout) -> String {
     match instance {
         DEV_INSTANCE_ID => format!("https://{}", crate::scenario::DEV_FRONTEND_API),
-        INSTANCE_ID => format!("https://clerk.{DOMAIN}"),
+        INSTANCE_ID => format!("https://{}", layout.frontend_api()),
         _ => format!("https://clerk.{}", crate::scenario::OTHER_DOMAIN),
     }
 }

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::{bearer, cname_targets, unauthorized};
-use crate::scenario::{KeyInstance, Shared, SVIX_LOGIN_KEY};
+use super::{bearer, cname_targets, satellite_cname_targets, unauthorized};
+use crate::scenario::{KeyInstance, Shared, SATELLITE_DOMAIN_ID, SVIX_LOGIN_KEY};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -34,20 +34,31 @@ pub fn instance_body(i: &KeyInstance) -> Value {
 pub fn domains_body(i: &KeyInstance) -> Value {
     let d = i.domain;
     let production = i.environment_type == "production";
-    json!({
-        "data": [{
+    let mut data = vec![json!({
+        "object": "domain",
+        "id": format!("dmn_{}", i.id.trim_start_matches("ins_")),
+        "name": d,
+        "is_satellite": false,
+        "frontend_api_url": format!("https://{}", i.frontend_api),
+        "accounts_portal_url": if production { Value::from(format!("https://accounts.{d}")) } else { Value::Null },
+        "proxy_url": i.proxy_url,
+        "development_origin": "",
+        "cname_targets": if production { cname_targets(d, i.proxy_url.is_some()) } else { Value::Null }
+    })];
+    if let Some(s) = i.satellite {
+        data.push(json!({
             "object": "domain",
-            "id": format!("dmn_{}", i.id.trim_start_matches("ins_")),
-            "name": d,
-            "is_satellite": false,
-            "frontend_api_url": format!("https://{}", i.frontend_api),
-            "accounts_portal_url": if production { Value::from(format!("https://accounts.{d}")) } else { Value::Null },
+            "id": SATELLITE_DOMAIN_ID,
+            "name": s,
+            "is_satellite": true,
+            "frontend_api_url": format!("https://clerk.{s}"),
+            "accounts_portal_url": null,
             "proxy_url": null,
             "development_origin": "",
-            "cname_targets": if production { cname_targets(d) } else { Value::Null }
-        }],
-        "total_count": 1
-    })
+            "cname_targets": satellite_cname_targets(s)
+        }));
+    }
+    json!({"total_count": data.len(), "data": data})
 }
 
 /// The instance's real public key (its test-only fixture), so its session tokens verify.

@@ -12,8 +12,7 @@ use serde_json::{json, Value};
 use super::accounts::{now_ms, Client, Session};
 use super::users::form_error;
 use super::{cookie, error, keys};
-use crate::scenario::{Shared, World, DEV_FRONTEND_API, DEV_INSTANCE_ID, INSTANCE_ID};
-use crate::DOMAIN;
+use crate::scenario::{Layout, Shared, World, DEV_FRONTEND_API, DEV_INSTANCE_ID, INSTANCE_ID};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -35,7 +34,7 @@ fn instance_of(world: &World, headers: &HeaderMap) -> Option<&'static str> {
     let host = super::frontend::host(headers);
     if host == DEV_FRONTEND_API {
         Some(DEV_INSTANCE_ID)
-    } else if host == format!("clerk.{DOMAIN}") && world.production {
+    } else if world.production && world.scenario.layout.serves_frontend_api(&host) {
         Some(INSTANCE_ID)
     } else {
         None
@@ -54,10 +53,14 @@ fn signed_out() -> Response {
     )
 }
 
-/// Whether `origin` is one the production instance accepts (its domain and subdomains).
-fn origin_allowed(instance: &str, origin: &str) -> bool {
+/// Whether `origin` is one the production instance accepts: its domain and subdomains, and
+/// its satellite's.
+fn origin_allowed(instance: &str, layout: Layout, origin: &str) -> bool {
     let host = origin.strip_prefix("https://").unwrap_or_default();
-    instance == DEV_INSTANCE_ID || host == DOMAIN || host.ends_with(&format!(".{DOMAIN}"))
+    let under = |d: &str| host == d || host.ends_with(&format!(".{d}"));
+    instance == DEV_INSTANCE_ID
+        || under(layout.clerk_domain())
+        || layout.satellite().is_some_and(under)
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -160,14 +163,18 @@ async fn sign_in(
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let layout = world.scenario.layout;
     if origin
         .as_deref()
-        .is_some_and(|o| !origin_allowed(instance, o))
+        .is_some_and(|o| !origin_allowed(instance, layout, o))
     {
         return error(
             StatusCode::BAD_REQUEST,
             "origin_invalid",
-            &format!("Production Keys are only allowed for domain \"{DOMAIN}\"."),
+            &format!(
+                "Production Keys are only allowed for domain \"{}\".",
+                layout.clerk_domain()
+            ),
         );
     }
     if world.scenario.bot_protection {
@@ -308,10 +315,10 @@ async fn token(
 
 /// The `Set-Cookie` directives a handshake hands the app: a fresh session token and
 /// `__client_uat` for a signed-in client, cleared ones otherwise, and the handshake cookie
-/// itself cleared.
-fn directives(session: Option<(&str, u64)>, production: bool) -> Vec<String> {
-    let domain = if production {
-        format!("; Domain={DOMAIN}")
+/// itself cleared. Production's go on Clerk's domain, which covers the app's.
+fn directives(session: Option<(&str, u64)>, production: Option<&str>) -> Vec<String> {
+    let domain = if let Some(d) = production {
+        format!("; Domain={d}")
     } else {
         String::new()
     };
@@ -372,7 +379,11 @@ async fn handshake(
     if let Some((jwt, _)) = &minted {
         secrets.push(jwt.clone());
     }
-    let mut directives = directives(minted.as_ref().map(|(j, u)| (j.as_str(), *u)), production);
+    let cookie_domain = world.scenario.layout.clerk_domain();
+    let mut directives = directives(
+        minted.as_ref().map(|(j, u)| (j.as_str(), *u)),
+        production.then_some(cookie_domain),
+    );
     if !production {
         let db = keys::sign(instance, &json!({"dev": keys::random(12)}));
         directives.push(format!(
@@ -392,8 +403,8 @@ async fn handshake(
                 (
                     header::SET_COOKIE,
                     format!(
-                        "__clerk_handshake={token}; Path=/; Domain={DOMAIN}; Max-Age=60; \
-                         Secure; HttpOnly; SameSite=None"
+                        "__clerk_handshake={token}; Path=/; Domain={cookie_domain}; \
+                         Max-Age=60; Secure; HttpOnly; SameSite=None"
                     ),
                 ),
             ],

@@ -7,6 +7,7 @@ pub mod client;
 pub mod frontend;
 pub mod keys;
 pub mod platform;
+pub mod proxied;
 pub mod users;
 
 use axum::http::{HeaderMap, StatusCode};
@@ -54,13 +55,22 @@ pub fn unauthorized() -> Response {
     )
 }
 
-/// The records Clerk asks for, as `cname_targets` lists them.
-pub fn cname_targets(domain: &str) -> Value {
+/// The records Clerk asks for, as `cname_targets` lists them. Behind a proxy the `clerk`
+/// record stays listed with `required: false`: the sandbox's reading of the dashboard's
+/// "not required with a proxy" (proxy-fapi.mdx), the mail records still required.
+pub fn cname_targets(domain: &str, proxied: bool) -> Value {
     json!([
-        {"host": format!("clerk.{domain}"), "value": "frontend-api.clerk.services", "required": true},
+        {"host": format!("clerk.{domain}"), "value": "frontend-api.clerk.services", "required": !proxied},
         {"host": format!("accounts.{domain}"), "value": "accounts.clerk.services", "required": true},
         {"host": format!("clkmail.{domain}"), "value": "mail.sbx1a2b3c4d5e.clerk.services", "required": true},
         {"host": format!("clk._domainkey.{domain}"), "value": "dkim1.sbx1a2b3c4d5e.clerk.services", "required": true},
         {"host": format!("clk2._domainkey.{domain}"), "value": "dkim2.sbx1a2b3c4d5e.clerk.services", "required": true}
+    ])
+}
+
+/// A satellite domain asks for its `clerk` record only (no Account Portal, no mail).
+pub fn satellite_cname_targets(domain: &str) -> Value {
+    json!([
+        {"host": format!("clerk.{domain}"), "value": "frontend-api.clerk.services", "required": true}
     ])
 }

@@ -8,10 +8,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::{bearer, cname_targets, error};
+use super::{bearer, cname_targets, error, satellite_cname_targets};
 use crate::scenario::{
-    publishable_key, DomainState, Shared, World, APP_ID, DEV_FRONTEND_API, DEV_INSTANCE_ID,
-    DEV_SECRET_KEY, INSTANCE_ID, LIVE_SECRET_KEY, PLATFORM_KEY,
+    publishable_key, DomainState, Layout, Shared, World, APP_ID, DEV_FRONTEND_API, DEV_INSTANCE_ID,
+    DEV_SECRET_KEY, INSTANCE_ID, LIVE_FRONTEND_API, LIVE_SECRET_KEY, PLATFORM_KEY,
+    SATELLITE_DOMAIN_ID,
 };
 use crate::DOMAIN;
 
@@ -51,7 +52,7 @@ pub fn application_body(world: &World, with_keys: bool) -> Value {
         instances.push(json!({
             "instance_id": INSTANCE_ID,
             "environment_type": "production",
-            "publishable_key": publishable_key(&format!("clerk.{DOMAIN}")),
+            "publishable_key": publishable_key(world.scenario.layout.frontend_api()),
         }));
     }
     if with_keys {
@@ -63,17 +64,39 @@ pub fn application_body(world: &World, with_keys: bool) -> Value {
     json!({"application_id": APP_ID, "name": "Quillmate", "instances": instances})
 }
 
-pub fn domain_body() -> Value {
-    json!({
+/// The production domain in `layout` (the spec's `proxy_url` is a string: there only when set).
+pub fn domain_body(layout: Layout) -> Value {
+    let domain = layout.clerk_domain();
+    let mut d = json!({
         "object": "domain",
         "id": "dmn_2sandboxQuillmate",
-        "name": DOMAIN,
+        "name": domain,
         "is_satellite": false,
         "is_provider_domain": false,
-        "frontend_api_url": format!("https://clerk.{DOMAIN}"),
-        "accounts_portal_url": format!("https://accounts.{DOMAIN}"),
+        "frontend_api_url": format!("https://{}", layout.frontend_api()),
+        "accounts_portal_url": format!("https://{}", layout.accounts_host()),
         "development_origin": "",
-        "cname_targets": cname_targets(DOMAIN),
+        "cname_targets": cname_targets(domain, layout.proxy_url().is_some()),
+        "created_at": CREATED_AT,
+        "updated_at": CREATED_AT
+    });
+    if let Some(url) = layout.proxy_url() {
+        d["proxy_url"] = json!(url);
+    }
+    d
+}
+
+/// The satellite domain, as the application's domains list it.
+pub fn satellite_domain_body(satellite: &str) -> Value {
+    json!({
+        "object": "domain",
+        "id": SATELLITE_DOMAIN_ID,
+        "name": satellite,
+        "is_satellite": true,
+        "is_provider_domain": false,
+        "frontend_api_url": format!("https://clerk.{satellite}"),
+        "development_origin": "",
+        "cname_targets": satellite_cname_targets(satellite),
         "created_at": CREATED_AT,
         "updated_at": CREATED_AT
     })
@@ -84,50 +107,73 @@ pub fn created_instance_body() -> Value {
         "object": "instance",
         "id": INSTANCE_ID,
         "environment_type": "production",
-        "active_domain": domain_body(),
+        "active_domain": domain_body(Layout::Apex),
         "secret_key": LIVE_SECRET_KEY,
-        "publishable_key": publishable_key(&format!("clerk.{DOMAIN}")),
+        "publishable_key": publishable_key(LIVE_FRONTEND_API),
         "created_at": 1_795_000_000_000_i64,
         "updated_at": 1_795_000_000_000_i64
     })
 }
 
-pub fn workspace_domain_body() -> Value {
-    let mut d = domain_body();
+pub fn workspace_domain_body(layout: Layout) -> Value {
+    with_owner(domain_body(layout))
+}
+
+/// A domain as the workspace-wide endpoints give it: with its application and instance.
+fn with_owner(mut d: Value) -> Value {
     d["application"] = json!({"object": "application", "id": APP_ID, "created_at": CREATED_AT, "updated_at": CREATED_AT});
     d["instance"] = json!({"object": "instance", "id": INSTANCE_ID, "environment_type": "production", "created_at": CREATED_AT, "updated_at": CREATED_AT});
     d
 }
 
-pub fn status_body(state: DomainState) -> Value {
+/// A `clerk_subdomain`'s record as the status reports it: verified once DNS is in, unless it
+/// is not required (behind a proxy it is not there at all).
+fn cname_status(domain: &str, sub: &str, to: &str, dns_ok: bool, required: bool) -> Value {
+    let present = dns_ok && required;
+    let hints = if present || !required {
+        Value::Null
+    } else {
+        json!([{"code": "cname_missing", "message": format!("No CNAME record found for {sub}.{domain}")}])
+    };
+    json!({
+        "clerk_subdomain": sub,
+        "from": format!("{sub}.{domain}"),
+        "to": to,
+        "actual": if present { json!([to]) } else { json!([]) },
+        "verified": present,
+        "required": required,
+        "failure_hints": hints
+    })
+}
+
+/// The proxy part: not required without a proxy; with one, `complete` when it answers as the
+/// instance, else `failed` (the spec leaves the value free; `failed` is its word for a failed
+/// `ssl` part, and Clerk's proxy check reports `successful: false`).
+fn proxy_status(layout: Layout) -> Value {
+    match layout {
+        Layout::Proxy => json!({"status": "complete", "required": true}),
+        Layout::ProxyBroken => json!({"status": "failed", "required": true}),
+        _ => json!({"status": "not_required", "required": false}),
+    }
+}
+
+pub fn status_body(state: DomainState, layout: Layout) -> Value {
     let dns_ok = state != DomainState::DnsPending;
     let ssl = match state {
         DomainState::DnsPending => "not_started",
         DomainState::SslPending => "in_process",
         DomainState::Complete => "complete",
     };
-    let cname = |sub: &str, to: &str| {
-        let hints = if dns_ok {
-            Value::Null
-        } else {
-            json!([{"code": "cname_missing", "message": format!("No CNAME record found for {sub}.{DOMAIN}")}])
-        };
-        json!({
-            "clerk_subdomain": sub,
-            "from": format!("{sub}.{DOMAIN}"),
-            "to": to,
-            "actual": if dns_ok { json!([to]) } else { json!([]) },
-            "verified": dns_ok,
-            "required": true,
-            "failure_hints": hints
-        })
-    };
+    let domain = layout.clerk_domain();
+    let cname = |sub: &str, to: &str| cname_status(domain, sub, to, dns_ok, true);
+    let proxy = proxy_status(layout);
+    let complete = state == DomainState::Complete && proxy["status"] != "failed";
     json!({
-        "status": if state == DomainState::Complete { "complete" } else { "incomplete" },
+        "status": if complete { "complete" } else { "incomplete" },
         "dns": {
             "status": if dns_ok { "complete" } else { "in_progress" },
             "cnames": {
-                "clerk": cname("clerk", "frontend-api.clerk.services"),
+                "clerk": cname_status(domain, "clerk", "frontend-api.clerk.services", dns_ok, layout.proxy_url().is_none()),
                 "accounts": cname("accounts", "accounts.clerk.services"),
                 "clkmail": cname("clkmail", "mail.sbx1a2b3c4d5e.clerk.services"),
                 "clk._domainkey": cname("clk._domainkey", "dkim1.sbx1a2b3c4d5e.clerk.services"),
@@ -136,6 +182,20 @@ pub fn status_body(state: DomainState) -> Value {
         },
         "ssl": {"status": ssl, "required": true, "failure_hints": null},
         "mail": {"status": if dns_ok { "complete" } else { "not_started" }, "required": true},
+        "proxy": proxy
+    })
+}
+
+/// The satellite's status: its one `clerk` record and its certificate; no mail of its own.
+pub fn satellite_status_body(satellite: &str, record: bool) -> Value {
+    json!({
+        "status": if record { "complete" } else { "incomplete" },
+        "dns": {
+            "status": if record { "complete" } else { "in_progress" },
+            "cnames": {"clerk": cname_status(satellite, "clerk", "frontend-api.clerk.services", record, true)}
+        },
+        "ssl": {"status": if record { "complete" } else { "not_started" }, "required": true, "failure_hints": null},
+        "mail": {"status": "not_required", "required": false},
         "proxy": {"status": "not_required", "required": false}
     })
 }
@@ -165,17 +225,42 @@ fn unknown_app(app: &str) -> Option<Response> {
     }
 }
 
-/// The production domain, or a 404 while no production instance exists.
-fn unknown_domain(world: &World, domain: &str) -> Option<Response> {
-    if world.production && (domain == DOMAIN || domain == "dmn_2sandboxQuillmate") {
-        None
-    } else {
-        Some(error(
-            StatusCode::NOT_FOUND,
-            "resource_not_found",
-            "Domain not found.",
-        ))
+/// Which of the application's domains a path names.
+enum Named {
+    Production,
+    Satellite(&'static str),
+}
+
+fn named(world: &World, domain: &str) -> Option<Named> {
+    let layout = world.scenario.layout;
+    if !world.production {
+        return None;
     }
+    if domain == layout.clerk_domain() || domain == "dmn_2sandboxQuillmate" {
+        return Some(Named::Production);
+    }
+    layout
+        .satellite()
+        .filter(|s| domain == *s || domain == SATELLITE_DOMAIN_ID)
+        .map(Named::Satellite)
+}
+
+/// The domain's status, as the status and DNS check answer it.
+fn named_status(world: &World, named: &Named) -> Value {
+    let layout = world.scenario.layout;
+    match named {
+        Named::Production => status_body(world.scenario.domain_state, layout),
+        Named::Satellite(s) => satellite_status_body(s, layout.satellite_record()),
+    }
+}
+
+/// A domain the application does not have (none while no production instance exists).
+fn unknown_domain() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "resource_not_found",
+        "Domain not found.",
+    )
 }
 
 macro_rules! reject {
@@ -250,8 +335,11 @@ async fn list_domains(
     reject!(unauthorized(&headers));
     reject!(unknown_app(&app));
     let world = w.lock().unwrap();
+    let layout = world.scenario.layout;
     let data: Vec<Value> = if world.production {
-        vec![domain_body()]
+        std::iter::once(domain_body(layout))
+            .chain(layout.satellite().map(satellite_domain_body))
+            .collect()
     } else {
         vec![]
     };
@@ -266,8 +354,10 @@ async fn domain_status(
     reject!(unauthorized(&headers));
     reject!(unknown_app(&app));
     let world = w.lock().unwrap();
-    reject!(unknown_domain(&world, &domain));
-    Json(status_body(world.scenario.domain_state)).into_response()
+    let Some(named) = named(&world, &domain) else {
+        return unknown_domain();
+    };
+    Json(named_status(&world, &named)).into_response()
 }
 
 /// A check runs for a moment: a second request while it does gets Clerk's 409.
@@ -279,7 +369,9 @@ async fn dns_check(
     reject!(unauthorized(&headers));
     reject!(unknown_app(&app));
     let mut world = w.lock().unwrap();
-    reject!(unknown_domain(&world, &domain));
+    let Some(named) = named(&world, &domain) else {
+        return unknown_domain();
+    };
     if world.dns_check_running {
         world.dns_check_running = false;
         return error(
@@ -289,8 +381,11 @@ async fn dns_check(
         );
     }
     world.dns_check_running = true;
-    let mut body = status_body(world.scenario.domain_state);
-    body["domain_id"] = json!("dmn_2sandboxQuillmate");
+    let mut body = named_status(&world, &named);
+    body["domain_id"] = json!(match named {
+        Named::Production => "dmn_2sandboxQuillmate",
+        Named::Satellite(_) => SATELLITE_DOMAIN_ID,
+    });
     body["last_run_at"] = json!(1_795_000_000_000_i64);
     Json(body).into_response()
 }
@@ -301,8 +396,14 @@ async fn workspace_domain(
     Path(domain): Path<String>,
 ) -> Response {
     reject!(unauthorized(&headers));
-    reject!(unknown_domain(&w.lock().unwrap(), &domain));
-    Json(workspace_domain_body()).into_response()
+    let world = w.lock().unwrap();
+    match named(&world, &domain) {
+        Some(Named::Production) => {
+            Json(workspace_domain_body(world.scenario.layout)).into_response()
+        }
+        Some(Named::Satellite(s)) => Json(with_owner(satellite_domain_body(s))).into_response(),
+        None => unknown_domain(),
+    }
 }
 
 /// Sets `connection_oauth_*` keys on the production instance; like Clerk, refuses (422)

@@ -326,7 +326,7 @@ async fn sign_in_token(
         expires_at: now + seconds * 1000,
     };
     world.issued_secrets.push(token.token.clone());
-    let frontend_api = super::accounts::issuer(&token.instance);
+    let frontend_api = super::accounts::issuer(&token.instance, world.scenario.layout);
     let answer = sign_in_token_body(&token, frontend_api.trim_start_matches("https://"));
     world.accounts.sign_in_tokens.push(token);
     Json(answer).into_response()

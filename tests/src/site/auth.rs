@@ -73,6 +73,8 @@ struct Request<'a> {
     /// The Frontend API host of the server's publishable key, and its secret key.
     frontend_api: &'static str,
     secret_key: &'static str,
+    /// The server's proxy URL (`CLERK_PROXY_URL`), through which its handshakes go.
+    proxy_url: Option<&'static str>,
 }
 
 impl Request<'_> {
@@ -178,9 +180,14 @@ impl Request<'_> {
                 params.push(("__clerk_db_jwt", db));
             }
         }
+        // With a proxy URL the handshake goes through the proxy (shared keys.ts
+        // `parsePublishableKey`: the context's `frontendApi` is then the proxy URL).
+        let base = match self.proxy_url {
+            Some(url) => url.to_string(),
+            None => format!("https://{}", self.frontend_api),
+        };
         format!(
-            "https://{}/v1/client/handshake?{}",
-            self.frontend_api,
+            "{base}/v1/client/handshake?{}",
             serde_urlencoded::to_string(params).unwrap()
         )
     }
@@ -418,7 +425,8 @@ pub async fn protected(
     headers: HeaderMap,
 ) -> Response {
     let world = w.lock().unwrap();
-    let (frontend_api, secret_key) = world.scenario.server_keys.keys();
+    let layout = world.scenario.layout;
+    let (frontend_api, secret_key) = world.scenario.server_keys.keys(layout);
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -436,6 +444,7 @@ pub async fn protected(
         query: serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default(),
         frontend_api,
         secret_key,
+        proxy_url: layout.proxy_url(),
     };
     let state = match req.authenticate() {
         Ok(s) => s,

@@ -64,7 +64,10 @@ fn trusted_instances(world: &World) -> Vec<&'static str> {
         .filter_map(|issuer| {
             [INSTANCE_ID, OTHER_INSTANCE_ID, DEV_INSTANCE_ID]
                 .into_iter()
-                .find(|id| crate::clerk::accounts::issuer(id) == issuer.trim_end_matches('/'))
+                .find(|id| {
+                    crate::clerk::accounts::issuer(id, world.scenario.layout)
+                        == issuer.trim_end_matches('/')
+                })
         })
         .collect()
 }

@@ -15,9 +15,8 @@ use super::projects::{Hosting, VercelProject};
 use super::{creator, error, guard, now_ms, refused, DAY_MS, Q};
 use crate::scenario::{
     publishable_key, Shared, Webhooks, DEV_FRONTEND_API, DEV_WEBHOOK_SECRET, LIVE_WEBHOOK_SECRET,
-    VERCEL_PROJECT_ID, VERCEL_TEAM_ID,
+    VERCEL_TEAM_ID,
 };
-use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -57,12 +56,15 @@ impl Deployment {
     }
 }
 
-/// The deployments the project has when a scenario starts (at `now`).
-pub(super) fn initial(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Deployment> {
-    let (test_pk, live_pk) = (
-        publishable_key(DEV_FRONTEND_API),
-        publishable_key(&format!("clerk.{DOMAIN}")),
-    );
+/// The deployments the project has when a scenario starts (at `now`); a live build bakes in
+/// `live_pk`.
+pub(super) fn initial(
+    state: Hosting,
+    webhooks: Webhooks,
+    live_pk: &str,
+    now: u64,
+) -> Vec<Deployment> {
+    let (test_pk, live_pk) = (publishable_key(DEV_FRONTEND_API), live_pk.to_string());
     let built_live = matches!(state, Hosting::Done | Hosting::DeployError);
     // The production secret from the same build as the live keys, unless production's env
     // held the development one.
@@ -127,26 +129,27 @@ impl VercelProject {
     }
 }
 
-/// The deployment as `GET /v13/deployments/{id}` gives it (the spec's shorter form).
-fn deployment_json(d: &Deployment) -> Value {
+/// The deployment of project `name` as `GET /v13/deployments/{id}` gives it (the spec's
+/// shorter form).
+fn deployment_json(d: &Deployment, name: &str) -> Value {
     let state = d.state();
     json!({
-        "id": d.id, "url": format!("quillmate-{}.vercel.app", &d.id[4..14].to_lowercase()),
-        "name": "quillmate", "createdAt": d.created_at, "readyState": state, "status": state,
+        "id": d.id, "url": format!("{name}-{}.vercel.app", &d.id[4..14].to_lowercase()),
+        "name": name, "createdAt": d.created_at, "readyState": state, "status": state,
         "aliasAssigned": state == "READY", "bootedAt": d.created_at, "buildingAt": d.created_at,
         "buildSkipped": false, "creator": creator(), "public": false, "type": "LAMBDAS",
         "meta": {"action": "redeploy"}, "regions": ["iad1"], "version": 2, "target": "production",
-        "inspectorUrl": format!("https://vercel.com/quillmate/quillmate/{}", d.id),
+        "inspectorUrl": format!("https://vercel.com/quillmate/{name}/{}", d.id),
         "errorMessage": if state == "ERROR" { json!("Command \"npm run build\" exited with 1") } else { Value::Null },
     })
 }
 
 /// The fuller form `POST /v13/deployments` answers with.
-fn created_json(d: &Deployment) -> Value {
-    let mut v = deployment_json(d);
+fn created_json(d: &Deployment, p: &VercelProject) -> Value {
+    let mut v = deployment_json(d, p.name);
     let extra = json!({
         "build": {"env": []}, "env": [], "isInConcurrentBuildsQueue": false,
-        "isInSystemBuildsQueue": false, "projectSettings": {}, "projectId": VERCEL_PROJECT_ID,
+        "isInSystemBuildsQueue": false, "projectSettings": {}, "projectId": p.id,
         "plan": "hobby", "createdIn": "iad1", "ownerId": VERCEL_TEAM_ID, "routes": null
     });
     v.as_object_mut()
@@ -166,14 +169,17 @@ async fn redeploy(
     }
     let mut w = w.lock().unwrap();
     let from = body["deploymentId"].as_str().unwrap_or_default();
-    if !w.vercel.deployments.iter().any(|d| d.id == from) {
+    let Some(p) = w
+        .projects_mut()
+        .find(|p| p.deployments.iter().any(|d| d.id == from))
+    else {
         return error(StatusCode::NOT_FOUND, "not_found", "Deployment not found");
-    }
-    if !w.vercel.spend_write() {
+    };
+    if !p.spend_write() {
         return refused();
     }
-    let d = w.vercel.redeploy();
-    Json(created_json(&d)).into_response()
+    let d = p.redeploy();
+    Json(created_json(&d, p)).into_response()
 }
 
 async fn deployment(
@@ -185,15 +191,15 @@ async fn deployment(
     if let Some(denied) = guard(&headers, &q) {
         return denied;
     }
-    match w
-        .lock()
-        .unwrap()
-        .vercel
-        .deployments
-        .iter()
-        .find(|d| d.id == id)
-    {
-        Some(d) => Json(deployment_json(d)).into_response(),
+    let w = w.lock().unwrap();
+    let found = w.projects().find_map(|p| {
+        p.deployments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| deployment_json(d, p.name))
+    });
+    match found {
+        Some(d) => Json(d).into_response(),
         None => error(StatusCode::NOT_FOUND, "not_found", "Deployment not found"),
     }
 }
@@ -203,11 +209,17 @@ async fn deployments(State(w): State<Shared>, headers: HeaderMap, Query(q): Q) -
         return denied;
     }
     let w = w.lock().unwrap();
-    let list: Vec<Value> = w.vercel.deployments.iter().rev().map(|d| {
-        json!({"uid": d.id, "name": "quillmate", "projectId": VERCEL_PROJECT_ID,
-               "url": deployment_json(d)["url"], "created": d.created_at, "createdAt": d.created_at,
+    // The app's project's, unless `projectId` names another.
+    let p = q
+        .get("projectId")
+        .and_then(|id| w.project(id))
+        .unwrap_or(&w.vercel);
+    let list: Vec<Value> = p.deployments.iter().rev().map(|d| {
+        let full = deployment_json(d, p.name);
+        json!({"uid": d.id, "name": p.name, "projectId": p.id,
+               "url": full["url"], "created": d.created_at, "createdAt": d.created_at,
                "state": d.state(), "readyState": d.state(), "type": "LAMBDAS", "target": "production",
-               "creator": creator(), "inspectorUrl": deployment_json(d)["inspectorUrl"]})
+               "creator": creator(), "inspectorUrl": full["inspectorUrl"]})
     }).collect();
     Json(json!({"deployments": list, "pagination": {"count": list.len(), "next": null, "prev": null}})).into_response()
 }

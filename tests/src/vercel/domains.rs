@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::projects::VercelProject;
 use super::{error, guard, guard_project, refused, Q};
 use crate::scenario::{
-    DnsHost, DnsState, Shared, VERCEL_APEX_IP, VERCEL_CNAME, VERCEL_PROJECT_ID, VERCEL_TEAM_ID,
+    DnsHost, DnsState, Shared, World, VERCEL_APEX_IP, VERCEL_CNAME, VERCEL_TEAM_ID,
 };
 use crate::DOMAIN;
 
@@ -27,14 +27,24 @@ pub fn routes() -> Router<Shared> {
         )
 }
 
+/// The registered domain (`/v5/domains/…` is about it only).
 pub(super) fn known_domain(domain: &str) -> Option<Response> {
-    (domain != DOMAIN).then(|| {
+    (domain != DOMAIN).then(|| not_found_domain(domain))
+}
+
+fn not_found_domain(domain: &str) -> Response {
+    {
         error(
             StatusCode::NOT_FOUND,
             "not_found",
             &format!("The domain \"{domain}\" was not found"),
         )
-    })
+    }
+}
+
+/// The project serving `domain` (the app's domain, or the satellite's), if any.
+fn serving<'w>(w: &'w World, domain: &str) -> Option<&'w VercelProject> {
+    w.projects().find(|p| p.domain == domain)
 }
 async fn config(
     State(world): State<Shared>,
@@ -42,21 +52,32 @@ async fn config(
     Path(domain): Path<String>,
     Query(q): Q,
 ) -> Response {
-    if let Some(denied) = guard(&headers, &q).or_else(|| known_domain(&domain)) {
+    if let Some(denied) = guard(&headers, &q) {
         return denied;
     }
+    let w = world.lock().unwrap();
+    // The apex (the registered domain), or a domain one of the projects serves.
+    if domain != DOMAIN && serving(&w, &domain).is_none() {
+        return not_found_domain(&domain);
+    }
     if q.get("projectIdOrName")
-        .is_some_and(|p| p != VERCEL_PROJECT_ID && p != "quillmate")
+        .is_some_and(|p| w.project(p).is_none())
     {
         return error(StatusCode::NOT_FOUND, "not_found", "Project not found");
     }
-    let w = world.lock().unwrap();
-    let apex_ok = !matches!(w.dns_state(), DnsState::Missing | DnsState::ApexConflict)
+    // Whether the zone has the record Vercel ranks first: the A for an apex (the
+    // satellite's, or this domain's where the app is at the apex), the CNAME for the app's
+    // subdomain. Until DNS is in, only the DNS host's own records count.
+    let layout = w.scenario.layout;
+    let in_place = !matches!(w.dns_state(), DnsState::Missing | DnsState::ApexConflict);
+    let subdomain = domain.ends_with(&format!(".{DOMAIN}"));
+    let ok = in_place && (domain != DOMAIN || layout.app_domain() == DOMAIN)
         || w.host_records
             .iter()
-            .any(|r| r.name == DOMAIN && r.value == VERCEL_APEX_IP);
+            .any(|r| r.name == domain && r.value == VERCEL_APEX_IP);
+    let by = if subdomain { "CNAME" } else { "A" };
     Json(json!({
-        "configuredBy": if apex_ok { json!("A") } else { Value::Null },
+        "configuredBy": if ok { json!(by) } else { Value::Null },
         "acceptedChallenges": ["http-01"],
         "recommendedIPv4": [
             {"rank": 1, "value": [VERCEL_APEX_IP]},
@@ -66,7 +87,7 @@ async fn config(
             {"rank": 1, "value": format!("{VERCEL_CNAME}.")},
             {"rank": 2, "value": "cname.vercel-dns.com."}
         ],
-        "misconfigured": !apex_ok
+        "misconfigured": !ok
     }))
     .into_response()
 }
@@ -100,11 +121,17 @@ async fn domain_info(
 }
 
 fn domain_json(p: &VercelProject) -> Value {
-    let mut d = json!({"name": DOMAIN, "apexName": DOMAIN, "projectId": VERCEL_PROJECT_ID,
+    let name = p.domain;
+    let apex = if name.ends_with(&format!(".{DOMAIN}")) {
+        DOMAIN
+    } else {
+        name
+    };
+    let mut d = json!({"name": name, "apexName": apex, "projectId": p.id,
                        "verified": p.domain_verified, "createdAt": 1_764_000_000_000u64});
     if !p.domain_verified {
-        d["verification"] = json!([{"type": "TXT", "domain": format!("_vercel.{DOMAIN}"),
-            "value": "vc-domain-verify=quillmate.test,9b1f0c2d3e4f5a6b7c8d",
+        d["verification"] = json!([{"type": "TXT", "domain": format!("_vercel.{apex}"),
+            "value": format!("vc-domain-verify={name},9b1f0c2d3e4f5a6b7c8d"),
             "reason": "pending_domain_verification"}]);
     }
     d
@@ -115,18 +142,19 @@ async fn domain(
     Path((project, name)): Path<(String, String)>,
     Query(q): Q,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let w = w.lock().unwrap();
-    if name != DOMAIN || !w.vercel.domain_added {
+    let p = w.project(&project).unwrap();
+    if name != p.domain || !p.domain_added {
         return error(
             StatusCode::NOT_FOUND,
             "not_found",
             "The project domain was not found",
         );
     }
-    Json(domain_json(&w.vercel)).into_response()
+    Json(domain_json(p)).into_response()
 }
 async fn add_domain(
     State(w): State<Shared>,
@@ -135,11 +163,12 @@ async fn add_domain(
     Query(q): Q,
     Json(body): Json<Value>,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let mut w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let mut w = w.lock().unwrap();
-    if body["name"] != DOMAIN {
+    let p = w.project_mut(&project).unwrap();
+    if body["name"] != p.domain {
         return error(
             StatusCode::CONFLICT,
             "domain_already_in_use",
@@ -149,11 +178,11 @@ async fn add_domain(
             ),
         );
     }
-    if !w.vercel.spend_write() {
+    if !p.spend_write() {
         return refused();
     }
-    w.vercel.domain_added = true;
-    Json(domain_json(&w.vercel)).into_response()
+    p.domain_added = true;
+    Json(domain_json(p)).into_response()
 }
 async fn verify(
     State(w): State<Shared>,
@@ -161,14 +190,15 @@ async fn verify(
     Path((project, _)): Path<(String, String)>,
     Query(q): Q,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let mut w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let mut w = w.lock().unwrap();
-    if !w.vercel.spend_write() {
+    let p = w.project_mut(&project).unwrap();
+    if !p.spend_write() {
         return refused();
     }
     // The user has added the TXT record by now.
-    w.vercel.domain_verified = true;
-    Json(domain_json(&w.vercel)).into_response()
+    p.domain_verified = true;
+    Json(domain_json(p)).into_response()
 }

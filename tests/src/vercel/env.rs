@@ -11,10 +11,9 @@ use serde_json::{json, Value};
 use super::projects::{Hosting, VercelProject};
 use super::{error, guard_project, now_ms, refused, DAY_MS, Q};
 use crate::scenario::{
-    publishable_key, Shared, Webhooks, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET,
-    LIVE_SECRET_KEY, LIVE_WEBHOOK_SECRET,
+    publishable_key, Layout, Shared, Webhooks, DEV_FRONTEND_API, DEV_SECRET_KEY,
+    DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY, LIVE_WEBHOOK_SECRET, SATELLITE_DOMAIN,
 };
-use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -28,10 +27,17 @@ pub fn routes() -> Router<Shared> {
 pub const PK_VAR: &str = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY";
 pub const SK_VAR: &str = "CLERK_SECRET_KEY";
 pub const WEBHOOK_VAR: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
+/// The proxy layouts' variable (clerk-docs proxy-fapi.mdx), and the satellite's (its
+/// satellite-domains.mdx).
+pub const PROXY_URL_VAR: &str = "NEXT_PUBLIC_CLERK_PROXY_URL";
+pub const IS_SATELLITE_VAR: &str = "NEXT_PUBLIC_CLERK_IS_SATELLITE";
+pub const DOMAIN_VAR: &str = "NEXT_PUBLIC_CLERK_DOMAIN";
+pub const SIGN_IN_URL_VAR: &str = "NEXT_PUBLIC_CLERK_SIGN_IN_URL";
+pub const SIGN_UP_URL_VAR: &str = "NEXT_PUBLIC_CLERK_SIGN_UP_URL";
 
 /// What Golive writes as a comment on what it sets (see golive-core's `steps::hosting`).
-fn marker() -> String {
-    format!("Clerk production key for clerk.{DOMAIN}, set by Golive")
+fn marker(frontend_api: &str) -> String {
+    format!("Clerk production key for {frontend_api}, set by Golive")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,36 +51,119 @@ pub struct Env {
     pub updated_at: u64,
 }
 
-fn env(id: u32, key: &str, value: &str, kind: &str, target: &[&str], live: bool, at: u64) -> Env {
+/// A variable; `live` ones carry Golive's marker for the layout's Frontend API.
+fn env(
+    id: u32,
+    key: &str,
+    value: &str,
+    kind: &str,
+    target: &[&str],
+    live: Option<&str>,
+    at: u64,
+) -> Env {
     Env {
         id: format!("env_sandbox{id:04}"),
         key: key.into(),
         value: value.into(),
         kind: kind.into(),
         target: target.iter().map(|t| t.to_string()).collect(),
-        comment: live.then(marker),
+        comment: live.map(marker),
         updated_at: at,
     }
 }
 
 /// What Golive writes as a comment on the webhook secret it sets (see golive-core's
 /// `env_plan::webhook_marker`).
-fn webhook_marker() -> String {
+fn webhook_marker(frontend_api: &str) -> String {
     let last4 = &LIVE_WEBHOOK_SECRET[LIVE_WEBHOOK_SECRET.len() - 4..];
-    format!("Clerk webhook signing secret for clerk.{DOMAIN} (ends in …{last4}), set by Golive")
+    format!("Clerk webhook signing secret for {frontend_api} (ends in …{last4}), set by Golive")
 }
 
-/// The variables the project has when a scenario starts (at `now`).
-pub(super) fn initial(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Env> {
-    let mut envs = clerk_keys(state, now);
-    envs.extend(webhook_secrets(state, webhooks, now));
+/// The variables the project has when a scenario starts (at `now`); behind a proxy,
+/// production's build also names the proxy URL.
+pub(super) fn initial(state: Hosting, webhooks: Webhooks, layout: Layout, now: u64) -> Vec<Env> {
+    let mut envs = clerk_keys(state, layout.frontend_api(), now);
+    envs.extend(webhook_secrets(state, webhooks, layout.frontend_api(), now));
+    if let Some(url) = layout.proxy_url() {
+        envs.push(env(
+            7,
+            PROXY_URL_VAR,
+            url,
+            "encrypted",
+            &["production"],
+            None,
+            now - 2 * DAY_MS,
+        ));
+    }
+    envs
+}
+
+/// The satellite project's variables (clerk-docs satellite-domains.mdx): the live keys and
+/// the satellite settings for production — without `…_IS_SATELLITE` in
+/// `satellite-missing-record` — and the test keys for previews and development.
+pub(super) fn satellite(layout: Layout, now: u64) -> Vec<Env> {
+    let at = now - 2 * DAY_MS;
+    let primary = format!("https://{}", layout.app_domain());
+    let (live_pk, test_pk) = (
+        publishable_key(layout.frontend_api()),
+        publishable_key(DEV_FRONTEND_API),
+    );
+    let (prod, others) = (["production"], ["preview", "development"]);
+    let live = Some(layout.frontend_api());
+    let mut envs = vec![
+        env(1, PK_VAR, &live_pk, "encrypted", &prod, live, at),
+        env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, live, at),
+        env(3, PK_VAR, &test_pk, "encrypted", &others, None, at),
+        env(4, SK_VAR, DEV_SECRET_KEY, "sensitive", &others, None, at),
+        env(
+            5,
+            DOMAIN_VAR,
+            SATELLITE_DOMAIN,
+            "encrypted",
+            &prod,
+            None,
+            at,
+        ),
+        env(
+            6,
+            SIGN_IN_URL_VAR,
+            &format!("{primary}/sign-in"),
+            "encrypted",
+            &prod,
+            None,
+            at,
+        ),
+        env(
+            7,
+            SIGN_UP_URL_VAR,
+            &format!("{primary}/sign-up"),
+            "encrypted",
+            &prod,
+            None,
+            at,
+        ),
+    ];
+    if layout.satellite_record() {
+        envs.push(env(
+            8,
+            IS_SATELLITE_VAR,
+            "true",
+            "encrypted",
+            &prod,
+            None,
+            at,
+        ));
+    }
+    for e in &mut envs {
+        e.id = e.id.replace("sandbox", "sandboxBlog");
+    }
     envs
 }
 
 /// The app's webhook signing secret: the development endpoint's, shared or per target
 /// before the migration; after it, production's own (sensitive, set by Golive) — or, in
 /// `webhook-dev-secret`, the development one copied into production.
-fn webhook_secrets(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Env> {
+fn webhook_secrets(state: Hosting, webhooks: Webhooks, frontend_api: &str, now: u64) -> Vec<Env> {
     let dev = |id, target: &[&str]| Env {
         id: format!("env_sandbox{id:04}"),
         key: WEBHOOK_VAR.into(),
@@ -96,7 +185,7 @@ fn webhook_secrets(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Env> {
             Env {
                 value: LIVE_WEBHOOK_SECRET.into(),
                 kind: "sensitive".into(),
-                comment: Some(webhook_marker()),
+                comment: Some(webhook_marker(frontend_api)),
                 ..dev(5, &["production"])
             },
             dev(6, &others),
@@ -105,11 +194,12 @@ fn webhook_secrets(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Env> {
 }
 
 /// The Clerk keys the project has when a scenario starts (at `now`).
-fn clerk_keys(state: Hosting, now: u64) -> Vec<Env> {
+fn clerk_keys(state: Hosting, frontend_api: &str, now: u64) -> Vec<Env> {
     let (test_pk, live_pk) = (
         publishable_key(DEV_FRONTEND_API),
-        publishable_key(&format!("clerk.{DOMAIN}")),
+        publishable_key(frontend_api),
     );
+    let live = Some(frontend_api);
     let all = ["production", "preview", "development"];
     let others = ["preview", "development"];
     let prod = ["production"];
@@ -120,34 +210,34 @@ fn clerk_keys(state: Hosting, now: u64) -> Vec<Env> {
     };
     match state {
         Hosting::FreshProject | Hosting::SharedTargets => vec![
-            env(1, PK_VAR, &test_pk, "encrypted", &all, false, set_at),
-            env(2, SK_VAR, DEV_SECRET_KEY, "sensitive", &all, false, set_at),
+            env(1, PK_VAR, &test_pk, "encrypted", &all, None, set_at),
+            env(2, SK_VAR, DEV_SECRET_KEY, "sensitive", &all, None, set_at),
         ],
         Hosting::ProductionOnly => vec![
-            env(1, PK_VAR, &test_pk, "encrypted", &prod, false, set_at),
-            env(2, SK_VAR, DEV_SECRET_KEY, "sensitive", &prod, false, set_at),
-            env(3, PK_VAR, &test_pk, "encrypted", &others, false, set_at),
+            env(1, PK_VAR, &test_pk, "encrypted", &prod, None, set_at),
+            env(2, SK_VAR, DEV_SECRET_KEY, "sensitive", &prod, None, set_at),
+            env(3, PK_VAR, &test_pk, "encrypted", &others, None, set_at),
             env(
                 4,
                 SK_VAR,
                 DEV_SECRET_KEY,
                 "sensitive",
                 &others,
-                false,
+                None,
                 set_at,
             ),
         ],
         Hosting::Done | Hosting::DeployError | Hosting::StaleBuild => vec![
-            env(1, PK_VAR, &live_pk, "encrypted", &prod, true, set_at),
-            env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, true, set_at),
-            env(3, PK_VAR, &test_pk, "encrypted", &others, false, set_at),
+            env(1, PK_VAR, &live_pk, "encrypted", &prod, live, set_at),
+            env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, live, set_at),
+            env(3, PK_VAR, &test_pk, "encrypted", &others, None, set_at),
             env(
                 4,
                 SK_VAR,
                 DEV_SECRET_KEY,
                 "sensitive",
                 &others,
-                false,
+                None,
                 set_at,
             ),
         ],
@@ -191,10 +281,17 @@ async fn list_env(
     Path(project): Path<String>,
     Query(q): Q,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let envs: Vec<Value> = w.lock().unwrap().vercel.envs.iter().map(env_json).collect();
+    let envs: Vec<Value> = w
+        .project(&project)
+        .unwrap()
+        .envs
+        .iter()
+        .map(env_json)
+        .collect();
     Json(json!({ "envs": envs })).into_response()
 }
 
@@ -219,26 +316,27 @@ async fn create_env(
     Query(q): Q,
     Json(body): Json<Value>,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let mut w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let mut w = w.lock().unwrap();
+    let p = w.project_mut(&project).unwrap();
     let (key, target) = (
         body["key"].as_str().unwrap_or_default().to_string(),
         strings(&body["target"]),
     );
-    if overlaps(&w.vercel.envs, &key, &target, None) {
+    if overlaps(&p.envs, &key, &target, None) {
         // As Vercel: a 201 whose `failed` names the variable.
         return (StatusCode::CREATED, Json(json!({"created": [], "failed": [{"error": {
             "code": "ENV_CONFLICT", "message": format!("A variable with the name `{key}` already exists for the target {}", target.join(",")),
             "key": key, "envVarKey": key, "target": target}}]}))).into_response();
     }
-    if !w.vercel.spend_write() {
+    if !p.spend_write() {
         return refused();
     }
-    w.vercel.next_id += 1;
+    p.next_id += 1;
     let e = Env {
-        id: format!("env_sandbox{:04}", w.vercel.next_id),
+        id: format!("env_sandbox{:04}", p.next_id),
         key,
         value: body["value"].as_str().unwrap_or_default().into(),
         kind: body["type"].as_str().unwrap_or("encrypted").into(),
@@ -246,7 +344,7 @@ async fn create_env(
         comment: body["comment"].as_str().map(str::to_string),
         updated_at: now_ms(),
     };
-    w.vercel.envs.push(e.clone());
+    p.envs.push(e.clone());
     (
         StatusCode::CREATED,
         Json(json!({"created": env_json(&e), "failed": []})),
@@ -261,11 +359,12 @@ async fn edit_env(
     Query(q): Q,
     Json(body): Json<Value>,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let mut w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let mut w = w.lock().unwrap();
-    let Some(i) = w.vercel.envs.iter().position(|e| e.id == id) else {
+    let p = w.project_mut(&project).unwrap();
+    let Some(i) = p.envs.iter().position(|e| e.id == id) else {
         return error(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -275,20 +374,20 @@ async fn edit_env(
     let target = if body.get("target").is_some() {
         strings(&body["target"])
     } else {
-        w.vercel.envs[i].target.clone()
+        p.envs[i].target.clone()
     };
-    let key = w.vercel.envs[i].key.clone();
-    if overlaps(&w.vercel.envs, &key, &target, Some(&id)) {
+    let key = p.envs[i].key.clone();
+    if overlaps(&p.envs, &key, &target, Some(&id)) {
         return error(
             StatusCode::BAD_REQUEST,
             "env_conflict",
             "A variable with this name already exists for that target",
         );
     }
-    if !w.vercel.spend_write() {
+    if !p.spend_write() {
         return refused();
     }
-    let e = &mut w.vercel.envs[i];
+    let e = &mut p.envs[i];
     e.target = target;
     if let Some(v) = body["value"].as_str() {
         e.value = v.into();

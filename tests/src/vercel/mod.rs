@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::clerk::bearer;
-use crate::scenario::{Shared, VERCEL_PROJECT_ID, VERCEL_TEAM_ID, VERCEL_TOKEN};
+use crate::scenario::{Shared, World, VERCEL_TEAM_ID, VERCEL_TOKEN};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -59,14 +59,17 @@ fn guard(headers: &HeaderMap, q: &HashMap<String, String>) -> Option<Response> {
     }
 }
 
-/// As `guard`, for a path naming the project (by id or name).
+/// As `guard`, for a path naming a project the token sees (by id or name).
 fn guard_project(
+    world: &World,
     headers: &HeaderMap,
     q: &HashMap<String, String>,
     project: &str,
 ) -> Option<Response> {
     guard(headers, q).or_else(|| {
-        (project != VERCEL_PROJECT_ID && project != "quillmate")
+        world
+            .project(project)
+            .is_none()
             .then(|| error(StatusCode::NOT_FOUND, "not_found", "Project not found"))
     })
 }

@@ -11,7 +11,10 @@ use serde_json::{json, Value};
 use super::deployments::Deployment;
 use super::env::Env;
 use super::{creator, guard, guard_project, now_ms, Q};
-use crate::scenario::{Shared, Webhooks, VERCEL_PROJECT_ID, VERCEL_TEAM_ID};
+use crate::scenario::{
+    publishable_key, Layout, Shared, Webhooks, SATELLITE_DOMAIN, SATELLITE_PROJECT_ID,
+    SATELLITE_PROJECT_NAME, VERCEL_PROJECT_ID, VERCEL_TEAM_ID,
+};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -39,6 +42,10 @@ pub enum Hosting {
 
 #[derive(Debug, Clone)]
 pub struct VercelProject {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// The domain the project serves: the layout's app domain, or the satellite.
+    pub domain: &'static str,
     pub state: Hosting,
     pub domain_added: bool,
     pub domain_verified: bool,
@@ -50,14 +57,43 @@ pub struct VercelProject {
 }
 
 impl VercelProject {
-    pub fn new(state: Hosting, webhooks: Webhooks) -> VercelProject {
+    /// The app's project, as `state` has it in `layout`.
+    pub fn new(state: Hosting, webhooks: Webhooks, layout: Layout) -> VercelProject {
         let now = now_ms();
+        let live_pk = publishable_key(layout.frontend_api());
         VercelProject {
+            id: VERCEL_PROJECT_ID,
+            name: "quillmate",
+            domain: layout.app_domain(),
             state,
             domain_added: state != Hosting::FreshProject,
             domain_verified: state != Hosting::FreshProject,
-            envs: super::env::initial(state, webhooks, now),
-            deployments: super::deployments::initial(state, webhooks, now),
+            envs: super::env::initial(state, webhooks, layout, now),
+            deployments: super::deployments::initial(state, webhooks, &live_pk, now),
+            write_budget: None,
+            next_id: 100,
+        }
+    }
+
+    /// The satellite's project, set up (its production env as `layout` has it) and live.
+    pub fn satellite(layout: Layout) -> VercelProject {
+        let now = now_ms();
+        let live_pk = publishable_key(layout.frontend_api());
+        let mut deployments =
+            super::deployments::initial(Hosting::Done, Webhooks::Verifying, &live_pk, now);
+        for d in &mut deployments {
+            d.id = d.id.replace("sandbox", "sandboxBlog");
+            d.webhook_secret.clear();
+        }
+        VercelProject {
+            id: SATELLITE_PROJECT_ID,
+            name: SATELLITE_PROJECT_NAME,
+            domain: SATELLITE_DOMAIN,
+            state: Hosting::Done,
+            domain_added: true,
+            domain_verified: true,
+            envs: super::env::satellite(layout, now),
+            deployments,
             write_budget: None,
             next_id: 100,
         }
@@ -76,8 +112,15 @@ impl VercelProject {
     }
 }
 
-/// The projects the token sees, most recently updated first.
-fn all_projects() -> Vec<Value> {
+/// The projects the token sees, most recently updated first (the satellite's, when the
+/// layout has one, between the app's and the docs').
+fn all_projects(satellite: bool) -> Vec<Value> {
+    let satellite = satellite.then_some((
+        SATELLITE_PROJECT_ID,
+        SATELLITE_PROJECT_NAME,
+        "nextjs",
+        1_763_500_000_000u64,
+    ));
     [
         (
             VERCEL_PROJECT_ID,
@@ -99,6 +142,7 @@ fn all_projects() -> Vec<Value> {
         ),
     ]
     .into_iter()
+    .chain(satellite)
     .map(|(id, name, framework, updated)| {
         json!({
             "accountId": VERCEL_TEAM_ID, "id": id, "name": name, "framework": framework,
@@ -110,10 +154,11 @@ fn all_projects() -> Vec<Value> {
     .collect()
 }
 
-async fn projects(headers: HeaderMap, Query(q): Q) -> Response {
+async fn projects(State(w): State<Shared>, headers: HeaderMap, Query(q): Q) -> Response {
     if let Some(denied) = guard(&headers, &q) {
         return denied;
     }
+    let satellite = w.lock().unwrap().satellite_vercel.is_some();
     let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
     // The continuation token is the last project's `updatedAt`, base32 as Vercel's are not.
     let from: Option<u64> = q.get("from").and_then(|f| f.parse().ok());
@@ -121,7 +166,9 @@ async fn projects(headers: HeaderMap, Query(q): Q) -> Response {
         .get("search")
         .map(|s| s.to_lowercase())
         .unwrap_or_default();
-    let matching: Vec<Value> = all_projects()
+    let mut all = all_projects(satellite);
+    all.sort_by_key(|p| std::cmp::Reverse(p["updatedAt"].as_u64()));
+    let matching: Vec<Value> = all
         .into_iter()
         .filter(|p| p["name"].as_str().unwrap().contains(&search))
         .filter(|p| from.is_none_or(|f| p["updatedAt"].as_u64().unwrap() < f))
@@ -146,21 +193,23 @@ async fn project(
     Path(project): Path<String>,
     Query(q): Q,
 ) -> Response {
-    if let Some(denied) = guard_project(&headers, &q, &project) {
+    let w = w.lock().unwrap();
+    if let Some(denied) = guard_project(&w, &headers, &q, &project) {
         return denied;
     }
-    let w = w.lock().unwrap();
-    let latest = w.vercel.deployments.last().unwrap();
+    let p = w.project(&project).unwrap();
+    let latest = p.deployments.last().unwrap();
+    let name = p.name;
     Json(json!({
-        "accountId": VERCEL_TEAM_ID, "id": VERCEL_PROJECT_ID, "name": "quillmate",
+        "accountId": VERCEL_TEAM_ID, "id": p.id, "name": name,
         "framework": "nextjs", "nodeVersion": "22.x", "directoryListing": false,
         "resourceConfig": {"functionDefaultRegions": ["iad1"]},
         "defaultResourceConfig": {"functionDefaultRegions": ["iad1"]},
         "targets": {"production": {
             "id": latest.id, "createdAt": latest.created_at, "createdIn": "iad1",
-            "creator": creator(), "deploymentHostname": "quillmate", "name": "quillmate",
+            "creator": creator(), "deploymentHostname": name, "name": name,
             "plan": "hobby", "private": true, "readyState": latest.state(), "type": "LAMBDAS",
-            "url": format!("quillmate-{}.vercel.app", &latest.id[4..14].to_lowercase()),
+            "url": format!("{name}-{}.vercel.app", &latest.id[4..14].to_lowercase()),
             "userId": "usr_sandbox"
         }}
     }))

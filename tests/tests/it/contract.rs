@@ -277,57 +277,75 @@ fn the_schemas_catch_a_wrong_body() {
 
 #[test]
 fn every_fake_body_matches_its_schema() {
-    let world = golive_sandbox::scenario::World::new(Scenario::named("live").unwrap());
+    // Every layout's bodies: the apex's, a subdomain's, a proxy's, a satellite's.
+    for name in Scenario::ALL {
+        let scenario = Scenario::named(name).unwrap();
+        let layout = scenario.layout;
+        let world = golive_sandbox::scenario::World::new(scenario);
+        let b = bapi();
+        for key in [
+            LIVE_SECRET_KEY,
+            golive_sandbox::scenario::OTHER_SECRET_KEY,
+            golive_sandbox::scenario::DEV_SECRET_KEY,
+        ] {
+            let Some(i) = world.instance_for(key) else {
+                continue;
+            };
+            b.assert_schema("Instance", &backend::instance_body(&i));
+            b.assert_schema("Domains", &backend::domains_body(&i));
+            b.assert_schema("JWKS", &backend::jwks_body(i.id));
+            b.assert_schema("SvixURL", &backend::svix_url_body(&i));
+        }
+        let p = plapi();
+        for with_keys in [false, true] {
+            p.assert_schema(
+                "PlatformApplicationResponse",
+                &platform::application_body(&world, with_keys),
+            );
+        }
+        p.assert_schema("PlatformDomainResponse", &platform::domain_body(layout));
+        p.assert_schema(
+            "PlatformWorkspaceDomainResponse",
+            &platform::workspace_domain_body(layout),
+        );
+        for state in [
+            DomainState::DnsPending,
+            DomainState::SslPending,
+            DomainState::Complete,
+        ] {
+            p.assert_schema(
+                "PlatformDomainStatusResponse",
+                &platform::status_body(state, layout),
+            );
+        }
+        if let Some(satellite) = layout.satellite() {
+            p.assert_schema(
+                "PlatformDomainResponse",
+                &platform::satellite_domain_body(satellite),
+            );
+            for record in [true, false] {
+                p.assert_schema(
+                    "PlatformDomainStatusResponse",
+                    &platform::satellite_status_body(satellite, record),
+                );
+            }
+        }
+        let f = fapi();
+        for environment in ["production", "development"] {
+            f.assert_schema(
+                "Client.Environment",
+                &frontend::environment_body(environment, layout),
+            );
+        }
+    }
     let b = bapi();
-    for key in [
-        LIVE_SECRET_KEY,
-        golive_sandbox::scenario::OTHER_SECRET_KEY,
-        golive_sandbox::scenario::DEV_SECRET_KEY,
-    ] {
-        let i = world.instance_for(key).unwrap();
-        b.assert_schema("Instance", &backend::instance_body(&i));
-        b.assert_schema("Domains", &backend::domains_body(&i));
-        b.assert_schema("JWKS", &backend::jwks_body(i.id));
-        b.assert_schema("SvixURL", &backend::svix_url_body(&i));
-    }
     b.assert_schema("ClerkErrors", &golive_sandbox::clerk::errors_body("c", "m"));
-
-    let p = plapi();
-    for with_keys in [false, true] {
-        p.assert_schema(
-            "PlatformApplicationResponse",
-            &platform::application_body(&world, with_keys),
-        );
-    }
-    p.assert_schema("PlatformDomainResponse", &platform::domain_body());
-    p.assert_schema(
-        "PlatformWorkspaceDomainResponse",
-        &platform::workspace_domain_body(),
-    );
-    for state in [
-        DomainState::DnsPending,
-        DomainState::SslPending,
-        DomainState::Complete,
-    ] {
-        p.assert_schema(
-            "PlatformDomainStatusResponse",
-            &platform::status_body(state),
-        );
-    }
-    p.assert_response(
+    plapi().assert_response(
         "POST",
         "/v1/platform/applications/app_1/instances",
         201,
         &platform::created_instance_body(),
     );
-
-    let f = fapi();
-    for environment in ["production", "development"] {
-        f.assert_schema(
-            "Client.Environment",
-            &frontend::environment_body(environment),
-        );
-    }
 
     let sb = supabase();
     for name in ["dev-issuer-only", "both-issuers"] {
@@ -902,4 +920,126 @@ async fn webhook_traffic_is_in_the_spec_both_ways() {
         "sensitive"
     );
     assert_traffic(&requests);
+}
+
+/// The layouts' answers, served over sockets, in the specs both ways: the Backend API's
+/// domains (a proxy URL, a satellite), the Platform API's domains and statuses (the proxy's
+/// part, a satellite's), the Frontend API on a subdomain, on the satellite and through the
+/// site's proxy (and a proxied request it refuses), and Vercel's reads of a subdomain's and
+/// the satellite project's domain, env and deployments.
+#[tokio::test(flavor = "multi_thread")]
+async fn layout_traffic_is_in_the_spec_both_ways() {
+    use golive_sandbox::scenario::{
+        APP_ID, SATELLITE_PROJECT_ID, SHARED_FRONTEND_API, VERCEL_PROJECT_ID, VERCEL_TOKEN,
+    };
+    for name in [
+        "subdomain-app-root-clerk",
+        "subdomain-app-own-clerk",
+        "proxy-mode",
+        "proxy-broken",
+        "satellite",
+        "satellite-missing-record",
+    ] {
+        let sb = Sandbox::start(Scenario::named(name).unwrap())
+            .await
+            .unwrap();
+        let layout = sb.scenario().layout;
+        let mut reads = vec![
+            ("/v1/domains".to_string(), LIVE_SECRET_KEY),
+            (
+                format!("/v1/platform/applications/{APP_ID}/domains"),
+                PLATFORM_KEY,
+            ),
+            (
+                format!("/v1/platform/domains/{}", layout.clerk_domain()),
+                PLATFORM_KEY,
+            ),
+            (
+                format!(
+                    "/v1/platform/applications/{APP_ID}/domains/{}/status",
+                    layout.clerk_domain()
+                ),
+                PLATFORM_KEY,
+            ),
+            (
+                format!("/v6/domains/{}/config", layout.app_domain()),
+                VERCEL_TOKEN,
+            ),
+            (
+                format!(
+                    "/v9/projects/{VERCEL_PROJECT_ID}/domains/{}",
+                    layout.app_domain()
+                ),
+                VERCEL_TOKEN,
+            ),
+            (
+                format!("/v10/projects/{VERCEL_PROJECT_ID}/env"),
+                VERCEL_TOKEN,
+            ),
+        ];
+        if let Some(satellite) = layout.satellite() {
+            let p = SATELLITE_PROJECT_ID;
+            reads.extend([
+                (
+                    format!("/v1/platform/applications/{APP_ID}/domains/{satellite}/status"),
+                    PLATFORM_KEY,
+                ),
+                (format!("/v1/platform/domains/{satellite}"), PLATFORM_KEY),
+                (format!("/v6/domains/{satellite}/config"), VERCEL_TOKEN),
+                (
+                    format!("/v9/projects/{p}/domains/{satellite}"),
+                    VERCEL_TOKEN,
+                ),
+                (format!("/v10/projects/{p}/env"), VERCEL_TOKEN),
+                (format!("/v9/projects/{p}"), VERCEL_TOKEN),
+                ("/v10/projects".to_string(), VERCEL_TOKEN),
+                (format!("/v6/deployments?projectId={p}"), VERCEL_TOKEN),
+            ]);
+        }
+        for (path, key) in &reads {
+            let r = get(&sb, path, key).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{name}: {path}");
+        }
+        let web = crate::layouts::browser(&sb);
+        let mut frontend = vec![format!("https://{}/v1/environment", layout.frontend_api())];
+        if let Some(url) = layout.proxy_url() {
+            frontend = vec![format!("{url}/v1/environment")];
+        }
+        if layout.satellite_record() {
+            frontend.push(format!(
+                "https://{}/v1/environment",
+                golive_sandbox::scenario::SATELLITE_FRONTEND_API
+            ));
+        }
+        for url in frontend {
+            web.get(&url).send().await.unwrap();
+        }
+        let refused = crate::layouts::proxied(
+            &sb,
+            "/v1/environment",
+            &[
+                ("clerk-proxy-url", "https://quillmate.test/__clerk"),
+                ("clerk-secret-key", "sk_live_nope"),
+            ],
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), 401);
+
+        for r in sb.requests() {
+            let spec = spec_for(&r.path).unwrap();
+            spec.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+            spec.assert_response(&r.method, &r.path, r.status, r.response.as_ref().unwrap());
+        }
+        let f = fapi();
+        let seen = sb.frontend_requests();
+        assert!(seen
+            .iter()
+            .any(|r| r.host == SHARED_FRONTEND_API && r.status == 401));
+        for r in &seen {
+            f.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+            f.assert_response(&r.method, &r.path, r.status, r.response.as_ref().unwrap());
+        }
+    }
 }
