@@ -81,6 +81,11 @@ fn served(host: &[HostRecord]) -> Vec<Record> {
             ("A" | "CNAME", true) => Some(a(&r.name, CLOUDFLARE_EDGE_IP)),
             ("A", false) => r.value.parse().ok().map(|ip| a(&r.name, ip)),
             ("CNAME", false) => Some(cname(&r.name, &r.value)),
+            ("TXT", _) => Some(Record::from_rdata(
+                name(&r.name),
+                TTL,
+                RData::TXT(TXT::new(vec![r.value.clone()])),
+            )),
             _ => None,
         })
         .collect()

@@ -337,14 +337,16 @@ async fn proxy(ctx: &CheckContext) -> Outcome {
     let (base, url) = (layout.frontend_api_base(), layout.frontend_api_url());
     let origin = format!("https://{}", ctx.domain);
     let forward = format!(
-        "Forward {url}/* to https://frontend-api.clerk.dev/* with the body and headers intact,          adding Clerk-Proxy-Url: {url}, Clerk-Secret-Key (the sk_live_ key) and          X-Forwarded-For (Clerk's guide: Proxying the Frontend API); or go back to the clerk          CNAME by clearing the proxy URL in Clerk → Domains."
+        "Forward {url}/* to https://frontend-api.clerk.dev/* with the body and headers intact, \
+         adding Clerk-Proxy-Url: {url}, Clerk-Secret-Key (the sk_live_ key) and          X-Forwarded-For (Clerk's guide: Proxying the Frontend API); or go back to the clerk          CNAME by clearing the proxy URL in Clerk → Domains."
     );
     let (env, cert) = match frontend::environment(&ctx.prober, &base, &origin).await {
         Ok(ok) => ok,
         Err(FrontendError::Status(s)) if s == 404 || s == 405 => {
             return Outcome::fail(
                 format!(
-                    "{url}/v1/environment answered HTTP {s}: the site does not forward the                      proxy path to Clerk's Frontend API."
+                    "{url}/v1/environment answered HTTP {s}: the site does not forward the \
+                     proxy path to Clerk's Frontend API."
                 ),
                 forward,
             )
@@ -356,7 +358,8 @@ async fn proxy(ctx: &CheckContext) -> Outcome {
         Err(FrontendError::Probe(p)) => {
             return Outcome::fail(
                 format!("{url} is not reachable over valid TLS: {p}."),
-                "The proxy is served with the site's own certificate: check the site's domain                  on the Hosting step.",
+                "The proxy is served with the site's own certificate: check the site's domain \
+                 on the Hosting step.",
             )
         }
         Err(e) => {
@@ -370,7 +373,8 @@ async fn proxy(ctx: &CheckContext) -> Outcome {
     if kind != "production" {
         return Outcome::fail(
             format!("{url} forwards to a {kind} instance, not production."),
-            "Proxying works for production instances only: forward to the production              instance with its sk_live_ key.",
+            "Proxying works for production instances only: forward to the production \
+             instance with its sk_live_ key.",
         );
     }
     if let Some(wrong) = other_home(ctx, &env).await {
@@ -380,7 +384,8 @@ async fn proxy(ctx: &CheckContext) -> Outcome {
     match proxy_status(ctx).await {
         Some(status) if status != "complete" => Outcome::warn(
             format!("{}; Clerk reports the proxy {status}", outcome.detail),
-            "Clerk re-checks the proxy on its own; if it stays, open Clerk → Domains and save              the proxy URL again.",
+            "Clerk re-checks the proxy on its own; if it stays, open Clerk → Domains and save \
+             the proxy URL again.",
         ),
         Some(_) => outcome.note("Clerk reports the proxy complete"),
         None => outcome,
@@ -533,10 +538,13 @@ async fn domain_status(ctx: &CheckContext) -> Outcome {
         .as_ref()
         .map(|m| m.status.as_str())
         .unwrap_or("n/a");
-    let summary = format!(
+    let mut summary = format!(
         "DNS {}, certificates {}, mail {}",
         status.dns.status, status.ssl.status, mail
     );
+    if let Some(proxy) = status.proxy.as_ref().filter(|p| p.required) {
+        summary += &format!(", proxy {}", proxy.status);
+    }
     if status.status == "complete" {
         return Outcome::pass(format!("Clerk reports {summary}"));
     }
@@ -567,6 +575,19 @@ async fn domain_status(ctx: &CheckContext) -> Outcome {
     };
     if status.ssl.status == "failed" {
         return Outcome::fail(detail, DNS_FIX);
+    }
+    let proxy_only = status.dns.status == "complete"
+        && status.ssl.status == "complete"
+        && status
+            .proxy
+            .as_ref()
+            .is_some_and(|p| p.status != "complete");
+    if proxy_only {
+        return Outcome::warn(
+            detail,
+            "See clerk.proxy: Clerk completes the domain once the proxy forwards to its \
+             Frontend API.",
+        );
     }
     Outcome::warn(detail, DNS_FIX)
 }

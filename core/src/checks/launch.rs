@@ -218,7 +218,8 @@ async fn protected(ctx: &CheckContext) -> Outcome {
     // Clerk's middleware may ask its Frontend API first; the page is still not open.
     if let Some(host) = site::handshake_host(first) {
         return Outcome::pass(format!(
-            "{path} does not let a visitor without a session in: the server sends them to              {host} first{}",
+            "{path} does not let a visitor without a session in: the server sends them to \
+             {host} first{}",
             reason(first)
         ))
         .evidence(evidence.0, evidence.1);

@@ -239,7 +239,8 @@ const AFTER: &[(&str, &[&str])] = &[
     // The app's record is `dns.apex` or `dns.app`, as the layout has it.
     ("site.publishable_key", &["dns.apex", "dns.app"]),
     ("site.csp", &["dns.apex", "dns.app"]),
-    ("site.handshake", &["dns.apex", "dns.app"]),
+    // Behind a proxy the handshake goes through it.
+    ("site.handshake", &["dns.apex", "dns.app", "clerk.proxy"]),
     // A page that lets anyone in proves nothing by letting a session in.
     ("site.session", &["site.protected"]),
 ];

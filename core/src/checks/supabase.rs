@@ -17,7 +17,10 @@ pub(super) fn rehearsal_checks() -> Vec<CheckDef> {
     }]
 }
 
-const CLAIM_FIX: &str = "Turn on the Supabase integration for the production instance in the                          Clerk dashboard → Integrations → Supabase: it adds the role:                          authenticated claim to session tokens (development's setting is not                          carried over).";
+const CLAIM_FIX: &str = "Turn on the Supabase integration for the production instance in the \
+                         Clerk dashboard → Integrations → Supabase: it adds the role: \
+                         authenticated claim to session tokens (development's setting is not \
+                         carried over).";
 
 async fn session(ctx: &CheckContext) -> Outcome {
     let (Some(anon), Some(project_ref)) = (
@@ -25,7 +28,9 @@ async fn session(ctx: &CheckContext) -> Outcome {
         ctx.inputs.supabase_project_ref.as_deref(),
     ) else {
         return Outcome::skip(
-            "Not set up for Supabase: give the project and its anon key on the Supabase step              (or SUPABASE_PROJECT_REF and SUPABASE_ANON_KEY). Apps without Supabase need              nothing here.",
+            "Not set up for Supabase: give the project and its anon key on the Supabase step \
+             (or SUPABASE_PROJECT_REF and SUPABASE_ANON_KEY). Apps without Supabase need \
+             nothing here.",
         );
     };
     let s = match ctx.rehearsed_session().await {
@@ -80,7 +85,8 @@ async fn session(ctx: &CheckContext) -> Outcome {
     if role != "authenticated" {
         return Outcome::fail(
             format!(
-                "Supabase accepts the token, but it has no role: authenticated claim, so                  row-level security treats signed-in users as anonymous (role: {role})."
+                "Supabase accepts the token, but it has no role: authenticated claim, so \
+                 row-level security treats signed-in users as anonymous (role: {role})."
             ),
             CLAIM_FIX,
         )

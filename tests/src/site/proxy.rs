@@ -64,6 +64,9 @@ async fn forward(fapi: Router, world: Shared, client: ClientAddr, req: Request) 
         return not_found_page();
     };
     parts.uri = uri;
+    // The site's route (its `{*rest}` parameter) is not the Frontend API's: a path
+    // parameter carried over would be read as the Frontend API route's own.
+    parts.extensions.clear();
     for (name, value) in [
         (header::HOST.as_str(), SHARED_FRONTEND_API.to_string()),
         (PROXY_URL_HEADER, PROXY_URL.to_string()),

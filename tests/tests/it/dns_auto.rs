@@ -424,3 +424,54 @@ async fn a_refused_cname_at_vercel_dns_puts_the_old_record_back() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dmarc_is_added_only_when_asked_and_never_replaced() {
+    let (sb, t) = setup("cloudflare-dns", true).await;
+    let id = &t.project.id;
+    let plan = t.engine.dns_auto_plan(id).await.unwrap();
+    assert_eq!(plan.dmarc.name, format!("_dmarc.{DOMAIN}"));
+    assert_eq!(plan.dmarc.existing, None);
+    // Applying the records leaves DMARC alone: it has its own confirmation.
+    t.engine.dns_auto_apply(id, &[]).await.unwrap();
+    assert!(!writes(&sb).iter().any(|w| w.contains("TXT")));
+    let txt_writes = || {
+        sb.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.body.as_ref().is_some_and(|b| b["type"] == "TXT"))
+            .count()
+    };
+    assert_eq!(txt_writes(), 0);
+
+    // An address that could end the record or add a tag is refused before anything is written.
+    for bad in [
+        "me",
+        "me@quillmate.test; p=reject",
+        "a b@quillmate.test",
+        "me@",
+    ] {
+        let e = t.engine.dns_auto_dmarc(id, bad).await.unwrap_err();
+        assert_eq!(e.code(), "dmarc_address_invalid", "{bad}");
+    }
+    assert_eq!(txt_writes(), 0);
+
+    let after = t
+        .engine
+        .dns_auto_dmarc(id, "dmarc@quillmate.test")
+        .await
+        .unwrap();
+    let policy = "v=DMARC1; p=none; rua=mailto:dmarc@quillmate.test";
+    assert_eq!(after.dmarc.existing.as_deref(), Some(policy));
+    assert_eq!(txt_writes(), 1);
+    // The nameservers serve it, and the check sees it.
+    let dmarc = dns_status(&t, "dns.dmarc").await;
+    assert!(dmarc.contains("p=none"), "{dmarc}");
+    // A second time, the policy there is kept.
+    let again = t
+        .engine
+        .dns_auto_dmarc(id, "other@quillmate.test")
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "dmarc_exists");
+    assert_eq!(txt_writes(), 1);
+}

@@ -18,6 +18,7 @@ mod hosting;
 mod installed;
 mod keychain;
 mod launch;
+mod layout_checks;
 mod layouts;
 mod redirects;
 mod sandbox_auth;

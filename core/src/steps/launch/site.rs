@@ -127,7 +127,15 @@ fn classify(hops: Vec<Hop>, expected: &str) -> ServerKey {
         };
     }
     let last = hops.last().cloned().unwrap_or(first);
-    if last.host != hops[0].host {
+    // A handshake that does not send the browser back (a proxy that answers 404, a host
+    // that refuses) failed, wherever it is.
+    let stuck = last
+        .path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .ends_with(HANDSHAKE_PATH);
+    if last.host != hops[0].host || stuck {
         return ServerKey::HandshakeFailed { hop: last };
     }
     if last.status >= 500 {
@@ -261,6 +269,32 @@ mod tests {
         assert!(matches!(
             classify(vec![hop(200, "a.test", "/dashboard", None)], "clerk.a.test"),
             ServerKey::NoHandshake { .. }
+        ));
+    }
+
+    #[test]
+    fn through_a_proxy_the_handshake_is_on_the_site_under_its_path() {
+        let proxied = Some("https://a.test/__clerk/v1/client/handshake?redirect_url=x");
+        let good = vec![
+            hop(307, "a.test", "/dashboard", proxied),
+            hop(
+                307,
+                "a.test",
+                "/__clerk/v1/client/handshake?x",
+                Some("https://a.test/dashboard"),
+            ),
+            hop(200, "a.test", "/dashboard", None),
+        ];
+        assert_eq!(handshake_host(&good[0]).as_deref(), Some("a.test/__clerk"));
+        assert!(classify(good.clone(), "a.test/__clerk").is_proven());
+        // A proxy path the site does not forward: the browser stays on its 404.
+        let broken = vec![
+            good[0].clone(),
+            hop(404, "a.test", "/__clerk/v1/client/handshake?x", None),
+        ];
+        assert!(matches!(
+            classify(broken, "a.test/__clerk"),
+            ServerKey::HandshakeFailed { .. }
         ));
     }
 }
