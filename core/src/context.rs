@@ -63,16 +63,25 @@ impl RunContext {
                     .as_deref()
                     .and_then(|k| parse_publishable_key(k).ok())
                     .filter(|k| k.env == KeyEnv::Live);
-                let domains = match self.clerk_domains().await {
+                let answer = self.clerk_domains().await;
+                let domains = match answer {
                     Some(Ok(d)) => Some(d.as_slice()),
                     _ => None,
                 };
-                layout::resolve(
+                let mut layout = layout::resolve(
                     &self.domain,
                     &self.inputs.layout,
                     pk.as_ref().map(|k| k.frontend_api.as_str()),
                     domains,
-                )
+                );
+                if let Some(Err(e)) = answer {
+                    layout.detected.push(format!(
+                        "Clerk's domains could not be read ({}), so a proxy or satellites set \
+                         in Clerk are not known.",
+                        self.inputs.redactor().text(&e.to_string())
+                    ));
+                }
+                layout
             })
             .await
     }

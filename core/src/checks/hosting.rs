@@ -191,18 +191,25 @@ async fn env(ctx: &CheckContext) -> Outcome {
     if !has("CLERK_SECRET_KEY") {
         wrong.push("production has no CLERK_SECRET_KEY".into());
     }
+    if !wrong.is_empty() {
+        return Outcome::fail(format!("{}.", wrong.join("; ")), HOSTING_FIX);
+    }
     // Behind a proxy, clerk-js must be told where the Frontend API is, or it asks the
     // clerk host, which has no record.
     if let Some(proxy) = &ctx.layout().await.proxy_url {
-        wrong.extend(
-            setting(&vars, "CLERK_PROXY_URL", |v| {
-                v.trim_end_matches('/') == proxy
-            })
-            .map(|why| format!("{why} (it must be {proxy})")),
-        );
-    }
-    if !wrong.is_empty() {
-        return Outcome::fail(format!("{}.", wrong.join("; ")), HOSTING_FIX);
+        let why = setting(&vars, "CLERK_PROXY_URL", |v| {
+            v.trim_end_matches('/') == proxy
+        });
+        if let Some(why) = why {
+            return Outcome::fail(
+                format!("{why}: browsers would look for Clerk at its clerk host."),
+                format!(
+                    "Add NEXT_PUBLIC_CLERK_PROXY_URL={proxy} (with your framework's prefix) to \
+                     production in Vercel's project settings → Environment Variables, then \
+                     redeploy."
+                ),
+            );
+        }
     }
     // A secret key Vercel will not show is proven by the live site's server instead.
     if unread == ["CLERK_SECRET_KEY"] && ctx.server_key().await.is_proven() {

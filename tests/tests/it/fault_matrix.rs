@@ -45,9 +45,11 @@ enum Op {
     WebhookDashboard,
     RunChecks,
     Rehearse,
+    Layout,
+    DmarcAdd,
 }
 
-const OPS: [Op; 22] = [
+const OPS: [Op; 24] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -70,6 +72,8 @@ const OPS: [Op; 22] = [
     Op::WebhookDashboard,
     Op::RunChecks,
     Op::Rehearse,
+    Op::Layout,
+    Op::DmarcAdd,
 ];
 
 impl Op {
@@ -78,7 +82,7 @@ impl Op {
             Op::ClerkApplications | Op::ClerkCreateProduction => "fresh",
             Op::ClerkDomainStatus | Op::ClerkDomainRecheck => "created",
             Op::SupabaseTrust | Op::SupabaseAddIssuer => "dev-issuer-only",
-            Op::CloudflarePlan | Op::CloudflareApply => "cloudflare-dns",
+            Op::CloudflarePlan | Op::CloudflareApply | Op::DmarcAdd => "cloudflare-dns",
             Op::VercelDnsApply => "vercel-dns",
             Op::HostingDomain
             | Op::HostingAddDomain
@@ -90,6 +94,7 @@ impl Op {
                 "all-good"
             }
             Op::Rehearse => "live",
+            Op::Layout => "satellite",
         }
     }
 
@@ -184,6 +189,12 @@ impl Op {
                 .map(not_passing),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
             Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(not_passing),
+            // What could not be detected is said in the layout itself.
+            Op::Layout => e.layout(id).await.map(|l| l.detected),
+            Op::DmarcAdd => e
+                .dns_auto_dmarc(id, "dmarc@quillmate.test")
+                .await
+                .map(|p| p.notes),
         }
     }
 }

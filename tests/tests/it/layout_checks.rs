@@ -3,7 +3,10 @@
 //! is set up and fails where it is not, and bad layout input is refused with what to do.
 
 use crate::common::{check, golive, stdout_json};
-use golive_sandbox::scenario::{APP_SUBDOMAIN, PROXY_URL, SATELLITE_DOMAIN, SATELLITE_PROJECT_ID};
+use golive_sandbox::scenario::{
+    APP_SUBDOMAIN, PROXY_URL, SATELLITE_DOMAIN, SATELLITE_PROJECT_ID, VERCEL_PROJECT_ID,
+    VERCEL_TOKEN,
+};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use serde_json::{json, Value};
 
@@ -138,6 +141,38 @@ async fn proxy_mode_drops_the_clerk_record_and_proves_the_proxy() {
     // The rehearsal signs in through the proxy too.
     let (code, report) = run(DOMAIN, &vars, &["--rehearse"]);
     all_pass(code, &report);
+
+    // Production told to look for Clerk elsewhere: the env check says which variable.
+    let endpoints = golive_core::config::Endpoints::from_vars(sb.env()).unwrap();
+    let http = golive_core::http::Http::new(&endpoints).unwrap();
+    let token = golive_core::secrets::Secret::new(VERCEL_TOKEN.to_string());
+    let vercel =
+        golive_core::vendors::vercel::Vercel::new(&http, &endpoints.vercel_api, &token, None);
+    let env = vercel.env(VERCEL_PROJECT_ID).await.unwrap();
+    let proxy_var = env
+        .iter()
+        .find(|v| v.key == "NEXT_PUBLIC_CLERK_PROXY_URL")
+        .unwrap();
+    vercel
+        .edit_env(
+            VERCEL_PROJECT_ID,
+            &proxy_var.id,
+            &json!({"value": "https://clerk.quillmate.test"}),
+        )
+        .await
+        .unwrap();
+    let (code, report) = run(DOMAIN, &vars, &[]);
+    assert_eq!(code, 1);
+    let env = check(&report, "vercel.env");
+    assert_eq!(env["status"], "fail");
+    assert!(env["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("NEXT_PUBLIC_CLERK_PROXY_URL is \"https://clerk.quillmate.test\""));
+    assert!(env["fix"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("NEXT_PUBLIC_CLERK_PROXY_URL={PROXY_URL}")));
 }
 
 #[tokio::test(flavor = "multi_thread")]
