@@ -1117,3 +1117,137 @@ async fn a_sign_in_rehearsal_confirmed_in_the_dialog_proves_sign_in_and_cleans_u
     rig.finish(s).await;
     forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
 }
+
+/// Links the sandbox's Vercel project on the Hosting step.
+async fn link_vercel(s: &Session) {
+    s.click_button("Hosting").await;
+    store_secret(s, "vercel-token", golive_sandbox::scenario::VERCEL_TOKEN).await;
+    s.click_button("List projects").await;
+    s.click("[aria-label='Use quillmate']").await;
+    s.wait_text("[data-testid=vercel-linked]", "quillmate")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn an_app_on_a_subdomain_gets_its_clerk_domain_records_and_host_fields() {
+    use golive_sandbox::scenario::{APP_SUBDOMAIN, OWN_CLERK_FRONTEND_API};
+    let rig = Rig::start("subdomain-app-own-clerk").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", APP_SUBDOMAIN).await;
+    // The one choice a subdomain brings, said before the project exists.
+    s.wait_text(
+        "[data-testid=domain-hint]",
+        "app.quillmate.test is a subdomain: Clerk can live at clerk.quillmate.test",
+    )
+    .await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", APP_SUBDOMAIN).await;
+    s.type_into("#clerk-pk", &publishable_key(OWN_CLERK_FRONTEND_API))
+        .await;
+    s.click("#save-pk").await;
+    s.wait_text("[data-testid=publishable-key]", "pk_live_")
+        .await;
+    store_secret(&s, "clerk-secret-key", LIVE_SECRET_KEY).await;
+    link_vercel(&s).await;
+
+    // The layout, as the key says: Clerk on the app's own subdomain.
+    s.click_button("DNS").await;
+    s.wait_text(
+        "[data-testid=layout-card]",
+        "Detected: Clerk's domain app.quillmate.test: from the publishable key",
+    )
+    .await;
+    let checked = s
+        .execute(
+            "return document.querySelector('input[name=clerk-domain]:checked').value",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(checked, APP_SUBDOMAIN);
+
+    // Its records, with the Host field the registrar wants for a subdomain's names.
+    s.click_button("Check propagation").await;
+    s.wait_text("[data-testid=record-dns\\.clerk]", "clerk.app")
+        .await;
+    s.wait_text("[data-testid=record-dns\\.app]", "CNAME").await;
+    let page = s.source().await;
+    assert!(
+        !page.contains("record-dns.apex"),
+        "no apex A for a subdomain app"
+    );
+    s.scroll_to("[data-testid=dns-records]").await;
+    s.screenshot(&screenshot_dir().join("15-layout-subdomain.png"))
+        .await;
+    s.click_button("Check DNS").await;
+    for id in ["dns\\.clerk", "dns\\.app", "dns\\.dmarc"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "vercel-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn proxy_mode_is_detected_edited_and_proven_in_the_window() {
+    use golive_sandbox::scenario::PROXY_URL;
+    let rig = Rig::start("proxy-mode").await;
+    let s = rig.session().await;
+    create_project(&s).await;
+    save_live_keys(&s).await;
+
+    s.click_button("DNS").await;
+    s.wait_text(
+        "[data-testid=layout-card]",
+        "Detected: Proxy https://quillmate.test/__clerk: from Clerk's domain settings.",
+    )
+    .await;
+    s.wait_text("[data-testid=layout-summary]", PROXY_URL).await;
+    // A proxy URL on plain http is refused with what to do; what was typed stays.
+    s.clear("#layout-proxy-url").await;
+    s.type_into("#layout-proxy-url", "http://quillmate.test/__clerk")
+        .await;
+    s.click_button("Save layout").await;
+    s.wait_text("[data-testid=layout-card] [role=alert]", "must use https")
+        .await;
+    let typed = s.property("#layout-proxy-url", "value").await;
+    assert_eq!(typed, "http://quillmate.test/__clerk");
+    s.clear("#layout-proxy-url").await;
+    s.type_into("#layout-proxy-url", PROXY_URL).await;
+    s.click_button("Save layout").await;
+    s.wait_text("[data-testid=layout-card]", "Layout saved")
+        .await;
+    s.scroll_to("[data-testid=layout-card]").await;
+    s.screenshot(&screenshot_dir().join("16-layout-proxy.png"))
+        .await;
+
+    // No clerk record behind a proxy; the mail records stay.
+    s.click_button("Check propagation").await;
+    s.wait_text("[data-testid=record-dns\\.clkmail]", "CNAME")
+        .await;
+    assert!(!s.source().await.contains("record-dns.clerk\""));
+    // The proxy is proven as this production instance.
+    s.click_button("Clerk").await;
+    s.click_button("Check Clerk").await;
+    s.wait_text(
+        "[data-testid=check-clerk\\.proxy]",
+        "production instance through the proxy",
+    )
+    .await;
+    let page = s.source().await;
+    assert!(
+        !page.contains("check-clerk.frontend_api"),
+        "not listed behind a proxy"
+    );
+    rig.finish(s).await;
+    forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+}
