@@ -173,12 +173,14 @@ impl CheckContext {
             .await
     }
 
-    /// The checks of this run: the rehearsal's only when rehearsing.
+    /// The checks of this run: the rehearsal's only when rehearsing, and only the hosting
+    /// checks of the project's host.
     fn checks(&self) -> Vec<CheckDef> {
         let mut all = registry();
         if self.rehearsal.is_some() {
             all.extend(rehearsal_checks());
         }
+        all.retain(|d| hosted_here(d.id, &self.run));
         all
     }
 }
@@ -257,6 +259,17 @@ fn listed(table: &'static [(&str, &'static [&'static str])], id: &str) -> &'stat
 
 pub fn prerequisites(id: &str) -> &'static [&'static str] {
     listed(AFTER, id)
+}
+
+/// Whether a check concerns the run's host: the `vercel.*` checks a Vercel project's only,
+/// the host-neutral `host.*` ones any other host's; every other check any project's.
+pub fn hosted_here(id: &str, run: &RunContext) -> bool {
+    let vercel = run.inputs.hosting == crate::project::Hosting::Vercel;
+    match id.split('.').next() {
+        Some("vercel") => vercel,
+        Some("host") => !vercel,
+        _ => true,
+    }
 }
 
 /// Every check a plain run has, in report order (a rehearsal adds `rehearsal_checks`).

@@ -1,9 +1,9 @@
-//! The hosting step (Vercel): the project link, its domain, the production-only env
-//! migration and the redeploy.
+//! The hosting step (Vercel, Netlify): the project or site link, its domain, the
+//! production-only env migration and the redeploy.
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::project::{Project, VercelLink};
+use crate::project::{NetlifyLink, Project, VercelLink};
 use crate::secrets::SecretKind;
 use crate::steps::hosting::env_plan::EnvPlan;
 use crate::steps::hosting::{DeployEvent, FollowPace, HostingDomain, HostingStep};
@@ -15,7 +15,7 @@ impl Engine {
     fn hosting_step(&self) -> HostingStep<'_> {
         HostingStep {
             http: &self.http,
-            api: &self.endpoints.vercel_api,
+            endpoints: &self.endpoints,
             secrets: self.secrets.as_ref(),
         }
     }
@@ -49,6 +49,11 @@ impl Engine {
     /// Links (or, given none, unlinks) the project's Vercel project.
     pub fn set_vercel_project(&self, id: &str, link: Option<VercelLink>) -> Result<Project> {
         self.projects.update_with(id, |p| p.vercel_project = link)
+    }
+
+    /// Links (or, given none, unlinks) the project's Netlify site.
+    pub fn set_netlify_site(&self, id: &str, link: Option<NetlifyLink>) -> Result<Project> {
+        self.projects.update_with(id, |p| p.netlify_site = link)
     }
 
     pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {

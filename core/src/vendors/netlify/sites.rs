@@ -1,0 +1,112 @@
+//! The site: its custom domain (and aliases), and the certificate Netlify issues for them.
+//! Netlify has no domain-verification endpoint: a domain is proven to be the site's when
+//! Netlify can issue its Let's Encrypt certificate, which it does only once the domain's DNS
+//! points to the site (`POST /sites/{id}/ssl` answers 422 "bad dns for custom domain" before).
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::Netlify;
+use crate::error::Result;
+use crate::http::seg;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    /// The team's slug: the env endpoints' `{account_id}` (Netlify's CLI passes the slug).
+    #[serde(default)]
+    pub account_slug: String,
+    #[serde(default)]
+    pub custom_domain: Option<String>,
+    #[serde(default)]
+    pub domain_aliases: Vec<String>,
+    /// The site's own address (`https://<name>.netlify.app`): what a custom domain points to.
+    #[serde(default)]
+    pub ssl_url: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// `https://app.netlify.com/projects/<name>`: the console, and its deploys' logs.
+    #[serde(default)]
+    pub admin_url: Option<String>,
+}
+
+impl Site {
+    pub fn has_domain(&self, domain: &str) -> bool {
+        self.custom_domain.as_deref() == Some(domain)
+            || self.domain_aliases.iter().any(|a| a == domain)
+    }
+
+    /// The host a custom domain's CNAME names (from the site's URL, never hard-coded).
+    pub fn default_host(&self) -> Option<String> {
+        let url = self.ssl_url.as_deref().or(self.url.as_deref())?;
+        url::Url::parse(url).ok()?.host_str().map(str::to_string)
+    }
+}
+
+/// The site's certificate (`sniCertificate`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Certificate {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+impl Certificate {
+    pub fn covers(&self, domain: &str) -> bool {
+        self.state == "issued" && self.domains.iter().any(|d| d == domain)
+    }
+}
+
+impl Netlify<'_> {
+    pub async fn site(&self, site: &str) -> Result<Site> {
+        self.api.get(&format!("sites/{}", seg(site)?), &[]).await
+    }
+
+    /// Puts `domain` on the site: as its custom domain, or as an alias when it has another.
+    pub async fn add_domain(&self, site: &Site, domain: &str) -> Result<Site> {
+        let body = match site.custom_domain.as_deref() {
+            None | Some("") => json!({ "custom_domain": domain }),
+            Some(_) => {
+                let mut aliases = site.domain_aliases.clone();
+                aliases.push(domain.to_string());
+                json!({ "domain_aliases": aliases })
+            }
+        };
+        self.api
+            .send(
+                Method::PATCH,
+                &format!("sites/{}", seg(&site.id)?),
+                &[],
+                Some(&body),
+            )
+            .await
+    }
+
+    /// The site's certificate; `None` while it has none (Netlify answers 404).
+    pub async fn certificate(&self, site: &str) -> Result<Option<Certificate>> {
+        match self
+            .api
+            .get(&format!("sites/{}/ssl", seg(site)?), &[])
+            .await
+        {
+            Ok(c) => Ok(Some(c)),
+            Err(e) if e.code() == "netlify_not_found" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Asks Netlify to issue the certificate (Let's Encrypt) for the site's domains.
+    pub async fn provision_certificate(&self, site: &str) -> Result<Certificate> {
+        self.api
+            .send(
+                Method::POST,
+                &format!("sites/{}/ssl", seg(site)?),
+                &[],
+                None,
+            )
+            .await
+    }
+}
