@@ -63,7 +63,10 @@ pub(super) fn initial(state: Hosting, webhooks: Webhooks, now: u64) -> Vec<Deplo
         publishable_key(DEV_FRONTEND_API),
         publishable_key(&format!("clerk.{DOMAIN}")),
     );
-    let built_live = matches!(state, Hosting::Done | Hosting::DeployError);
+    let built_live = matches!(
+        state,
+        Hosting::Done | Hosting::DeployError | Hosting::DomainUnverified
+    );
     // The production secret from the same build as the live keys, unless production's env
     // held the development one.
     let webhook_secret = if built_live && webhooks != Webhooks::DevSecret {

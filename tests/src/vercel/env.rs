@@ -137,20 +137,22 @@ fn clerk_keys(state: Hosting, now: u64) -> Vec<Env> {
                 set_at,
             ),
         ],
-        Hosting::Done | Hosting::DeployError | Hosting::StaleBuild => vec![
-            env(1, PK_VAR, &live_pk, "encrypted", &prod, true, set_at),
-            env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, true, set_at),
-            env(3, PK_VAR, &test_pk, "encrypted", &others, false, set_at),
-            env(
-                4,
-                SK_VAR,
-                DEV_SECRET_KEY,
-                "sensitive",
-                &others,
-                false,
-                set_at,
-            ),
-        ],
+        Hosting::Done | Hosting::DeployError | Hosting::StaleBuild | Hosting::DomainUnverified => {
+            vec![
+                env(1, PK_VAR, &live_pk, "encrypted", &prod, true, set_at),
+                env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, true, set_at),
+                env(3, PK_VAR, &test_pk, "encrypted", &others, false, set_at),
+                env(
+                    4,
+                    SK_VAR,
+                    DEV_SECRET_KEY,
+                    "sensitive",
+                    &others,
+                    false,
+                    set_at,
+                ),
+            ]
+        }
     }
 }
 

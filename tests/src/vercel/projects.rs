@@ -35,6 +35,8 @@ pub enum Hosting {
     DeployError,
     /// The live keys were set after the live build: it still serves pk_test.
     StaleBuild,
+    /// As `Done`, but the domain's DNS does not point to the host: it stays unverified.
+    DomainUnverified,
 }
 
 #[derive(Debug, Clone)]
@@ -55,7 +57,7 @@ impl VercelProject {
         VercelProject {
             state,
             domain_added: state != Hosting::FreshProject,
-            domain_verified: state != Hosting::FreshProject,
+            domain_verified: !matches!(state, Hosting::FreshProject | Hosting::DomainUnverified),
             envs: super::env::initial(state, webhooks, now),
             deployments: super::deployments::initial(state, webhooks, now),
             write_budget: None,

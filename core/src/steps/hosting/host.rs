@@ -482,7 +482,6 @@ async fn netlify_domain(api: &Netlify<'_>, site: &Site, domain: &str) -> Result<
         .certificate(&site.id)
         .await?
         .is_some_and(|c| c.covers(domain));
-    let target = site.default_host().unwrap_or_else(|| site.name.clone());
     Ok(HostingDomain {
         domain: Some(ProjectDomain {
             name: domain.into(),
@@ -493,7 +492,7 @@ async fn netlify_domain(api: &Netlify<'_>, site: &Site, domain: &str) -> Result<
                 vec![Verification {
                     kind: "CNAME".into(),
                     domain: domain.into(),
-                    value: target,
+                    value: site.subdomain(),
                     reason: "Netlify issues the certificate once the domain points to the site \
                              (at the apex, an ALIAS, ANAME or flattened CNAME)"
                         .into(),

@@ -22,14 +22,6 @@ pub struct Site {
     pub custom_domain: Option<String>,
     #[serde(default)]
     pub domain_aliases: Vec<String>,
-    /// The site's own address (`https://<name>.netlify.app`): what a custom domain points to.
-    #[serde(default)]
-    pub ssl_url: Option<String>,
-    #[serde(default)]
-    pub url: Option<String>,
-    /// `https://app.netlify.com/projects/<name>`: the console, and its deploys' logs.
-    #[serde(default)]
-    pub admin_url: Option<String>,
 }
 
 impl Site {
@@ -38,10 +30,11 @@ impl Site {
             || self.domain_aliases.iter().any(|a| a == domain)
     }
 
-    /// The host a custom domain's CNAME names (from the site's URL, never hard-coded).
-    pub fn default_host(&self) -> Option<String> {
-        let url = self.ssl_url.as_deref().or(self.url.as_deref())?;
-        url::Url::parse(url).ok()?.host_str().map(str::to_string)
+    /// What a custom domain's CNAME names: the site's Netlify subdomain, which Netlify
+    /// makes of the site's name (`<name>.netlify.app`, as its domain docs say to point to).
+    /// The site's `url` is no help: once a custom domain is set, it is that domain.
+    pub fn subdomain(&self) -> String {
+        format!("{}.netlify.app", self.name)
     }
 }
 
