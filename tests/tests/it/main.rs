@@ -18,6 +18,7 @@ mod hosting;
 mod installed;
 mod keychain;
 mod launch;
+mod netlify;
 mod redirects;
 mod sandbox_auth;
 mod setup_script;
