@@ -39,6 +39,15 @@ enum Op {
     HostingEnvPlan,
     HostingEnvApply,
     HostingRedeploy,
+    NetlifyDomain,
+    NetlifyAddDomain,
+    NetlifyVerifyDomain,
+    NetlifyEnvPlan,
+    NetlifyEnvApply,
+    /// A secret's value and its marker.
+    NetlifyEnvApplySecret,
+    NetlifyRedeploy,
+    RunChecksNetlify,
     SsoOverview,
     SsoProbe,
     SsoPush,
@@ -47,7 +56,7 @@ enum Op {
     Rehearse,
 }
 
-const OPS: [Op; 22] = [
+const OPS: [Op; 30] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -64,6 +73,14 @@ const OPS: [Op; 22] = [
     Op::HostingEnvPlan,
     Op::HostingEnvApply,
     Op::HostingRedeploy,
+    Op::NetlifyDomain,
+    Op::NetlifyAddDomain,
+    Op::NetlifyVerifyDomain,
+    Op::NetlifyEnvPlan,
+    Op::NetlifyEnvApply,
+    Op::NetlifyEnvApplySecret,
+    Op::NetlifyRedeploy,
+    Op::RunChecksNetlify,
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
@@ -86,6 +103,13 @@ impl Op {
             | Op::HostingEnvPlan
             | Op::HostingEnvApply => "fresh-project",
             Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
+            Op::NetlifyDomain
+            | Op::NetlifyAddDomain
+            | Op::NetlifyVerifyDomain
+            | Op::NetlifyEnvPlan
+            | Op::NetlifyEnvApply => "netlify-fresh",
+            Op::NetlifyEnvApplySecret | Op::NetlifyRedeploy => "netlify-production-only",
+            Op::RunChecksNetlify => "netlify-live",
             Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
                 "all-good"
             }
@@ -133,7 +157,34 @@ impl Op {
         if matches!(self, Op::SsoPush) {
             e.clerk_create_production(id, APP_ID).await.unwrap();
         }
-        if matches!(self, Op::HostingRedeploy) {
+        if self.on_netlify() {
+            e.update_project(
+                id,
+                golive_core::project::ProjectInput {
+                    name: t.project.name.clone(),
+                    domain: t.project.domain.clone(),
+                    hosting: golive_core::project::Hosting::Netlify,
+                    framework: t.project.framework,
+                },
+            )
+            .unwrap();
+            e.set_secret(id, SecretKind::NetlifyToken, NETLIFY_TOKEN)
+                .unwrap();
+            secrets.push(NETLIFY_TOKEN.to_string());
+            e.set_netlify_site(
+                id,
+                Some(golive_core::project::NetlifyLink {
+                    id: NETLIFY_SITE_ID.into(),
+                    name: "quillmate".into(),
+                }),
+            )
+            .unwrap();
+        }
+        // Netlify issues a certificate for a domain on the site only.
+        if matches!(self, Op::NetlifyVerifyDomain) {
+            e.hosting_add_domain(id).await.unwrap();
+        }
+        if matches!(self, Op::HostingRedeploy | Op::NetlifyRedeploy) {
             e.hosting_env_apply(id).await.unwrap();
         }
         if matches!(self, Op::Rehearse) {
@@ -144,6 +195,20 @@ impl Op {
             e.set_launch_settings(id, form).unwrap();
         }
         secrets
+    }
+
+    fn on_netlify(self) -> bool {
+        matches!(
+            self,
+            Op::NetlifyDomain
+                | Op::NetlifyAddDomain
+                | Op::NetlifyVerifyDomain
+                | Op::NetlifyEnvPlan
+                | Op::NetlifyEnvApply
+                | Op::NetlifyEnvApplySecret
+                | Op::NetlifyRedeploy
+                | Op::RunChecksNetlify
+        )
     }
 
     /// Runs the operation; `Ok` carries, for the checks, what did not pass.
@@ -163,12 +228,20 @@ impl Op {
                 e.dns_auto_apply(id, &[]).await.map(|a| a.plan.notes)
             }
             Op::VercelProjects => e.vercel_projects(id, None, "", None).await.map(|_| vec![]),
-            Op::HostingDomain => e.hosting_domain(id).await.map(|_| vec![]),
-            Op::HostingAddDomain => e.hosting_add_domain(id).await.map(|_| vec![]),
-            Op::HostingVerifyDomain => e.hosting_verify_domain(id).await.map(|_| vec![]),
-            Op::HostingEnvPlan => e.hosting_env_plan(id).await.map(|_| vec![]),
-            Op::HostingEnvApply => e.hosting_env_apply(id).await.map(|_| vec![]),
-            Op::HostingRedeploy => e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![]),
+            Op::HostingDomain | Op::NetlifyDomain => e.hosting_domain(id).await.map(|_| vec![]),
+            Op::HostingAddDomain | Op::NetlifyAddDomain => {
+                e.hosting_add_domain(id).await.map(|_| vec![])
+            }
+            Op::HostingVerifyDomain | Op::NetlifyVerifyDomain => {
+                e.hosting_verify_domain(id).await.map(|_| vec![])
+            }
+            Op::HostingEnvPlan | Op::NetlifyEnvPlan => e.hosting_env_plan(id).await.map(|_| vec![]),
+            Op::HostingEnvApply | Op::NetlifyEnvApply | Op::NetlifyEnvApplySecret => {
+                e.hosting_env_apply(id).await.map(|_| vec![])
+            }
+            Op::HostingRedeploy | Op::NetlifyRedeploy => {
+                e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![])
+            }
             Op::SsoOverview => e.sso_overview(id).await.map(|o| o.notes),
             Op::SsoProbe => e.sso_probe(id, ProviderId::Google).await.map(|r| {
                 if r.verdict == golive_core::vendors::oauth::token_probe::Verdict::Accepted {
@@ -183,7 +256,9 @@ impl Op {
                 .await
                 .map(not_passing),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
-            Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(not_passing),
+            Op::RunChecks | Op::RunChecksNetlify => {
+                e.run_checks(id, None, false, |_| {}).await.map(not_passing)
+            }
         }
     }
 }
@@ -355,6 +430,12 @@ const TOLERATED: &[(&str, &str, Option<FaultKind>, &str)] = &[
         "/domains/quillmate.test",
         Some(FaultKind::Status(404)),
         "a project domain that is not there is the 'not added yet' state",
+    ),
+    (
+        "Netlify",
+        "/ssl",
+        Some(FaultKind::Status(404)),
+        "a site without a certificate is the 'not verified yet' state",
     ),
     (
         "ClerkDomainRecheck",
