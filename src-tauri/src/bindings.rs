@@ -17,7 +17,7 @@ use golive_core::dns::matrix::{CellState, DnsCell, DnsEvent, MatrixServer};
 use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarHost};
 use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
-use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
+use golive_core::project::{Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
@@ -31,6 +31,7 @@ use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus,
 };
+use golive_core::vendors::netlify::sites::{NetlifySite, NetlifySitePage};
 use golive_core::vendors::oauth::catalog::Provider;
 use golive_core::vendors::oauth::token_probe::{ProbeResult, Verdict};
 use golive_core::vendors::supabase::ThirdPartyAuth;
@@ -97,6 +98,9 @@ pub fn typescript() -> String {
         VercelLink::decl(&cfg),
         VercelProject::decl(&cfg),
         ProjectPage::decl(&cfg),
+        NetlifyLink::decl(&cfg),
+        NetlifySite::decl(&cfg),
+        NetlifySitePage::decl(&cfg),
         Verification::decl(&cfg),
         ProjectDomain::decl(&cfg),
         HostingDomain::decl(&cfg),

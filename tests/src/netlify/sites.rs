@@ -1,7 +1,9 @@
 //! The site and its custom domain, and the certificate Netlify issues once the domain's DNS
 //! points to the site (before, provisioning answers 422 "bad dns for custom domain").
 
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,6 +17,7 @@ use crate::DOMAIN;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
+        .route("/api/v1/sites", get(sites))
         .route("/api/v1/sites/{site}", get(site).patch(update_site))
         .route("/api/v1/sites/{site}/ssl", get(certificate).post(provision))
 }
@@ -41,6 +44,43 @@ fn site_json(s: &NetlifySite) -> Value {
         "user_id": "5f1e0c2d3b4a59687766aaaa", "build_image": "noble", "git_provider": "github",
         "published_deploy": s.deploys.iter().rev().find(|d| d.state() == "ready").map(super::deploys::deploy_json),
     }))
+}
+
+/// The sites the token sees in all its teams, by name, a page at a time.
+async fn sites(
+    State(w): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(denied) = guard(&headers, None, None) {
+        return denied;
+    }
+    let per_page: usize = q
+        .get("per_page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(100);
+    let page: usize = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let name = q.get("name").map(|n| n.to_lowercase()).unwrap_or_default();
+    let ours = site_json(&w.lock().unwrap().netlify);
+    let others = [
+        ("0a6c8e2f-4b1d-4c3e-9f5a-7b8c9d0e1f2a", "quillmate-docs", "Quillmate"),
+        ("1b7d9f3a-5c2e-4d4f-8a6b-8c9d0e1f2a3b", "otherapp", "Other Team"),
+    ]
+    .map(|(id, site, team)| {
+        json!({"id": id, "site_id": id, "name": site, "account_name": team,
+               "url": format!("https://{site}.netlify.app"), "ssl_url": format!("https://{site}.netlify.app")})
+    });
+    let all: Vec<Value> = std::iter::once(ours)
+        .chain(others)
+        .filter(|s| s["name"].as_str().unwrap().contains(&name))
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    Json(all).into_response()
 }
 
 async fn site(State(w): State<Shared>, headers: HeaderMap, Path(site): Path<String>) -> Response {

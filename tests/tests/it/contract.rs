@@ -618,6 +618,8 @@ async fn netlify_traffic_is_in_the_spec_both_ways() {
         .with_webhooks()
         .with_netlify();
     let (e, id) = (&t.engine, &t.project.id);
+    let page = e.netlify_sites(id, "quill", 1).await.unwrap();
+    assert_eq!(page.sites[0].name, "quillmate");
     e.hosting_add_domain(id).await.unwrap();
     e.hosting_verify_domain(id).await.unwrap();
     assert!(e.hosting_env_apply(id).await.unwrap().done);

@@ -39,6 +39,7 @@ enum Op {
     HostingEnvPlan,
     HostingEnvApply,
     HostingRedeploy,
+    NetlifySites,
     NetlifyDomain,
     NetlifyAddDomain,
     NetlifyVerifyDomain,
@@ -56,7 +57,7 @@ enum Op {
     Rehearse,
 }
 
-const OPS: [Op; 30] = [
+const OPS: [Op; 31] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -73,6 +74,7 @@ const OPS: [Op; 30] = [
     Op::HostingEnvPlan,
     Op::HostingEnvApply,
     Op::HostingRedeploy,
+    Op::NetlifySites,
     Op::NetlifyDomain,
     Op::NetlifyAddDomain,
     Op::NetlifyVerifyDomain,
@@ -103,7 +105,8 @@ impl Op {
             | Op::HostingEnvPlan
             | Op::HostingEnvApply => "fresh-project",
             Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
-            Op::NetlifyDomain
+            Op::NetlifySites
+            | Op::NetlifyDomain
             | Op::NetlifyAddDomain
             | Op::NetlifyVerifyDomain
             | Op::NetlifyEnvPlan
@@ -200,7 +203,8 @@ impl Op {
     fn on_netlify(self) -> bool {
         matches!(
             self,
-            Op::NetlifyDomain
+            Op::NetlifySites
+                | Op::NetlifyDomain
                 | Op::NetlifyAddDomain
                 | Op::NetlifyVerifyDomain
                 | Op::NetlifyEnvPlan
@@ -228,6 +232,7 @@ impl Op {
                 e.dns_auto_apply(id, &[]).await.map(|a| a.plan.notes)
             }
             Op::VercelProjects => e.vercel_projects(id, None, "", None).await.map(|_| vec![]),
+            Op::NetlifySites => e.netlify_sites(id, "", 1).await.map(|_| vec![]),
             Op::HostingDomain | Op::NetlifyDomain => e.hosting_domain(id).await.map(|_| vec![]),
             Op::HostingAddDomain | Op::NetlifyAddDomain => {
                 e.hosting_add_domain(id).await.map(|_| vec![])

@@ -43,3 +43,21 @@ test("creating sends the input and shows the framework's variable names", async 
   await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
   expect(sent).toEqual({ input: { name: "Shop", domain: "shop.com", hosting: "vercel", framework: "astro" } });
 });
+
+test("the host is picked with the project", async () => {
+  let sent: unknown;
+  mockIPC((cmd, args) => {
+    if (cmd === "create_project") {
+      sent = args;
+      return { id: "shop-1", name: "Shop", domain: "shop.com", hosting: "netlify", framework: "nextjs", clerkChecklist: [] };
+    }
+  });
+  const onSaved = vi.fn();
+  render(ProjectForm, { frameworks, onSaved });
+  await userEvent.type(screen.getByLabelText("Name"), "Shop");
+  await userEvent.type(screen.getByLabelText("Production domain"), "shop.com");
+  await userEvent.selectOptions(screen.getByLabelText("Hosting"), "Netlify");
+  await userEvent.click(screen.getByRole("button", { name: "Create project" }));
+  await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
+  expect(sent).toMatchObject({ input: { hosting: "netlify" } });
+});

@@ -4,8 +4,9 @@
 //! points to the site (`POST /sites/{id}/ssl` answers 422 "bad dns for custom domain" before).
 
 use reqwest::Method;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use ts_rs::TS;
 
 use super::Netlify;
 use crate::error::Result;
@@ -38,6 +39,32 @@ impl Site {
     }
 }
 
+/// A site as the Hosting step's picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NetlifySite {
+    pub id: String,
+    pub name: String,
+    /// The team's name, for people in several teams.
+    #[serde(default, alias = "account_name")]
+    #[ts(optional)]
+    pub account_name: Option<String>,
+    #[serde(default, alias = "custom_domain")]
+    #[ts(optional)]
+    pub custom_domain: Option<String>,
+}
+
+/// One page of sites; `next` is the page after it, while pages come full.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NetlifySitePage {
+    pub sites: Vec<NetlifySite>,
+    #[ts(optional)]
+    pub next: Option<u32>,
+}
+
+/// Sites asked for per page.
+const PER_PAGE: u32 = 20;
+
 /// The site's certificate (`sniCertificate`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Certificate {
@@ -54,6 +81,23 @@ impl Certificate {
 }
 
 impl Netlify<'_> {
+    /// Sites of every team the token's user is in, whose name contains `name`, a page at a
+    /// time (Netlify pages by number; its Link header is not needed: a short page is the
+    /// last).
+    pub async fn sites(&self, name: &str, page: u32) -> Result<NetlifySitePage> {
+        let (page_s, per_page) = (page.max(1).to_string(), PER_PAGE.to_string());
+        let mut query = vec![("filter", "all"), ("page", page_s.as_str())];
+        query.push(("per_page", &per_page));
+        if !name.trim().is_empty() {
+            query.push(("name", name.trim()));
+        }
+        let sites: Vec<NetlifySite> = self.api.get("sites", &query).await?;
+        Ok(NetlifySitePage {
+            next: (sites.len() as u32 == PER_PAGE).then_some(page.max(1) + 1),
+            sites,
+        })
+    }
+
     pub async fn site(&self, site: &str) -> Result<Site> {
         self.api.get(&format!("sites/{}", seg(site)?), &[]).await
     }
