@@ -63,12 +63,12 @@ pub(super) fn checks() -> Vec<CheckDef> {
 
 const HOSTING_FIX: &str = "Run the Hosting step's plan in Golive.";
 
-fn words(ctx: &CheckContext) -> &'static Words {
+pub(super) fn words(ctx: &CheckContext) -> &'static Words {
     ctx.inputs.hosting.words()
 }
 
 /// The run's host, or the check's verdict without one.
-fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
+pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
     let w = words(ctx);
     let not_connected = || {
         Outcome::skip(format!(

@@ -79,6 +79,12 @@ async fn each_netlify_check_fails_in_its_scenario_and_passes_when_live() {
             "host.domain",
             "Netlify has no certificate for it yet",
         ),
+        // The signing secret, read through the same host: one value for `all` contexts.
+        (
+            "netlify-shared-key",
+            "webhook.secret",
+            "serves production, deploy-preview, branch-deploy",
+        ),
     ];
     let live = cli_with("netlify-live", &[]).await;
     for (scenario, id, detail_has) in cases {
