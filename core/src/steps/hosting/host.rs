@@ -221,9 +221,10 @@ impl Host<'_> {
                         }
                         reword(e, "netlify_error", "netlify_dns_not_ready", |e| {
                             format!(
-                                "Netlify cannot issue {domain}'s certificate yet: the domain does \
-                             not point to the site ({e}). Add the record on the Hosting step at \
-                             your DNS host, wait for it to propagate, then verify again."
+                                "Netlify cannot issue {domain}'s certificate yet: the domain \
+                                 does not point to the site ({e}). Add the record on the Hosting \
+                                 step at your DNS host, wait for it to propagate, then verify \
+                                 again."
                             )
                         })
                     })

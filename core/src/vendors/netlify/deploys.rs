@@ -16,8 +16,6 @@ pub struct NetlifyDeploy {
     #[serde(default)]
     pub state: String,
     #[serde(default)]
-    pub context: Option<String>,
-    #[serde(default)]
     pub ssl_url: Option<String>,
     #[serde(default)]
     pub deploy_ssl_url: Option<String>,
@@ -30,9 +28,9 @@ pub struct NetlifyDeploy {
     pub created_at: Option<String>,
 }
 
+/// A build; its deploy is what is followed.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Build {
-    pub id: String,
     pub deploy_id: String,
 }
 
