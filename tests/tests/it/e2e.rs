@@ -964,7 +964,8 @@ async fn hosting_on_netlify_from_an_unlinked_site_to_a_ready_build_serving_the_l
 
     // Env: the plan in deploy contexts first, then applied.
     s.click_button("Preview the changes").await;
-    s.wait_text("[data-testid=env-plan]", "deploy-preview").await;
+    s.wait_text("[data-testid=env-plan]", "deploy-preview")
+        .await;
     assert!(
         !s.source().await.contains(LIVE_SECRET_KEY),
         "no secret in the page"
