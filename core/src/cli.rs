@@ -210,15 +210,22 @@ fn run_check(
             let inputs = Inputs::from_project(&p, &keychain)?;
             (domain.unwrap_or(p.domain), inputs)
         }
-        None => (
-            domain.ok_or_else(|| {
+        None => {
+            let domain = domain.ok_or_else(|| {
                 Error::Config(
                     "give the production domain with --domain, or a saved project with --project"
                         .into(),
                 )
-            })?,
-            Inputs::from_vars(std::env::vars()),
-        ),
+            })?;
+            // A host Golive does not know is said, not checked as Vercel.
+            if let Some(host) = std::env::var("HOSTING")
+                .ok()
+                .filter(|h| !h.trim().is_empty())
+            {
+                crate::project::Hosting::named(&host)?;
+            }
+            (domain, Inputs::from_vars(std::env::vars()))
+        }
     };
     let inputs = inputs.with_clerk_domain(clerk_domain);
     // Whatever the vendors say back, none of the input secrets is printed.

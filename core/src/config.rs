@@ -30,6 +30,8 @@ pub struct Endpoints {
     pub clerk_api: Url,
     pub vercel_api: Url,
     pub cloudflare_api: Url,
+    /// Netlify's API root, `/api/v1/` included (its paths are relative to it).
+    pub netlify_api: Url,
     /// Supabase Management API base.
     pub supabase_api: Url,
     /// Replaces a Supabase project's own base (`https://<ref>.supabase.co`) for every project.
@@ -59,6 +61,7 @@ impl Default for Endpoints {
             clerk_api: Url::parse("https://api.clerk.com").unwrap(),
             vercel_api: Url::parse("https://api.vercel.com").unwrap(),
             cloudflare_api: Url::parse("https://api.cloudflare.com").unwrap(),
+            netlify_api: Url::parse("https://api.netlify.com/api/v1/").unwrap(),
             supabase_api: Url::parse("https://api.supabase.com").unwrap(),
             supabase_project_url: None,
             resolvers: None,
@@ -90,6 +93,7 @@ impl Endpoints {
                 "GOLIVE_CLERK_API_URL" => e.clerk_api = parse_url(&name, value)?,
                 "GOLIVE_VERCEL_API_URL" => e.vercel_api = parse_url(&name, value)?,
                 "GOLIVE_CLOUDFLARE_API_URL" => e.cloudflare_api = parse_url(&name, value)?,
+                "GOLIVE_NETLIFY_API_URL" => e.netlify_api = api_root(parse_url(&name, value)?),
                 "GOLIVE_SUPABASE_API_URL" => e.supabase_api = parse_url(&name, value)?,
                 "GOLIVE_SUPABASE_PROJECT_URL" => {
                     e.supabase_project_url = Some(parse_url(&name, value)?)
@@ -195,6 +199,12 @@ impl Endpoints {
                 &real.cloudflare_api,
             ),
             (
+                "GOLIVE_NETLIFY_API_URL",
+                "Netlify API",
+                &self.netlify_api,
+                &real.netlify_api,
+            ),
+            (
                 "GOLIVE_SUPABASE_API_URL",
                 "Supabase API",
                 &self.supabase_api,
@@ -273,6 +283,7 @@ impl Endpoints {
             (&self.clerk_api, &real.clerk_api),
             (&self.vercel_api, &real.vercel_api),
             (&self.cloudflare_api, &real.cloudflare_api),
+            (&self.netlify_api, &real.netlify_api),
             (&self.supabase_api, &real.supabase_api),
         ];
         apis.into_iter()
@@ -333,6 +344,16 @@ fn keychain_service_from(value: Option<String>) -> String {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| KEYCHAIN_SERVICE.to_string())
+}
+
+/// A base whose paths are relative to it (`…/api/v1` → `…/api/v1/`), so joining a path
+/// keeps its last segment.
+fn api_root(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
 }
 
 fn parse_url(name: &str, value: &str) -> Result<Url> {
@@ -447,6 +468,7 @@ mod tests {
         assert_eq!(e.vercel_api.as_str(), "https://api.vercel.com/");
         assert_eq!(e.supabase_api.as_str(), "https://api.supabase.com/");
         assert_eq!(e.cloudflare_api.as_str(), "https://api.cloudflare.com/");
+        assert_eq!(e.netlify_api.as_str(), "https://api.netlify.com/api/v1/");
         assert!(e.resolvers.is_none() && e.connect_to.is_empty());
     }
 
@@ -457,6 +479,7 @@ mod tests {
             ("GOLIVE_VERCEL_API_URL", "http://127.0.0.1:9001"),
             ("GOLIVE_SUPABASE_API_URL", "http://127.0.0.1:9003"),
             ("GOLIVE_CLOUDFLARE_API_URL", "http://127.0.0.1:9004"),
+            ("GOLIVE_NETLIFY_API_URL", "http://127.0.0.1:9005/api/v1"),
             ("GOLIVE_RESOLVERS", "127.0.0.1:5300, 127.0.0.2"),
             ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
             (
@@ -475,6 +498,11 @@ mod tests {
         assert_eq!(e.vercel_api.port(), Some(9001));
         assert_eq!(e.supabase_api.port(), Some(9003));
         assert_eq!(e.cloudflare_api.port(), Some(9004));
+        // Netlify's paths join under its root, `/api/v1/` kept.
+        assert_eq!(
+            e.netlify_api.join("sites/s1").unwrap().as_str(),
+            "http://127.0.0.1:9005/api/v1/sites/s1"
+        );
         assert_eq!(
             e.resolvers.unwrap(),
             vec![

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::layout::{LayoutSettings, SatelliteSetting};
-use crate::project::Project;
+use crate::project::{Hosting, Project};
 use crate::provider::{Credentials, ProviderId};
 use crate::redact::Redactor;
 use crate::secrets::{Secret, SecretKind, SecretStore};
@@ -21,6 +21,11 @@ pub struct Inputs {
     pub supabase_token: Option<Secret>,
     pub supabase_project_ref: Option<String>,
     pub cloudflare_token: Option<Secret>,
+    /// Which host serves the site (`HOSTING`: `vercel`, the default, or `netlify`).
+    pub hosting: Hosting,
+    pub netlify_token: Option<Secret>,
+    /// The Netlify site's API id (Site configuration → Site details → Site ID).
+    pub netlify_site_id: Option<String>,
     /// A page of the live site only signed-in users may see (`/dashboard` when unset).
     pub protected_path: Option<String>,
     /// The Supabase project's anon (public) key, for the rehearsal's call to its API.
@@ -43,7 +48,9 @@ impl Inputs {
     /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, SITE_PROTECTED_PATH,
     /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET,
     /// CLERK_PROXY_URL (or a framework's `*_CLERK_PROXY_URL`), VERCEL_SATELLITE_PROJECTS
-    /// (`domain=prj_…` pairs, comma-separated) and the `OAUTH_*` ones.
+    /// (`domain=prj_…` pairs, comma-separated), HOSTING, NETLIFY_TOKEN, NETLIFY_SITE_ID and
+    /// the `OAUTH_*` ones. A HOSTING Golive does not know is left out here
+    /// (`Hosting::named` says why, for the CLI).
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
         let (mut prefixed_pk, mut prefixed_proxy) = (None, None);
@@ -63,6 +70,9 @@ impl Inputs {
                 "SUPABASE_ACCESS_TOKEN" => inputs.supabase_token = Some(Secret::new(value)),
                 "SUPABASE_PROJECT_REF" => inputs.supabase_project_ref = Some(value),
                 "CLOUDFLARE_API_TOKEN" => inputs.cloudflare_token = Some(Secret::new(value)),
+                "HOSTING" => inputs.hosting = Hosting::named(&value).unwrap_or_default(),
+                "NETLIFY_TOKEN" => inputs.netlify_token = Some(Secret::new(value)),
+                "NETLIFY_SITE_ID" => inputs.netlify_site_id = Some(value),
                 "SITE_PROTECTED_PATH" => inputs.protected_path = Some(value),
                 "SUPABASE_ANON_KEY" => inputs.supabase_anon_key = Some(value),
                 "REHEARSAL_USER" => inputs.rehearsal_user = Some(value),
@@ -111,6 +121,9 @@ impl Inputs {
             supabase_token: secrets.get(&project.id, SecretKind::SupabaseToken)?,
             supabase_project_ref: project.supabase_project_ref.clone(),
             cloudflare_token: secrets.get(&project.id, SecretKind::CloudflareToken)?,
+            hosting: project.hosting,
+            netlify_token: secrets.get(&project.id, SecretKind::NetlifyToken)?,
+            netlify_site_id: project.netlify_site.as_ref().map(|s| s.id.clone()),
             protected_path: project.protected_path.clone(),
             supabase_anon_key: project.supabase_anon_key.clone(),
             rehearsal_user: project.rehearsal_user.clone(),
@@ -134,6 +147,7 @@ impl Inputs {
             &self.vercel_token,
             &self.supabase_token,
             &self.cloudflare_token,
+            &self.netlify_token,
             &self.webhook_secret,
         ];
         Redactor::of(

@@ -190,6 +190,11 @@ pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
             secret
         }
         SecretKind::VercelToken | SecretKind::CloudflareToken => clean_paste(pasted, ""),
+        SecretKind::NetlifyToken => {
+            let token = clean_paste(pasted, "nfp_");
+            netlify_token(&token)?;
+            token
+        }
         // OAuth secrets go through the SSO step, which checks them with their client ID.
         SecretKind::OauthGoogle
         | SecretKind::OauthGithub
@@ -211,6 +216,45 @@ pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
         ));
     }
     Ok(value)
+}
+
+/// Whose token `token` is, when its shape says it is another host's. Shapes, from each
+/// vendor's own announcement of its token formats: Vercel's are `vcp_`/`vci_`/`vca_`/`vcr_`/
+/// `vck_…` (before 2025, 24 letters and digits); Cloudflare's `cfut_`/`cfat_`/`cfk_…` (before,
+/// 40 characters); Render's API keys `rnd_…`. Netlify's own start with `nf` and a letter
+/// (`nfp_` for personal access tokens, since November 2023); its older, unprefixed ones are
+/// none of the above, so they pass.
+fn other_host_token(token: &str) -> Option<&'static str> {
+    let prefixed = |prefixes: &[&str]| prefixes.iter().any(|p| token.starts_with(p));
+    let alnum = token.chars().all(|c| c.is_ascii_alphanumeric());
+    let legacy_cloudflare = token.len() == 40
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if prefixed(&["vcp_", "vci_", "vca_", "vcr_", "vck_"]) || (token.len() == 24 && alnum) {
+        Some("a Vercel access token")
+    } else if prefixed(&["cfut_", "cfat_", "cfk_"]) || legacy_cloudflare {
+        Some("a Cloudflare API token")
+    } else if token.starts_with("rnd_") {
+        Some("a Render API key")
+    } else {
+        None
+    }
+}
+
+/// A Netlify access token, or what was pasted instead.
+pub fn netlify_token(token: &str) -> Result<()> {
+    match other_host_token(token) {
+        Some(what) if !token.starts_with("nf") => Err(Error::invalid(
+            "netlify_token_invalid",
+            format!(
+                "This looks like {what}, not a Netlify one. Create a Netlify personal access \
+                 token (app.netlify.com → User settings → Applications → Personal access \
+                 tokens; it starts with nfp_) and paste that."
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Extracts the value from a paste: trims whitespace and quotes, and from `KEY=value` lines or
@@ -349,6 +393,37 @@ mod tests {
         }
         let e = publishable_key_paste(whsec).unwrap_err();
         assert!(e.to_string().contains("not a publishable key"), "{e}");
+    }
+
+    #[test]
+    fn another_hosts_token_is_not_taken_for_netlifys() {
+        for (token, what) in [
+            ("vcp_sandboxVercelToken0123456789", "Vercel"),
+            ("AbCdEfGhIjKlMnOpQrStUv12", "Vercel"),
+            ("cfut_sandboxCloudflareToken0123456789ab", "Cloudflare"),
+            ("0123456789abcdefghij0123456789ABCDEFGHIJ", "Cloudflare"),
+            ("rnd_9X3kQp7VbT2hYRzNcMfWj4Dg", "Render"),
+        ] {
+            let e = secret_paste(SecretKind::NetlifyToken, token).unwrap_err();
+            assert_eq!(e.code(), "netlify_token_invalid");
+            assert!(e.to_string().contains(what), "{e}");
+        }
+        for ok in [
+            "nfp_sandboxNetlifyToken0123456789abcdefgh",
+            // An older, unprefixed token (43 URL-safe characters).
+            "u1Wl0ZRsUqk8tRAnDtGmG4CIh3pF-rXhh-FM2Zp-MBs",
+        ] {
+            assert_eq!(secret_paste(SecretKind::NetlifyToken, ok).unwrap(), ok);
+        }
+        // From a `.env` snippet, the Netlify token is picked.
+        assert_eq!(
+            secret_paste(
+                SecretKind::NetlifyToken,
+                "VERCEL_TOKEN=vcp_x\nNETLIFY_AUTH_TOKEN=nfp_abc"
+            )
+            .unwrap(),
+            "nfp_abc"
+        );
     }
 
     #[test]

@@ -12,10 +12,12 @@ use crate::error::{Error, ErrorPayload, Result};
 use crate::framework::Framework;
 use crate::layout::LayoutSettings;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hosting {
+    #[default]
     Vercel,
+    Netlify,
 }
 
 /// A saved project. `id` is stable across renames so keychain entries stay attached.
@@ -46,6 +48,10 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub vercel_project: Option<VercelLink>,
+    /// The Netlify site, once picked on the Hosting step (for projects hosted on Netlify).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub netlify_site: Option<NetlifyLink>,
     /// Production OAuth clients by provider (the secrets are in the keychain).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     #[ts(
@@ -113,6 +119,14 @@ pub struct VercelLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub team_id: Option<String>,
+}
+
+/// Which Netlify site hosts the app (its API id). Its name is kept for display only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NetlifyLink {
+    pub id: String,
+    pub name: String,
 }
 
 /// What the user fills in to create or edit a project.
@@ -198,6 +212,7 @@ impl ProjectStore {
                 clerk_checklist: vec![],
                 supabase_project_ref: None,
                 vercel_project: None,
+                netlify_site: None,
                 oauth: Default::default(),
                 dev_publishable_key: None,
                 protected_path: None,

@@ -29,10 +29,12 @@ pub enum SecretKind {
     OauthMicrosoft,
     OauthDiscord,
     OauthApple,
+    /// A Netlify personal access token (`nfp_…`), for projects hosted on Netlify.
+    NetlifyToken,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 11] = [
+    pub const ALL: [SecretKind; 12] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
         SecretKind::ClerkWebhookSecret,
@@ -44,6 +46,7 @@ impl SecretKind {
         SecretKind::OauthMicrosoft,
         SecretKind::OauthDiscord,
         SecretKind::OauthApple,
+        SecretKind::NetlifyToken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl SecretKind {
             SecretKind::OauthMicrosoft => "oauth-microsoft",
             SecretKind::OauthDiscord => "oauth-discord",
             SecretKind::OauthApple => "oauth-apple",
+            SecretKind::NetlifyToken => "netlify-token",
         }
     }
 
@@ -75,6 +79,7 @@ impl SecretKind {
             SecretKind::OauthMicrosoft => "Microsoft client secret",
             SecretKind::OauthDiscord => "Discord client secret",
             SecretKind::OauthApple => "Apple private key",
+            SecretKind::NetlifyToken => "Netlify access token",
         }
     }
 }

@@ -18,7 +18,7 @@ use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarH
 use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::layout::{Layout, LayoutSettings, Satellite, SatelliteSetting};
-use golive_core::project::{Hosting, OAuthClient, Project, ProjectInput, VercelLink};
+use golive_core::project::{Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, VercelLink};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
@@ -32,6 +32,7 @@ use golive_core::steps::supabase::SupabaseTrust;
 use golive_core::vendors::clerk::platform::{
     CnameStatus, CnameTarget, DnsStatus, DomainStatus, FailureHint, PartStatus, ProxyStatus,
 };
+use golive_core::vendors::netlify::sites::{NetlifySite, NetlifySitePage};
 use golive_core::vendors::oauth::catalog::Provider;
 use golive_core::vendors::oauth::token_probe::{ProbeResult, Verdict};
 use golive_core::vendors::supabase::ThirdPartyAuth;
@@ -100,6 +101,9 @@ pub fn typescript() -> String {
         VercelLink::decl(&cfg),
         VercelProject::decl(&cfg),
         ProjectPage::decl(&cfg),
+        NetlifyLink::decl(&cfg),
+        NetlifySite::decl(&cfg),
+        NetlifySitePage::decl(&cfg),
         Verification::decl(&cfg),
         ProjectDomain::decl(&cfg),
         HostingDomain::decl(&cfg),

@@ -87,6 +87,10 @@ macro_rules! with_commands {
                 };
                 set_vercel_project(project_id: String, link: Option<VercelLink>) -> Project =>
                     |engine| engine.set_vercel_project(&project_id, link);
+                netlify_sites(project_id: String, search: String, page: u32) -> NetlifySitePage =>
+                    |engine| engine.netlify_sites(&project_id, &search, page).await;
+                set_netlify_site(project_id: String, link: Option<NetlifyLink>) -> Project =>
+                    |engine| engine.set_netlify_site(&project_id, link);
                 hosting_domain(project_id: String) -> HostingDomain =>
                     |engine| engine.hosting_domain(&project_id).await;
                 hosting_add_domain(project_id: String) -> HostingDomain =>

@@ -7,6 +7,7 @@ pub mod cloudflare;
 pub mod demo;
 pub mod dns;
 pub mod faults;
+pub mod netlify;
 pub mod oauth;
 pub mod scenario;
 pub mod site;
@@ -69,6 +70,7 @@ impl Sandbox {
             .merge(clerk::platform::routes())
             .merge(supabase::routes())
             .merge(vercel::routes())
+            .merge(netlify::routes())
             .merge(cloudflare::routes())
             .merge(oauth::routes())
             .layer(axum::middleware::from_fn_with_state(
@@ -197,6 +199,7 @@ impl Sandbox {
             ("GOLIVE_SUPABASE_PROJECT_URL", api.clone()),
             ("GOLIVE_VERCEL_API_URL", api.clone()),
             ("GOLIVE_CLOUDFLARE_API_URL", api.clone()),
+            ("GOLIVE_NETLIFY_API_URL", format!("{api}/api/v1")),
             ("GOLIVE_RESOLVERS", join(&self.public)),
             ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
             ("GOLIVE_UPDATE_URL", self.updates.url()),

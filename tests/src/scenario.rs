@@ -45,6 +45,10 @@ pub const VERCEL_PROJECT_ID: &str = "prj_sandboxQuillmate0123456";
 /// What Vercel recommends for this project (the apex's A, `www`'s CNAME).
 pub const VERCEL_APEX_IP: &str = "216.198.79.1";
 pub const VERCEL_CNAME: &str = "d4e5f6a7b8c9d0e1.vercel-dns-017.com";
+/// The Netlify personal access token, site and team the sandbox's Netlify knows.
+pub const NETLIFY_TOKEN: &str = "nfp_sandboxNetlifyToken0123456789abcdefg";
+pub const NETLIFY_SITE_ID: &str = "3f9b7c1e-6a2d-4e8f-9b0a-5c1d2e3f4a5b";
+pub const NETLIFY_ACCOUNT: &str = "quillmate-team";
 /// The Cloudflare API token the sandbox's Cloudflare accepts.
 pub const CLOUDFLARE_TOKEN: &str = "cfut_sandboxCloudflareToken0123456789ab";
 
@@ -204,6 +208,13 @@ pub enum DnsHost {
     Vercel,
 }
 
+/// Which host serves the app (and so whose live deployment the site fake serves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    Vercel,
+    Netlify,
+}
+
 /// The app's Clerk webhook route in production (`POST /api/webhooks/clerk`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Webhooks {
@@ -263,6 +274,8 @@ pub struct Scenario {
     pub supabase_trusts_production: bool,
     pub dns: DnsState,
     pub dns_host: DnsHost,
+    pub host: Host,
+    /// How the host's project (or site) stands.
     pub hosting: Hosting,
     /// The keys the live site's server holds.
     pub server_keys: ServerKeys,
@@ -323,6 +336,13 @@ impl Scenario {
         "proxy-broken",
         "satellite",
         "satellite-missing-record",
+        "netlify-live",
+        "netlify-fresh",
+        "netlify-shared-key",
+        "netlify-production-only",
+        "netlify-build-error",
+        "netlify-stale-build",
+        "netlify-domain-unverified",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -337,6 +357,7 @@ impl Scenario {
             supabase_trusts_production: true,
             dns: DnsState::AllGood,
             dns_host: DnsHost::Registrar,
+            host: Host::Vercel,
             hosting: Hosting::Done,
             server_keys: ServerKeys::Live,
             role_claim: true,
@@ -468,6 +489,44 @@ impl Scenario {
                 name: "stale-build",
                 hosting: Hosting::StaleBuild,
                 ..live
+            },
+            // Netlify scenarios: Clerk and DNS are live; the app is on a Netlify site, as named
+            // (the same states as the Vercel project's, plus a domain whose DNS does not
+            // point to the site, so Netlify cannot issue its certificate).
+            "netlify-live" => Scenario {
+                name: "netlify-live",
+                host: Host::Netlify,
+                ..live
+            },
+            "netlify-fresh" => Scenario {
+                name: "netlify-fresh",
+                hosting: Hosting::FreshProject,
+                ..Scenario::named("netlify-live")?
+            },
+            "netlify-shared-key" => Scenario {
+                name: "netlify-shared-key",
+                hosting: Hosting::SharedTargets,
+                ..Scenario::named("netlify-live")?
+            },
+            "netlify-production-only" => Scenario {
+                name: "netlify-production-only",
+                hosting: Hosting::ProductionOnly,
+                ..Scenario::named("netlify-live")?
+            },
+            "netlify-build-error" => Scenario {
+                name: "netlify-build-error",
+                hosting: Hosting::DeployError,
+                ..Scenario::named("netlify-live")?
+            },
+            "netlify-stale-build" => Scenario {
+                name: "netlify-stale-build",
+                hosting: Hosting::StaleBuild,
+                ..Scenario::named("netlify-live")?
+            },
+            "netlify-domain-unverified" => Scenario {
+                name: "netlify-domain-unverified",
+                hosting: Hosting::DomainUnverified,
+                ..Scenario::named("netlify-live")?
             },
             "sso-wrong-redirect" => Scenario {
                 name: "sso-wrong-redirect",
@@ -610,6 +669,11 @@ impl Scenario {
         ));
         v.push(("VERCEL_TOKEN".to_string(), VERCEL_TOKEN.to_string()));
         v.push(("VERCEL_PROJECT".to_string(), VERCEL_PROJECT_ID.to_string()));
+        if self.host == Host::Netlify {
+            v.push(("HOSTING".to_string(), "netlify".to_string()));
+            v.push(("NETLIFY_TOKEN".to_string(), NETLIFY_TOKEN.to_string()));
+            v.push(("NETLIFY_SITE_ID".to_string(), NETLIFY_SITE_ID.to_string()));
+        }
         // The production webhook endpoint (on the app's domain), once there is a production
         // instance to send.
         if self.production {
@@ -657,6 +721,7 @@ pub struct World {
     pub vercel: VercelProject,
     /// The satellite's own Vercel project, in the satellite layouts.
     pub satellite_vercel: Option<VercelProject>,
+    pub netlify: crate::netlify::NetlifySite,
     /// The redirect URI each OAuth app registered, where it is not the production callback.
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
@@ -748,6 +813,7 @@ impl World {
                 .layout
                 .satellite()
                 .map(|_| VercelProject::satellite(scenario.layout)),
+            netlify: crate::netlify::NetlifySite::new(scenario.hosting, scenario.webhooks),
             production_config: Default::default(),
             faults: Vec::new(),
             rehearsal_write_budget: None,
@@ -803,6 +869,22 @@ impl World {
         let r = HostRecord::new(self.next_record, name, kind, value, proxied);
         self.host_records.push(r.clone());
         r
+    }
+
+    /// The publishable key the live site serves: its host's newest live build's.
+    pub fn live_publishable_key(&self) -> String {
+        match self.scenario.host {
+            Host::Vercel => self.vercel.live_publishable_key(),
+            Host::Netlify => self.netlify.live_publishable_key(),
+        }
+    }
+
+    /// The signing secret the live site's webhook route verifies with.
+    pub fn live_webhook_secret(&self) -> String {
+        match self.scenario.host {
+            Host::Vercel => self.vercel.live_webhook_secret(),
+            Host::Netlify => self.netlify.live_webhook_secret(),
+        }
     }
 
     pub fn fapi(&self) -> Fapi {

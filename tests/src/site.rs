@@ -30,7 +30,7 @@ async fn page(State(w): State<Shared>) -> Html<String> {
 }
 
 async fn script(State(w): State<Shared>) -> Response {
-    let key = w.lock().unwrap().vercel.live_publishable_key();
+    let key = w.lock().unwrap().live_publishable_key();
     (
         [("content-type", "application/javascript")],
         format!("(self.__next=self.__next||[]).push({{clerk:{{publishableKey:\"{key}\"}}}});"),

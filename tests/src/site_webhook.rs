@@ -20,7 +20,7 @@ const TOLERANCE_SECS: i64 = 5 * 60;
 pub async fn handle(State(w): State<Shared>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let (webhooks, secret) = {
         let w = w.lock().unwrap();
-        (w.scenario.webhooks, w.vercel.live_webhook_secret())
+        (w.scenario.webhooks, w.live_webhook_secret())
     };
     if webhooks == Webhooks::Missing {
         return StatusCode::NOT_FOUND;

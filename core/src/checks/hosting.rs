@@ -1,15 +1,18 @@
-//! Hosting checks (Vercel): the domain is on the project and verified, production holds this
-//! instance's live keys (and only production), a build since the keys changed is live, and
-//! the live site serves the live publishable key.
+//! Hosting checks: the domain is on the project (or site) and verified, production holds
+//! this instance's live keys (and only production), a build since the keys changed is live,
+//! and the live site serves the live publishable key. Written once over `host::Host`: a
+//! Vercel project's are `vercel.*` (the CLI contract's ids since the first release), any
+//! other host's `host.*`; `checks::hosted_here` lists only the ones of the run's host.
 
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
-use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
+use crate::keys::{netlify_token, parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::layout::Satellite;
+use crate::project::Hosting;
 use crate::steps::hosting::env_plan::marker;
-use crate::vendors::vercel::env::EnvVar;
-use crate::vendors::vercel::Vercel;
+use crate::steps::hosting::host::{Host, HostVar, Words};
+use crate::vendors::netlify::Netlify;
 use crate::webhook::SECRET_VARS;
 
 pub(super) fn checks() -> Vec<CheckDef> {
@@ -33,6 +36,24 @@ pub(super) fn checks() -> Vec<CheckDef> {
             run: |ctx| deployment(ctx).boxed(),
         },
         CheckDef {
+            id: "host.domain",
+            title: "Host: the domain is on the site and verified",
+            step: Step::Hosting,
+            run: |ctx| domain(ctx).boxed(),
+        },
+        CheckDef {
+            id: "host.env",
+            title: "Host: production has the live keys, previews keep the test keys",
+            step: Step::Hosting,
+            run: |ctx| env(ctx).boxed(),
+        },
+        CheckDef {
+            id: "host.deployment",
+            title: "Host: a production build with the live keys is live",
+            step: Step::Hosting,
+            run: |ctx| deployment(ctx).boxed(),
+        },
+        CheckDef {
             id: "site.publishable_key",
             title: "The live site serves the live publishable key",
             step: Step::Hosting,
@@ -51,43 +72,102 @@ pub(super) fn satellite_checks() -> Vec<SatelliteCheckDef> {
     }]
 }
 
-const NOT_CONNECTED: &str = "Vercel is not connected: pick the project on the Hosting step (or \
-                             set VERCEL_TOKEN and VERCEL_PROJECT).";
 const HOSTING_FIX: &str = "Run the Hosting step's plan in Golive.";
 
-fn vercel(ctx: &CheckContext) -> Option<(Vercel<'_>, &str)> {
-    Some((ctx.vercel()?, ctx.inputs.vercel_project.as_deref()?))
+pub(super) fn words(ctx: &CheckContext) -> &'static Words {
+    ctx.inputs.hosting.words()
 }
 
-fn vendor_failure(e: crate::Error) -> Outcome {
+/// The run's host, or the check's verdict without one.
+pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
+    let w = words(ctx);
+    let not_connected = || {
+        Outcome::skip(format!(
+            "{} is not connected: pick the {} on the Hosting step (or set {}).",
+            w.name, w.project, w.variables
+        ))
+    };
+    match ctx.inputs.hosting {
+        Hosting::Vercel => {
+            let (Some(api), Some(project)) = (ctx.vercel(), ctx.inputs.vercel_project.as_deref())
+            else {
+                return Err(not_connected());
+            };
+            Ok(Host::Vercel {
+                api,
+                project,
+                name: "",
+            })
+        }
+        Hosting::Netlify => {
+            let (Some(token), Some(site)) = (
+                ctx.inputs.netlify_token.as_ref(),
+                ctx.inputs.netlify_site_id.as_deref(),
+            ) else {
+                return Err(not_connected());
+            };
+            if let Err(e) = netlify_token(token.expose()) {
+                return Err(Outcome::fail(
+                    e.to_string(),
+                    "Set NETLIFY_TOKEN to a Netlify personal access token (nfp_…).",
+                ));
+            }
+            Ok(Host::Netlify {
+                api: Netlify::new(&ctx.http, &ctx.endpoints.netlify_api, token),
+                site,
+            })
+        }
+    }
+}
+
+fn vendor_failure(e: crate::Error, w: &Words) -> Outcome {
     let fix = match e.code() {
         "vercel_token_rejected" | "vercel_forbidden" => {
             "Create a Vercel token whose scope includes the project's team, and paste it on the \
              Hosting step."
+                .to_string()
         }
-        "vercel_not_found" => "Check the project (and team) picked on the Hosting step.",
-        _ => "Run the checks again in a minute; if it persists, check vercel-status.com.",
+        "vercel_not_found" => "Check the project (and team) picked on the Hosting step.".into(),
+        "netlify_token_rejected" | "netlify_forbidden" => {
+            "Create a Netlify personal access token as a member of the site's team, and paste \
+             it on the Hosting step."
+                .into()
+        }
+        "netlify_not_found" => {
+            "Check the site picked on the Hosting step (or NETLIFY_SITE_ID): it must be a site \
+             of the token's team."
+                .into()
+        }
+        _ => format!(
+            "Run the checks again in a minute; if it persists, check {}.",
+            w.status_page
+        ),
     };
     Outcome::fail(e.to_string(), fix)
 }
 
 async fn domain(ctx: &CheckContext) -> Outcome {
-    let Some((v, project)) = vercel(ctx) else {
-        return Outcome::skip(NOT_CONNECTED);
+    let h = match host(ctx) {
+        Ok(h) => h,
+        Err(skip) => return skip,
     };
-    let (d, config) = futures::join!(
-        v.project_domain(project, &ctx.domain),
-        v.domain_config(&ctx.domain, project)
-    );
-    let d = match d {
-        Ok(Some(d)) => d,
-        Ok(None) => {
-            return Outcome::fail(
-                format!("{} is not on the Vercel project.", ctx.domain),
-                "Add it on the Hosting step (or Vercel → Project → Settings → Domains).",
-            )
-        }
-        Err(e) => return vendor_failure(e),
+    let w = h.words();
+    let found = match h.domain(&ctx.domain).await {
+        Ok(found) => found,
+        Err(e) => return vendor_failure(e, w),
+    };
+    let Some(d) = found.domain else {
+        return Outcome::fail(
+            format!("{} is not on the {} {}.", ctx.domain, w.name, w.project),
+            match ctx.inputs.hosting {
+                Hosting::Vercel => {
+                    "Add it on the Hosting step (or Vercel → Project → Settings → Domains)."
+                }
+                Hosting::Netlify => {
+                    "Add it on the Hosting step (or Netlify → Domain management → Add a domain)."
+                }
+            },
+        );
     };
     if !d.verified {
         let txt = d
@@ -96,45 +176,53 @@ async fn domain(ctx: &CheckContext) -> Outcome {
             .map(|c| format!("{} {} \"{}\"", c.kind, c.domain, c.value))
             .collect::<Vec<_>>()
             .join("; ");
+        let why = match ctx.inputs.hosting {
+            Hosting::Vercel => "Vercel asks for proof of ownership",
+            Hosting::Netlify => {
+                "Netlify has no certificate for it yet, so it does not point to the site"
+            }
+        };
         return Outcome::fail(
             format!(
-                "{} is on the project but not verified: Vercel asks for proof of ownership.",
-                ctx.domain
+                "{} is on the {} but not verified: {why}.",
+                ctx.domain, w.project
             ),
             format!("Add this record at your DNS host, then verify on the Hosting step: {txt}"),
         );
     }
-    match config {
-        Ok(c) if c.misconfigured => Outcome::warn(
+    if found.misconfigured {
+        return Outcome::warn(
             format!(
-                "{} is on the project and verified, but Vercel reports its DNS as misconfigured.",
-                ctx.domain
+                "{} is on the {} and verified, but {} reports its DNS as misconfigured.",
+                ctx.domain, w.project, w.name
             ),
-            "Fix the apex and www records (see dns.apex and dns.www); Vercel re-checks on its own.",
-        ),
-        Ok(_) => Outcome::pass(format!(
-            "{} is on the project, verified, and its DNS points to Vercel",
-            ctx.domain
-        )),
-        Err(e) => vendor_failure(e),
+            format!(
+                "Fix the apex and www records (see dns.apex and dns.www); {} re-checks on its own.",
+                w.name
+            ),
+        );
     }
+    Outcome::pass(format!(
+        "{} is on the {}, verified, and its DNS points to {}",
+        ctx.domain, w.project, w.name
+    ))
 }
 
-/// What is wrong with one Clerk variable in production, as far as Vercel shows it.
+/// What is wrong with one Clerk variable in production, as far as the host shows it.
 enum Finding {
     Wrong(String),
-    /// Sensitive and not set by Golive: its value can't be read back to verify.
+    /// Secret and not set by Golive: its value can't be read back to verify.
     Unknown(String),
 }
 
-fn describe(v: &EnvVar, frontend_api: &str) -> Option<Finding> {
+fn describe(v: &HostVar, frontend_api: &str, w: &Words) -> Option<Finding> {
     let value = v.value.trim();
-    let targets = v.target.join(", ");
+    let targets = v.contexts.join(", ");
     if value.is_empty() {
-        return (v.comment.as_deref() != Some(marker(frontend_api).as_str())).then(|| {
+        return (v.marker.as_deref() != Some(marker(frontend_api).as_str())).then(|| {
             Finding::Unknown(format!(
-                "{} ({targets}) is sensitive, so Vercel does not show it, and Golive did not set it",
-                v.key
+                "{} ({targets}) is {}, so {} does not show it, and Golive did not set it",
+                v.key, w.secret, w.name
             ))
         });
     }
@@ -158,25 +246,27 @@ fn is_clerk_key(key: &str) -> bool {
 }
 
 async fn env(ctx: &CheckContext) -> Outcome {
-    let Some((v, project)) = vercel(ctx) else {
-        return Outcome::skip(NOT_CONNECTED);
+    let h = match host(ctx) {
+        Ok(h) => h,
+        Err(skip) => return skip,
     };
-    let vars = match v.env(project).await {
+    let w = h.words();
+    let vars = match h.env().await {
         Ok(vars) => vars,
-        Err(e) => return vendor_failure(e),
+        Err(e) => return vendor_failure(e, w),
     };
     let frontend_api = production_frontend_api(
         &ctx.layout().await.clerk_domain,
         ctx.inputs.publishable_key.as_deref(),
     );
-    let production: Vec<&EnvVar> = vars
+    let production: Vec<&HostVar> = vars
         .iter()
-        .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
+        .filter(|v| is_clerk_key(&v.key) && v.in_production())
         .collect();
     let (mut wrong, mut unknown, mut unread) = (vec![], vec![], vec![]);
     for v in &production {
-        match describe(v, &frontend_api) {
-            Some(Finding::Wrong(w)) => wrong.push(w),
+        match describe(v, &frontend_api, w) {
+            Some(Finding::Wrong(f)) => wrong.push(f),
             Some(Finding::Unknown(u)) => {
                 unknown.push(u);
                 unread.push(v.key.as_str());
@@ -205,18 +295,19 @@ async fn env(ctx: &CheckContext) -> Outcome {
                 format!("{why}: browsers would look for Clerk at its clerk host."),
                 format!(
                     "Add NEXT_PUBLIC_CLERK_PROXY_URL={proxy} (with your framework's prefix) to \
-                     production in Vercel's project settings → Environment Variables, then \
-                     redeploy."
+                     production's environment variables at {}, then redeploy.",
+                    w.name
                 ),
             );
         }
     }
-    // A secret key Vercel will not show is proven by the live site's server instead.
+    // A secret key the host will not show is proven by the live site's server instead.
     if unread == ["CLERK_SECRET_KEY"] && ctx.server_key().await.is_proven() {
         return Outcome::pass(format!(
             "Production has {frontend_api}'s live publishable key; CLERK_SECRET_KEY is \
-             sensitive, so Vercel does not show it, but the live site's server proved it holds \
-             this instance's secret key (site.handshake)"
+             {}, so {} does not show it, but the live site's server proved it holds \
+             this instance's secret key (site.handshake)",
+            w.secret, w.name
         ));
     }
     if !unknown.is_empty() {
@@ -227,9 +318,9 @@ async fn env(ctx: &CheckContext) -> Outcome {
     }
     let live_in_previews: Vec<String> = vars
         .iter()
-        .filter(|v| is_clerk_key(&v.key) && !v.target.iter().any(|t| t == "production"))
+        .filter(|v| is_clerk_key(&v.key) && !v.in_production())
         .filter(|v| v.value.starts_with("pk_live_") || v.value.starts_with("sk_live_"))
-        .map(|v| format!("{} ({})", v.key, v.target.join(", ")))
+        .map(|v| format!("{} ({})", v.key, v.contexts.join(", ")))
         .collect();
     if !live_in_previews.is_empty() {
         return Outcome::warn(
@@ -237,7 +328,10 @@ async fn env(ctx: &CheckContext) -> Outcome {
                 "Production is right, but {} hold live keys: previews would sign users into production.",
                 live_in_previews.join(", ")
             ),
-            "Give preview and development the development instance's pk_test_/sk_test_ keys.",
+            format!(
+                "Give {} the development instance's pk_test_/sk_test_ keys.",
+                w.others
+            ),
         );
     }
     Outcome::pass(format!(
@@ -252,10 +346,10 @@ async fn env(ctx: &CheckContext) -> Outcome {
 
 /// Why production's `*<suffix>` variable is missing or wrong, if it is (a value Vercel does
 /// not show is taken as set).
-fn setting(vars: &[EnvVar], suffix: &str, right: impl Fn(&str) -> bool) -> Option<String> {
+fn setting(vars: &[HostVar], suffix: &str, right: impl Fn(&str) -> bool) -> Option<String> {
     let var = vars
         .iter()
-        .find(|v| v.key.ends_with(suffix) && v.target.iter().any(|t| t == "production"));
+        .find(|v| v.key.ends_with(suffix) && v.in_production());
     match var {
         None => Some(format!("production has no *{suffix}")),
         Some(v) if !v.value.is_empty() && !right(v.value.trim()) => {
@@ -275,20 +369,29 @@ async fn satellite_env(ctx: &CheckContext, s: &Satellite) -> Outcome {
             s.domain, s.domain
         ));
     };
-    let Some(v) = ctx.vercel() else {
-        return Outcome::skip(NOT_CONNECTED);
+    // A satellite's app is on Vercel too: Golive links satellites by Vercel project.
+    let Some(api) = ctx.vercel() else {
+        return Outcome::skip(
+            "Vercel is not connected: give the Vercel token on the Hosting step (or set \
+             VERCEL_TOKEN).",
+        );
     };
-    let vars = match v.env(project).await {
+    let h = Host::Vercel {
+        api,
+        project,
+        name: "",
+    };
+    let vars = match h.env().await {
         Ok(vars) => vars,
-        Err(e) => return vendor_failure(e),
+        Err(e) => return vendor_failure(e, h.words()),
     };
     let layout = ctx.layout().await;
     let frontend_api =
         production_frontend_api(&layout.clerk_domain, ctx.inputs.publishable_key.as_deref());
     let mut wrong: Vec<String> = vars
         .iter()
-        .filter(|v| is_clerk_key(&v.key) && v.target.iter().any(|t| t == "production"))
-        .filter_map(|v| match describe(v, &frontend_api) {
+        .filter(|v| is_clerk_key(&v.key) && v.in_production())
+        .filter_map(|v| match describe(v, &frontend_api, h.words()) {
             Some(Finding::Wrong(w)) => Some(w),
             _ => None,
         })
@@ -325,19 +428,24 @@ async fn satellite_env(ctx: &CheckContext, s: &Satellite) -> Outcome {
 }
 
 async fn deployment(ctx: &CheckContext) -> Outcome {
-    let Some((v, project)) = vercel(ctx) else {
-        return Outcome::skip(NOT_CONNECTED);
+    let h = match host(ctx) {
+        Ok(h) => h,
+        Err(skip) => return skip,
     };
-    let (d, vars) = futures::join!(v.production_deployment(project), v.env(project));
+    let w = h.words();
+    let (d, vars) = futures::join!(h.production_deployment(), h.env());
     let d = match d {
         Ok(Some(d)) => d,
         Ok(None) => {
             return Outcome::fail(
-                "The project has no production deployment.",
-                "Push to the production branch, or deploy from the Vercel dashboard.",
+                format!("The {} has no production deployment.", w.project),
+                format!(
+                    "Push to the production branch, or deploy from the {} dashboard.",
+                    w.name
+                ),
             )
         }
-        Err(e) => return vendor_failure(e),
+        Err(e) => return vendor_failure(e, w),
     };
     let inspector = d
         .inspector_url
@@ -369,13 +477,13 @@ async fn deployment(ctx: &CheckContext) -> Outcome {
         .unwrap_or_default()
         .iter()
         .filter(|v| is_clerk_key(&v.key) || SECRET_VARS.contains(&v.key.as_str()))
-        .filter(|v| v.target.iter().any(|t| t == "production"))
+        .filter(|v| v.in_production())
         .filter_map(|v| v.updated_at)
         .fold(0.0, f64::max);
     if changed > d.created_at {
         return Outcome::fail(
             "Production's Clerk keys (or webhook signing secret) changed after the live deployment was built: it still serves the old ones.",
-            "Redeploy on the Hosting step (or `vercel redeploy` the production deployment).",
+            format!("Redeploy on the Hosting step (or {}).", w.redeploy),
         );
     }
     Outcome::pass(format!(
@@ -422,7 +530,10 @@ async fn site(ctx: &CheckContext) -> Outcome {
         Err(e) => {
             return Outcome::fail(
                 format!("https://{} could not be fetched: {e}.", ctx.domain),
-                "Check that the domain points to Vercel (dns.apex) and the deployment is live.",
+                format!(
+                    "Check that the domain points to {} (dns.apex) and the deployment is live.",
+                    words(ctx).name
+                ),
             )
         }
     };
@@ -478,7 +589,7 @@ async fn site(ctx: &CheckContext) -> Outcome {
                 "https://{} has something like a Clerk key that does not decode ({key}).",
                 ctx.domain
             ),
-            "Check the publishable key variable in Vercel.",
+            format!("Check the publishable key variable in {}.", words(ctx).name),
         ),
     }
 }

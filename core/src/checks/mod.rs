@@ -284,6 +284,17 @@ pub fn prerequisites(id: &str) -> &'static [&'static str] {
     listed(AFTER, id)
 }
 
+/// Whether a check concerns the run's host: the `vercel.*` checks a Vercel project's only,
+/// the host-neutral `host.*` ones any other host's; every other check any project's.
+pub fn hosted_here(id: &str, run: &RunContext) -> bool {
+    let vercel = run.inputs.hosting == crate::project::Hosting::Vercel;
+    match id.split('.').next() {
+        Some("vercel") => vercel,
+        Some("host") => !vercel,
+        _ => true,
+    }
+}
+
 /// Every check a plain run has, in report order (a rehearsal adds `rehearsal_checks`).
 pub fn registry() -> Vec<CheckDef> {
     let mut all = clerk::checks();
@@ -349,7 +360,7 @@ fn jobs<'a>(ctx: &'a CheckContext, layout: &'a Layout, only: Option<&str>) -> Ve
     let wanted = |id: &str, step: Step| only.is_none_or(|s| step.as_str() == s || id == s);
     let plain = |defs: Vec<CheckDef>| {
         defs.into_iter()
-            .filter(|d| applies(d.id, layout) && wanted(d.id, d.step))
+            .filter(|d| applies(d.id, layout) && hosted_here(d.id, ctx) && wanted(d.id, d.step))
             .map(|d| Job {
                 id: d.id.into(),
                 title: d.title.into(),
@@ -363,7 +374,7 @@ fn jobs<'a>(ctx: &'a CheckContext, layout: &'a Layout, only: Option<&str>) -> Ve
     for satellite in &layout.satellites {
         for d in satellite_checks() {
             let id = format!("{}.{}", d.prefix, satellite.domain);
-            if wanted(&id, d.step) {
+            if hosted_here(&id, ctx) && wanted(&id, d.step) {
                 jobs.push(Job {
                     title: format!("{} ({})", d.title, satellite.domain),
                     after: d

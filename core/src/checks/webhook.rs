@@ -1,6 +1,6 @@
 //! Webhook checks, for apps that receive Clerk webhooks (delivered by Svix): the production
-//! endpoint exists and refuses unsigned calls, and production's env holds its own signing
-//! secret, not the development one the previews keep.
+//! endpoint exists and refuses unsigned calls, and production's env (at whichever host) holds
+//! its own signing secret, not the development one the previews keep.
 
 use futures::FutureExt;
 
@@ -8,7 +8,7 @@ use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::https_probe::ProbeRequest;
 use crate::keys::production_frontend_api;
 use crate::steps::hosting::env_plan::webhook_marker_last4;
-use crate::vendors::vercel::env::EnvVar;
+use crate::steps::hosting::host::HostVar;
 use crate::webhook::{self, SECRET_VARS};
 
 pub(super) fn checks() -> Vec<CheckDef> {
@@ -168,43 +168,35 @@ fn judge(url: &str, status: u16, location: Option<&str>) -> Outcome {
     }
 }
 
-/// A variable for every environment of its targets (not one git branch's, nor a custom
-/// environment's).
-fn is_standard(v: &EnvVar) -> bool {
-    v.git_branch.as_deref().unwrap_or("").is_empty() && v.custom_environment_ids.is_empty()
-}
-
 /// What the app shows of any secret: its last four characters.
 fn last4(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     chars[chars.len().saturating_sub(4)..].iter().collect()
 }
 
-fn in_production(v: &EnvVar) -> bool {
-    v.target.iter().any(|t| t == "production")
-}
-
 async fn secret(ctx: &CheckContext) -> Outcome {
     let given = ctx.inputs.webhook_url.is_some() || ctx.inputs.webhook_secret.is_some();
-    let (Some(v), Some(project)) = (ctx.vercel(), ctx.inputs.vercel_project.as_deref()) else {
-        return Outcome::skip(if given {
-            "Vercel is not connected: pick the project on the Hosting step (or set VERCEL_TOKEN \
-             and VERCEL_PROJECT)."
-        } else {
-            NO_WEBHOOKS
-        });
+    let h = match super::hosting::host(ctx) {
+        Ok(h) => h,
+        Err(_) if !given => return Outcome::skip(NO_WEBHOOKS),
+        Err(not_connected) => return not_connected,
     };
-    let vars = match v.env(project).await {
+    let w = h.words();
+    let vars = match h.env().await {
         Ok(vars) => vars,
         Err(e) => {
             return Outcome::fail(
                 e.to_string(),
-                "Check the Vercel token and project on the Hosting step, then run the checks \
-                 again.",
+                format!(
+                    "Check the {} token and {} on the Hosting step, then run the checks again.",
+                    w.name, w.project
+                ),
             )
         }
     };
-    let vars: Vec<&EnvVar> = vars.iter().filter(|v| is_standard(v)).collect();
+    // Values for every environment of their contexts (not one git branch's, nor a custom
+    // environment's).
+    let vars: Vec<&HostVar> = vars.iter().filter(|v| !v.scoped).collect();
     if !given && !vars.iter().any(|v| SECRET_VARS.contains(&v.key.as_str())) {
         return Outcome::skip(NO_WEBHOOKS);
     }
@@ -214,12 +206,12 @@ async fn secret(ctx: &CheckContext) -> Outcome {
         ctx.inputs.publishable_key.as_deref(),
     );
     let ours = ctx.inputs.webhook_secret.as_ref();
-    let named: Vec<&EnvVar> = vars.into_iter().filter(|v| v.key == key).collect();
+    let named: Vec<&HostVar> = vars.into_iter().filter(|v| v.key == key).collect();
     let expected = format!("{key} for production only: the production endpoint's whsec_ secret");
     let fail = |detail: String, actual: String| {
         Outcome::fail(detail, SECRET_FIX).evidence(&expected, actual)
     };
-    let Some(production) = named.iter().find(|v| in_production(v)) else {
+    let Some(production) = named.iter().find(|v| v.in_production()) else {
         return fail(
             format!(
                 "Production has no {key}: the production handler cannot verify Clerk's \
@@ -228,8 +220,8 @@ async fn secret(ctx: &CheckContext) -> Outcome {
             format!("no {key} for production"),
         );
     };
-    let targets = production.target.join(", ");
-    if production.target.len() > 1 {
+    let targets = production.contexts.join(", ");
+    if production.contexts.len() > 1 {
         return fail(
             format!(
                 "One {key} serves {targets}: production and previews share a signing secret, \
@@ -240,13 +232,13 @@ async fn secret(ctx: &CheckContext) -> Outcome {
     }
     let development: Vec<&str> = named
         .iter()
-        .filter(|v| !in_production(v) && !v.value.is_empty())
+        .filter(|v| !v.in_production() && !v.value.is_empty())
         .map(|v| v.value.as_str())
         .collect();
     let value = production.value.trim();
     if value.is_empty() {
         let marked = production
-            .comment
+            .marker
             .as_deref()
             .and_then(|c| webhook_marker_last4(c, &frontend_api));
         return match (marked, ours) {
@@ -260,13 +252,14 @@ async fn secret(ctx: &CheckContext) -> Outcome {
             ),
             (Some(set), _) => Outcome::pass(format!(
                 "Production's {key} is the production secret Golive set (ends in …{set}); it \
-                 is sensitive, so Vercel does not show it and this rests on Golive's mark"
+                 is {}, so {} does not show it and this rests on Golive's mark",
+                w.secret, w.name
             )),
             (None, _) => Outcome::warn(
                 format!(
-                    "Production's {key} is sensitive, so Vercel does not show it, and Golive \
-                     did not set it: whether it is the development secret cannot be proven \
-                     from Vercel."
+                    "Production's {key} is {}, so {} does not show it, and Golive did not set \
+                     it: whether it is the development secret cannot be proven from {}.",
+                    w.secret, w.name, w.name
                 ),
                 "Paste the production endpoint's signing secret in the Hosting step's \
                  Webhooks section and apply the plan: Golive then sets it and marks it.",

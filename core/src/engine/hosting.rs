@@ -1,12 +1,14 @@
-//! The hosting step (Vercel): the project link, its domain, the production-only env
-//! migration and the redeploy.
+//! The hosting step (Vercel, Netlify): the project or site link, its domain, the
+//! production-only env migration and the redeploy.
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::project::{Project, VercelLink};
+use crate::project::{NetlifyLink, Project, VercelLink};
 use crate::secrets::SecretKind;
 use crate::steps::hosting::env_plan::EnvPlan;
 use crate::steps::hosting::{DeployEvent, FollowPace, HostingDomain, HostingStep};
+use crate::vendors::netlify::sites::NetlifySitePage;
+use crate::vendors::netlify::Netlify;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::projects::ProjectPage;
 use crate::vendors::vercel::Vercel;
@@ -15,7 +17,7 @@ impl Engine {
     fn hosting_step(&self) -> HostingStep<'_> {
         HostingStep {
             http: &self.http,
-            api: &self.endpoints.vercel_api,
+            endpoints: &self.endpoints,
             secrets: self.secrets.as_ref(),
         }
     }
@@ -49,6 +51,36 @@ impl Engine {
     /// Links (or, given none, unlinks) the project's Vercel project.
     pub fn set_vercel_project(&self, id: &str, link: Option<VercelLink>) -> Result<Project> {
         self.projects.update_with(id, |p| p.vercel_project = link)
+    }
+
+    /// Netlify sites the saved token sees, for the Hosting step's picker.
+    pub async fn netlify_sites(
+        &self,
+        id: &str,
+        search: &str,
+        page: u32,
+    ) -> Result<NetlifySitePage> {
+        self.sealed(id, async {
+            let project = self.projects.get(id)?;
+            let token = self
+                .secrets
+                .get(&project.id, SecretKind::NetlifyToken)?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "netlify_token_missing",
+                        "Paste a Netlify personal access token first (app.netlify.com → User \
+                         settings → Applications).",
+                    )
+                })?;
+            let netlify = Netlify::new(&self.http, &self.endpoints.netlify_api, &token);
+            netlify.sites(search, page).await
+        })
+        .await
+    }
+
+    /// Links (or, given none, unlinks) the project's Netlify site.
+    pub fn set_netlify_site(&self, id: &str, link: Option<NetlifyLink>) -> Result<Project> {
+        self.projects.update_with(id, |p| p.netlify_site = link)
     }
 
     pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {

@@ -2,6 +2,7 @@
 
 pub mod clerk;
 pub mod cloudflare;
+pub mod netlify;
 pub mod oauth;
 pub mod supabase;
 pub mod vercel;

@@ -65,7 +65,10 @@ pub(super) fn initial(
     now: u64,
 ) -> Vec<Deployment> {
     let (test_pk, live_pk) = (publishable_key(DEV_FRONTEND_API), live_pk.to_string());
-    let built_live = matches!(state, Hosting::Done | Hosting::DeployError);
+    let built_live = matches!(
+        state,
+        Hosting::Done | Hosting::DeployError | Hosting::DomainUnverified
+    );
     // The production secret from the same build as the live keys, unless production's env
     // held the development one.
     let webhook_secret = if built_live && webhooks != Webhooks::DevSecret {

@@ -227,20 +227,22 @@ fn clerk_keys(state: Hosting, frontend_api: &str, now: u64) -> Vec<Env> {
                 set_at,
             ),
         ],
-        Hosting::Done | Hosting::DeployError | Hosting::StaleBuild => vec![
-            env(1, PK_VAR, &live_pk, "encrypted", &prod, live, set_at),
-            env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, live, set_at),
-            env(3, PK_VAR, &test_pk, "encrypted", &others, None, set_at),
-            env(
-                4,
-                SK_VAR,
-                DEV_SECRET_KEY,
-                "sensitive",
-                &others,
-                None,
-                set_at,
-            ),
-        ],
+        Hosting::Done | Hosting::DeployError | Hosting::StaleBuild | Hosting::DomainUnverified => {
+            vec![
+                env(1, PK_VAR, &live_pk, "encrypted", &prod, live, set_at),
+                env(2, SK_VAR, LIVE_SECRET_KEY, "sensitive", &prod, live, set_at),
+                env(3, PK_VAR, &test_pk, "encrypted", &others, None, set_at),
+                env(
+                    4,
+                    SK_VAR,
+                    DEV_SECRET_KEY,
+                    "sensitive",
+                    &others,
+                    None,
+                    set_at,
+                ),
+            ]
+        }
     }
 }
 

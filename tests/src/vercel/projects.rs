@@ -38,6 +38,8 @@ pub enum Hosting {
     DeployError,
     /// The live keys were set after the live build: it still serves pk_test.
     StaleBuild,
+    /// As `Done`, but the domain's DNS does not point to the host: it stays unverified.
+    DomainUnverified,
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +69,7 @@ impl VercelProject {
             domain: layout.app_domain(),
             state,
             domain_added: state != Hosting::FreshProject,
-            domain_verified: state != Hosting::FreshProject,
+            domain_verified: !matches!(state, Hosting::FreshProject | Hosting::DomainUnverified),
             envs: super::env::initial(state, webhooks, layout, now),
             deployments: super::deployments::initial(state, webhooks, &live_pk, now),
             write_budget: None,

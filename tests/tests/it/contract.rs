@@ -99,6 +99,14 @@ fn required_declared(v: Value) -> Value {
     }
 }
 
+/// Netlify's Swagger 2.0 spec, in the fixture's OpenAPI 3 shape (see extract.py).
+fn netlify() -> Spec {
+    Spec {
+        doc: load(include_str!("../../fixtures/specs/netlify.json")),
+        prefix: "/api/v1",
+        sdk_query: &[],
+    }
+}
 fn cloudflare() -> Spec {
     Spec {
         doc: load(include_str!("../../fixtures/specs/cloudflare-dns.json")),
@@ -284,7 +292,9 @@ fn spec_for(path: &str) -> Option<Spec> {
     if path.starts_with("/rest/v1/") {
         return None;
     }
-    Some(if path.starts_with("/v1/platform/") {
+    Some(if path.starts_with("/api/v1/") {
+        netlify()
+    } else if path.starts_with("/v1/platform/") {
         plapi()
     } else if path.starts_with("/v1/projects/") {
         supabase()
@@ -638,6 +648,92 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
                 .any(|r| r.method == method && r.path.starts_with(prefix)),
             "{method} {prefix}"
         );
+    }
+    assert_traffic(&requests);
+}
+
+/// The hosting step's Netlify calls — the domain and its certificate, the env plan's creates,
+/// replacements, values and markers, a build and its polling, the checks — in the spec both
+/// ways, with Netlify's refusals: a token it rejects, a domain another site has, a
+/// certificate it cannot issue yet.
+#[tokio::test(flavor = "multi_thread")]
+async fn netlify_traffic_is_in_the_spec_both_ways() {
+    use golive_core::project::{Hosting, ProjectInput};
+    use golive_core::secrets::SecretKind;
+    let pace = golive_core::steps::hosting::FollowPace {
+        scale: 0.1,
+        limit: std::time::Duration::from_secs(30),
+    };
+    let sb = Sandbox::start(Scenario::named("netlify-fresh").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_webhooks()
+        .with_netlify();
+    let (e, id) = (&t.engine, &t.project.id);
+    let page = e.netlify_sites(id, "quill", 1).await.unwrap();
+    assert_eq!(page.sites[0].name, "quillmate");
+    e.hosting_add_domain(id).await.unwrap();
+    e.hosting_verify_domain(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // A secret value set, and its marker created.
+    sb.switch(Scenario::named("netlify-production-only").unwrap());
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    // Refusals: no certificate while the DNS is elsewhere, a domain another site has, a
+    // token Netlify does not know.
+    sb.switch(Scenario::named("netlify-domain-unverified").unwrap());
+    assert_eq!(
+        e.hosting_verify_domain(id).await.unwrap_err().code(),
+        "netlify_dns_not_ready"
+    );
+    let other = e
+        .create_project(ProjectInput {
+            name: "Other".into(),
+            domain: "otherapp.test".into(),
+            hosting: Hosting::Netlify,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    e.set_secret(
+        &other.id,
+        SecretKind::NetlifyToken,
+        golive_sandbox::scenario::NETLIFY_TOKEN,
+    )
+    .unwrap();
+    e.set_netlify_site(&other.id, t.project.netlify_site.clone())
+        .unwrap();
+    assert_eq!(
+        e.hosting_add_domain(&other.id).await.unwrap_err().code(),
+        "netlify_domain_elsewhere"
+    );
+    e.set_secret(id, SecretKind::NetlifyToken, "nfp_wrong")
+        .unwrap();
+    assert_eq!(
+        e.hosting_domain(id).await.unwrap_err().code(),
+        "netlify_token_rejected"
+    );
+    let requests = sb.requests();
+    for (method, prefix) in [
+        ("PATCH", "/api/v1/sites/"),
+        ("POST", "/api/v1/sites/"),
+        ("GET", "/api/v1/sites/"),
+        ("PUT", "/api/v1/accounts/"),
+        ("PATCH", "/api/v1/accounts/"),
+        ("POST", "/api/v1/accounts/"),
+        ("GET", "/api/v1/deploys/"),
+    ] {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.method == method && r.path.starts_with(prefix)),
+            "{method} {prefix}"
+        );
+    }
+    for status in [401, 404, 422] {
+        assert!(requests.iter().any(|r| r.status == status), "a {status}");
     }
     assert_traffic(&requests);
 }

@@ -931,6 +931,72 @@ async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
     }
 }
 
+/// The same path on a Netlify site: a project made for Netlify, its token and site picked,
+/// the domain's certificate, the env plan in deploy contexts, a build followed to ready, and
+/// the `host.*` checks agreeing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_on_netlify_from_an_unlinked_site_to_a_ready_build_serving_the_live_key() {
+    use golive_sandbox::scenario::NETLIFY_TOKEN;
+    let rig = Rig::start("netlify-fresh").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click("#project-hosting option[value=netlify]").await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(&s).await;
+
+    s.click_button("Hosting").await;
+    s.wait_text("main", "Hosting on Netlify").await;
+    store_secret(&s, "netlify-token", NETLIFY_TOKEN).await;
+    s.click_button("List sites").await;
+    s.click("[aria-label='Use quillmate']").await;
+
+    // Domain: set on the site, the CNAME to add shown, then its certificate issued.
+    s.click_button("Add quillmate.test to the site").await;
+    s.wait_text("[data-testid=hosting-domain]", "quillmate.netlify.app")
+        .await;
+    s.click_button("Verify").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: the plan in deploy contexts first, then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text("[data-testid=env-plan]", "deploy-preview")
+        .await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 4 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // A production build, followed to ready, and the checks agree.
+    s.click_button("Redeploy production").await;
+    s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
+        .await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "netlify-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the_keychain() {

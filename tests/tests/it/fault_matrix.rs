@@ -39,6 +39,16 @@ enum Op {
     HostingEnvPlan,
     HostingEnvApply,
     HostingRedeploy,
+    NetlifySites,
+    NetlifyDomain,
+    NetlifyAddDomain,
+    NetlifyVerifyDomain,
+    NetlifyEnvPlan,
+    NetlifyEnvApply,
+    /// A secret's value and its marker.
+    NetlifyEnvApplySecret,
+    NetlifyRedeploy,
+    RunChecksNetlify,
     SsoOverview,
     SsoProbe,
     SsoPush,
@@ -49,7 +59,7 @@ enum Op {
     DmarcAdd,
 }
 
-const OPS: [Op; 24] = [
+const OPS: [Op; 33] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -66,6 +76,15 @@ const OPS: [Op; 24] = [
     Op::HostingEnvPlan,
     Op::HostingEnvApply,
     Op::HostingRedeploy,
+    Op::NetlifySites,
+    Op::NetlifyDomain,
+    Op::NetlifyAddDomain,
+    Op::NetlifyVerifyDomain,
+    Op::NetlifyEnvPlan,
+    Op::NetlifyEnvApply,
+    Op::NetlifyEnvApplySecret,
+    Op::NetlifyRedeploy,
+    Op::RunChecksNetlify,
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
@@ -90,6 +109,14 @@ impl Op {
             | Op::HostingEnvPlan
             | Op::HostingEnvApply => "fresh-project",
             Op::VercelProjects | Op::HostingRedeploy => "env-production-only",
+            Op::NetlifySites
+            | Op::NetlifyDomain
+            | Op::NetlifyAddDomain
+            | Op::NetlifyVerifyDomain
+            | Op::NetlifyEnvPlan
+            | Op::NetlifyEnvApply => "netlify-fresh",
+            Op::NetlifyEnvApplySecret | Op::NetlifyRedeploy => "netlify-production-only",
+            Op::RunChecksNetlify => "netlify-live",
             Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
                 "all-good"
             }
@@ -138,7 +165,34 @@ impl Op {
         if matches!(self, Op::SsoPush) {
             e.clerk_create_production(id, APP_ID).await.unwrap();
         }
-        if matches!(self, Op::HostingRedeploy) {
+        if self.on_netlify() {
+            e.update_project(
+                id,
+                golive_core::project::ProjectInput {
+                    name: t.project.name.clone(),
+                    domain: t.project.domain.clone(),
+                    hosting: golive_core::project::Hosting::Netlify,
+                    framework: t.project.framework,
+                },
+            )
+            .unwrap();
+            e.set_secret(id, SecretKind::NetlifyToken, NETLIFY_TOKEN)
+                .unwrap();
+            secrets.push(NETLIFY_TOKEN.to_string());
+            e.set_netlify_site(
+                id,
+                Some(golive_core::project::NetlifyLink {
+                    id: NETLIFY_SITE_ID.into(),
+                    name: "quillmate".into(),
+                }),
+            )
+            .unwrap();
+        }
+        // Netlify issues a certificate for a domain on the site only.
+        if matches!(self, Op::NetlifyVerifyDomain) {
+            e.hosting_add_domain(id).await.unwrap();
+        }
+        if matches!(self, Op::HostingRedeploy | Op::NetlifyRedeploy) {
             e.hosting_env_apply(id).await.unwrap();
         }
         if matches!(self, Op::Rehearse) {
@@ -149,6 +203,21 @@ impl Op {
             e.set_launch_settings(id, form).unwrap();
         }
         secrets
+    }
+
+    fn on_netlify(self) -> bool {
+        matches!(
+            self,
+            Op::NetlifySites
+                | Op::NetlifyDomain
+                | Op::NetlifyAddDomain
+                | Op::NetlifyVerifyDomain
+                | Op::NetlifyEnvPlan
+                | Op::NetlifyEnvApply
+                | Op::NetlifyEnvApplySecret
+                | Op::NetlifyRedeploy
+                | Op::RunChecksNetlify
+        )
     }
 
     /// Runs the operation; `Ok` carries, for the checks, what did not pass.
@@ -168,12 +237,21 @@ impl Op {
                 e.dns_auto_apply(id, &[]).await.map(|a| a.plan.notes)
             }
             Op::VercelProjects => e.vercel_projects(id, None, "", None).await.map(|_| vec![]),
-            Op::HostingDomain => e.hosting_domain(id).await.map(|_| vec![]),
-            Op::HostingAddDomain => e.hosting_add_domain(id).await.map(|_| vec![]),
-            Op::HostingVerifyDomain => e.hosting_verify_domain(id).await.map(|_| vec![]),
-            Op::HostingEnvPlan => e.hosting_env_plan(id).await.map(|_| vec![]),
-            Op::HostingEnvApply => e.hosting_env_apply(id).await.map(|_| vec![]),
-            Op::HostingRedeploy => e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![]),
+            Op::NetlifySites => e.netlify_sites(id, "", 1).await.map(|_| vec![]),
+            Op::HostingDomain | Op::NetlifyDomain => e.hosting_domain(id).await.map(|_| vec![]),
+            Op::HostingAddDomain | Op::NetlifyAddDomain => {
+                e.hosting_add_domain(id).await.map(|_| vec![])
+            }
+            Op::HostingVerifyDomain | Op::NetlifyVerifyDomain => {
+                e.hosting_verify_domain(id).await.map(|_| vec![])
+            }
+            Op::HostingEnvPlan | Op::NetlifyEnvPlan => e.hosting_env_plan(id).await.map(|_| vec![]),
+            Op::HostingEnvApply | Op::NetlifyEnvApply | Op::NetlifyEnvApplySecret => {
+                e.hosting_env_apply(id).await.map(|_| vec![])
+            }
+            Op::HostingRedeploy | Op::NetlifyRedeploy => {
+                e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![])
+            }
             Op::SsoOverview => e.sso_overview(id).await.map(|o| o.notes),
             Op::SsoProbe => e.sso_probe(id, ProviderId::Google).await.map(|r| {
                 if r.verdict == golive_core::vendors::oauth::token_probe::Verdict::Accepted {
@@ -188,7 +266,9 @@ impl Op {
                 .await
                 .map(not_passing),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
-            Op::RunChecks => e.run_checks(id, None, false, |_| {}).await.map(not_passing),
+            Op::RunChecks | Op::RunChecksNetlify => {
+                e.run_checks(id, None, false, |_| {}).await.map(not_passing)
+            }
             // What could not be detected is said in the layout itself.
             Op::Layout => e.layout(id).await.map(|l| l.detected),
             Op::DmarcAdd => e
@@ -366,6 +446,12 @@ const TOLERATED: &[(&str, &str, Option<FaultKind>, &str)] = &[
         "/domains/quillmate.test",
         Some(FaultKind::Status(404)),
         "a project domain that is not there is the 'not added yet' state",
+    ),
+    (
+        "Netlify",
+        "/ssl",
+        Some(FaultKind::Status(404)),
+        "a site without a certificate is the 'not verified yet' state",
     ),
     (
         "ClerkDomainRecheck",

@@ -20,6 +20,7 @@ mod keychain;
 mod launch;
 mod layout_checks;
 mod layouts;
+mod netlify;
 mod redirects;
 mod sandbox_auth;
 mod setup_script;

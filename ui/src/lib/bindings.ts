@@ -14,7 +14,7 @@ export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nu
 
 export type FrameworkInfo = { id: Framework, label: string, publishableKeyVar: string, secretKeyVar: string, };
 
-export type Hosting = "vercel";
+export type Hosting = "vercel" | "netlify";
 
 export type Project = { id: string, name: string, domain: string, hosting: Hosting, framework: Framework, 
 /**
@@ -37,6 +37,10 @@ supabaseProjectRef?: string,
  * The Vercel project (`prj_…`) and its team, once picked on the Hosting step.
  */
 vercelProject?: VercelLink, 
+/**
+ * The Netlify site, once picked on the Hosting step (for projects hosted on Netlify).
+ */
+netlifySite?: NetlifyLink, 
 /**
  * Production OAuth clients by provider (the secrets are in the keychain).
  */
@@ -69,7 +73,7 @@ layout?: LayoutSettings, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple" | "netlify-token";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
@@ -238,6 +242,16 @@ export type VercelLink = { id: string, name: string, teamId?: string, };
 export type VercelProject = { id: string, name: string, framework?: string, };
 
 export type ProjectPage = { projects: Array<VercelProject>, next?: string, };
+
+export type NetlifyLink = { id: string, name: string, };
+
+export type NetlifySite = { id: string, name: string, 
+/**
+ * The team's name, for people in several teams.
+ */
+accountName?: string, customDomain?: string, };
+
+export type NetlifySitePage = { sites: Array<NetlifySite>, next?: number, };
 
 export type Verification = { type: string, domain: string, value: string, reason: string, };
 
@@ -437,6 +451,8 @@ export type Commands = {
   dns_auto_dmarc: { args: { projectId: string, reportTo: string }, answer: AutoPlan },
   vercel_projects: { args: { projectId: string, teamId: string | null, search: string, from: string | null }, answer: ProjectPage },
   set_vercel_project: { args: { projectId: string, link: VercelLink | null }, answer: Project },
+  netlify_sites: { args: { projectId: string, search: string, page: number }, answer: NetlifySitePage },
+  set_netlify_site: { args: { projectId: string, link: NetlifyLink | null }, answer: Project },
   hosting_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_add_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_verify_domain: { args: { projectId: string }, answer: HostingDomain },
@@ -491,6 +507,9 @@ export const CHECK_STEP: Record<string, Step> = {
   "vercel.domain": "hosting",
   "vercel.env": "hosting",
   "vercel.deployment": "hosting",
+  "host.domain": "hosting",
+  "host.env": "hosting",
+  "host.deployment": "hosting",
   "site.publishable_key": "hosting",
   "webhook.endpoint": "hosting",
   "webhook.secret": "hosting",

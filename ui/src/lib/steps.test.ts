@@ -11,6 +11,11 @@ test("hosting with no project linked is not set up, though the live site passed"
   expect(stepStatus("hosting", hosting.map((c) => ({ ...c, status: "pass" as const })))).toBe("pass");
 });
 
+test("a Netlify project with no site linked is not set up either", () => {
+  const hosting = [r("host.domain", "skip"), r("host.env", "skip"), r("host.deployment", "skip"), r("site.publishable_key", "pass")];
+  expect(stepStatus("hosting", hosting)).toBe("incomplete");
+});
+
 test("a step whose checks were all skipped is not set up", () => {
   expect(stepStatus("supabase", [r("supabase.third_party_auth", "skip")])).toBe("incomplete");
   expect(stepStatus("sso", ["google", "github", "apple"].map((p) => r(`sso.${p}`, "skip")))).toBe("incomplete");

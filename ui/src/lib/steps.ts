@@ -23,7 +23,8 @@ export type StepStatus = "pass" | "warn" | "fail" | "incomplete";
 // Clerk does not ask for, Clerk's own status without a platform key, a check after a failed one.
 export const SETUP_CHECKS: Partial<Record<Step, readonly string[]>> = {
   clerk: ["clerk.publishable_key", "clerk.secret_key"],
-  hosting: ["vercel.domain", "vercel.env", "vercel.deployment"],
+  // A run lists the checks of its project's host only: Vercel's, or any other host's.
+  hosting: ["vercel.domain", "vercel.env", "vercel.deployment", "host.domain", "host.env", "host.deployment"],
 };
 
 // A step's status from its checks' results: a failure or warning shows as such; otherwise

@@ -55,3 +55,40 @@ test("without a token there is nothing to list, and a rejected token is explaine
   await userEvent.click(await screen.findByRole("button", { name: "List projects" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("Vercel rejected the access token (401).");
 });
+
+test("a Netlify project picks its site with a Netlify token, then gets the same cards in Netlify's words", async () => {
+  const netlify: Project = { ...project, hosting: "netlify" };
+  const asked: Record<string, unknown>[] = [];
+  let linked: unknown = null;
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: (args as { kind: string }).kind, set: true, last4: "defg" };
+    if (cmd === "netlify_sites") {
+      asked.push(args as Record<string, unknown>);
+      return (args as { page: number }).page === 1
+        ? { sites: [{ id: "s1", name: "quillmate", accountName: "Quillmate" }], next: 2 }
+        : { sites: [{ id: "s2", name: "quillmate-docs" }] };
+    }
+    if (cmd === "set_netlify_site") {
+      linked = (args as { link: unknown }).link;
+      return { ...netlify, netlifySite: linked };
+    }
+    if (cmd === "hosting_domain") return { misconfigured: true };
+  });
+  const changed: Project[] = [];
+  const { rerender } = render(HostingView, { project: netlify, onChanged: (p: Project) => changed.push(p) });
+  expect(screen.getByRole("heading", { name: "Hosting on Netlify" })).toBeInTheDocument();
+  expect(await screen.findByText("Netlify personal access token")).toBeInTheDocument();
+  await userEvent.type(await screen.findByLabelText("Search sites"), "quill");
+  await userEvent.click(screen.getByRole("button", { name: "List sites" }));
+  expect(await screen.findByText("quillmate")).toBeInTheDocument();
+  expect(asked[0]).toMatchObject({ search: "quill", page: 1 });
+  await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+  expect(await screen.findByText("quillmate-docs")).toBeInTheDocument();
+  expect(asked[1]).toMatchObject({ page: 2 });
+
+  await userEvent.click(screen.getByRole("button", { name: "Use quillmate" }));
+  expect(linked).toEqual({ id: "s1", name: "quillmate" });
+  await rerender({ project: changed[0], onChanged: () => {} });
+  expect(await screen.findByText("is not on the Netlify site yet.", { exact: false })).toBeInTheDocument();
+  expect(screen.getByRole("button", { name: "Add quillmate.test to the site" })).toBeInTheDocument();
+});

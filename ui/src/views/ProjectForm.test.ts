@@ -53,3 +53,21 @@ test("a subdomain explains where Clerk can live and what that means for sign-ins
       "subdomain of quillmate.site, or at clerk.app.quillmate.site, keeping them to this app.",
   );
 });
+
+test("the host is picked with the project", async () => {
+  let sent: unknown;
+  mockIPC((cmd, args) => {
+    if (cmd === "create_project") {
+      sent = args;
+      return { id: "shop-1", name: "Shop", domain: "shop.com", hosting: "netlify", framework: "nextjs", clerkChecklist: [] };
+    }
+  });
+  const onSaved = vi.fn();
+  render(ProjectForm, { frameworks, onSaved });
+  await userEvent.type(screen.getByLabelText("Name"), "Shop");
+  await userEvent.type(screen.getByLabelText("Production domain"), "shop.com");
+  await userEvent.selectOptions(screen.getByLabelText("Hosting"), "Netlify");
+  await userEvent.click(screen.getByRole("button", { name: "Create project" }));
+  await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
+  expect(sent).toMatchObject({ input: { hosting: "netlify" } });
+});

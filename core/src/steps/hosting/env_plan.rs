@@ -1,20 +1,24 @@
-//! The env migration's plan, made from what Vercel has now (see the step's header for the
-//! order it keeps): pure, so every interleaving is tested without a server.
+//! The env migration's plan, made from what the host has now (see the step's header for the
+//! order it keeps), over the host-neutral model (`host::HostVar`): pure, so every
+//! interleaving is tested without a server, and every host gets the same order.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::host::{HostVar, Words};
 use crate::secrets::Secret;
-use crate::vendors::vercel::env::EnvVar;
 
-pub(super) const PRODUCTION: &str = "production";
+/// The deploy context every host calls production.
+pub const PRODUCTION: &str = "production";
 
 /// One variable the launch needs in production.
 #[derive(Debug, Clone)]
 pub struct Wanted {
     pub key: String,
     pub value: Secret,
-    /// `encrypted` for the publishable key, `sensitive` for secrets.
+    /// Whether the host should keep it write-only (the secret key, the signing secret).
+    pub secret: bool,
+    /// The host's word for that (`sensitive` or `encrypted` at Vercel).
     pub kind: &'static str,
     /// The comment Golive leaves on it (see `marker`).
     pub marker: String,
@@ -74,19 +78,13 @@ pub fn webhook_marker_last4<'c>(comment: &'c str, frontend_api: &str) -> Option<
         .strip_suffix("), set by Golive")
 }
 
-fn is_standard(v: &EnvVar) -> bool {
-    v.git_branch.as_deref().unwrap_or("").is_empty() && v.custom_environment_ids.is_empty()
-}
-
 /// What must change so production has exactly the wanted values, in the order to apply it.
-pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted]) -> Vec<EnvStep> {
+pub fn plan_env(vars: &[HostVar], wanted: &[Wanted], words: &Words) -> Vec<EnvStep> {
     let mut steps = vec![];
     for w in wanted {
-        let production: Vec<&EnvVar> = vars
+        let production: Vec<&HostVar> = vars
             .iter()
-            .filter(|v| {
-                v.key == w.key && is_standard(v) && v.target.iter().any(|t| t == PRODUCTION)
-            })
+            .filter(|v| v.key == w.key && !v.scoped && v.in_production())
             .collect();
         let step = |action, id: Option<&str>, target: Vec<String>, detail: String| EnvStep {
             key: w.key.clone(),
@@ -97,9 +95,9 @@ pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted]) -> Vec<EnvStep> {
         };
         let mut needs_create = production.is_empty();
         for v in &production {
-            if v.target.len() > 1 {
+            if v.contexts.len() > 1 {
                 let others: Vec<String> = v
-                    .target
+                    .contexts
                     .iter()
                     .filter(|t| *t != PRODUCTION)
                     .cloned()
@@ -112,25 +110,28 @@ pub fn plan_env(vars: &[EnvVar], wanted: &[Wanted]) -> Vec<EnvStep> {
                 ));
                 needs_create = true;
             } else if v.value == w.value.expose()
-                || (v.value.is_empty() && v.comment.as_deref() == Some(w.marker.as_str()))
+                || (v.value.is_empty() && v.marker.as_deref() == Some(w.marker.as_str()))
             {
                 steps.push(step(
                     EnvAction::Keep,
                     Some(&v.id),
-                    v.target.clone(),
+                    v.contexts.clone(),
                     "Already the production value".into(),
                 ));
             } else {
                 let why = if v.value.is_empty() {
-                    "Vercel does not show this sensitive value; set it to the production value"
+                    format!(
+                        "{} does not show this {} value; set it to the production value",
+                        words.name, words.secret
+                    )
                 } else {
-                    "Replace its value with the production value"
+                    "Replace its value with the production value".into()
                 };
                 steps.push(step(
                     EnvAction::SetValue,
                     Some(&v.id),
-                    v.target.clone(),
-                    why.into(),
+                    v.contexts.clone(),
+                    why,
                 ));
             }
         }
@@ -167,23 +168,21 @@ impl EnvPlan {
 mod tests {
     use super::*;
 
-    fn var(id: &str, key: &str, value: &str, target: &[&str], comment: Option<&str>) -> EnvVar {
-        EnvVar {
+    fn var(id: &str, key: &str, value: &str, target: &[&str], comment: Option<&str>) -> HostVar {
+        HostVar {
             id: id.into(),
             key: key.into(),
             value: value.into(),
-            kind: if value.is_empty() {
-                "sensitive"
-            } else {
-                "encrypted"
-            }
-            .into(),
-            target: target.iter().map(|t| t.to_string()).collect(),
-            git_branch: None,
-            comment: comment.map(str::to_string),
+            contexts: target.iter().map(|t| t.to_string()).collect(),
+            marker: comment.map(str::to_string),
             updated_at: None,
-            custom_environment_ids: vec![],
+            scoped: false,
+            secret: value.is_empty(),
         }
+    }
+
+    fn plan_env(vars: &[HostVar], wanted: &[Wanted]) -> Vec<EnvStep> {
+        super::plan_env(vars, wanted, crate::project::Hosting::Vercel.words())
     }
 
     fn wanted() -> Vec<Wanted> {
@@ -191,12 +190,14 @@ mod tests {
             Wanted {
                 key: "PK".into(),
                 value: Secret::new("pk_live_x"),
+                secret: false,
                 kind: "encrypted",
                 marker: "m".into(),
             },
             Wanted {
                 key: "SK".into(),
                 value: Secret::new("sk_live_y"),
+                secret: true,
                 kind: "sensitive",
                 marker: "m".into(),
             },
@@ -254,7 +255,7 @@ mod tests {
     #[test]
     fn missing_keys_are_created_and_branch_variables_ignored() {
         let mut branch = var("e1", "PK", "pk_test_a", &["preview"], None);
-        branch.git_branch = Some("feature".into());
+        branch.scoped = true;
         let steps = plan_env(&[branch], &wanted());
         assert_eq!(
             actions(&steps),
@@ -275,6 +276,7 @@ mod tests {
         let wanted = |secret: &Secret| Wanted {
             key: "WH".into(),
             value: secret.clone(),
+            secret: true,
             kind: "sensitive",
             marker: webhook_marker("clerk.q.test", secret),
         };

@@ -1,42 +1,45 @@
-//! The hosting step (Vercel): the domain on the project, the live Clerk keys for production
-//! only — preview and development keep the test keys — and a redeploy followed to READY.
+//! The hosting step, for every host behind `host::Host` (Vercel, Netlify): the domain on
+//! the project, the live Clerk keys for production only — preview and development keep the
+//! test keys — and a production build followed until it is live.
 //!
-//! The env migration is planned from what Vercel has now, every time, so it is idempotent
+//! The env migration is planned from what the host has now, every time, so it is idempotent
 //! and an interrupted run converges when run again. Its order never loses a value: a test
-//! key shared by production and other targets is first re-targeted to the others (keeping
+//! key shared by production and other contexts is first re-targeted to the others (keeping
 //! its value), then the live key is created for production; a production-only variable gets
 //! its value replaced. Nothing is deleted. Vercel refuses two variables of one name on one
-//! target, so between that re-target and the create, production's settings lack the key for
-//! one request; deployments are unaffected (variables apply at the next build), and the
-//! redeploy is refused until the plan is complete.
+//! target (and Netlify holds one value per context), so between that re-target and the
+//! create, production's settings lack the key for one request; deployments are unaffected
+//! (variables apply at the next build), and the redeploy is refused until the plan is
+//! complete.
 //!
 //! When the production webhook signing secret is saved, the same plan gives it to
-//! production (as sensitive, under the name the app reads) while previews keep the
+//! production (as a secret, under the name the app reads) while previews keep the
 //! development one.
 
 pub mod env_plan;
+pub mod host;
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
-use url::Url;
 
-use env_plan::{marker, plan_env, webhook_marker, EnvAction, EnvPlan, Wanted, PRODUCTION};
+use env_plan::{marker, plan_env, webhook_marker, EnvPlan, Wanted};
+use host::{Host, HostVar, Words};
 
+use crate::config::Endpoints;
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::keys::{parse_publishable_key, KeyEnv};
-use crate::project::Project;
+use crate::keys::{netlify_token, parse_publishable_key, KeyEnv};
+use crate::project::{Hosting, Project};
 use crate::secrets::{Secret, SecretKind, SecretStore};
+use crate::vendors::netlify::Netlify;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::domains::ProjectDomain;
-use crate::vendors::vercel::env::EnvVar;
 use crate::vendors::vercel::Vercel;
 use crate::webhook;
 
-/// The domain on the project, as Vercel sees it.
+/// The domain on the project (or site), as the host sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HostingDomain {
@@ -86,6 +89,7 @@ impl FollowPace {
 
 /// What production should hold, from the project and the keychain.
 struct Production {
+    /// The live keys (their `kind`, the host's word, is given by `wanted`).
     keys: Vec<Wanted>,
     /// The webhook signing secret, with its marker.
     webhook_secret: Option<(String, Secret)>,
@@ -93,30 +97,38 @@ struct Production {
 
 impl Production {
     /// Everything wanted, the signing secret under the name the app reads (from `vars`).
-    fn wanted(&self, vars: &[EnvVar]) -> Result<Vec<Wanted>> {
-        let mut wanted = self.keys.clone();
+    fn wanted(&self, vars: &[HostVar], words: &Words) -> Result<Vec<Wanted>> {
+        let mut wanted: Vec<Wanted> = self
+            .keys
+            .iter()
+            .map(|w| Wanted {
+                kind: if w.secret { words.secret } else { words.plain },
+                ..w.clone()
+            })
+            .collect();
         if let Some((marker, secret)) = &self.webhook_secret {
             let key = webhook::secret_var(vars.iter().map(|v| v.key.as_str()));
             // The development secret pasted by mistake: previews hold the very same value.
-            if vars.iter().any(|v| {
-                v.key == key
-                    && v.value == secret.expose()
-                    && !v.target.iter().any(|t| t == PRODUCTION)
-            }) {
+            if vars
+                .iter()
+                .any(|v| v.key == key && v.value == secret.expose() && !v.in_production())
+            {
                 return Err(Error::invalid(
                     "webhook_secret_is_development",
                     format!(
-                        "The signing secret saved in Golive is the development one: Vercel's \
+                        "The signing secret saved in Golive is the development one: {}'s \
                          previews hold the same {key}. Paste the production endpoint's secret \
                          (Clerk dashboard → Production → Webhooks → your endpoint → Signing \
-                         Secret) in the Hosting step's Webhooks section."
+                         Secret) in the Hosting step's Webhooks section.",
+                        words.name
                     ),
                 ));
             }
             wanted.push(Wanted {
                 key: key.into(),
                 value: secret.clone(),
-                kind: "sensitive",
+                secret: true,
+                kind: words.secret,
                 marker: marker.clone(),
             });
         }
@@ -126,88 +138,85 @@ impl Production {
 
 pub struct HostingStep<'a> {
     pub http: &'a Http,
-    pub api: &'a Url,
+    pub endpoints: &'a Endpoints,
     pub secrets: &'a dyn SecretStore,
 }
 
 impl HostingStep<'_> {
-    fn token(&self, project: &Project) -> Result<Secret> {
-        self.secrets
-            .get(&project.id, SecretKind::VercelToken)?
-            .ok_or_else(|| {
-                Error::invalid(
-                    "vercel_token_missing",
-                    "Paste a Vercel access token first (vercel.com/account/tokens).",
-                )
-            })
-    }
-
-    fn link(project: &Project) -> Result<&crate::project::VercelLink> {
-        project.vercel_project.as_ref().ok_or_else(|| {
-            Error::invalid("vercel_project_missing", "Pick the Vercel project first.")
-        })
-    }
-
-    async fn with_vercel<T>(
+    /// The project's host, with the saved token and the picked project or site.
+    async fn with_host<T>(
         &self,
         project: &Project,
-        f: impl AsyncFnOnce(&Vercel<'_>, &str) -> Result<T>,
+        f: impl AsyncFnOnce(&Host<'_>) -> Result<T>,
     ) -> Result<T> {
-        let token = self.token(project)?;
-        let link = Self::link(project)?;
-        let vercel = Vercel::new(self.http, self.api, &token, link.team_id.as_deref());
-        f(&vercel, &link.id).await
+        let (kind, missing) = match project.hosting {
+            Hosting::Vercel => (
+                SecretKind::VercelToken,
+                "Paste a Vercel access token first (vercel.com/account/tokens).",
+            ),
+            Hosting::Netlify => (
+                SecretKind::NetlifyToken,
+                "Paste a Netlify personal access token first (app.netlify.com → User settings \
+                 → Applications).",
+            ),
+        };
+        let token = self.secrets.get(&project.id, kind)?.ok_or_else(|| {
+            let code = match project.hosting {
+                Hosting::Vercel => "vercel_token_missing",
+                Hosting::Netlify => "netlify_token_missing",
+            };
+            Error::invalid(code, missing)
+        })?;
+        let host = match project.hosting {
+            Hosting::Vercel => {
+                let link = project.vercel_project.as_ref().ok_or_else(|| {
+                    Error::invalid("vercel_project_missing", "Pick the Vercel project first.")
+                })?;
+                Host::Vercel {
+                    api: Vercel::new(
+                        self.http,
+                        &self.endpoints.vercel_api,
+                        &token,
+                        link.team_id.as_deref(),
+                    ),
+                    project: &link.id,
+                    name: &link.name,
+                }
+            }
+            Hosting::Netlify => {
+                netlify_token(token.expose())?;
+                let link = project.netlify_site.as_ref().ok_or_else(|| {
+                    Error::invalid("netlify_site_missing", "Pick the Netlify site first.")
+                })?;
+                Host::Netlify {
+                    api: Netlify::new(self.http, &self.endpoints.netlify_api, &token),
+                    site: &link.id,
+                }
+            }
+        };
+        f(&host).await
     }
 
     pub async fn domain(&self, project: &Project) -> Result<HostingDomain> {
-        self.with_vercel(project, async |v, pid| {
-            let (domain, config) = futures::join!(
-                v.project_domain(pid, &project.domain),
-                v.domain_config(&project.domain, pid)
-            );
-            Ok(HostingDomain {
-                domain: domain?,
-                misconfigured: config?.misconfigured,
-            })
-        })
-        .await
+        self.with_host(project, async |h| h.domain(&project.domain).await)
+            .await
     }
 
     /// Adds the domain to the project (nothing to do if it is there).
     pub async fn add_domain(&self, project: &Project) -> Result<HostingDomain> {
-        self.with_vercel(project, async |v, pid| {
-            if v.project_domain(pid, &project.domain).await?.is_none() {
-                v.add_domain(pid, &project.domain)
-                    .await
-                    .map_err(|e| match e.code() {
-                        "vercel_conflict" => Error::Vendor {
-                            vendor: "Vercel",
-                            code: "vercel_domain_elsewhere",
-                            message: format!(
-                            "{} is on another Vercel project ({e}). Remove it from that project \
-                             (Settings → Domains) and add it here again.",
-                            project.domain
-                        ),
-                        },
-                        _ => e,
-                    })?;
-            }
-            Ok(())
-        })
-        .await?;
+        self.with_host(project, async |h| h.add_domain(&project.domain).await)
+            .await?;
         self.domain(project).await
     }
 
     pub async fn verify_domain(&self, project: &Project) -> Result<HostingDomain> {
-        self.with_vercel(project, async |v, pid| {
-            v.verify_domain(pid, &project.domain).await.map(drop)
-        })
-        .await?;
+        self.with_host(project, async |h| h.verify_domain(&project.domain).await)
+            .await?;
         self.domain(project).await
     }
 
     /// What the plan puts in production: the live keys, and the webhook signing secret if
-    /// one is saved (read before Vercel is asked anything, so a missing key is said first).
+    /// one is saved (read before the host is asked anything, so a missing key is said first).
     fn production(&self, project: &Project) -> Result<Production> {
         let pk = project.publishable_key.clone().unwrap_or_default();
         let parsed = parse_publishable_key(&pk)
@@ -231,13 +240,15 @@ impl HostingStep<'_> {
                 Wanted {
                     key: project.framework.publishable_key_var().into(),
                     value: Secret::new(pk),
-                    kind: "encrypted",
+                    secret: false,
+                    kind: "",
                     marker: keys_marker.clone(),
                 },
                 Wanted {
                     key: project.framework.secret_key_var().into(),
                     value: sk,
-                    kind: "sensitive",
+                    secret: true,
+                    kind: "",
                     marker: keys_marker,
                 },
             ],
@@ -247,59 +258,45 @@ impl HostingStep<'_> {
 
     pub async fn env_plan(&self, project: &Project) -> Result<EnvPlan> {
         let production = self.production(project)?;
-        self.with_vercel(project, async |v, pid| {
-            let vars = v.env(pid).await?;
-            Ok(EnvPlan::of(plan_env(&vars, &production.wanted(&vars)?)))
+        self.with_host(project, async |h| {
+            let vars = h.env().await?;
+            let words = h.words();
+            Ok(EnvPlan::of(plan_env(
+                &vars,
+                &production.wanted(&vars, words)?,
+                words,
+            )))
         })
         .await
     }
 
-    /// Applies the plan made afresh from Vercel's current variables; stops at the first
+    /// Applies the plan made afresh from the host's current variables; stops at the first
     /// error (running it again continues from where it stopped).
     pub async fn env_apply(&self, project: &Project) -> Result<EnvPlan> {
         let production = self.production(project)?;
-        self.with_vercel(project, async |v, pid| {
-            let vars = v.env(pid).await?;
-            let wanted = production.wanted(&vars)?;
-            for s in &plan_env(&vars, &wanted) {
+        self.with_host(project, async |h| {
+            let words = h.words();
+            let vars = h.env().await?;
+            let wanted = production.wanted(&vars, words)?;
+            for s in &plan_env(&vars, &wanted, words) {
                 let w = wanted
                     .iter()
                     .find(|w| w.key == s.key)
                     .expect("planned from wanted");
-                match (s.action, &s.id) {
-                    (EnvAction::Retarget, Some(id)) => {
-                        v.edit_env(pid, id, &json!({ "target": s.target })).await?
-                    }
-                    (EnvAction::SetValue, Some(id)) => {
-                        v.edit_env(
-                            pid,
-                            id,
-                            &json!({"value": w.value.expose(), "comment": w.marker}),
-                        )
-                        .await?
-                    }
-                    (EnvAction::Create, _) => {
-                        v.create_env(
-                            pid,
-                            &w.key,
-                            w.value.expose(),
-                            w.kind,
-                            &[PRODUCTION],
-                            &w.marker,
-                        )
-                        .await?
-                    }
-                    _ => {}
-                }
+                h.apply(s, w, &vars).await?;
             }
-            let vars = v.env(pid).await?;
-            Ok(EnvPlan::of(plan_env(&vars, &production.wanted(&vars)?)))
+            let vars = h.env().await?;
+            Ok(EnvPlan::of(plan_env(
+                &vars,
+                &production.wanted(&vars, words)?,
+                words,
+            )))
         })
         .await
     }
 
-    /// Redeploys the current production deployment and follows it until it is live, fails,
-    /// or `pace.limit` passes. Refused while the env plan is not done.
+    /// Builds production again and follows it until it is live, fails, or `pace.limit`
+    /// passes. Refused while the env plan is not done.
     pub async fn redeploy(
         &self,
         project: &Project,
@@ -313,16 +310,15 @@ impl HostingStep<'_> {
                  old keys.",
             ));
         }
-        let link = Self::link(project)?;
-        self.with_vercel(project, async |v, pid| {
-            let current = v.production_deployment(pid).await?.ok_or_else(|| {
+        self.with_host(project, async |h| {
+            let current = h.production_deployment().await?.ok_or_else(|| {
                 Error::invalid(
                     "no_production_deployment",
                     "This project has no production deployment to redeploy yet: push to its \
                      production branch first.",
                 )
             })?;
-            let mut d = v.redeploy(&link.name, &current.id).await?;
+            let mut d = h.redeploy(&current).await?;
             on_event(DeployEvent::Started {
                 deployment: d.clone(),
             });
@@ -332,7 +328,7 @@ impl HostingStep<'_> {
                     break;
                 }
                 tokio::time::sleep(pace.delay(started.elapsed())).await;
-                d = v.deployment(&d.id).await?;
+                d = h.deployment(&d.id).await?;
                 on_event(DeployEvent::State {
                     deployment: d.clone(),
                 });

@@ -148,6 +148,43 @@ impl TestProject {
 
     /// With the production webhook endpoint and its signing secret saved, as after the
     /// Hosting step's Webhooks section.
+    /// Hosted on Netlify: the sandbox's token saved and its site linked.
+    pub fn with_netlify(mut self) -> Self {
+        use golive_core::project::{Hosting, NetlifyLink, ProjectInput};
+        use golive_sandbox::scenario::{NETLIFY_SITE_ID, NETLIFY_TOKEN};
+        let id = self.project.id.clone();
+        let p = &self.project;
+        self.engine
+            .update_project(
+                &id,
+                ProjectInput {
+                    name: p.name.clone(),
+                    domain: p.domain.clone(),
+                    hosting: Hosting::Netlify,
+                    framework: p.framework,
+                },
+            )
+            .unwrap();
+        self.engine
+            .set_secret(
+                &id,
+                golive_core::secrets::SecretKind::NetlifyToken,
+                NETLIFY_TOKEN,
+            )
+            .unwrap();
+        self.project = self
+            .engine
+            .set_netlify_site(
+                &id,
+                Some(NetlifyLink {
+                    id: NETLIFY_SITE_ID.into(),
+                    name: "quillmate".into(),
+                }),
+            )
+            .unwrap();
+        self
+    }
+
     pub fn with_webhooks(self) -> Self {
         use golive_sandbox::scenario::{LIVE_WEBHOOK_SECRET, WEBHOOK_URL};
         let id = &self.project.id;

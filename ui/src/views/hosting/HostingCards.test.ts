@@ -28,6 +28,19 @@ test("an unverified domain shows the TXT record to add, then verifies", async ()
   expect(await screen.findByTestId("domain-ready")).toHaveTextContent("verified, and its DNS points to Vercel");
 });
 
+test("a Netlify domain shows the CNAME to its site and why, in Netlify's words", async () => {
+  const cname = { type: "CNAME", domain: "quillmate.test", value: "quillmate.netlify.app", reason: "certificate" };
+  mockIPC((cmd) => {
+    if (cmd === "hosting_domain") return { misconfigured: true, domain: { name: "quillmate.test", verified: false, verification: [cname] } };
+    if (cmd === "hosting_verify_domain") return { misconfigured: false, domain: { name: "quillmate.test", verified: true, verification: [] } };
+  });
+  render(DomainCard, { project: { ...project, hosting: "netlify", netlifySite: { id: "s1", name: "quillmate" } } });
+  expect(await screen.findByText("quillmate.netlify.app")).toBeInTheDocument();
+  expect(screen.getByRole("status")).toHaveTextContent("Netlify issues quillmate.test's certificate once the domain points to the site");
+  await userEvent.click(screen.getByRole("button", { name: "Verify" }));
+  expect(await screen.findByTestId("domain-ready")).toHaveTextContent("on the site and verified, and its DNS points to Netlify");
+});
+
 test("the env plan is shown before anything changes, then applied", async () => {
   const calls: string[] = [];
   const before: EnvPlan = { done: false, steps: [

@@ -1,0 +1,595 @@
+//! One interface over the hosts Golive launches on. Each host does the same four things
+//! through its API — the custom domain and its verification, environment variables per
+//! deploy context (secret ones included), a production build with a state to follow, and
+//! the current production deployment — in its own shapes; `Host` maps them to one model
+//! (`HostVar`, `HostingDomain`, `Deployment`) so the env plan, the step and the checks are
+//! written once. Production is `production` at every host; the other contexts keep the
+//! host's names (Vercel: `preview`, `development`; Netlify: `deploy-preview`,
+//! `branch-deploy`, `dev`, `dev-server`).
+//!
+//! Where a host cannot say what a secret value is, Golive marks what it set: Vercel keeps a
+//! comment on each variable; Netlify keeps none, so Golive sets a plain, production-only
+//! `GOLIVE_MARKER_<KEY>` next to a secret variable, after its value (an interruption between
+//! the two leaves the value unmarked, and the next run sets it again).
+
+use serde_json::json;
+
+use super::env_plan::{EnvAction, EnvStep, Wanted, PRODUCTION};
+use super::HostingDomain;
+use crate::error::{Error, Result};
+use crate::project::Hosting;
+use crate::vendors::netlify::deploys::NetlifyDeploy;
+use crate::vendors::netlify::env::{NetlifyValue, NetlifyVar};
+use crate::vendors::netlify::sites::Site;
+use crate::vendors::netlify::{millis, Netlify};
+use crate::vendors::vercel::deployments::Deployment;
+use crate::vendors::vercel::domains::{ProjectDomain, Verification};
+use crate::vendors::vercel::env::EnvVar;
+use crate::vendors::vercel::Vercel;
+
+/// One value of a variable as the host has it, for the contexts it applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostVar {
+    /// What a write names (Vercel's variable id; Netlify's value id).
+    pub id: String,
+    pub key: String,
+    /// Empty where the host does not show it (a secret value).
+    pub value: String,
+    pub contexts: Vec<String>,
+    /// What Golive left to say it set this value (see the module's header).
+    pub marker: Option<String>,
+    /// When it last changed, in ms since the epoch.
+    pub updated_at: Option<f64>,
+    /// Tied to one branch (or a custom environment): outside the plan.
+    pub scoped: bool,
+    pub secret: bool,
+}
+
+impl HostVar {
+    pub fn in_production(&self) -> bool {
+        self.contexts.iter().any(|c| c == PRODUCTION)
+    }
+}
+
+/// A host's own words, where the step and the checks say something about it.
+pub struct Words {
+    pub name: &'static str,
+    /// What the host calls what it serves: a project, a site.
+    pub project: &'static str,
+    /// Its word for a write-only value, and for one it shows.
+    pub secret: &'static str,
+    pub plain: &'static str,
+    /// Its contexts other than production.
+    pub others: &'static str,
+    /// The CLI's variables that connect it.
+    pub variables: &'static str,
+    pub status_page: &'static str,
+    /// How to rebuild production by hand.
+    pub redeploy: &'static str,
+}
+
+const VERCEL: Words = Words {
+    name: "Vercel",
+    project: "project",
+    secret: "sensitive",
+    plain: "encrypted",
+    others: "preview and development",
+    variables: "VERCEL_TOKEN and VERCEL_PROJECT",
+    status_page: "vercel-status.com",
+    redeploy: "`vercel redeploy` the production deployment",
+};
+
+const NETLIFY: Words = Words {
+    name: "Netlify",
+    project: "site",
+    secret: "secret",
+    plain: "plain",
+    others: "deploy previews, branch deploys and dev",
+    variables: "NETLIFY_TOKEN and NETLIFY_SITE_ID",
+    status_page: "netlifystatus.com",
+    redeploy: "Deploys → Trigger deploy → Deploy project in Netlify",
+};
+
+impl Hosting {
+    pub fn words(self) -> &'static Words {
+        match self {
+            Hosting::Vercel => &VERCEL,
+            Hosting::Netlify => &NETLIFY,
+        }
+    }
+
+    /// The host named by the CLI's `HOSTING`.
+    pub fn named(name: &str) -> Result<Hosting> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "vercel" => Ok(Hosting::Vercel),
+            "netlify" => Ok(Hosting::Netlify),
+            other => Err(Error::Config(format!(
+                "HOSTING={other} is not a host Golive can check: use vercel (the default) or \
+                 netlify"
+            ))),
+        }
+    }
+}
+
+/// Netlify's deploy contexts a value for `all` applies to, kept when production is taken off.
+const NETLIFY_ALL: [&str; 5] = [
+    PRODUCTION,
+    "deploy-preview",
+    "branch-deploy",
+    "dev",
+    "dev-server",
+];
+
+const MARKER_PREFIX: &str = "GOLIVE_MARKER_";
+
+/// A host's API, for one project (Vercel) or site (Netlify).
+pub enum Host<'a> {
+    Vercel {
+        api: Vercel<'a>,
+        project: &'a str,
+        /// The project's name, which a redeploy names.
+        name: &'a str,
+    },
+    Netlify {
+        api: Netlify<'a>,
+        site: &'a str,
+    },
+}
+
+impl Host<'_> {
+    pub fn words(&self) -> &'static Words {
+        match self {
+            Host::Vercel { .. } => &VERCEL,
+            Host::Netlify { .. } => &NETLIFY,
+        }
+    }
+
+    /// The domain as the host has it: on the project or not, verified, its DNS right.
+    pub async fn domain(&self, domain: &str) -> Result<HostingDomain> {
+        match self {
+            Host::Vercel { api, project, .. } => {
+                let (d, config) = futures::join!(
+                    api.project_domain(project, domain),
+                    api.domain_config(domain, project)
+                );
+                Ok(HostingDomain {
+                    domain: d?,
+                    misconfigured: config?.misconfigured,
+                })
+            }
+            Host::Netlify { api, site } => {
+                let site = api.site(site).await?;
+                netlify_domain(api, &site, domain).await
+            }
+        }
+    }
+
+    /// Adds the domain (nothing to do if it is there).
+    pub async fn add_domain(&self, domain: &str) -> Result<()> {
+        match self {
+            Host::Vercel { api, project, .. } => {
+                if api.project_domain(project, domain).await?.is_none() {
+                    api.add_domain(project, domain).await.map_err(|e| {
+                        reword(e, "vercel_conflict", "vercel_domain_elsewhere", |e| {
+                            format!(
+                                "{domain} is on another Vercel project ({e}). Remove it from \
+                                 that project (Settings → Domains) and add it here again."
+                            )
+                        })
+                    })?;
+                }
+                Ok(())
+            }
+            Host::Netlify { api, site } => {
+                let site = api.site(site).await?;
+                if !site.has_domain(domain) {
+                    api.add_domain(&site, domain).await.map_err(|e| {
+                        // Netlify refuses a domain another site has with a 422 that says so.
+                        let taken = ["already", "taken", "in use"]
+                            .iter()
+                            .any(|w| e.to_string().contains(w));
+                        if taken {
+                            reword(e, "netlify_error", "netlify_domain_elsewhere", |e| {
+                                format!(
+                                    "{domain} is on another Netlify site ({e}). Remove it there \
+                                     (Domain management → Options → Remove domain) and add it \
+                                     here again."
+                                )
+                            })
+                        } else {
+                            e
+                        }
+                    })?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Asks the host to verify the domain: Vercel checks its TXT record; Netlify tries to
+    /// issue its certificate, which proves the domain points to the site.
+    pub async fn verify_domain(&self, domain: &str) -> Result<()> {
+        match self {
+            Host::Vercel { api, project, .. } => api.verify_domain(project, domain).await.map(drop),
+            Host::Netlify { api, site } => {
+                api.provision_certificate(site)
+                    .await
+                    .map(drop)
+                    .map_err(|e| {
+                        if !e.to_string().contains("bad dns") {
+                            return e;
+                        }
+                        reword(e, "netlify_error", "netlify_dns_not_ready", |e| {
+                            format!(
+                                "Netlify cannot issue {domain}'s certificate yet: the domain \
+                                 does not point to the site ({e}). Add the record on the Hosting \
+                                 step at your DNS host, wait for it to propagate, then verify \
+                                 again."
+                            )
+                        })
+                    })
+            }
+        }
+    }
+
+    /// Every variable value the project has, in the neutral model.
+    pub async fn env(&self) -> Result<Vec<HostVar>> {
+        match self {
+            Host::Vercel { api, project, .. } => Ok(api
+                .env(project)
+                .await?
+                .into_iter()
+                .map(vercel_var)
+                .collect()),
+            Host::Netlify { api, site } => {
+                let account = api.site(site).await?.account_slug;
+                Ok(netlify_vars(&api.env(&account, site).await?))
+            }
+        }
+    }
+
+    /// Applies one step of the plan (`vars`: what the plan was made from).
+    pub async fn apply(&self, step: &EnvStep, w: &Wanted, vars: &[HostVar]) -> Result<()> {
+        match self {
+            Host::Vercel { api, project, .. } => match (step.action, &step.id) {
+                (EnvAction::Retarget, Some(id)) => {
+                    api.edit_env(project, id, &json!({ "target": step.target }))
+                        .await
+                }
+                (EnvAction::SetValue, Some(id)) => {
+                    api.edit_env(
+                        project,
+                        id,
+                        &json!({"value": w.value.expose(), "comment": w.marker}),
+                    )
+                    .await
+                }
+                (EnvAction::Create, _) => {
+                    api.create_env(
+                        project,
+                        &w.key,
+                        w.value.expose(),
+                        w.kind,
+                        &[PRODUCTION],
+                        &w.marker,
+                    )
+                    .await
+                }
+                _ => Ok(()),
+            },
+            Host::Netlify { api, site } => {
+                let account = api.site(site).await?.account_slug;
+                netlify_apply(api, &account, site, step, w, vars).await
+            }
+        }
+    }
+
+    /// The newest production deployment, if any.
+    pub async fn production_deployment(&self) -> Result<Option<Deployment>> {
+        match self {
+            Host::Vercel { api, project, .. } => api.production_deployment(project).await,
+            Host::Netlify { api, site } => {
+                Ok(api.production_deploy(site).await?.map(netlify_deployment))
+            }
+        }
+    }
+
+    /// Builds production again: Vercel rebuilds `current`; Netlify builds the production
+    /// branch anew.
+    pub async fn redeploy(&self, current: &Deployment) -> Result<Deployment> {
+        match self {
+            Host::Vercel { api, name, .. } => api.redeploy(name, &current.id).await,
+            Host::Netlify { api, site } => {
+                let build = api.build(site).await?;
+                Ok(netlify_deployment(api.deploy(&build.deploy_id).await?))
+            }
+        }
+    }
+
+    pub async fn deployment(&self, id: &str) -> Result<Deployment> {
+        match self {
+            Host::Vercel { api, .. } => api.deployment(id).await,
+            Host::Netlify { api, .. } => Ok(netlify_deployment(api.deploy(id).await?)),
+        }
+    }
+}
+
+/// A refusal with code `from`, said in the step's own words (`code`, `message`).
+fn reword(
+    e: Error,
+    from: &str,
+    code: &'static str,
+    message: impl FnOnce(&Error) -> String,
+) -> Error {
+    match &e {
+        Error::Vendor { vendor, .. } if e.code() == from => Error::Vendor {
+            vendor,
+            code,
+            message: message(&e),
+        },
+        _ => e,
+    }
+}
+
+fn vercel_var(v: EnvVar) -> HostVar {
+    HostVar {
+        scoped: !v.git_branch.as_deref().unwrap_or("").is_empty()
+            || !v.custom_environment_ids.is_empty(),
+        secret: v.kind == "sensitive",
+        id: v.id,
+        key: v.key,
+        value: v.value,
+        contexts: v.target,
+        marker: v.comment,
+        updated_at: v.updated_at,
+    }
+}
+
+/// Netlify's variables as one `HostVar` per value; the markers Golive keeps fold into the
+/// values they mark.
+fn netlify_vars(vars: &[NetlifyVar]) -> Vec<HostVar> {
+    let marker_of = |key: &str| {
+        vars.iter()
+            .find(|m| m.key == format!("{MARKER_PREFIX}{key}"))?
+            .values
+            .iter()
+            .find(|v| v.context == PRODUCTION)
+            .map(|v| v.value.clone())
+    };
+    vars.iter()
+        .filter(|v| !v.key.starts_with(MARKER_PREFIX))
+        .flat_map(|v| {
+            v.values.iter().map(move |x| {
+                let contexts: Vec<String> = match x.context.as_str() {
+                    "all" => NETLIFY_ALL.iter().map(|c| c.to_string()).collect(),
+                    "branch" => vec![format!(
+                        "branch:{}",
+                        x.context_parameter.as_deref().unwrap_or_default()
+                    )],
+                    c => vec![c.to_string()],
+                };
+                let production = contexts.iter().any(|c| c == PRODUCTION);
+                HostVar {
+                    id: x.id.clone(),
+                    key: v.key.clone(),
+                    // Whatever Netlify shows of a secret (a mask, nothing), it is not the value.
+                    value: if v.is_secret {
+                        String::new()
+                    } else {
+                        x.value.clone()
+                    },
+                    contexts,
+                    marker: if production { marker_of(&v.key) } else { None },
+                    updated_at: v.updated_at.as_deref().and_then(millis),
+                    scoped: x.context == "branch",
+                    secret: v.is_secret,
+                }
+            })
+        })
+        .collect()
+}
+
+/// One step at Netlify. A re-target replaces the variable's values at once: the shared
+/// value becomes one value per other context (Netlify has no "all but production"), the
+/// variable's other values kept. A variable's secret flag covers all its values and cannot
+/// be lifted, so Golive never changes it: a new variable for a secret is created secret, an
+/// existing plain one gets its production value and stays as it is.
+async fn netlify_apply(
+    api: &Netlify<'_>,
+    account: &str,
+    site: &str,
+    step: &EnvStep,
+    w: &Wanted,
+    vars: &[HostVar],
+) -> Result<()> {
+    let value = w.value.expose();
+    let existing = vars.iter().find(|v| v.key == w.key);
+    let secret = match (step.action, existing) {
+        (EnvAction::Retarget, _) => {
+            let var = api.env_var(account, site, &w.key).await?;
+            let Some(shared) = var.values.iter().find(|x| Some(&x.id) == step.id.as_ref()) else {
+                return Ok(());
+            };
+            if var.is_secret {
+                // Netlify gives no secret value back: rewriting them would lose them.
+                return Err(Error::invalid(
+                    "netlify_secret_shared",
+                    format!(
+                        "{} is secret and shared by production and other contexts; Golive \
+                         cannot read its value to keep it for the others. In Netlify, give \
+                         it one value per context, then run the plan again.",
+                        w.key
+                    ),
+                ));
+            }
+            let mut values: Vec<NetlifyValue> = var
+                .values
+                .iter()
+                .filter(|x| x.id != shared.id)
+                .cloned()
+                .collect();
+            for context in &step.target {
+                if !values.iter().any(|x| &x.context == context) {
+                    values.push(NetlifyValue {
+                        id: String::new(),
+                        value: shared.value.clone(),
+                        context: context.clone(),
+                        context_parameter: None,
+                    });
+                }
+            }
+            return api.replace_values(account, site, &var, &values).await;
+        }
+        (EnvAction::SetValue, Some(v)) | (EnvAction::Create, Some(v)) => {
+            api.set_value(account, site, &w.key, PRODUCTION, value)
+                .await?;
+            v.secret
+        }
+        (EnvAction::Create, None) => {
+            api.create_env(account, site, &w.key, value, PRODUCTION, w.secret)
+                .await?;
+            w.secret
+        }
+        _ => return Ok(()),
+    };
+    if !secret {
+        return Ok(());
+    }
+    // After the value: a marker never claims a value that is not there.
+    let marker_key = format!("{MARKER_PREFIX}{}", w.key);
+    let has_marker = api
+        .env(account, site)
+        .await?
+        .iter()
+        .any(|v| v.key == marker_key);
+    if has_marker {
+        api.set_value(account, site, &marker_key, PRODUCTION, &w.marker)
+            .await
+    } else {
+        api.create_env(account, site, &marker_key, &w.marker, PRODUCTION, false)
+            .await
+    }
+}
+
+/// The domain as Netlify has it: on the site, and verified once its certificate is issued.
+async fn netlify_domain(api: &Netlify<'_>, site: &Site, domain: &str) -> Result<HostingDomain> {
+    if !site.has_domain(domain) {
+        return Ok(HostingDomain {
+            domain: None,
+            misconfigured: true,
+        });
+    }
+    let verified = api
+        .certificate(&site.id)
+        .await?
+        .is_some_and(|c| c.covers(domain));
+    Ok(HostingDomain {
+        domain: Some(ProjectDomain {
+            name: domain.into(),
+            verified,
+            verification: if verified {
+                vec![]
+            } else {
+                vec![Verification {
+                    kind: "CNAME".into(),
+                    domain: domain.into(),
+                    value: site.subdomain(),
+                    reason: "Netlify issues the certificate once the domain points to the site \
+                             (at the apex, an ALIAS, ANAME or flattened CNAME)"
+                        .into(),
+                }]
+            },
+        }),
+        misconfigured: !verified,
+    })
+}
+
+/// A Netlify deploy in the model the step follows: its state in capitals (`READY`,
+/// `ERROR`, `BUILDING`, …, Netlify's own words), live once ready (a production deploy is
+/// published when it is ready), and its log in the console as the link to follow.
+fn netlify_deployment(d: NetlifyDeploy) -> Deployment {
+    let url = d
+        .deploy_ssl_url
+        .as_deref()
+        .or(d.ssl_url.as_deref())
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    Deployment {
+        url,
+        ready_state: d.state.to_ascii_uppercase(),
+        alias_assigned: d.state == "ready",
+        alias_error: None,
+        inspector_url: d
+            .admin_url
+            .as_ref()
+            .map(|a| format!("{a}/deploys/{}", d.id)),
+        created_at: d.created_at.as_deref().and_then(millis).unwrap_or_default(),
+        error_message: d.error_message,
+        id: d.id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(id: &str, context: &str, value: &str) -> NetlifyValue {
+        NetlifyValue {
+            id: id.into(),
+            value: value.into(),
+            context: context.into(),
+            context_parameter: None,
+        }
+    }
+
+    #[test]
+    fn netlify_values_map_to_contexts_and_markers_fold_in() {
+        let vars = [
+            NetlifyVar {
+                key: "PK".into(),
+                is_secret: false,
+                values: vec![value("v1", "all", "pk_test_a")],
+                updated_at: Some("2026-12-05T10:00:00Z".into()),
+            },
+            NetlifyVar {
+                key: "SK".into(),
+                is_secret: true,
+                values: vec![
+                    value("v2", "production", "****"),
+                    value("v3", "deploy-preview", "****"),
+                ],
+                updated_at: None,
+            },
+            NetlifyVar {
+                key: "GOLIVE_MARKER_SK".into(),
+                is_secret: false,
+                values: vec![value("v4", "production", "m")],
+                updated_at: None,
+            },
+        ];
+        let host = netlify_vars(&vars);
+        assert_eq!(host.len(), 3, "the marker is no variable of its own");
+        assert_eq!(host[0].contexts, NETLIFY_ALL);
+        assert_eq!(host[0].updated_at, Some(1_796_464_800_000.0));
+        assert_eq!(
+            (host[1].value.as_str(), host[1].marker.as_deref()),
+            ("", Some("m"))
+        );
+        assert_eq!(
+            host[2].marker, None,
+            "a marker marks production's value only"
+        );
+    }
+
+    #[test]
+    fn hosts_are_named_as_the_cli_takes_them() {
+        assert_eq!(Hosting::named(" Netlify").unwrap(), Hosting::Netlify);
+        assert_eq!(Hosting::named("vercel").unwrap(), Hosting::Vercel);
+        let e = Hosting::named("heroku").unwrap_err();
+        assert!(
+            e.to_string().contains("vercel (the default) or netlify"),
+            "{e}"
+        );
+    }
+}

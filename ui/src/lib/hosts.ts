@@ -1,0 +1,41 @@
+// Each host's own words, where the Hosting view says something about it; the view and its
+// cards are otherwise the same for every host (the engine's `steps::hosting::host`).
+import type { Hosting } from "./bindings";
+
+export type HostWords = {
+  name: string;
+  /** What the host calls what it serves. */
+  project: string;
+  /** Its contexts other than production. */
+  others: string;
+  tokenKind: "vercel-token" | "netlify-token";
+  tokenLabel: string;
+  tokenHint: string;
+  tokenUrl: string;
+  /** Why a domain on the project is not verified yet. */
+  unverified: (domain: string) => string;
+};
+
+export const hosts: Record<Hosting, HostWords> = {
+  vercel: {
+    name: "Vercel",
+    project: "project",
+    others: "preview and development",
+    tokenKind: "vercel-token",
+    tokenLabel: "Vercel access token",
+    tokenHint: "Create one at vercel.com/account/tokens, scoped to the team that owns the project. It is kept in your system keychain.",
+    tokenUrl: "https://vercel.com/account/tokens",
+    unverified: (domain) => `Vercel asks for proof that you own ${domain}. Add this record at your DNS host, then verify.`,
+  },
+  netlify: {
+    name: "Netlify",
+    project: "site",
+    others: "deploy previews, branch deploys and dev",
+    tokenKind: "netlify-token",
+    tokenLabel: "Netlify personal access token",
+    tokenHint: "Create one in Netlify under User settings → Applications → Personal access tokens (it starts with nfp_), as a member of the team that owns the site. It is kept in your system keychain.",
+    tokenUrl: "https://app.netlify.com/user/applications#personal-access-tokens",
+    unverified: (domain) =>
+      `Netlify issues ${domain}'s certificate once the domain points to the site. Add this record at your DNS host, wait for it to propagate, then verify.`,
+  },
+};
