@@ -3,16 +3,10 @@
 //! for it.
 
 use crate::common;
-use crate::common::{check, golive, golive_bin, stdout_json};
+use crate::common::{check, golive, golive_bin, sandbox, stdout_json};
 use golive_sandbox::scenario::{LIVE_SECRET_KEY, PLATFORM_KEY};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use serde_json::Value;
-
-async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
 
 /// The sandbox's variables, the scenario's keys and the platform key.
 fn all_inputs(sb: &Sandbox) -> Vec<(String, String)> {

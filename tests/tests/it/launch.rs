@@ -4,21 +4,15 @@
 //! check passes in `live` and fails in the scenario meant for it; an interrupted rehearsal
 //! leaves a user the next one removes, and nothing else; no session material is ever output.
 
-use crate::common::{check, golive, stdout_json};
+use crate::common::{check, golive, sandbox, stdout_json};
 use golive_core::checks::{self, CheckContext, CheckEvent, Report};
 use golive_core::config::Endpoints;
 use golive_core::context::RunContext;
 use golive_core::inputs::Inputs;
 use golive_core::steps::launch::rehearsal::Stage;
 use golive_sandbox::clerk::accounts::{EXISTING_USER_EMAIL, EXISTING_USER_ID};
-use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use golive_sandbox::{Sandbox, DOMAIN};
 use serde_json::Value;
-
-async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
 
 fn inputs(sb: &Sandbox, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut v = sb.env();

@@ -2,19 +2,13 @@
 //! says the layout, only the checks that apply to it are listed, each layout passes when it
 //! is set up and fails where it is not, and bad layout input is refused with what to do.
 
-use crate::common::{check, golive, stdout_json};
+use crate::common::{check, golive, sandbox, stdout_json};
 use golive_sandbox::scenario::{
     APP_SUBDOMAIN, PROXY_URL, SATELLITE_DOMAIN, SATELLITE_PROJECT_ID, VERCEL_PROJECT_ID,
     VERCEL_TOKEN,
 };
-use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use golive_sandbox::{Sandbox, DOMAIN};
 use serde_json::{json, Value};
-
-async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
 
 fn inputs(sb: &Sandbox, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut v = sb.env();

@@ -4,6 +4,7 @@
 //! project (with and without its record) — what DNS answers, what Clerk's APIs and Vercel say,
 //! and that a browser signs in through each.
 
+use crate::common::sandbox;
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,12 +18,6 @@ use hickory_proto::op::{Message, Query, ResponseCode};
 use hickory_proto::rr::{Name, RecordType};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{json, Value};
-
-async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
 
 /// A browser for every layout's HTTPS hosts (the sandbox's CA and addresses), following no
 /// redirects and keeping no cookies: the tests carry them.

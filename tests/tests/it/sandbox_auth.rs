@@ -4,6 +4,7 @@
 //! handshake the way clerk/javascript's middleware does (including the loop another
 //! instance's secret key causes); Supabase's Data API accepts or refuses the token.
 
+use crate::common::sandbox;
 use std::collections::HashMap;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,12 +14,6 @@ use golive_sandbox::scenario::*;
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-
-pub async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
 
 /// A client for the sandbox's HTTPS hosts (its test CA, its addresses) that does not follow
 /// redirects and keeps no cookies: the tests carry them by hand.

@@ -3,17 +3,12 @@
 //! cannot change the path of a vendor call.
 
 use crate::common;
+use crate::common::sandbox;
 use golive_core::dns::matrix::DnsEvent;
 use golive_core::provider::ProviderId;
 use golive_sandbox::faults::FaultKind;
 use golive_sandbox::scenario::*;
-use golive_sandbox::{Sandbox, Scenario, DOMAIN};
-
-async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
+use golive_sandbox::DOMAIN;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_answer_is_refused_unread() {

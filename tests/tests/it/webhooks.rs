@@ -5,7 +5,7 @@
 //! output.
 
 use crate::common;
-use crate::common::{check, golive, stdout_json};
+use crate::common::{check, golive, sandbox, stdout_json};
 use golive_core::config::Endpoints;
 use golive_core::https_probe::Prober;
 use golive_core::secrets::SecretKind;
@@ -17,14 +17,8 @@ use golive_sandbox::scenario::{
 };
 use golive_sandbox::site_webhook;
 use golive_sandbox::vercel::env::WEBHOOK_VAR;
-use golive_sandbox::{Sandbox, Scenario, DOMAIN};
+use golive_sandbox::{Sandbox, DOMAIN};
 use serde_json::Value;
-
-async fn sandbox(name: &str) -> Sandbox {
-    Sandbox::start(Scenario::named(name).unwrap())
-        .await
-        .unwrap()
-}
 
 /// `golive check --json` with the scenario's inputs (less `without`, plus `with`): the
 /// report, after checking that no sandbox secret is in anything it printed.

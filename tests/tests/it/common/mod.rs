@@ -11,6 +11,13 @@ use std::sync::OnceLock;
 /// builds another package's binaries for a test only under `--workspace` and stable Cargo
 /// has no artifact dependencies, so the first caller builds it (a no-op when fresh) once per
 /// run, into this test's target directory and profile.
+/// The sandbox in the named scenario.
+pub async fn sandbox(name: &str) -> golive_sandbox::Sandbox {
+    golive_sandbox::Sandbox::start(golive_sandbox::Scenario::named(name).unwrap())
+        .await
+        .unwrap()
+}
+
 pub fn golive_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
