@@ -125,25 +125,6 @@ impl Layout {
         }
         s
     }
-
-    /// The one sentence the domain entry shows about the choice of Clerk domain.
-    pub fn cookie_scope(&self) -> String {
-        if self.clerk_domain == self.app_domain {
-            format!(
-                "Clerk lives at {} and its sessions stay on {}: other subdomains of {} do not \
-                 share them.",
-                self.frontend_api,
-                self.app_domain,
-                zone_of(&self.app_domain)
-            )
-        } else {
-            format!(
-                "Clerk lives at {} and its sessions are shared by every subdomain of {}, {} \
-                 included.",
-                self.frontend_api, self.clerk_domain, self.app_domain
-            )
-        }
-    }
 }
 
 fn invalid(message: String) -> Error {
@@ -369,7 +350,6 @@ mod tests {
         assert_eq!(root.clerk_domain, "quillmate.site");
         assert!(!root.app_at_apex());
         assert!(root.detected[0].contains("publishable key"), "{:?}", root);
-        assert!(root.cookie_scope().contains("shared by every subdomain"));
         let own = resolve(
             "app.quillmate.site",
             &settings(),
@@ -378,7 +358,6 @@ mod tests {
         );
         assert_eq!(own.frontend_api, "clerk.app.quillmate.site");
         assert_eq!(own.accounts_host(), "accounts.app.quillmate.site");
-        assert!(own.cookie_scope().contains("do not share them"));
         // A key for another domain is not a layout: the key checks report it.
         let other = resolve(
             "quillmate.site",

@@ -58,3 +58,12 @@ test("a layout the engine refuses says why, and nothing is lost", async () => {
   expect(await screen.findByRole("alert")).toHaveTextContent("The proxy must be on the app's own domain");
   expect(screen.getByLabelText("Proxy URL")).toHaveValue("https://cdn.test/__clerk");
 });
+
+test("at the apex, Clerk's sessions are shared by every subdomain", async () => {
+  const apex: Layout = { ...detected, app_domain: "quillmate.test", detected: [] };
+  mockIPC(async (cmd) => (cmd === "layout" ? apex : undefined));
+  render(LayoutCard, { project: { ...project, domain: "quillmate.test" }, onChanged: () => {} });
+  expect(await screen.findByText("Clerk at clerk.quillmate.test: sessions are shared by quillmate.test and every subdomain of it."))
+    .toBeInTheDocument();
+  expect(screen.queryByRole("radio")).toBeNull();
+});
