@@ -140,6 +140,10 @@ pub struct NetlifyLink {
 pub struct RenderLink {
     pub id: String,
     pub name: String,
+    /// The service in Render's dashboard, for what Render's API cannot do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub dashboard_url: Option<String>,
 }
 
 /// What the user fills in to create or edit a project.

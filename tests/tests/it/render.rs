@@ -405,6 +405,7 @@ async fn bad_input_is_said_clearly() {
         Some(RenderLink {
             id: "srv-d0otherworkspace00000".into(),
             name: "elsewhere".into(),
+            dashboard_url: None,
         }),
     )
     .unwrap();
@@ -428,6 +429,7 @@ async fn bad_input_is_said_clearly() {
         Some(RenderLink {
             id: RENDER_SERVICE_ID.into(),
             name: "quillmate".into(),
+            dashboard_url: None,
         }),
     )
     .unwrap();

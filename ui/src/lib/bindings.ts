@@ -257,7 +257,11 @@ accountName?: string, customDomain?: string, };
 
 export type NetlifySitePage = { sites: Array<NetlifySite>, next?: number, };
 
-export type RenderLink = { id: string, name: string, };
+export type RenderLink = { id: string, name: string, 
+/**
+ * The service in Render's dashboard, for what Render's API cannot do.
+ */
+dashboardUrl?: string, };
 
 export type RenderService = { id: string, name: string, 
 /**

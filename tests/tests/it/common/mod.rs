@@ -216,6 +216,7 @@ impl TestProject {
                 Some(RenderLink {
                     id: RENDER_SERVICE_ID.into(),
                     name: "quillmate".into(),
+                    dashboard_url: None,
                 }),
             )
             .unwrap();
