@@ -139,6 +139,31 @@ async fn live_keys_in_a_service_with_previews_fail_host_env() {
     assert!(detail.contains(DASHBOARD), "{c}");
 }
 
+/// A preview instance left from when the service made previews, holding live keys (copied
+/// from production): production is right, the preview is named.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preview_instance_with_live_keys_is_named() {
+    let sb = Sandbox::start(Scenario::named("render-live").unwrap())
+        .await
+        .unwrap();
+    {
+        let mut w = sb.world.lock().unwrap();
+        w.render.preview = Some(w.render.vars.clone());
+    }
+    let r = cli_in(&sb, &[]).await;
+    let c = check(&r, "host.env");
+    assert_eq!(c["status"], "warn", "{c}");
+    let detail = c["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("CLERK_SECRET_KEY (preview quillmate-pr-7)"),
+        "{c}"
+    );
+    assert!(
+        c["fix"].as_str().unwrap().contains("preview instances"),
+        "{c}"
+    );
+}
+
 /// An engine project with the live keys and the Render service linked.
 fn project(sb: &Sandbox) -> common::TestProject {
     common::project_for(sb).with_live_keys().with_render()
