@@ -785,8 +785,22 @@ async fn render_traffic_is_in_the_spec_both_ways() {
     }
     e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
     e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // Golive reads only the newest deploy; the whole list has the replaced ones too.
+    let path = format!(
+        "/render/v1/services/{}/deploys?limit=20",
+        golive_sandbox::scenario::RENDER_SERVICE_ID
+    );
+    let listed = get(&sb, &path, golive_sandbox::scenario::RENDER_API_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
     sb.switch(Scenario::named("render-shared-key").unwrap());
     assert!(e.hosting_env_plan(id).await.unwrap().held.is_some());
+    // A failed build, as the checks read it.
+    sb.switch(Scenario::named("render-build-error").unwrap());
+    assert!(e.hosting_redeploy(id, pace, |_| {}).await.unwrap().failed());
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
     let other = e
         .create_project(ProjectInput {
             name: "Other".into(),
@@ -836,6 +850,15 @@ async fn render_traffic_is_in_the_spec_both_ways() {
     }
     for status in [202, 401, 404, 409] {
         assert!(requests.iter().any(|r| r.status == status), "a {status}");
+    }
+    for state in ["\"build_failed\"", "\"deactivated\"", "\"live\""] {
+        assert!(
+            requests.iter().any(|r| r
+                .response
+                .as_ref()
+                .is_some_and(|b| b.to_string().contains(state))),
+            "a {state} deploy served"
+        );
     }
     let spec = render();
     for r in &requests {
