@@ -1,6 +1,6 @@
-//! The hosting step, for every host behind `host::Host` (Vercel, Netlify, Render): the domain on
-//! the project, the live Clerk keys for production only — preview and development keep the
-//! test keys — and a production build followed until it is live.
+//! The hosting step, for every host behind `host::Host` (Vercel, Netlify, Render): the
+//! domain on the project, the live Clerk keys for production only — preview and development
+//! keep the test keys — and a production build followed until it is live.
 //!
 //! The env migration is planned from what the host has now, every time, so it is idempotent
 //! and an interrupted run converges when run again. Its order never loses a value: a test

@@ -33,7 +33,7 @@ pub struct ServiceDetails {
     pub previews: Option<Previews>,
     /// Set on a preview instance: its base service.
     #[serde(default)]
-    pub parent_server: Option<ServiceRef>,
+    pub parent_server: Option<Parent>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,9 +43,8 @@ pub struct Previews {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ServiceRef {
+pub struct Parent {
     pub id: String,
-    pub name: String,
 }
 
 impl Service {
@@ -79,7 +78,7 @@ pub struct RenderService {
     pub id: String,
     pub name: String,
     /// `web_service`, `static_site`, …
-    #[serde(rename = "type", alias = "kind")]
+    #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
     #[ts(optional)]
