@@ -275,6 +275,9 @@ pub fn render_key(key: &str) -> Result<()> {
             "This looks like a Netlify access token, not a Render API key.".into()
         }
         Some(what) => format!("This looks like {what}, not a Render API key."),
+        None if key.starts_with("srv-") => {
+            "This is a service's ID (it goes in the service field), not an API key.".into()
+        }
         None => "Render API keys start with rnd_.".into(),
     };
     Err(Error::invalid(
