@@ -32,6 +32,8 @@ pub struct Endpoints {
     pub cloudflare_api: Url,
     /// Netlify's API root, `/api/v1/` included (its paths are relative to it).
     pub netlify_api: Url,
+    /// Render's API root, `/v1/` included.
+    pub render_api: Url,
     /// Supabase Management API base.
     pub supabase_api: Url,
     /// Replaces a Supabase project's own base (`https://<ref>.supabase.co`) for every project.
@@ -62,6 +64,7 @@ impl Default for Endpoints {
             vercel_api: Url::parse("https://api.vercel.com").unwrap(),
             cloudflare_api: Url::parse("https://api.cloudflare.com").unwrap(),
             netlify_api: Url::parse("https://api.netlify.com/api/v1/").unwrap(),
+            render_api: Url::parse("https://api.render.com/v1/").unwrap(),
             supabase_api: Url::parse("https://api.supabase.com").unwrap(),
             supabase_project_url: None,
             resolvers: None,
@@ -94,6 +97,7 @@ impl Endpoints {
                 "GOLIVE_VERCEL_API_URL" => e.vercel_api = parse_url(&name, value)?,
                 "GOLIVE_CLOUDFLARE_API_URL" => e.cloudflare_api = parse_url(&name, value)?,
                 "GOLIVE_NETLIFY_API_URL" => e.netlify_api = api_root(parse_url(&name, value)?),
+                "GOLIVE_RENDER_API_URL" => e.render_api = api_root(parse_url(&name, value)?),
                 "GOLIVE_SUPABASE_API_URL" => e.supabase_api = parse_url(&name, value)?,
                 "GOLIVE_SUPABASE_PROJECT_URL" => {
                     e.supabase_project_url = Some(parse_url(&name, value)?)
@@ -205,6 +209,12 @@ impl Endpoints {
                 &real.netlify_api,
             ),
             (
+                "GOLIVE_RENDER_API_URL",
+                "Render API",
+                &self.render_api,
+                &real.render_api,
+            ),
+            (
                 "GOLIVE_SUPABASE_API_URL",
                 "Supabase API",
                 &self.supabase_api,
@@ -284,6 +294,7 @@ impl Endpoints {
             (&self.vercel_api, &real.vercel_api),
             (&self.cloudflare_api, &real.cloudflare_api),
             (&self.netlify_api, &real.netlify_api),
+            (&self.render_api, &real.render_api),
             (&self.supabase_api, &real.supabase_api),
         ];
         apis.into_iter()
@@ -469,6 +480,7 @@ mod tests {
         assert_eq!(e.supabase_api.as_str(), "https://api.supabase.com/");
         assert_eq!(e.cloudflare_api.as_str(), "https://api.cloudflare.com/");
         assert_eq!(e.netlify_api.as_str(), "https://api.netlify.com/api/v1/");
+        assert_eq!(e.render_api.as_str(), "https://api.render.com/v1/");
         assert!(e.resolvers.is_none() && e.connect_to.is_empty());
     }
 
@@ -480,6 +492,7 @@ mod tests {
             ("GOLIVE_SUPABASE_API_URL", "http://127.0.0.1:9003"),
             ("GOLIVE_CLOUDFLARE_API_URL", "http://127.0.0.1:9004"),
             ("GOLIVE_NETLIFY_API_URL", "http://127.0.0.1:9005/api/v1"),
+            ("GOLIVE_RENDER_API_URL", "http://127.0.0.1:9006/render/v1"),
             ("GOLIVE_RESOLVERS", "127.0.0.1:5300, 127.0.0.2"),
             ("GOLIVE_AUTHORITATIVE", "127.0.0.1:5301"),
             (
@@ -502,6 +515,10 @@ mod tests {
         assert_eq!(
             e.netlify_api.join("sites/s1").unwrap().as_str(),
             "http://127.0.0.1:9005/api/v1/sites/s1"
+        );
+        assert_eq!(
+            e.render_api.join("services/srv-1").unwrap().as_str(),
+            "http://127.0.0.1:9006/render/v1/services/srv-1"
         );
         assert_eq!(
             e.resolvers.unwrap(),

@@ -21,11 +21,14 @@ pub struct Inputs {
     pub supabase_token: Option<Secret>,
     pub supabase_project_ref: Option<String>,
     pub cloudflare_token: Option<Secret>,
-    /// Which host serves the site (`HOSTING`: `vercel`, the default, or `netlify`).
+    /// Which host serves the site (`HOSTING`: `vercel`, the default, `netlify` or `render`).
     pub hosting: Hosting,
     pub netlify_token: Option<Secret>,
     /// The Netlify site's API id (Site configuration → Site details → Site ID).
     pub netlify_site_id: Option<String>,
+    pub render_api_key: Option<Secret>,
+    /// The Render service's id (`srv-…`).
+    pub render_service_id: Option<String>,
     /// A page of the live site only signed-in users may see (`/dashboard` when unset).
     pub protected_path: Option<String>,
     /// The Supabase project's anon (public) key, for the rehearsal's call to its API.
@@ -48,8 +51,8 @@ impl Inputs {
     /// SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN, SITE_PROTECTED_PATH,
     /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET,
     /// CLERK_PROXY_URL (or a framework's `*_CLERK_PROXY_URL`), VERCEL_SATELLITE_PROJECTS
-    /// (`domain=prj_…` pairs, comma-separated), HOSTING, NETLIFY_TOKEN, NETLIFY_SITE_ID and
-    /// the `OAUTH_*` ones. A HOSTING Golive does not know is left out here
+    /// (`domain=prj_…` pairs, comma-separated), HOSTING, NETLIFY_TOKEN, NETLIFY_SITE_ID,
+    /// RENDER_API_KEY, RENDER_SERVICE_ID and the `OAUTH_*` ones. A HOSTING Golive does not know is left out here
     /// (`Hosting::named` says why, for the CLI).
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
@@ -73,6 +76,8 @@ impl Inputs {
                 "HOSTING" => inputs.hosting = Hosting::named(&value).unwrap_or_default(),
                 "NETLIFY_TOKEN" => inputs.netlify_token = Some(Secret::new(value)),
                 "NETLIFY_SITE_ID" => inputs.netlify_site_id = Some(value),
+                "RENDER_API_KEY" => inputs.render_api_key = Some(Secret::new(value)),
+                "RENDER_SERVICE_ID" => inputs.render_service_id = Some(value),
                 "SITE_PROTECTED_PATH" => inputs.protected_path = Some(value),
                 "SUPABASE_ANON_KEY" => inputs.supabase_anon_key = Some(value),
                 "REHEARSAL_USER" => inputs.rehearsal_user = Some(value),
@@ -124,6 +129,8 @@ impl Inputs {
             hosting: project.hosting,
             netlify_token: secrets.get(&project.id, SecretKind::NetlifyToken)?,
             netlify_site_id: project.netlify_site.as_ref().map(|s| s.id.clone()),
+            render_api_key: secrets.get(&project.id, SecretKind::RenderApiKey)?,
+            render_service_id: project.render_service.as_ref().map(|s| s.id.clone()),
             protected_path: project.protected_path.clone(),
             supabase_anon_key: project.supabase_anon_key.clone(),
             rehearsal_user: project.rehearsal_user.clone(),
@@ -148,6 +155,7 @@ impl Inputs {
             &self.supabase_token,
             &self.cloudflare_token,
             &self.netlify_token,
+            &self.render_api_key,
             &self.webhook_secret,
         ];
         Redactor::of(

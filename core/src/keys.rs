@@ -195,6 +195,13 @@ pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
             netlify_token(&token)?;
             token
         }
+        SecretKind::RenderApiKey => {
+            let key = clean_paste(pasted, "rnd_");
+            if !key.is_empty() {
+                render_key(&key)?;
+            }
+            key
+        }
         // OAuth secrets go through the SSO step, which checks them with their client ID.
         SecretKind::OauthGoogle
         | SecretKind::OauthGithub
@@ -255,6 +262,31 @@ pub fn netlify_token(token: &str) -> Result<()> {
         )),
         _ => Ok(()),
     }
+}
+
+/// A Render API key, or what was pasted instead: Render's keys all start with `rnd_`.
+pub fn render_key(key: &str) -> Result<()> {
+    if key.starts_with("rnd_") {
+        return Ok(());
+    }
+    // Netlify's tokens first: a 40-character one would pass for Cloudflare's older shape.
+    let what = match other_host_token(key) {
+        _ if key.starts_with("nf") => {
+            "This looks like a Netlify access token, not a Render API key.".into()
+        }
+        Some(what) => format!("This looks like {what}, not a Render API key."),
+        None if key.starts_with("srv-") => {
+            "This is a service's ID (it goes in the service field), not an API key.".into()
+        }
+        None => "Render API keys start with rnd_.".into(),
+    };
+    Err(Error::invalid(
+        "render_key_invalid",
+        format!(
+            "{what} Create one in Render (Account settings → API Keys → Create API key) and \
+             paste that."
+        ),
+    ))
 }
 
 /// Extracts the value from a paste: trims whitespace and quotes, and from `KEY=value` lines or
@@ -423,6 +455,36 @@ mod tests {
             )
             .unwrap(),
             "nfp_abc"
+        );
+    }
+
+    #[test]
+    fn another_hosts_token_is_not_taken_for_a_render_key() {
+        for (token, what) in [
+            ("vcp_sandboxVercelToken0123456789", "a Vercel access token"),
+            (
+                "cfut_sandboxCloudflareToken0123456789ab",
+                "a Cloudflare API token",
+            ),
+            (
+                "nfp_sandboxNetlifyToken0123456789abcdefg",
+                "a Netlify access token",
+            ),
+            (
+                "0123456789abcdefghij0123456789ABCDEFGHIJ",
+                "a Cloudflare API token",
+            ),
+            ("sk_live_abcdefghijklmnop1234", "start with rnd_"),
+        ] {
+            let e = secret_paste(SecretKind::RenderApiKey, token).unwrap_err();
+            assert_eq!(e.code(), "render_key_invalid", "{token}");
+            assert!(e.to_string().contains(what), "{e}");
+        }
+        let ok = "rnd_9X3kQp7VbT2hYRzNcMfWj4Dg";
+        assert_eq!(secret_paste(SecretKind::RenderApiKey, ok).unwrap(), ok);
+        assert_eq!(
+            secret_paste(SecretKind::RenderApiKey, &format!("RENDER_API_KEY={ok}")).unwrap(),
+            ok
         );
     }
 

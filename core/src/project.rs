@@ -18,6 +18,7 @@ pub enum Hosting {
     #[default]
     Vercel,
     Netlify,
+    Render,
 }
 
 /// A saved project. `id` is stable across renames so keychain entries stay attached.
@@ -52,6 +53,10 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub netlify_site: Option<NetlifyLink>,
+    /// The Render service, once picked on the Hosting step (for projects hosted on Render).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub render_service: Option<RenderLink>,
     /// Production OAuth clients by provider (the secrets are in the keychain).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     #[ts(
@@ -127,6 +132,18 @@ pub struct VercelLink {
 pub struct NetlifyLink {
     pub id: String,
     pub name: String,
+}
+
+/// Which Render service hosts the app (its `srv-…` id). Its name is kept for display only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderLink {
+    pub id: String,
+    pub name: String,
+    /// The service in Render's dashboard, for what Render's API cannot do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub dashboard_url: Option<String>,
 }
 
 /// What the user fills in to create or edit a project.
@@ -213,6 +230,7 @@ impl ProjectStore {
                 supabase_project_ref: None,
                 vercel_project: None,
                 netlify_site: None,
+                render_service: None,
                 oauth: Default::default(),
                 dev_publishable_key: None,
                 protected_path: None,

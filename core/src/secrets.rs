@@ -31,10 +31,12 @@ pub enum SecretKind {
     OauthApple,
     /// A Netlify personal access token (`nfp_…`), for projects hosted on Netlify.
     NetlifyToken,
+    /// A Render API key (`rnd_…`), for projects hosted on Render.
+    RenderApiKey,
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 12] = [
+    pub const ALL: [SecretKind; 13] = [
         SecretKind::ClerkSecretKey,
         SecretKind::ClerkPlatformKey,
         SecretKind::ClerkWebhookSecret,
@@ -47,6 +49,7 @@ impl SecretKind {
         SecretKind::OauthDiscord,
         SecretKind::OauthApple,
         SecretKind::NetlifyToken,
+        SecretKind::RenderApiKey,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +66,7 @@ impl SecretKind {
             SecretKind::OauthDiscord => "oauth-discord",
             SecretKind::OauthApple => "oauth-apple",
             SecretKind::NetlifyToken => "netlify-token",
+            SecretKind::RenderApiKey => "render-api-key",
         }
     }
 
@@ -80,6 +84,7 @@ impl SecretKind {
             SecretKind::OauthDiscord => "Discord client secret",
             SecretKind::OauthApple => "Apple private key",
             SecretKind::NetlifyToken => "Netlify access token",
+            SecretKind::RenderApiKey => "Render API key",
         }
     }
 }

@@ -26,6 +26,7 @@ enum Field {
     SupabaseAnonKey,
     WebhookSecret,
     WebhookUrl,
+    RenderKey,
 }
 
 fn oauth(p: ProviderId, pasted: &str) -> golive_core::Result<()> {
@@ -54,6 +55,7 @@ fn parse(field: Field, input: &str) -> golive_core::Result<()> {
         Field::SupabaseAnonKey => supabase_anon_key(input).map(drop),
         Field::WebhookSecret => secret_paste(SecretKind::ClerkWebhookSecret, input).map(drop),
         Field::WebhookUrl => endpoint_url(input, "quillmate.site").map(drop),
+        Field::RenderKey => secret_paste(SecretKind::RenderApiKey, input).map(drop),
     }
 }
 
@@ -475,6 +477,44 @@ const CORPUS: &[(Field, &str, &str, &str)] = &[
         "webhook_url_invalid",
         "is not a URL",
     ),
+    // Another host's token in the Render API key field.
+    (
+        RenderKey,
+        "nfp_sandboxNetlifyToken0123456789abcdefg",
+        "render_key_invalid",
+        "a Netlify access token",
+    ),
+    (
+        RenderKey,
+        "NETLIFY_AUTH_TOKEN=nfp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "render_key_invalid",
+        "a Netlify access token",
+    ),
+    (
+        RenderKey,
+        "vcp_2XsandboxVercelToken0123456789",
+        "render_key_invalid",
+        "a Vercel access token",
+    ),
+    (
+        RenderKey,
+        "cfut_sandboxCloudflareToken0123456789ab",
+        "render_key_invalid",
+        "a Cloudflare API token",
+    ),
+    (
+        RenderKey,
+        "srv-d0sandboxquillmate0",
+        "render_key_invalid",
+        "service's ID",
+    ),
+    (
+        RenderKey,
+        "my-render-key",
+        "render_key_invalid",
+        "start with rnd_",
+    ),
+    (RenderKey, "  ", "secret_empty", "Paste the Render API key"),
 ];
 
 #[test]
@@ -494,7 +534,7 @@ fn every_bad_input_gets_its_message() {
     }
 }
 
-const FIELDS: [Field; 14] = [
+const FIELDS: [Field; 15] = [
     Domain,
     PublishableKey,
     SecretKey,
@@ -509,6 +549,7 @@ const FIELDS: [Field; 14] = [
     SupabaseAnonKey,
     WebhookSecret,
     WebhookUrl,
+    RenderKey,
 ];
 
 proptest! {

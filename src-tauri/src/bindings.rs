@@ -18,7 +18,9 @@ use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarH
 use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::layout::{Layout, LayoutSettings, Satellite, SatelliteSetting};
-use golive_core::project::{Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, VercelLink};
+use golive_core::project::{
+    Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, RenderLink, VercelLink,
+};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
@@ -35,6 +37,7 @@ use golive_core::vendors::clerk::platform::{
 use golive_core::vendors::netlify::sites::{NetlifySite, NetlifySitePage};
 use golive_core::vendors::oauth::catalog::Provider;
 use golive_core::vendors::oauth::token_probe::{ProbeResult, Verdict};
+use golive_core::vendors::render::services::{RenderService, RenderServicePage};
 use golive_core::vendors::supabase::ThirdPartyAuth;
 use golive_core::vendors::vercel::deployments::{AliasError, Deployment};
 use golive_core::vendors::vercel::domains::{ProjectDomain, Verification};
@@ -104,6 +107,9 @@ pub fn typescript() -> String {
         NetlifyLink::decl(&cfg),
         NetlifySite::decl(&cfg),
         NetlifySitePage::decl(&cfg),
+        RenderLink::decl(&cfg),
+        RenderService::decl(&cfg),
+        RenderServicePage::decl(&cfg),
         Verification::decl(&cfg),
         ProjectDomain::decl(&cfg),
         HostingDomain::decl(&cfg),

@@ -91,6 +91,10 @@ macro_rules! with_commands {
                     |engine| engine.netlify_sites(&project_id, &search, page).await;
                 set_netlify_site(project_id: String, link: Option<NetlifyLink>) -> Project =>
                     |engine| engine.set_netlify_site(&project_id, link);
+                render_services(project_id: String, search: String, cursor: Option<String>) -> RenderServicePage =>
+                    |engine| engine.render_services(&project_id, &search, cursor.as_deref()).await;
+                set_render_service(project_id: String, link: Option<RenderLink>) -> Project =>
+                    |engine| engine.set_render_service(&project_id, link);
                 hosting_domain(project_id: String) -> HostingDomain =>
                     |engine| engine.hosting_domain(&project_id).await;
                 hosting_add_domain(project_id: String) -> HostingDomain =>

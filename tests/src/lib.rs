@@ -9,6 +9,7 @@ pub mod dns;
 pub mod faults;
 pub mod netlify;
 pub mod oauth;
+pub mod render;
 pub mod scenario;
 pub mod site;
 pub mod site_csp;
@@ -71,6 +72,7 @@ impl Sandbox {
             .merge(supabase::routes())
             .merge(vercel::routes())
             .merge(netlify::routes())
+            .merge(render::routes())
             .merge(cloudflare::routes())
             .merge(oauth::routes())
             .layer(axum::middleware::from_fn_with_state(
@@ -200,6 +202,7 @@ impl Sandbox {
             ("GOLIVE_VERCEL_API_URL", api.clone()),
             ("GOLIVE_CLOUDFLARE_API_URL", api.clone()),
             ("GOLIVE_NETLIFY_API_URL", format!("{api}/api/v1")),
+            ("GOLIVE_RENDER_API_URL", format!("{api}/render/v1")),
             ("GOLIVE_RESOLVERS", join(&self.public)),
             ("GOLIVE_AUTHORITATIVE", self.authoritative.to_string()),
             ("GOLIVE_UPDATE_URL", self.updates.url()),

@@ -49,6 +49,11 @@ pub const VERCEL_CNAME: &str = "d4e5f6a7b8c9d0e1.vercel-dns-017.com";
 pub const NETLIFY_TOKEN: &str = "nfp_sandboxNetlifyToken0123456789abcdefg";
 pub const NETLIFY_SITE_ID: &str = "3f9b7c1e-6a2d-4e8f-9b0a-5c1d2e3f4a5b";
 pub const NETLIFY_ACCOUNT: &str = "quillmate-team";
+/// The Render API key, workspace, service and preview instance the sandbox's Render knows.
+pub const RENDER_API_KEY: &str = "rnd_sandboxRenderKey0123456789abcd";
+pub const RENDER_OWNER: &str = "tea-d0sandboxquillmate0";
+pub const RENDER_SERVICE_ID: &str = "srv-d0sandboxquillmate0";
+pub const RENDER_PREVIEW_ID: &str = "srv-d0sandboxquillpr0007";
 /// The Cloudflare API token the sandbox's Cloudflare accepts.
 pub const CLOUDFLARE_TOKEN: &str = "cfut_sandboxCloudflareToken0123456789ab";
 
@@ -213,6 +218,7 @@ pub enum DnsHost {
 pub enum Host {
     Vercel,
     Netlify,
+    Render,
 }
 
 /// The app's Clerk webhook route in production (`POST /api/webhooks/clerk`).
@@ -343,6 +349,13 @@ impl Scenario {
         "netlify-build-error",
         "netlify-stale-build",
         "netlify-domain-unverified",
+        "render-live",
+        "render-fresh",
+        "render-shared-key",
+        "render-production-only",
+        "render-build-error",
+        "render-stale-build",
+        "render-domain-unverified",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -528,6 +541,46 @@ impl Scenario {
                 hosting: Hosting::DomainUnverified,
                 ..Scenario::named("netlify-live")?
             },
+            // Render scenarios: Clerk and DNS are live; the app is a Render service, as named.
+            // Render keeps one set of variables per service, so `render-shared-key` is a
+            // service that makes previews (each copies its variables: the test keys are
+            // shared with previews that way), and `render-production-only` is its plain
+            // state before the migration.
+            "render-live" => Scenario {
+                name: "render-live",
+                host: Host::Render,
+                ..live
+            },
+            "render-fresh" => Scenario {
+                name: "render-fresh",
+                hosting: Hosting::FreshProject,
+                ..Scenario::named("render-live")?
+            },
+            "render-shared-key" => Scenario {
+                name: "render-shared-key",
+                hosting: Hosting::SharedTargets,
+                ..Scenario::named("render-live")?
+            },
+            "render-production-only" => Scenario {
+                name: "render-production-only",
+                hosting: Hosting::ProductionOnly,
+                ..Scenario::named("render-live")?
+            },
+            "render-build-error" => Scenario {
+                name: "render-build-error",
+                hosting: Hosting::DeployError,
+                ..Scenario::named("render-live")?
+            },
+            "render-stale-build" => Scenario {
+                name: "render-stale-build",
+                hosting: Hosting::StaleBuild,
+                ..Scenario::named("render-live")?
+            },
+            "render-domain-unverified" => Scenario {
+                name: "render-domain-unverified",
+                hosting: Hosting::DomainUnverified,
+                ..Scenario::named("render-live")?
+            },
             "sso-wrong-redirect" => Scenario {
                 name: "sso-wrong-redirect",
                 ..live
@@ -674,6 +727,14 @@ impl Scenario {
             v.push(("NETLIFY_TOKEN".to_string(), NETLIFY_TOKEN.to_string()));
             v.push(("NETLIFY_SITE_ID".to_string(), NETLIFY_SITE_ID.to_string()));
         }
+        if self.host == Host::Render {
+            v.push(("HOSTING".to_string(), "render".to_string()));
+            v.push(("RENDER_API_KEY".to_string(), RENDER_API_KEY.to_string()));
+            v.push((
+                "RENDER_SERVICE_ID".to_string(),
+                RENDER_SERVICE_ID.to_string(),
+            ));
+        }
         // The production webhook endpoint (on the app's domain), once there is a production
         // instance to send.
         if self.production {
@@ -722,6 +783,7 @@ pub struct World {
     /// The satellite's own Vercel project, in the satellite layouts.
     pub satellite_vercel: Option<VercelProject>,
     pub netlify: crate::netlify::NetlifySite,
+    pub render: crate::render::RenderWorld,
     /// The redirect URI each OAuth app registered, where it is not the production callback.
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
@@ -814,6 +876,7 @@ impl World {
                 .satellite()
                 .map(|_| VercelProject::satellite(scenario.layout)),
             netlify: crate::netlify::NetlifySite::new(scenario.hosting, scenario.webhooks),
+            render: crate::render::RenderWorld::new(scenario.hosting, scenario.webhooks),
             production_config: Default::default(),
             faults: Vec::new(),
             rehearsal_write_budget: None,
@@ -876,6 +939,7 @@ impl World {
         match self.scenario.host {
             Host::Vercel => self.vercel.live_publishable_key(),
             Host::Netlify => self.netlify.live_publishable_key(),
+            Host::Render => self.render.live_publishable_key(),
         }
     }
 
@@ -884,6 +948,7 @@ impl World {
         match self.scenario.host {
             Host::Vercel => self.vercel.live_webhook_secret(),
             Host::Netlify => self.netlify.live_webhook_secret(),
+            Host::Render => self.render.live_webhook_secret(),
         }
     }
 

@@ -7,12 +7,15 @@
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
-use crate::keys::{netlify_token, parse_publishable_key, production_frontend_api, KeyEnv};
+use crate::keys::{
+    netlify_token, parse_publishable_key, production_frontend_api, render_key, KeyEnv,
+};
 use crate::layout::Satellite;
 use crate::project::Hosting;
 use crate::steps::hosting::env_plan::marker;
 use crate::steps::hosting::host::{Host, HostVar, Words};
 use crate::vendors::netlify::Netlify;
+use crate::vendors::render::Render;
 use crate::webhook::SECRET_VARS;
 
 pub(super) fn checks() -> Vec<CheckDef> {
@@ -117,6 +120,24 @@ pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
                 site,
             })
         }
+        Hosting::Render => {
+            let (Some(key), Some(service)) = (
+                ctx.inputs.render_api_key.as_ref(),
+                ctx.inputs.render_service_id.as_deref(),
+            ) else {
+                return Err(not_connected());
+            };
+            if let Err(e) = render_key(key.expose()) {
+                return Err(Outcome::fail(
+                    e.to_string(),
+                    "Set RENDER_API_KEY to a Render API key (rnd_…).",
+                ));
+            }
+            Ok(Host::Render {
+                api: Render::new(&ctx.http, &ctx.endpoints.render_api, key),
+                service,
+            })
+        }
     }
 }
 
@@ -136,6 +157,16 @@ fn vendor_failure(e: crate::Error, w: &Words) -> Outcome {
         "netlify_not_found" => {
             "Check the site picked on the Hosting step (or NETLIFY_SITE_ID): it must be a site \
              of the token's team."
+                .into()
+        }
+        "render_key_rejected" | "render_forbidden" => {
+            "Create a Render API key as a member of the service's workspace, and paste it on \
+             the Hosting step."
+                .into()
+        }
+        "render_not_found" => {
+            "Check the service picked on the Hosting step (or RENDER_SERVICE_ID, srv-…): it \
+             must be a service of the key's workspace."
                 .into()
         }
         _ => format!(
@@ -166,6 +197,10 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                 Hosting::Netlify => {
                     "Add it on the Hosting step (or Netlify → Domain management → Add a domain)."
                 }
+                Hosting::Render => {
+                    "Add it on the Hosting step (or Render → the service → Settings → Custom \
+                     Domains → Add)."
+                }
             },
         );
     };
@@ -181,6 +216,7 @@ async fn domain(ctx: &CheckContext) -> Outcome {
             Hosting::Netlify => {
                 "Netlify has no certificate for it yet, so it does not point to the site"
             }
+            Hosting::Render => "Render has not seen its DNS point to the service yet",
         };
         return Outcome::fail(
             format!(
@@ -283,6 +319,19 @@ async fn env(ctx: &CheckContext) -> Outcome {
     }
     if !wrong.is_empty() {
         return Outcome::fail(format!("{}.", wrong.join("; ")), HOSTING_FIX);
+    }
+    // Render: live keys in a service that makes previews reach every new preview.
+    match h.env_notes().await {
+        Ok((_, Some(held))) => {
+            return Outcome::fail(
+                format!(
+                    "Production has the live keys, but new previews would get them too: {held}"
+                ),
+                format!("Turn previews off for the {} {}.", w.name, w.project),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => return vendor_failure(e, w),
     }
     // Behind a proxy, clerk-js must be told where the Frontend API is, or it asks the
     // clerk host, which has no record.

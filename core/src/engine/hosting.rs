@@ -1,14 +1,16 @@
-//! The hosting step (Vercel, Netlify): the project or site link, its domain, the
+//! The hosting step (Vercel, Netlify, Render): the project or site link, its domain, the
 //! production-only env migration and the redeploy.
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::project::{NetlifyLink, Project, VercelLink};
+use crate::project::{NetlifyLink, Project, RenderLink, VercelLink};
 use crate::secrets::SecretKind;
 use crate::steps::hosting::env_plan::EnvPlan;
 use crate::steps::hosting::{DeployEvent, FollowPace, HostingDomain, HostingStep};
 use crate::vendors::netlify::sites::NetlifySitePage;
 use crate::vendors::netlify::Netlify;
+use crate::vendors::render::services::RenderServicePage;
+use crate::vendors::render::Render;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::projects::ProjectPage;
 use crate::vendors::vercel::Vercel;
@@ -81,6 +83,36 @@ impl Engine {
     /// Links (or, given none, unlinks) the project's Netlify site.
     pub fn set_netlify_site(&self, id: &str, link: Option<NetlifyLink>) -> Result<Project> {
         self.projects.update_with(id, |p| p.netlify_site = link)
+    }
+
+    /// Render services the saved API key sees, for the Hosting step's picker.
+    pub async fn render_services(
+        &self,
+        id: &str,
+        search: &str,
+        cursor: Option<&str>,
+    ) -> Result<RenderServicePage> {
+        self.sealed(id, async {
+            let project = self.projects.get(id)?;
+            let key = self
+                .secrets
+                .get(&project.id, SecretKind::RenderApiKey)?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "render_key_missing",
+                        "Paste a Render API key first (Render → Account settings → API Keys).",
+                    )
+                })?;
+            crate::keys::render_key(key.expose())?;
+            let render = Render::new(&self.http, &self.endpoints.render_api, &key);
+            render.services(search, cursor).await
+        })
+        .await
+    }
+
+    /// Links (or, given none, unlinks) the project's Render service.
+    pub fn set_render_service(&self, id: &str, link: Option<RenderLink>) -> Result<Project> {
+        self.projects.update_with(id, |p| p.render_service = link)
     }
 
     pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {

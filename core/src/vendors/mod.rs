@@ -4,5 +4,6 @@ pub mod clerk;
 pub mod cloudflare;
 pub mod netlify;
 pub mod oauth;
+pub mod render;
 pub mod supabase;
 pub mod vercel;

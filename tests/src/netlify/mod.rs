@@ -51,7 +51,7 @@ fn refused() -> Response {
     error(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -59,7 +59,7 @@ fn now_ms() -> u64 {
 }
 
 /// Milliseconds since the epoch as Netlify writes times (RFC 3339, UTC).
-fn rfc3339(ms: u64) -> String {
+pub(crate) fn rfc3339(ms: u64) -> String {
     let secs = (ms / 1000) as i64;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.
@@ -81,7 +81,7 @@ fn rfc3339(ms: u64) -> String {
     )
 }
 
-const DAY_MS: u64 = 86_400_000;
+pub(crate) const DAY_MS: u64 = 86_400_000;
 
 /// The body without its `null` fields: Netlify's spec types them as strings, objects or
 /// booleans, never null, so a field with no value is left out.

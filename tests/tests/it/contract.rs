@@ -107,6 +107,15 @@ fn netlify() -> Spec {
         sdk_query: &[],
     }
 }
+/// Render publishes no OpenAPI document: the fixture is written by hand from
+/// ../shared/vendor-specs/render-notes.md (its `x-source` says from what).
+fn render() -> Spec {
+    Spec {
+        doc: load(include_str!("../../fixtures/specs/render.json")),
+        prefix: "/render/v1",
+        sdk_query: &[],
+    }
+}
 fn cloudflare() -> Spec {
     Spec {
         doc: load(include_str!("../../fixtures/specs/cloudflare-dns.json")),
@@ -294,6 +303,8 @@ fn spec_for(path: &str) -> Option<Spec> {
     }
     Some(if path.starts_with("/api/v1/") {
         netlify()
+    } else if path.starts_with("/render/v1/") {
+        render()
     } else if path.starts_with("/v1/platform/") {
         plapi()
     } else if path.starts_with("/v1/projects/") {
@@ -736,6 +747,137 @@ async fn netlify_traffic_is_in_the_spec_both_ways() {
         assert!(requests.iter().any(|r| r.status == status), "a {status}");
     }
     assert_traffic(&requests);
+}
+
+/// The hosting step's Render calls — the service picker, the domain and its verification,
+/// the env plan's values and stamps, a deploy Render queues (202, no body) and its polling,
+/// the checks, the previews read while they hold the plan — in the spec both ways, with
+/// Render's refusals: a domain another service has (409), a key it rejects (401), a domain
+/// not on the service yet (404).
+#[tokio::test(flavor = "multi_thread")]
+async fn render_traffic_is_in_the_spec_both_ways() {
+    use golive_core::project::{Hosting, ProjectInput};
+    use golive_core::secrets::SecretKind;
+    let pace = golive_core::steps::hosting::FollowPace {
+        scale: 0.1,
+        limit: std::time::Duration::from_secs(30),
+    };
+    let sb = Sandbox::start(Scenario::named("render-fresh").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_webhooks()
+        .with_render();
+    let (e, id) = (&t.engine, &t.project.id);
+    let page = e.render_services(id, "quill", None).await.unwrap();
+    assert_eq!(page.services[0].name, "quillmate");
+    e.hosting_add_domain(id).await.unwrap();
+    e.hosting_verify_domain(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    {
+        // A deploy still building: Render queues the next one and answers 202.
+        let mut w = sb.world.lock().unwrap();
+        let mut d = w.render.deploys[0].clone();
+        d.started = std::time::Instant::now();
+        d.id = "dep-d0sandboxbuilding0".into();
+        w.render.deploys.push(d);
+    }
+    e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // Golive reads only the newest deploy; the whole list has the replaced ones too.
+    let path = format!(
+        "/render/v1/services/{}/deploys?limit=20",
+        golive_sandbox::scenario::RENDER_SERVICE_ID
+    );
+    let listed = get(&sb, &path, golive_sandbox::scenario::RENDER_API_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    sb.switch(Scenario::named("render-shared-key").unwrap());
+    assert!(e.hosting_env_plan(id).await.unwrap().held.is_some());
+    // A failed build, as the checks read it.
+    sb.switch(Scenario::named("render-build-error").unwrap());
+    assert!(e.hosting_redeploy(id, pace, |_| {}).await.unwrap().failed());
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    let other = e
+        .create_project(ProjectInput {
+            name: "Other".into(),
+            domain: "otherapp.test".into(),
+            hosting: Hosting::Render,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    e.set_secret(
+        &other.id,
+        SecretKind::RenderApiKey,
+        golive_sandbox::scenario::RENDER_API_KEY,
+    )
+    .unwrap();
+    e.set_render_service(&other.id, t.project.render_service.clone())
+        .unwrap();
+    assert_eq!(
+        e.hosting_add_domain(&other.id).await.unwrap_err().code(),
+        "render_domain_elsewhere"
+    );
+    e.set_secret(id, SecretKind::RenderApiKey, "rnd_wrong")
+        .unwrap();
+    assert_eq!(
+        e.hosting_domain(id).await.unwrap_err().code(),
+        "render_key_rejected"
+    );
+    let requests: Vec<_> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/render/v1/"))
+        .collect();
+    for (method, end) in [
+        ("POST", "/custom-domains"),
+        ("POST", "/verify"),
+        ("PUT", "/env-vars/CLERK_SECRET_KEY"),
+        ("PUT", "/env-vars/GOLIVE_SET_AT_CLERK_SECRET_KEY"),
+        ("POST", "/deploys"),
+        ("GET", "/deploys/dep-d0sandboxquill0"),
+        ("GET", "/render/v1/services"),
+    ] {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.method == method && r.path.contains(end)),
+            "{method} …{end}"
+        );
+    }
+    for status in [202, 401, 404, 409] {
+        assert!(requests.iter().any(|r| r.status == status), "a {status}");
+    }
+    for state in ["\"build_failed\"", "\"deactivated\"", "\"live\""] {
+        assert!(
+            requests.iter().any(|r| r
+                .response
+                .as_ref()
+                .is_some_and(|b| b.to_string().contains(state))),
+            "a {state} deploy served"
+        );
+    }
+    let spec = render();
+    for r in &requests {
+        spec.assert_request(&r.method, &r.path, r.query.as_deref(), r.body.as_ref());
+        match &r.response {
+            Some(body) => spec.assert_response(&r.method, &r.path, r.status, body),
+            // Only the answers the spec gives no body may come without one.
+            None => {
+                let (template, op) = spec.operation(&r.method, &r.path);
+                let answer = &op["responses"][r.status.to_string()];
+                assert!(
+                    answer.is_object() && answer["content"].is_null(),
+                    "{} {template} {}: no body",
+                    r.method,
+                    r.status
+                );
+            }
+        }
+    }
 }
 
 /// Pushing OAuth credentials to Clerk: the config PATCH, both ways, including the 422 for

@@ -997,6 +997,84 @@ async fn hosting_on_netlify_from_an_unlinked_site_to_a_ready_build_serving_the_l
     }
 }
 
+/// The same path on a Render service: a project made for Render, its API key and service
+/// picked, what Render's API does not do said with the dashboard link, the domain with the
+/// service's onrender.com target, the env plan on Render's single set of variables, a deploy
+/// followed to live, and the `host.*` checks agreeing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the_live_key() {
+    use golive_sandbox::scenario::RENDER_API_KEY;
+    let rig = Rig::start("render-fresh").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click("#project-hosting option[value=render]").await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(&s).await;
+
+    s.click_button("Hosting").await;
+    s.wait_text("main", "Hosting on Render").await;
+    store_secret(&s, "render-api-key", RENDER_API_KEY).await;
+    s.click_button("List services").await;
+    s.click("[aria-label='Use quillmate']").await;
+    s.wait_text(
+        "[data-testid=render-limits]",
+        "One set of variables per service",
+    )
+    .await;
+
+    // Domain: added to the service, its onrender.com target shown, then verified.
+    s.click_button("Add quillmate.test to the service").await;
+    s.wait_text("[data-testid=hosting-domain]", "quillmate.onrender.com")
+        .await;
+    s.click_button("Verify").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: the plan with Render's notes first, then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text(
+        "[data-testid=env-notes]",
+        "one set of variables per service",
+    )
+    .await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 2 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // A deploy, followed to live, and the checks agree.
+    s.click_button("Redeploy production").await;
+    s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
+        .await;
+    s.scroll_to("[data-testid=render-limits]").await;
+    s.screenshot(&screenshot_dir().join("18-hosting-render.png"))
+        .await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "render-api-key"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the_keychain() {

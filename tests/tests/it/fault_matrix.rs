@@ -49,6 +49,15 @@ enum Op {
     NetlifyEnvApplySecret,
     NetlifyRedeploy,
     RunChecksNetlify,
+    RenderServices,
+    RenderDomain,
+    RenderAddDomain,
+    RenderVerifyDomain,
+    RenderEnvPlan,
+    /// Each value and its stamp.
+    RenderEnvApply,
+    RenderRedeploy,
+    RunChecksRender,
     SsoOverview,
     SsoProbe,
     SsoPush,
@@ -59,7 +68,7 @@ enum Op {
     DmarcAdd,
 }
 
-const OPS: [Op; 33] = [
+const OPS: [Op; 41] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -85,6 +94,14 @@ const OPS: [Op; 33] = [
     Op::NetlifyEnvApplySecret,
     Op::NetlifyRedeploy,
     Op::RunChecksNetlify,
+    Op::RenderServices,
+    Op::RenderDomain,
+    Op::RenderAddDomain,
+    Op::RenderVerifyDomain,
+    Op::RenderEnvPlan,
+    Op::RenderEnvApply,
+    Op::RenderRedeploy,
+    Op::RunChecksRender,
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
@@ -117,6 +134,14 @@ impl Op {
             | Op::NetlifyEnvApply => "netlify-fresh",
             Op::NetlifyEnvApplySecret | Op::NetlifyRedeploy => "netlify-production-only",
             Op::RunChecksNetlify => "netlify-live",
+            Op::RenderServices
+            | Op::RenderDomain
+            | Op::RenderAddDomain
+            | Op::RenderVerifyDomain
+            | Op::RenderEnvPlan
+            | Op::RenderEnvApply => "render-fresh",
+            Op::RenderRedeploy => "render-production-only",
+            Op::RunChecksRender => "render-live",
             Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
                 "all-good"
             }
@@ -188,11 +213,38 @@ impl Op {
             )
             .unwrap();
         }
-        // Netlify issues a certificate for a domain on the site only.
-        if matches!(self, Op::NetlifyVerifyDomain) {
+        if self.on_render() {
+            e.update_project(
+                id,
+                golive_core::project::ProjectInput {
+                    name: t.project.name.clone(),
+                    domain: t.project.domain.clone(),
+                    hosting: golive_core::project::Hosting::Render,
+                    framework: t.project.framework,
+                },
+            )
+            .unwrap();
+            e.set_secret(id, SecretKind::RenderApiKey, RENDER_API_KEY)
+                .unwrap();
+            secrets.push(RENDER_API_KEY.to_string());
+            e.set_render_service(
+                id,
+                Some(golive_core::project::RenderLink {
+                    id: RENDER_SERVICE_ID.into(),
+                    name: "quillmate".into(),
+                    dashboard_url: None,
+                }),
+            )
+            .unwrap();
+        }
+        // Netlify issues a certificate (and Render verifies) for a domain on the site only.
+        if matches!(self, Op::NetlifyVerifyDomain | Op::RenderVerifyDomain) {
             e.hosting_add_domain(id).await.unwrap();
         }
-        if matches!(self, Op::HostingRedeploy | Op::NetlifyRedeploy) {
+        if matches!(
+            self,
+            Op::HostingRedeploy | Op::NetlifyRedeploy | Op::RenderRedeploy
+        ) {
             e.hosting_env_apply(id).await.unwrap();
         }
         if matches!(self, Op::Rehearse) {
@@ -220,6 +272,20 @@ impl Op {
         )
     }
 
+    fn on_render(self) -> bool {
+        matches!(
+            self,
+            Op::RenderServices
+                | Op::RenderDomain
+                | Op::RenderAddDomain
+                | Op::RenderVerifyDomain
+                | Op::RenderEnvPlan
+                | Op::RenderEnvApply
+                | Op::RenderRedeploy
+                | Op::RunChecksRender
+        )
+    }
+
     /// Runs the operation; `Ok` carries, for the checks, what did not pass.
     async fn run(self, t: &common::TestProject) -> Result<Vec<String>, Error> {
         let (e, id) = (&t.engine, t.project.id.as_str());
@@ -238,18 +304,24 @@ impl Op {
             }
             Op::VercelProjects => e.vercel_projects(id, None, "", None).await.map(|_| vec![]),
             Op::NetlifySites => e.netlify_sites(id, "", 1).await.map(|_| vec![]),
-            Op::HostingDomain | Op::NetlifyDomain => e.hosting_domain(id).await.map(|_| vec![]),
-            Op::HostingAddDomain | Op::NetlifyAddDomain => {
+            Op::RenderServices => e.render_services(id, "", None).await.map(|_| vec![]),
+            Op::HostingDomain | Op::NetlifyDomain | Op::RenderDomain => {
+                e.hosting_domain(id).await.map(|_| vec![])
+            }
+            Op::HostingAddDomain | Op::NetlifyAddDomain | Op::RenderAddDomain => {
                 e.hosting_add_domain(id).await.map(|_| vec![])
             }
-            Op::HostingVerifyDomain | Op::NetlifyVerifyDomain => {
+            Op::HostingVerifyDomain | Op::NetlifyVerifyDomain | Op::RenderVerifyDomain => {
                 e.hosting_verify_domain(id).await.map(|_| vec![])
             }
-            Op::HostingEnvPlan | Op::NetlifyEnvPlan => e.hosting_env_plan(id).await.map(|_| vec![]),
-            Op::HostingEnvApply | Op::NetlifyEnvApply | Op::NetlifyEnvApplySecret => {
-                e.hosting_env_apply(id).await.map(|_| vec![])
+            Op::HostingEnvPlan | Op::NetlifyEnvPlan | Op::RenderEnvPlan => {
+                e.hosting_env_plan(id).await.map(|_| vec![])
             }
-            Op::HostingRedeploy | Op::NetlifyRedeploy => {
+            Op::HostingEnvApply
+            | Op::NetlifyEnvApply
+            | Op::NetlifyEnvApplySecret
+            | Op::RenderEnvApply => e.hosting_env_apply(id).await.map(|_| vec![]),
+            Op::HostingRedeploy | Op::NetlifyRedeploy | Op::RenderRedeploy => {
                 e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![])
             }
             Op::SsoOverview => e.sso_overview(id).await.map(|o| o.notes),
@@ -266,7 +338,7 @@ impl Op {
                 .await
                 .map(not_passing),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
-            Op::RunChecks | Op::RunChecksNetlify => {
+            Op::RunChecks | Op::RunChecksNetlify | Op::RunChecksRender => {
                 e.run_checks(id, None, false, |_| {}).await.map(not_passing)
             }
             // What could not be detected is said in the layout itself.
@@ -390,7 +462,12 @@ async fn every_vendor_call_under_every_fault() {
     let mut cases = tokio::task::JoinSet::new();
     let limit = Arc::new(tokio::sync::Semaphore::new(24));
     let mut total = 0;
-    for op in OPS {
+    // GOLIVE_FAULT_OPS=<part of an op's name> runs those ops only (a host's, say).
+    let only = std::env::var("GOLIVE_FAULT_OPS").unwrap_or_default();
+    for op in OPS
+        .into_iter()
+        .filter(|op| format!("{op:?}").contains(&only))
+    {
         let (calls, baseline) = healthy_calls(op).await;
         for (method, path) in calls {
             for fault in FaultKind::ALL {
@@ -452,6 +529,12 @@ const TOLERATED: &[(&str, &str, Option<FaultKind>, &str)] = &[
         "/ssl",
         Some(FaultKind::Status(404)),
         "a site without a certificate is the 'not verified yet' state",
+    ),
+    (
+        "Render",
+        "/custom-domains/quillmate.test",
+        Some(FaultKind::Status(404)),
+        "a domain not on the service is the 'not added yet' state",
     ),
     (
         "ClerkDomainRecheck",

@@ -22,6 +22,7 @@ mod layout_checks;
 mod layouts;
 mod netlify;
 mod redirects;
+mod render;
 mod sandbox_auth;
 mod setup_script;
 mod site_csp;

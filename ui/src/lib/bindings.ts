@@ -14,7 +14,7 @@ export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nu
 
 export type FrameworkInfo = { id: Framework, label: string, publishableKeyVar: string, secretKeyVar: string, };
 
-export type Hosting = "vercel" | "netlify";
+export type Hosting = "vercel" | "netlify" | "render";
 
 export type Project = { id: string, name: string, domain: string, hosting: Hosting, framework: Framework, 
 /**
@@ -41,6 +41,10 @@ vercelProject?: VercelLink,
  * The Netlify site, once picked on the Hosting step (for projects hosted on Netlify).
  */
 netlifySite?: NetlifyLink, 
+/**
+ * The Render service, once picked on the Hosting step (for projects hosted on Render).
+ */
+renderService?: RenderLink, 
 /**
  * Production OAuth clients by provider (the secrets are in the keychain).
  */
@@ -73,7 +77,7 @@ layout?: LayoutSettings, };
 
 export type ProjectInput = { name: string, domain: string, hosting: Hosting, framework: Framework, };
 
-export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple" | "netlify-token";
+export type SecretKind = "clerk-secret-key" | "clerk-platform-key" | "clerk-webhook-secret" | "vercel-token" | "supabase-token" | "cloudflare-token" | "oauth-google" | "oauth-github" | "oauth-microsoft" | "oauth-discord" | "oauth-apple" | "netlify-token" | "render-api-key";
 
 export type SecretStatus = { kind: SecretKind, set: boolean, last4?: string, };
 
@@ -253,6 +257,20 @@ accountName?: string, customDomain?: string, };
 
 export type NetlifySitePage = { sites: Array<NetlifySite>, next?: number, };
 
+export type RenderLink = { id: string, name: string, 
+/**
+ * The service in Render's dashboard, for what Render's API cannot do.
+ */
+dashboardUrl?: string, };
+
+export type RenderService = { id: string, name: string, 
+/**
+ * `web_service`, `static_site`, …
+ */
+type: string, dashboardUrl?: string, };
+
+export type RenderServicePage = { services: Array<RenderService>, next?: string, };
+
 export type Verification = { type: string, domain: string, value: string, reason: string, };
 
 export type ProjectDomain = { name: string, verified: boolean, 
@@ -277,9 +295,17 @@ id?: string, target: Array<string>, detail: string, };
 
 export type EnvPlan = { steps: Array<EnvStep>, 
 /**
- * Every step is `keep`.
+ * Every step is `keep` (and nothing holds the plan back).
  */
-done: boolean, };
+done: boolean, 
+/**
+ * What the host's model of variables means for the plan, in its words.
+ */
+notes: Array<string>, 
+/**
+ * Why Golive will not apply the plan as the host stands (Render's previews).
+ */
+held?: string, };
 
 export type AliasError = { code: string, message: string, };
 
@@ -453,6 +479,8 @@ export type Commands = {
   set_vercel_project: { args: { projectId: string, link: VercelLink | null }, answer: Project },
   netlify_sites: { args: { projectId: string, search: string, page: number }, answer: NetlifySitePage },
   set_netlify_site: { args: { projectId: string, link: NetlifyLink | null }, answer: Project },
+  render_services: { args: { projectId: string, search: string, cursor: string | null }, answer: RenderServicePage },
+  set_render_service: { args: { projectId: string, link: RenderLink | null }, answer: Project },
   hosting_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_add_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_verify_domain: { args: { projectId: string }, answer: HostingDomain },

@@ -8,7 +8,7 @@ export type HostWords = {
   project: string;
   /** Its contexts other than production. */
   others: string;
-  tokenKind: "vercel-token" | "netlify-token";
+  tokenKind: "vercel-token" | "netlify-token" | "render-api-key";
   tokenLabel: string;
   tokenHint: string;
   tokenUrl: string;
@@ -37,5 +37,16 @@ export const hosts: Record<Hosting, HostWords> = {
     tokenUrl: "https://app.netlify.com/user/applications#personal-access-tokens",
     unverified: (domain) =>
       `Netlify issues ${domain}'s certificate once the domain points to the site. Add this record at your DNS host, wait for it to propagate, then verify.`,
+  },
+  render: {
+    name: "Render",
+    project: "service",
+    others: "preview instances",
+    tokenKind: "render-api-key",
+    tokenLabel: "Render API key",
+    tokenHint: "Create one in Render under Account settings → API Keys (it starts with rnd_), as a member of the workspace that owns the service. It is kept in your system keychain.",
+    tokenUrl: "https://dashboard.render.com/u/settings#api-keys",
+    unverified: (domain) =>
+      `Render verifies ${domain} once it points to the service. Render's API does not list the records, so this is the target its documentation gives: add it at your DNS host, wait for it to propagate, then verify.`,
   },
 };

@@ -92,3 +92,43 @@ test("a Netlify project picks its site with a Netlify token, then gets the same 
   expect(await screen.findByText("is not on the Netlify site yet.", { exact: false })).toBeInTheDocument();
   expect(screen.getByRole("button", { name: "Add quillmate.test to the site" })).toBeInTheDocument();
 });
+
+test("a Render project picks its service with a Render key and says what Render's API does not do", async () => {
+  const onRender: Project = { ...project, hosting: "render" };
+  const asked: Record<string, unknown>[] = [];
+  let linked: unknown = null;
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: (args as { kind: string }).kind, set: true, last4: "abcd" };
+    if (cmd === "render_services") {
+      asked.push(args as Record<string, unknown>);
+      return (args as { cursor: string | null }).cursor
+        ? { services: [{ id: "srv-2", name: "quillmate-docs", type: "static_site" }] }
+        : { services: [{ id: "srv-1", name: "quillmate", type: "web_service", dashboardUrl: "https://dashboard.render.com/web/srv-1" }], next: "srv-1" };
+    }
+    if (cmd === "set_render_service") {
+      linked = (args as { link: unknown }).link;
+      return { ...onRender, renderService: linked };
+    }
+    if (cmd === "hosting_domain") return { misconfigured: true };
+  });
+  const changed: Project[] = [];
+  const { rerender } = render(HostingView, { project: onRender, onChanged: (p: Project) => changed.push(p) });
+  expect(screen.getByRole("heading", { name: "Hosting on Render" })).toBeInTheDocument();
+  expect(await screen.findByText("Render API key")).toBeInTheDocument();
+  await userEvent.type(await screen.findByLabelText("Search services"), "quill");
+  await userEvent.click(screen.getByRole("button", { name: "List services" }));
+  expect(await screen.findByText("quillmate")).toBeInTheDocument();
+  expect(asked[0]).toMatchObject({ search: "quill", cursor: null });
+  await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+  expect(await screen.findByText("quillmate-docs")).toBeInTheDocument();
+  expect(asked[1]).toMatchObject({ cursor: "srv-1" });
+
+  await userEvent.click(screen.getByRole("button", { name: "Use quillmate" }));
+  expect(linked).toEqual({ id: "srv-1", name: "quillmate", dashboardUrl: "https://dashboard.render.com/web/srv-1" });
+  await rerender({ project: changed[0], onChanged: () => {} });
+  expect(await screen.findByText("is not on the Render service yet.", { exact: false })).toBeInTheDocument();
+  const limits = screen.getByTestId("render-limits");
+  expect(limits).toHaveTextContent("One set of variables per service");
+  expect(limits).toHaveTextContent("Previews are separate services");
+  expect(screen.getByRole("link", { name: "Open the service in Render's dashboard" })).toHaveAttribute("href", "https://dashboard.render.com/web/srv-1");
+});

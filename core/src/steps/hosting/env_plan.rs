@@ -151,8 +151,15 @@ pub fn plan_env(vars: &[HostVar], wanted: &[Wanted], words: &Words) -> Vec<EnvSt
 #[serde(rename_all = "camelCase")]
 pub struct EnvPlan {
     pub steps: Vec<EnvStep>,
-    /// Every step is `keep`.
+    /// Every step is `keep` (and nothing holds the plan back).
     pub done: bool,
+    /// What the host's model of variables means for the plan, in its words.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Why Golive will not apply the plan as the host stands (Render's previews).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub held: Option<String>,
 }
 
 impl EnvPlan {
@@ -160,6 +167,18 @@ impl EnvPlan {
         EnvPlan {
             done: steps.iter().all(|s| s.action == EnvAction::Keep),
             steps,
+            notes: vec![],
+            held: None,
+        }
+    }
+
+    /// With the host's notes, and what holds it back (then it is not done).
+    pub(super) fn noted(self, notes: Vec<String>, held: Option<String>) -> EnvPlan {
+        EnvPlan {
+            done: self.done && held.is_none(),
+            notes,
+            held,
+            ..self
         }
     }
 }

@@ -5,7 +5,8 @@
 //! (`HostVar`, `HostingDomain`, `Deployment`) so the env plan, the step and the checks are
 //! written once. Production is `production` at every host; the other contexts keep the
 //! host's names (Vercel: `preview`, `development`; Netlify: `deploy-preview`,
-//! `branch-deploy`, `dev`, `dev-server`).
+//! `branch-deploy`, `dev`, `dev-server`; Render has none: a preview is a service of its own,
+//! see `render`).
 //!
 //! Where a host cannot say what a secret value is, Golive marks what it set: Vercel keeps a
 //! comment on each variable; Netlify keeps none, so Golive sets a plain, production-only
@@ -22,6 +23,7 @@ use crate::vendors::netlify::deploys::NetlifyDeploy;
 use crate::vendors::netlify::env::{NetlifyValue, NetlifyVar};
 use crate::vendors::netlify::sites::Site;
 use crate::vendors::netlify::{millis, Netlify};
+use crate::vendors::render::Render;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::domains::{ProjectDomain, Verification};
 use crate::vendors::vercel::env::EnvVar;
@@ -90,11 +92,24 @@ const NETLIFY: Words = Words {
     redeploy: "Deploys → Trigger deploy → Deploy project in Netlify",
 };
 
+const RENDER: Words = Words {
+    name: "Render",
+    project: "service",
+    // Render has no write-only values: everything it keeps it shows.
+    secret: "plain",
+    plain: "plain",
+    others: "preview instances",
+    variables: "RENDER_API_KEY and RENDER_SERVICE_ID",
+    status_page: "status.render.com",
+    redeploy: "Manual Deploy → Deploy latest commit in Render",
+};
+
 impl Hosting {
     pub fn words(self) -> &'static Words {
         match self {
             Hosting::Vercel => &VERCEL,
             Hosting::Netlify => &NETLIFY,
+            Hosting::Render => &RENDER,
         }
     }
 
@@ -103,9 +118,10 @@ impl Hosting {
         match name.trim().to_ascii_lowercase().as_str() {
             "vercel" => Ok(Hosting::Vercel),
             "netlify" => Ok(Hosting::Netlify),
+            "render" => Ok(Hosting::Render),
             other => Err(Error::Config(format!(
-                "HOSTING={other} is not a host Golive can check: use vercel (the default) or \
-                 netlify"
+                "HOSTING={other} is not a host Golive can check: use vercel (the default), \
+                 netlify or render"
             ))),
         }
     }
@@ -134,6 +150,10 @@ pub enum Host<'a> {
         api: Netlify<'a>,
         site: &'a str,
     },
+    Render {
+        api: Render<'a>,
+        service: &'a str,
+    },
 }
 
 impl Host<'_> {
@@ -141,6 +161,19 @@ impl Host<'_> {
         match self {
             Host::Vercel { .. } => &VERCEL,
             Host::Netlify { .. } => &NETLIFY,
+            Host::Render { .. } => &RENDER,
+        }
+    }
+
+    /// What the env plan's reader should know about the host's variables, and why Golive
+    /// will not write the live keys now (if it will not).
+    pub async fn env_notes(&self) -> Result<(Vec<String>, Option<String>)> {
+        match self {
+            Host::Render { api, service } => {
+                let s = api.service(service).await?;
+                Ok((super::render::notes(&s), super::render::hold(&s)))
+            }
+            _ => Ok((vec![], None)),
         }
     }
 
@@ -161,6 +194,7 @@ impl Host<'_> {
                 let site = api.site(site).await?;
                 netlify_domain(api, &site, domain).await
             }
+            Host::Render { api, service } => super::render::domain(api, service, domain).await,
         }
     }
 
@@ -203,11 +237,26 @@ impl Host<'_> {
                 }
                 Ok(())
             }
+            Host::Render { api, service } => {
+                if api.custom_domain(service, domain).await?.is_none() {
+                    api.add_domain(service, domain).await.map_err(|e| {
+                        reword(e, "render_conflict", "render_domain_elsewhere", |e| {
+                            format!(
+                                "{domain} is on another Render service ({e}). Remove it there \
+                                 (the service's Settings → Custom Domains → Delete) and add it \
+                                 here again."
+                            )
+                        })
+                    })?;
+                }
+                Ok(())
+            }
         }
     }
 
     /// Asks the host to verify the domain: Vercel checks its TXT record; Netlify tries to
-    /// issue its certificate, which proves the domain points to the site.
+    /// issue its certificate, which proves the domain points to the site; Render checks the
+    /// domain's DNS again (its answer comes with the domain's next reading).
     pub async fn verify_domain(&self, domain: &str) -> Result<()> {
         match self {
             Host::Vercel { api, project, .. } => api.verify_domain(project, domain).await.map(drop),
@@ -229,6 +278,7 @@ impl Host<'_> {
                         })
                     })
             }
+            Host::Render { api, service } => api.verify_domain(service, domain).await,
         }
     }
 
@@ -245,6 +295,7 @@ impl Host<'_> {
                 let account = api.site(site).await?.account_slug;
                 Ok(netlify_vars(&api.env(&account, site).await?))
             }
+            Host::Render { api, service } => super::render::vars(api, service).await,
         }
     }
 
@@ -281,6 +332,7 @@ impl Host<'_> {
                 let account = api.site(site).await?.account_slug;
                 netlify_apply(api, &account, site, step, w, vars).await
             }
+            Host::Render { api, service } => super::render::apply(api, service, step, w).await,
         }
     }
 
@@ -291,17 +343,40 @@ impl Host<'_> {
             Host::Netlify { api, site } => {
                 Ok(api.production_deploy(site).await?.map(netlify_deployment))
             }
+            Host::Render { api, service } => {
+                let (s, d) = futures::join!(api.service(service), api.newest_deploy(service));
+                let s = s?;
+                Ok(d?.map(|d| super::render::deployment(d, &s)))
+            }
         }
     }
 
-    /// Builds production again: Vercel rebuilds `current`; Netlify builds the production
-    /// branch anew.
+    /// Builds production again: Vercel rebuilds `current`; Netlify and Render build the
+    /// production branch anew (Render's answer may be "queued" without the deploy: then it
+    /// is the newest).
     pub async fn redeploy(&self, current: &Deployment) -> Result<Deployment> {
         match self {
             Host::Vercel { api, name, .. } => api.redeploy(name, &current.id).await,
             Host::Netlify { api, site } => {
                 let build = api.build(site).await?;
                 Ok(netlify_deployment(api.deploy(&build.deploy_id).await?))
+            }
+            Host::Render { api, service } => {
+                let s = api.service(service).await?;
+                let d = match api.create_deploy(service).await? {
+                    Some(d) => d,
+                    None => api.newest_deploy(service).await?.ok_or_else(|| {
+                        Error::invalid(
+                            "render_deploy_not_found",
+                            format!(
+                                "Render queued the deploy but does not list it yet. Follow it \
+                                 at {}.",
+                                s.dashboard()
+                            ),
+                        )
+                    })?,
+                };
+                Ok(super::render::deployment(d, &s))
             }
         }
     }
@@ -310,6 +385,10 @@ impl Host<'_> {
         match self {
             Host::Vercel { api, .. } => api.deployment(id).await,
             Host::Netlify { api, .. } => Ok(netlify_deployment(api.deploy(id).await?)),
+            Host::Render { api, service } => {
+                let (s, d) = futures::join!(api.service(service), api.deploy(service, id));
+                Ok(super::render::deployment(d?, &s?))
+            }
         }
     }
 }
@@ -585,10 +664,12 @@ mod tests {
     #[test]
     fn hosts_are_named_as_the_cli_takes_them() {
         assert_eq!(Hosting::named(" Netlify").unwrap(), Hosting::Netlify);
+        assert_eq!(Hosting::named("render").unwrap(), Hosting::Render);
         assert_eq!(Hosting::named("vercel").unwrap(), Hosting::Vercel);
         let e = Hosting::named("heroku").unwrap_err();
         assert!(
-            e.to_string().contains("vercel (the default) or netlify"),
+            e.to_string()
+                .contains("vercel (the default), netlify or render"),
             "{e}"
         );
     }

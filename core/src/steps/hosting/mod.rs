@@ -1,6 +1,6 @@
-//! The hosting step, for every host behind `host::Host` (Vercel, Netlify): the domain on
-//! the project, the live Clerk keys for production only — preview and development keep the
-//! test keys — and a production build followed until it is live.
+//! The hosting step, for every host behind `host::Host` (Vercel, Netlify, Render): the
+//! domain on the project, the live Clerk keys for production only — preview and development
+//! keep the test keys — and a production build followed until it is live.
 //!
 //! The env migration is planned from what the host has now, every time, so it is idempotent
 //! and an interrupted run converges when run again. Its order never loses a value: a test
@@ -18,6 +18,7 @@
 
 pub mod env_plan;
 pub mod host;
+mod render;
 
 use std::time::Duration;
 
@@ -30,10 +31,11 @@ use host::{Host, HostVar, Words};
 use crate::config::Endpoints;
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::keys::{netlify_token, parse_publishable_key, KeyEnv};
+use crate::keys::{netlify_token, parse_publishable_key, render_key, KeyEnv};
 use crate::project::{Hosting, Project};
 use crate::secrets::{Secret, SecretKind, SecretStore};
 use crate::vendors::netlify::Netlify;
+use crate::vendors::render::Render;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::domains::ProjectDomain;
 use crate::vendors::vercel::Vercel;
@@ -159,11 +161,16 @@ impl HostingStep<'_> {
                 "Paste a Netlify personal access token first (app.netlify.com → User settings \
                  → Applications).",
             ),
+            Hosting::Render => (
+                SecretKind::RenderApiKey,
+                "Paste a Render API key first (Render → Account settings → API Keys).",
+            ),
         };
         let token = self.secrets.get(&project.id, kind)?.ok_or_else(|| {
             let code = match project.hosting {
                 Hosting::Vercel => "vercel_token_missing",
                 Hosting::Netlify => "netlify_token_missing",
+                Hosting::Render => "render_key_missing",
             };
             Error::invalid(code, missing)
         })?;
@@ -191,6 +198,16 @@ impl HostingStep<'_> {
                 Host::Netlify {
                     api: Netlify::new(self.http, &self.endpoints.netlify_api, &token),
                     site: &link.id,
+                }
+            }
+            Hosting::Render => {
+                render_key(token.expose())?;
+                let link = project.render_service.as_ref().ok_or_else(|| {
+                    Error::invalid("render_service_missing", "Pick the Render service first.")
+                })?;
+                Host::Render {
+                    api: Render::new(self.http, &self.endpoints.render_api, &token),
+                    service: &link.id,
                 }
             }
         };
@@ -261,11 +278,11 @@ impl HostingStep<'_> {
         self.with_host(project, async |h| {
             let vars = h.env().await?;
             let words = h.words();
-            Ok(EnvPlan::of(plan_env(
-                &vars,
-                &production.wanted(&vars, words)?,
-                words,
-            )))
+            let (notes, hold) = h.env_notes().await?;
+            Ok(
+                EnvPlan::of(plan_env(&vars, &production.wanted(&vars, words)?, words))
+                    .noted(notes, hold),
+            )
         })
         .await
     }
@@ -276,6 +293,10 @@ impl HostingStep<'_> {
         let production = self.production(project)?;
         self.with_host(project, async |h| {
             let words = h.words();
+            let (notes, hold) = h.env_notes().await?;
+            if let Some(why) = hold {
+                return Err(Error::invalid("live_keys_would_reach_previews", why));
+            }
             let vars = h.env().await?;
             let wanted = production.wanted(&vars, words)?;
             for s in &plan_env(&vars, &wanted, words) {
@@ -286,11 +307,10 @@ impl HostingStep<'_> {
                 h.apply(s, w, &vars).await?;
             }
             let vars = h.env().await?;
-            Ok(EnvPlan::of(plan_env(
-                &vars,
-                &production.wanted(&vars, words)?,
-                words,
-            )))
+            Ok(
+                EnvPlan::of(plan_env(&vars, &production.wanted(&vars, words)?, words))
+                    .noted(notes, None),
+            )
         })
         .await
     }

@@ -51,14 +51,18 @@ fn truthy<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error
 
 impl Deployment {
     pub fn failed(&self) -> bool {
-        matches!(self.ready_state.as_str(), "ERROR" | "CANCELED" | "DELETED")
-            || self.ready_state.ends_with("_ERROR")
+        // DEACTIVATED and `…_FAILED` are Render's.
+        matches!(
+            self.ready_state.as_str(),
+            "ERROR" | "CANCELED" | "DELETED" | "DEACTIVATED"
+        ) || self.ready_state.ends_with("_ERROR")
+            || self.ready_state.ends_with("_FAILED")
             || self.alias_error.is_some()
     }
 
-    /// Ready and serving the production domains.
+    /// Ready and serving the production domains (LIVE is Render's word).
     pub fn live(&self) -> bool {
-        self.ready_state == "READY" && self.alias_assigned
+        matches!(self.ready_state.as_str(), "READY" | "LIVE") && self.alias_assigned
     }
 }
 

@@ -192,6 +192,44 @@ impl TestProject {
         self
     }
 
+    /// Hosted on Render: the sandbox's API key saved and its service linked.
+    pub fn with_render(mut self) -> Self {
+        use golive_core::project::{Hosting, ProjectInput, RenderLink};
+        use golive_sandbox::scenario::{RENDER_API_KEY, RENDER_SERVICE_ID};
+        let id = self.project.id.clone();
+        let p = &self.project;
+        self.engine
+            .update_project(
+                &id,
+                ProjectInput {
+                    name: p.name.clone(),
+                    domain: p.domain.clone(),
+                    hosting: Hosting::Render,
+                    framework: p.framework,
+                },
+            )
+            .unwrap();
+        self.engine
+            .set_secret(
+                &id,
+                golive_core::secrets::SecretKind::RenderApiKey,
+                RENDER_API_KEY,
+            )
+            .unwrap();
+        self.project = self
+            .engine
+            .set_render_service(
+                &id,
+                Some(RenderLink {
+                    id: RENDER_SERVICE_ID.into(),
+                    name: "quillmate".into(),
+                    dashboard_url: None,
+                }),
+            )
+            .unwrap();
+        self
+    }
+
     pub fn with_webhooks(self) -> Self {
         use golive_sandbox::scenario::{LIVE_WEBHOOK_SECRET, WEBHOOK_URL};
         let id = &self.project.id;

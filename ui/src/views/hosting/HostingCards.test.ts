@@ -43,14 +43,14 @@ test("a Netlify domain shows the CNAME to its site and why, in Netlify's words",
 
 test("the env plan is shown before anything changes, then applied", async () => {
   const calls: string[] = [];
-  const before: EnvPlan = { done: false, steps: [
+  const before: EnvPlan = { done: false, notes: [], steps: [
     { key: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", action: "retarget", id: "e1", target: ["preview", "development"], detail: "Keep its value for preview and development only" },
     { key: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", action: "create", target: ["production"], detail: "Create it for production, as encrypted" },
   ] };
   mockIPC((cmd) => {
     calls.push(cmd);
     if (cmd === "hosting_env_plan") return before;
-    if (cmd === "hosting_env_apply") return { done: true, steps: before.steps.map((s) => ({ ...s, action: "keep" })) };
+    if (cmd === "hosting_env_apply") return { done: true, notes: [], steps: before.steps.map((s) => ({ ...s, action: "keep" })) };
   });
   render(EnvCard, { project });
   await userEvent.click(screen.getByRole("button", { name: "Preview the changes" }));
@@ -94,5 +94,42 @@ test("a failed build says why and links to its logs", async () => {
   await userEvent.click(screen.getByRole("button", { name: "Redeploy production" }));
   const failed = await screen.findByTestId("deploy-failed");
   expect(failed).toHaveTextContent("exited with 1");
+  expect(within(failed).getByText("Open the build logs")).toBeInTheDocument();
+});
+
+test("a plan Render holds back says why, with its notes, and offers no apply", async () => {
+  const held = "Previews are automatic for this service, and Render copies its variables into every preview it creates.";
+  mockIPC((cmd) => {
+    if (cmd === "hosting_env_plan")
+      return { done: false, held, notes: ["Render keeps one set of variables per service"], steps: [
+        { key: "CLERK_SECRET_KEY", action: "set-value", id: "CLERK_SECRET_KEY", target: ["production"], detail: "Replace its value with the production value" },
+      ] };
+  });
+  render(EnvCard, { project: { ...project, hosting: "render" } });
+  await userEvent.click(screen.getByRole("button", { name: "Preview the changes" }));
+  expect(await screen.findByTestId("env-held")).toHaveTextContent("Previews are automatic");
+  expect(screen.getByTestId("env-notes")).toHaveTextContent("one set of variables per service");
+  expect(screen.queryByRole("button", { name: /Apply/ })).toBeNull();
+});
+
+test("a Render deploy is followed to LIVE, and a failed build links its page", async () => {
+  mockIPC(async (cmd, args) => {
+    if (cmd !== "hosting_redeploy") return;
+    const ch = (args as { onEvent: Channel<DeployEvent> }).onEvent;
+    ch.onmessage({ event: "started", data: { deployment: deployment("CREATED") } });
+    return { ...deployment("LIVE"), aliasAssigned: true };
+  });
+  const { unmount } = render(DeployCard, { project });
+  await userEvent.click(screen.getByRole("button", { name: "Redeploy production" }));
+  expect(await screen.findByTestId("deploy-ready")).toHaveTextContent("https://quillmate.test");
+  unmount();
+  mockIPC((cmd) => {
+    if (cmd === "hosting_redeploy")
+      return deployment("BUILD_FAILED", { errorMessage: "the build failed (build_failed)", inspectorUrl: "https://dashboard.render.com/web/srv-1/deploys/dep-1" });
+  });
+  render(DeployCard, { project });
+  await userEvent.click(screen.getByRole("button", { name: "Redeploy production" }));
+  const failed = await screen.findByTestId("deploy-failed");
+  expect(failed).toHaveTextContent("build_failed");
   expect(within(failed).getByText("Open the build logs")).toBeInTheDocument();
 });
