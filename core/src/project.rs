@@ -18,6 +18,7 @@ pub enum Hosting {
     #[default]
     Vercel,
     Netlify,
+    CloudflarePages,
 }
 
 /// A saved project. `id` is stable across renames so keychain entries stay attached.
@@ -52,6 +53,10 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub netlify_site: Option<NetlifyLink>,
+    /// The Cloudflare account and Pages project (or Worker), once linked on the Hosting step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cloudflare_project: Option<CloudflareLink>,
     /// Production OAuth clients by provider (the secrets are in the keychain).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     #[ts(
@@ -126,6 +131,15 @@ pub struct VercelLink {
 #[serde(rename_all = "camelCase")]
 pub struct NetlifyLink {
     pub id: String,
+    pub name: String,
+}
+
+/// Which Cloudflare account and Pages project (or Worker script) hosts the app, by name:
+/// Cloudflare's API names both by name within the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudflareLink {
+    pub account_id: String,
     pub name: String,
 }
 
@@ -213,6 +227,7 @@ impl ProjectStore {
                 supabase_project_ref: None,
                 vercel_project: None,
                 netlify_site: None,
+                cloudflare_project: None,
                 oauth: Default::default(),
                 dev_publishable_key: None,
                 protected_path: None,

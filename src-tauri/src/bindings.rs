@@ -18,7 +18,9 @@ use golive_core::dns::plan::{PlannedRecord, RecordSource, RecordType, RegistrarH
 use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::layout::{Layout, LayoutSettings, Satellite, SatelliteSetting};
-use golive_core::project::{Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, VercelLink};
+use golive_core::project::{
+    CloudflareLink, Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, VercelLink,
+};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};
@@ -102,6 +104,7 @@ pub fn typescript() -> String {
         VercelProject::decl(&cfg),
         ProjectPage::decl(&cfg),
         NetlifyLink::decl(&cfg),
+        CloudflareLink::decl(&cfg),
         NetlifySite::decl(&cfg),
         NetlifySitePage::decl(&cfg),
         Verification::decl(&cfg),

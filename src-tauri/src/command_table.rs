@@ -91,6 +91,8 @@ macro_rules! with_commands {
                     |engine| engine.netlify_sites(&project_id, &search, page).await;
                 set_netlify_site(project_id: String, link: Option<NetlifyLink>) -> Project =>
                     |engine| engine.set_netlify_site(&project_id, link);
+                set_cloudflare_project(project_id: String, link: Option<CloudflareLink>) -> Project =>
+                    |engine| engine.set_cloudflare_project(&project_id, link).await;
                 hosting_domain(project_id: String) -> HostingDomain =>
                     |engine| engine.hosting_domain(&project_id).await;
                 hosting_add_domain(project_id: String) -> HostingDomain =>

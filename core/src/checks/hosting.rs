@@ -7,11 +7,14 @@
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
-use crate::keys::{netlify_token, parse_publishable_key, production_frontend_api, KeyEnv};
+use crate::keys::{
+    cloudflare_token, netlify_token, parse_publishable_key, production_frontend_api, KeyEnv,
+};
 use crate::layout::Satellite;
 use crate::project::Hosting;
 use crate::steps::hosting::env_plan::marker;
 use crate::steps::hosting::host::{Host, HostVar, Words};
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::Netlify;
 use crate::webhook::SECRET_VARS;
 
@@ -117,6 +120,26 @@ pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
                 site,
             })
         }
+        Hosting::CloudflarePages => {
+            let (Some(token), Some(account), Some(project)) = (
+                ctx.inputs.cloudflare_token.as_ref(),
+                ctx.inputs.cloudflare_account_id.as_deref(),
+                ctx.inputs.cloudflare_project.as_deref(),
+            ) else {
+                return Err(not_connected());
+            };
+            if let Err(e) = cloudflare_token(token.expose()) {
+                return Err(Outcome::fail(
+                    e.to_string(),
+                    "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
+                ));
+            }
+            Ok(Host::CloudflarePages {
+                api: Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token),
+                account,
+                project,
+            })
+        }
     }
 }
 
@@ -131,6 +154,16 @@ fn vendor_failure(e: crate::Error, w: &Words) -> Outcome {
         "netlify_token_rejected" | "netlify_forbidden" => {
             "Create a Netlify personal access token as a member of the site's team, and paste \
              it on the Hosting step."
+                .into()
+        }
+        "cloudflare_token_rejected" | "cloudflare_account_refused" => {
+            "Create a Cloudflare API token with Cloudflare Pages: Edit for the project's \
+             account, and check CLOUDFLARE_ACCOUNT_ID."
+                .into()
+        }
+        "cloudflare_project_not_found" => {
+            "Check the account and project given on the Hosting step (or CLOUDFLARE_ACCOUNT_ID \
+             and CLOUDFLARE_PROJECT)."
                 .into()
         }
         "netlify_not_found" => {
@@ -166,6 +199,10 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                 Hosting::Netlify => {
                     "Add it on the Hosting step (or Netlify → Domain management → Add a domain)."
                 }
+                Hosting::CloudflarePages => {
+                    "Add it on the Hosting step (or Cloudflare → Workers & Pages → the project → \
+                     Custom domains)."
+                }
             },
         );
     };
@@ -181,6 +218,7 @@ async fn domain(ctx: &CheckContext) -> Outcome {
             Hosting::Netlify => {
                 "Netlify has no certificate for it yet, so it does not point to the site"
             }
+            Hosting::CloudflarePages => "Cloudflare has not activated it yet",
         };
         return Outcome::fail(
             format!(

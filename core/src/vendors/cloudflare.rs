@@ -1,7 +1,10 @@
 //! Cloudflare's API (`/client/v4`), with an API token (Zone:Read + DNS:Edit): the zone of a
 //! domain and its DNS records. Golive creates records DNS-only, and changes or deletes only
 //! a record the user confirmed (see `dns::auto`).
-//! Shapes: tests/fixtures/specs/cloudflare-dns.json.
+//! Shapes: tests/fixtures/specs/cloudflare-dns.json. The same token and client serve the
+//! hosts Cloudflare runs an app on: `pages`.
+
+pub mod pages;
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -91,6 +94,27 @@ impl<'a> Cloudflare<'a> {
         let env: Envelope<T> = self
             .api
             .send(method, &format!("client/v4/{path}"), &[], body.as_ref())
+            .await?;
+        Ok(env.result)
+    }
+
+    /// A write whose body holds secrets (`sent`): they are kept out of its errors too.
+    async fn send_holding<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        sent: &[&str],
+    ) -> Result<T> {
+        let env: Envelope<T> = self
+            .api
+            .send_holding(
+                method,
+                &format!("client/v4/{path}"),
+                &[],
+                body.as_ref(),
+                sent,
+            )
             .await?;
         Ok(env.result)
     }

@@ -14,7 +14,7 @@ export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nu
 
 export type FrameworkInfo = { id: Framework, label: string, publishableKeyVar: string, secretKeyVar: string, };
 
-export type Hosting = "vercel" | "netlify";
+export type Hosting = "vercel" | "netlify" | "cloudflare-pages";
 
 export type Project = { id: string, name: string, domain: string, hosting: Hosting, framework: Framework, 
 /**
@@ -41,6 +41,10 @@ vercelProject?: VercelLink,
  * The Netlify site, once picked on the Hosting step (for projects hosted on Netlify).
  */
 netlifySite?: NetlifyLink, 
+/**
+ * The Cloudflare account and Pages project (or Worker), once linked on the Hosting step.
+ */
+cloudflareProject?: CloudflareLink, 
 /**
  * Production OAuth clients by provider (the secrets are in the keychain).
  */
@@ -244,6 +248,8 @@ export type VercelProject = { id: string, name: string, framework?: string, };
 export type ProjectPage = { projects: Array<VercelProject>, next?: string, };
 
 export type NetlifyLink = { id: string, name: string, };
+
+export type CloudflareLink = { accountId: string, name: string, };
 
 export type NetlifySite = { id: string, name: string, 
 /**
@@ -453,6 +459,7 @@ export type Commands = {
   set_vercel_project: { args: { projectId: string, link: VercelLink | null }, answer: Project },
   netlify_sites: { args: { projectId: string, search: string, page: number }, answer: NetlifySitePage },
   set_netlify_site: { args: { projectId: string, link: NetlifyLink | null }, answer: Project },
+  set_cloudflare_project: { args: { projectId: string, link: CloudflareLink | null }, answer: Project },
   hosting_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_add_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_verify_domain: { args: { projectId: string }, answer: HostingDomain },

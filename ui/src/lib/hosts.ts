@@ -8,7 +8,7 @@ export type HostWords = {
   project: string;
   /** Its contexts other than production. */
   others: string;
-  tokenKind: "vercel-token" | "netlify-token";
+  tokenKind: "vercel-token" | "netlify-token" | "cloudflare-token";
   tokenLabel: string;
   tokenHint: string;
   tokenUrl: string;
@@ -37,5 +37,16 @@ export const hosts: Record<Hosting, HostWords> = {
     tokenUrl: "https://app.netlify.com/user/applications#personal-access-tokens",
     unverified: (domain) =>
       `Netlify issues ${domain}'s certificate once the domain points to the site. Add this record at your DNS host, wait for it to propagate, then verify.`,
+  },
+  "cloudflare-pages": {
+    name: "Cloudflare Pages",
+    project: "project",
+    others: "preview",
+    tokenKind: "cloudflare-token",
+    tokenLabel: "Cloudflare API token",
+    tokenHint: "Create one in Cloudflare under My Profile → API Tokens, with Cloudflare Pages: Edit for the project's account (and Zone: Read, DNS: Edit if Golive writes your records). The same token serves the DNS step. It is kept in your system keychain.",
+    tokenUrl: "https://dash.cloudflare.com/profile/api-tokens",
+    unverified: (domain) =>
+      `Cloudflare activates ${domain} once it is validated: add this record at your DNS host, wait for it to propagate, then verify.`,
   },
 };

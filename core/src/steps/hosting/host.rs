@@ -15,9 +15,10 @@
 use serde_json::json;
 
 use super::env_plan::{EnvAction, EnvStep, Wanted, PRODUCTION};
-use super::HostingDomain;
+use super::{cloudflare_pages, HostingDomain};
 use crate::error::{Error, Result};
 use crate::project::Hosting;
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::deploys::NetlifyDeploy;
 use crate::vendors::netlify::env::{NetlifyValue, NetlifyVar};
 use crate::vendors::netlify::sites::Site;
@@ -90,11 +91,23 @@ const NETLIFY: Words = Words {
     redeploy: "Deploys → Trigger deploy → Deploy project in Netlify",
 };
 
+const CLOUDFLARE_PAGES: Words = Words {
+    name: "Cloudflare Pages",
+    project: "project",
+    secret: "secret",
+    plain: "plain text",
+    others: "preview",
+    variables: "CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_PROJECT",
+    status_page: "cloudflarestatus.com",
+    redeploy: "Deployments → the production deployment → Retry deployment in Cloudflare",
+};
+
 impl Hosting {
     pub fn words(self) -> &'static Words {
         match self {
             Hosting::Vercel => &VERCEL,
             Hosting::Netlify => &NETLIFY,
+            Hosting::CloudflarePages => &CLOUDFLARE_PAGES,
         }
     }
 
@@ -103,9 +116,10 @@ impl Hosting {
         match name.trim().to_ascii_lowercase().as_str() {
             "vercel" => Ok(Hosting::Vercel),
             "netlify" => Ok(Hosting::Netlify),
+            "cloudflare-pages" => Ok(Hosting::CloudflarePages),
             other => Err(Error::Config(format!(
-                "HOSTING={other} is not a host Golive can check: use vercel (the default) or \
-                 netlify"
+                "HOSTING={other} is not a host Golive can check: use vercel (the default), \
+                 netlify or cloudflare-pages"
             ))),
         }
     }
@@ -120,7 +134,7 @@ const NETLIFY_ALL: [&str; 5] = [
     "dev-server",
 ];
 
-const MARKER_PREFIX: &str = "GOLIVE_MARKER_";
+pub(super) const MARKER_PREFIX: &str = "GOLIVE_MARKER_";
 
 /// A host's API, for one project (Vercel) or site (Netlify).
 pub enum Host<'a> {
@@ -134,6 +148,11 @@ pub enum Host<'a> {
         api: Netlify<'a>,
         site: &'a str,
     },
+    CloudflarePages {
+        api: Cloudflare<'a>,
+        account: &'a str,
+        project: &'a str,
+    },
 }
 
 impl Host<'_> {
@@ -141,6 +160,7 @@ impl Host<'_> {
         match self {
             Host::Vercel { .. } => &VERCEL,
             Host::Netlify { .. } => &NETLIFY,
+            Host::CloudflarePages { .. } => &CLOUDFLARE_PAGES,
         }
     }
 
@@ -161,6 +181,11 @@ impl Host<'_> {
                 let site = api.site(site).await?;
                 netlify_domain(api, &site, domain).await
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::domain(api, account, project, domain).await,
         }
     }
 
@@ -203,6 +228,11 @@ impl Host<'_> {
                 }
                 Ok(())
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::add_domain(api, account, project, domain).await,
         }
     }
 
@@ -229,6 +259,12 @@ impl Host<'_> {
                         })
                     })
             }
+            // Cloudflare validates it again (its TXT record, or the domain's CNAME).
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => api.retry_pages_domain(account, project, domain).await,
         }
     }
 
@@ -245,6 +281,13 @@ impl Host<'_> {
                 let account = api.site(site).await?.account_slug;
                 Ok(netlify_vars(&api.env(&account, site).await?))
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => Ok(cloudflare_pages::vars(
+                &cloudflare_pages::project(api, account, project).await?,
+            )),
         }
     }
 
@@ -281,6 +324,11 @@ impl Host<'_> {
                 let account = api.site(site).await?.account_slug;
                 netlify_apply(api, &account, site, step, w, vars).await
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::apply(api, account, project, step, w).await,
         }
     }
 
@@ -291,11 +339,22 @@ impl Host<'_> {
             Host::Netlify { api, site } => {
                 Ok(api.production_deploy(site).await?.map(netlify_deployment))
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => {
+                cloudflare_pages::project(api, account, project).await?;
+                Ok(api
+                    .pages_production_deployment(account, project)
+                    .await?
+                    .map(|d| cloudflare_pages::deployment(account, project, d)))
+            }
         }
     }
 
     /// Builds production again: Vercel rebuilds `current`; Netlify builds the production
-    /// branch anew.
+    /// branch anew; Cloudflare Pages retries `current`.
     pub async fn redeploy(&self, current: &Deployment) -> Result<Deployment> {
         match self {
             Host::Vercel { api, name, .. } => api.redeploy(name, &current.id).await,
@@ -303,6 +362,11 @@ impl Host<'_> {
                 let build = api.build(site).await?;
                 Ok(netlify_deployment(api.deploy(&build.deploy_id).await?))
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::redeploy(api, account, project, current).await,
         }
     }
 
@@ -310,12 +374,21 @@ impl Host<'_> {
         match self {
             Host::Vercel { api, .. } => api.deployment(id).await,
             Host::Netlify { api, .. } => Ok(netlify_deployment(api.deploy(id).await?)),
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => Ok(cloudflare_pages::deployment(
+                account,
+                project,
+                api.pages_deployment(account, project, id).await?,
+            )),
         }
     }
 }
 
 /// A refusal with code `from`, said in the step's own words (`code`, `message`).
-fn reword(
+pub(super) fn reword(
     e: Error,
     from: &str,
     code: &'static str,
@@ -588,8 +661,13 @@ mod tests {
         assert_eq!(Hosting::named("vercel").unwrap(), Hosting::Vercel);
         let e = Hosting::named("heroku").unwrap_err();
         assert!(
-            e.to_string().contains("vercel (the default) or netlify"),
+            e.to_string()
+                .contains("vercel (the default), netlify or cloudflare-pages"),
             "{e}"
+        );
+        assert_eq!(
+            Hosting::named("cloudflare-pages").unwrap(),
+            Hosting::CloudflarePages
         );
     }
 }

@@ -1,4 +1,4 @@
-//! The hosting step, for every host behind `host::Host` (Vercel, Netlify): the domain on
+//! The hosting step, for every host behind `host::Host` (Vercel, Netlify, Cloudflare Pages): the domain on
 //! the project, the live Clerk keys for production only — preview and development keep the
 //! test keys — and a production build followed until it is live.
 //!
@@ -16,6 +16,7 @@
 //! production (as a secret, under the name the app reads) while previews keep the
 //! development one.
 
+pub mod cloudflare_pages;
 pub mod env_plan;
 pub mod host;
 
@@ -30,9 +31,10 @@ use host::{Host, HostVar, Words};
 use crate::config::Endpoints;
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::keys::{netlify_token, parse_publishable_key, KeyEnv};
+use crate::keys::{cloudflare_token, netlify_token, parse_publishable_key, KeyEnv};
 use crate::project::{Hosting, Project};
 use crate::secrets::{Secret, SecretKind, SecretStore};
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::Netlify;
 use crate::vendors::vercel::deployments::Deployment;
 use crate::vendors::vercel::domains::ProjectDomain;
@@ -159,11 +161,17 @@ impl HostingStep<'_> {
                 "Paste a Netlify personal access token first (app.netlify.com → User settings \
                  → Applications).",
             ),
+            Hosting::CloudflarePages => (
+                SecretKind::CloudflareToken,
+                "Paste a Cloudflare API token first (dash.cloudflare.com → My Profile → API \
+                 Tokens, with Cloudflare Pages: Edit).",
+            ),
         };
         let token = self.secrets.get(&project.id, kind)?.ok_or_else(|| {
             let code = match project.hosting {
                 Hosting::Vercel => "vercel_token_missing",
                 Hosting::Netlify => "netlify_token_missing",
+                Hosting::CloudflarePages => "cloudflare_token_missing",
             };
             Error::invalid(code, missing)
         })?;
@@ -191,6 +199,20 @@ impl HostingStep<'_> {
                 Host::Netlify {
                     api: Netlify::new(self.http, &self.endpoints.netlify_api, &token),
                     site: &link.id,
+                }
+            }
+            Hosting::CloudflarePages => {
+                cloudflare_token(token.expose())?;
+                let link = project.cloudflare_project.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        "cloudflare_project_missing",
+                        "Give the Cloudflare account ID and the Pages project's name first.",
+                    )
+                })?;
+                Host::CloudflarePages {
+                    api: Cloudflare::new(self.http, &self.endpoints.cloudflare_api, &token),
+                    account: &link.account_id,
+                    project: &link.name,
                 }
             }
         };
