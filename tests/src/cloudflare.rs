@@ -2,6 +2,8 @@
 //! puts its DNS at Cloudflare) and its DNS records (shapes:
 //! fixtures/specs/cloudflare-dns.json, written from Cloudflare's API reference).
 
+pub mod pages;
+
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
@@ -28,6 +30,7 @@ pub fn routes() -> Router<Shared> {
             "/client/v4/zones/{zone}/dns_records/{id}",
             patch(update).delete(remove),
         )
+        .merge(pages::routes())
 }
 
 fn envelope(result: Value, info: Option<Value>) -> Response {

@@ -51,6 +51,9 @@ pub const NETLIFY_SITE_ID: &str = "3f9b7c1e-6a2d-4e8f-9b0a-5c1d2e3f4a5b";
 pub const NETLIFY_ACCOUNT: &str = "quillmate-team";
 /// The Cloudflare API token the sandbox's Cloudflare accepts.
 pub const CLOUDFLARE_TOKEN: &str = "cfut_sandboxCloudflareToken0123456789ab";
+/// The Cloudflare account that owns the sandbox's Pages project.
+pub const CLOUDFLARE_ACCOUNT_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+pub const PAGES_PROJECT: &str = "quillmate";
 
 pub const APP_ID: &str = "app_2sandboxQuillmate";
 pub const INSTANCE_ID: &str = "ins_2sandboxLIVEquillmate";
@@ -213,6 +216,7 @@ pub enum DnsHost {
 pub enum Host {
     Vercel,
     Netlify,
+    CloudflarePages,
 }
 
 /// The app's Clerk webhook route in production (`POST /api/webhooks/clerk`).
@@ -343,6 +347,13 @@ impl Scenario {
         "netlify-build-error",
         "netlify-stale-build",
         "netlify-domain-unverified",
+        "cloudflare-pages-live",
+        "cloudflare-pages-fresh",
+        "cloudflare-pages-shared-key",
+        "cloudflare-pages-production-only",
+        "cloudflare-pages-build-error",
+        "cloudflare-pages-stale-build",
+        "cloudflare-pages-domain-unverified",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -528,6 +539,43 @@ impl Scenario {
                 hosting: Hosting::DomainUnverified,
                 ..Scenario::named("netlify-live")?
             },
+            // Cloudflare Pages scenarios: as Netlify's, on a Pages project (see
+            // `cloudflare::pages` for what "shared" and "production-only" are there).
+            "cloudflare-pages-live" => Scenario {
+                name: "cloudflare-pages-live",
+                host: Host::CloudflarePages,
+                ..Scenario::named("live")?
+            },
+            "cloudflare-pages-fresh" => Scenario {
+                name: "cloudflare-pages-fresh",
+                hosting: Hosting::FreshProject,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-shared-key" => Scenario {
+                name: "cloudflare-pages-shared-key",
+                hosting: Hosting::SharedTargets,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-production-only" => Scenario {
+                name: "cloudflare-pages-production-only",
+                hosting: Hosting::ProductionOnly,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-build-error" => Scenario {
+                name: "cloudflare-pages-build-error",
+                hosting: Hosting::DeployError,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-stale-build" => Scenario {
+                name: "cloudflare-pages-stale-build",
+                hosting: Hosting::StaleBuild,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-domain-unverified" => Scenario {
+                name: "cloudflare-pages-domain-unverified",
+                hosting: Hosting::DomainUnverified,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
             "sso-wrong-redirect" => Scenario {
                 name: "sso-wrong-redirect",
                 ..live
@@ -674,6 +722,16 @@ impl Scenario {
             v.push(("NETLIFY_TOKEN".to_string(), NETLIFY_TOKEN.to_string()));
             v.push(("NETLIFY_SITE_ID".to_string(), NETLIFY_SITE_ID.to_string()));
         }
+        if self.host == Host::CloudflarePages {
+            for (k, val) in [
+                ("HOSTING", "cloudflare-pages"),
+                ("CLOUDFLARE_API_TOKEN", CLOUDFLARE_TOKEN),
+                ("CLOUDFLARE_ACCOUNT_ID", CLOUDFLARE_ACCOUNT_ID),
+                ("CLOUDFLARE_PROJECT", PAGES_PROJECT),
+            ] {
+                v.push((k.to_string(), val.to_string()));
+            }
+        }
         // The production webhook endpoint (on the app's domain), once there is a production
         // instance to send.
         if self.production {
@@ -722,6 +780,7 @@ pub struct World {
     /// The satellite's own Vercel project, in the satellite layouts.
     pub satellite_vercel: Option<VercelProject>,
     pub netlify: crate::netlify::NetlifySite,
+    pub cloudflare_pages: crate::cloudflare::pages::PagesProject,
     /// The redirect URI each OAuth app registered, where it is not the production callback.
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
@@ -814,6 +873,10 @@ impl World {
                 .satellite()
                 .map(|_| VercelProject::satellite(scenario.layout)),
             netlify: crate::netlify::NetlifySite::new(scenario.hosting, scenario.webhooks),
+            cloudflare_pages: crate::cloudflare::pages::PagesProject::new(
+                scenario.hosting,
+                scenario.webhooks,
+            ),
             production_config: Default::default(),
             faults: Vec::new(),
             rehearsal_write_budget: None,
@@ -876,6 +939,7 @@ impl World {
         match self.scenario.host {
             Host::Vercel => self.vercel.live_publishable_key(),
             Host::Netlify => self.netlify.live_publishable_key(),
+            Host::CloudflarePages => self.cloudflare_pages.live_publishable_key(),
         }
     }
 
@@ -884,6 +948,7 @@ impl World {
         match self.scenario.host {
             Host::Vercel => self.vercel.live_webhook_secret(),
             Host::Netlify => self.netlify.live_webhook_secret(),
+            Host::CloudflarePages => self.cloudflare_pages.live_webhook_secret(),
         }
     }
 

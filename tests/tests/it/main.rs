@@ -6,6 +6,7 @@
 mod common;
 
 mod cli;
+mod cloudflare_pages;
 mod contract;
 mod demo;
 mod dns;

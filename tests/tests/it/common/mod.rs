@@ -185,6 +185,44 @@ impl TestProject {
         self
     }
 
+    /// Hosted on Cloudflare Pages: the sandbox's token saved and its project linked.
+    pub async fn with_cloudflare_pages(mut self) -> Self {
+        use golive_core::project::{CloudflareLink, Hosting, ProjectInput};
+        use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, PAGES_PROJECT};
+        let id = self.project.id.clone();
+        let p = &self.project;
+        self.engine
+            .update_project(
+                &id,
+                ProjectInput {
+                    name: p.name.clone(),
+                    domain: p.domain.clone(),
+                    hosting: Hosting::CloudflarePages,
+                    framework: p.framework,
+                },
+            )
+            .unwrap();
+        self.engine
+            .set_secret(
+                &id,
+                golive_core::secrets::SecretKind::CloudflareToken,
+                CLOUDFLARE_TOKEN,
+            )
+            .unwrap();
+        self.project = self
+            .engine
+            .set_cloudflare_project(
+                &id,
+                Some(CloudflareLink {
+                    account_id: CLOUDFLARE_ACCOUNT_ID.into(),
+                    name: PAGES_PROJECT.into(),
+                }),
+            )
+            .await
+            .unwrap();
+        self
+    }
+
     pub fn with_webhooks(self) -> Self {
         use golive_sandbox::scenario::{LIVE_WEBHOOK_SECRET, WEBHOOK_URL};
         let id = &self.project.id;
