@@ -114,6 +114,14 @@ fn cloudflare() -> Spec {
         sdk_query: &[],
     }
 }
+/// Cloudflare's own OpenAPI schema (Pages), whose paths are under `/client/v4`.
+fn cloudflare_pages() -> Spec {
+    Spec {
+        doc: load(include_str!("../../fixtures/specs/cloudflare-pages.json")),
+        prefix: "/client/v4",
+        sdk_query: &[],
+    }
+}
 fn fapi() -> Spec {
     Spec {
         doc: load(include_str!("../../fixtures/specs/clerk-fapi.json")),
@@ -298,6 +306,8 @@ fn spec_for(path: &str) -> Option<Spec> {
         plapi()
     } else if path.starts_with("/v1/projects/") {
         supabase()
+    } else if path.starts_with("/client/v4/accounts/") {
+        cloudflare_pages()
     } else if path.starts_with("/client/v4/") {
         cloudflare()
     } else if path.starts_with("/v1/") {
@@ -647,6 +657,103 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
                 .iter()
                 .any(|r| r.method == method && r.path.starts_with(prefix)),
             "{method} {prefix}"
+        );
+    }
+    assert_traffic(&requests);
+}
+
+/// The hosting step's Cloudflare Pages calls — the project, the domain and its validation,
+/// the env plan's values and markers, a retried deployment and its polling, the checks — in
+/// Cloudflare's schema both ways, with its refusals: a domain another project has, an
+/// account the token may not use, a project the account does not have, a token it rejects.
+#[tokio::test(flavor = "multi_thread")]
+async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
+    use golive_core::project::CloudflareLink;
+    use golive_core::secrets::SecretKind;
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, PAGES_PROJECT};
+    let pace = golive_core::steps::hosting::FollowPace {
+        scale: 0.1,
+        limit: std::time::Duration::from_secs(30),
+    };
+    let sb = Sandbox::start(Scenario::named("cloudflare-pages-fresh").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_webhooks()
+        .with_cloudflare_pages()
+        .await;
+    let (e, id) = (&t.engine, &t.project.id);
+    e.hosting_add_domain(id).await.unwrap();
+    e.hosting_verify_domain(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // Refusals.
+    let link = |account: &str, name: &str| {
+        Some(CloudflareLink {
+            account_id: account.into(),
+            name: name.into(),
+        })
+    };
+    let other = e
+        .create_project(golive_core::project::ProjectInput {
+            name: "Other".into(),
+            domain: "otherapp.test".into(),
+            hosting: golive_core::project::Hosting::CloudflarePages,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    e.set_secret(
+        &other.id,
+        SecretKind::CloudflareToken,
+        golive_sandbox::scenario::CLOUDFLARE_TOKEN,
+    )
+    .unwrap();
+    e.set_cloudflare_project(&other.id, link(CLOUDFLARE_ACCOUNT_ID, PAGES_PROJECT))
+        .await
+        .unwrap();
+    assert_eq!(
+        e.hosting_add_domain(&other.id).await.unwrap_err().code(),
+        "cloudflare_domain_elsewhere"
+    );
+    for (account, name, code) in [
+        (
+            "0000aaaa1111bbbb2222cccc3333dddd",
+            PAGES_PROJECT,
+            "cloudflare_account_refused",
+        ),
+        (
+            CLOUDFLARE_ACCOUNT_ID,
+            "elsewhere",
+            "cloudflare_project_not_found",
+        ),
+    ] {
+        let err = e
+            .set_cloudflare_project(&other.id, link(account, name))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), code);
+    }
+    e.set_secret(id, SecretKind::CloudflareToken, "cfut_wrong")
+        .unwrap();
+    assert_eq!(
+        e.hosting_domain(id).await.unwrap_err().code(),
+        "cloudflare_account_refused"
+    );
+    let requests = sb.requests();
+    for (method, suffix) in [
+        ("PATCH", "/pages/projects/quillmate"),
+        ("POST", "/pages/projects/quillmate/domains"),
+        ("PATCH", "/pages/projects/quillmate/domains/quillmate.test"),
+        ("POST", "/retry"),
+        ("GET", "/pages/projects/quillmate/deployments"),
+    ] {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.method == method && r.path.ends_with(suffix)),
+            "{method} {suffix}"
         );
     }
     assert_traffic(&requests);
