@@ -156,7 +156,7 @@ fn vendor_failure(e: crate::Error, w: &Words) -> Outcome {
              it on the Hosting step."
                 .into()
         }
-        "cloudflare_token_rejected" | "cloudflare_account_refused" => {
+        "cloudflare_token_rejected" | "cloudflare_account_rejected" => {
             "Create a Cloudflare API token with Cloudflare Pages: Edit for the project's \
              account, and check CLOUDFLARE_ACCOUNT_ID."
                 .into()

@@ -222,12 +222,13 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             "cloudflare_token_rejected",
             format!(
                 "Cloudflare refused the API token ({s}){said}. Create a token with Zone:Read and \
-                 DNS:Edit for this zone (My Profile → API Tokens → \"Edit zone DNS\")."
+                 DNS:Edit for this zone (My Profile → API Tokens → \"Edit zone DNS\"), and \
+                 Cloudflare Pages: Edit where Cloudflare hosts the app."
             ),
         ),
         404 => (
             "cloudflare_not_found",
-            format!("Cloudflare has no such zone or record{said}."),
+            format!("Cloudflare has no such zone, record, project or deployment{said}."),
         ),
         429 => (
             "cloudflare_rate_limited",

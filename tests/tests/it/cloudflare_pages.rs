@@ -401,7 +401,7 @@ async fn bad_input_is_said_clearly() {
         .set_cloudflare_project(id, link("0000aaaa1111bbbb2222cccc3333dddd", PAGES_PROJECT))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "cloudflare_account_refused");
+    assert_eq!(err.code(), "cloudflare_account_rejected");
     assert!(
         err.to_string().contains("is not the one that owns"),
         "{err}"

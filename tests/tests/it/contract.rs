@@ -721,7 +721,7 @@ async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
         (
             "0000aaaa1111bbbb2222cccc3333dddd",
             PAGES_PROJECT,
-            "cloudflare_account_refused",
+            "cloudflare_account_rejected",
         ),
         (
             CLOUDFLARE_ACCOUNT_ID,
@@ -739,7 +739,7 @@ async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
         .unwrap();
     assert_eq!(
         e.hosting_domain(id).await.unwrap_err().code(),
-        "cloudflare_account_refused"
+        "cloudflare_account_rejected"
     );
     let requests = sb.requests();
     for (method, suffix) in [

@@ -49,7 +49,7 @@ pub fn in_account(e: Error, account: &str, name: &str, what: &str) -> Error {
     reword(
         e,
         "cloudflare_token_rejected",
-        "cloudflare_account_refused",
+        "cloudflare_account_rejected",
         |e| {
             format!(
                 "Cloudflare refused this token for account {account} ({e}). Either the account \
