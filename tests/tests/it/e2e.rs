@@ -997,6 +997,83 @@ async fn hosting_on_netlify_from_an_unlinked_site_to_a_ready_build_serving_the_l
     }
 }
 
+/// The same path on Cloudflare Pages: a project made for Pages, its API token, a project name
+/// typed wrong (Cloudflare says so) then right, the domain validated, production's variables
+/// set (preview's left), the newest production deployment retried and followed to live, and
+/// the `host.*` checks agreeing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_on_cloudflare_pages_from_an_unlinked_project_to_a_live_deployment_serving_the_live_key(
+) {
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN};
+    let rig = Rig::start("cloudflare-pages-fresh").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click("#project-hosting option[value=cloudflare-pages]")
+        .await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(&s).await;
+
+    s.click_button("Hosting").await;
+    s.wait_text("main", "Hosting on Cloudflare Pages").await;
+    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
+    s.type_into("#cloudflare-account", CLOUDFLARE_ACCOUNT_ID)
+        .await;
+    s.type_into("#cloudflare-project", "quilmate").await;
+    s.click_button("Link project").await;
+    s.wait_text("[role=alert]", "has no Pages project named quilmate")
+        .await;
+    s.clear("#cloudflare-project").await;
+    s.type_into("#cloudflare-project", "quillmate").await;
+    s.click_button("Link project").await;
+    s.wait_text("[data-testid=cloudflare-linked]", "quillmate")
+        .await;
+
+    // Domain: added to the project, the CNAME Cloudflare waits for shown, then validated.
+    s.click_button("Add quillmate.test to the project").await;
+    s.wait_text("[data-testid=hosting-domain]", "quillmate.pages.dev")
+        .await;
+    s.click_button("Verify").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: production's values, previewed then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text("[data-testid=env-plan]", "production").await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 2 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // A production deployment, followed to live, and the checks agree.
+    s.click_button("Redeploy production").await;
+    s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
+        .await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "cloudflare-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the_keychain() {
