@@ -19,6 +19,7 @@ pub enum Hosting {
     Vercel,
     Netlify,
     CloudflarePages,
+    CloudflareWorkers,
 }
 
 /// A saved project. `id` is stable across renames so keychain entries stay attached.

@@ -12,7 +12,7 @@ use crate::keys::{
 };
 use crate::layout::Satellite;
 use crate::project::Hosting;
-use crate::steps::hosting::env_plan::marker;
+use crate::steps::hosting::env_plan::{marker, marks};
 use crate::steps::hosting::host::{Host, HostVar, Words};
 use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::Netlify;
@@ -120,7 +120,7 @@ pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
                 site,
             })
         }
-        Hosting::CloudflarePages => {
+        Hosting::CloudflarePages | Hosting::CloudflareWorkers => {
             let (Some(token), Some(account), Some(project)) = (
                 ctx.inputs.cloudflare_token.as_ref(),
                 ctx.inputs.cloudflare_account_id.as_deref(),
@@ -134,10 +134,19 @@ pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
                     "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
                 ));
             }
-            Ok(Host::CloudflarePages {
-                api: Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token),
-                account,
-                project,
+            let api = Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token);
+            Ok(if ctx.inputs.hosting == Hosting::CloudflareWorkers {
+                Host::CloudflareWorkers {
+                    api,
+                    account,
+                    script: project,
+                }
+            } else {
+                Host::CloudflarePages {
+                    api,
+                    account,
+                    project,
+                }
             })
         }
     }
@@ -203,6 +212,10 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                     "Add it on the Hosting step (or Cloudflare → Workers & Pages → the project → \
                      Custom domains)."
                 }
+                Hosting::CloudflareWorkers => {
+                    "Add it on the Hosting step (or Cloudflare → Workers & Pages → the Worker → \
+                     Settings → Domains & Routes); its zone must be in the Worker's account."
+                }
             },
         );
     };
@@ -219,6 +232,7 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                 "Netlify has no certificate for it yet, so it does not point to the site"
             }
             Hosting::CloudflarePages => "Cloudflare has not activated it yet",
+            Hosting::CloudflareWorkers => "Cloudflare has not attached it yet",
         };
         return Outcome::fail(
             format!(
@@ -257,7 +271,7 @@ fn describe(v: &HostVar, frontend_api: &str, w: &Words) -> Option<Finding> {
     let value = v.value.trim();
     let targets = v.contexts.join(", ");
     if value.is_empty() {
-        return (v.marker.as_deref() != Some(marker(frontend_api).as_str())).then(|| {
+        return (!marks(v.marker.as_deref(), &marker(frontend_api))).then(|| {
             Finding::Unknown(format!(
                 "{} ({targets}) is {}, so {} does not show it, and Golive did not set it",
                 v.key, w.secret, w.name

@@ -4,10 +4,11 @@
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::keys::cloudflare_token;
+use crate::project::Hosting;
 use crate::project::{CloudflareLink, NetlifyLink, Project, VercelLink};
 use crate::secrets::SecretKind;
-use crate::steps::hosting::cloudflare_pages;
 use crate::steps::hosting::env_plan::EnvPlan;
+use crate::steps::hosting::{cloudflare_pages, cloudflare_workers};
 use crate::steps::hosting::{DeployEvent, FollowPace, HostingDomain, HostingStep};
 use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::sites::NetlifySitePage;
@@ -86,9 +87,9 @@ impl Engine {
         self.projects.update_with(id, |p| p.netlify_site = link)
     }
 
-    /// Links (or, given none, unlinks) the project's Cloudflare Pages project, once
-    /// Cloudflare says the saved token sees it in that account: both are typed by hand
-    /// (Cloudflare names projects by name within an account), so a typo is said here.
+    /// Links (or, given none, unlinks) the project's Cloudflare Pages project (or Worker),
+    /// once Cloudflare says the saved token sees it in that account: both are typed by hand
+    /// (Cloudflare names them by name within an account), so a typo is said here.
     pub async fn set_cloudflare_project(
         &self,
         id: &str,
@@ -112,9 +113,15 @@ impl Engine {
                     })?;
                 cloudflare_token(token.expose())?;
                 let api = Cloudflare::new(&self.http, &self.endpoints.cloudflare_api, &token);
-                cloudflare_pages::project(&api, &l.account_id, &l.name)
-                    .await
-                    .map(drop)
+                if self.projects.get(id)?.hosting == Hosting::CloudflareWorkers {
+                    cloudflare_workers::bindings(&api, &l.account_id, &l.name)
+                        .await
+                        .map(drop)
+                } else {
+                    cloudflare_pages::project(&api, &l.account_id, &l.name)
+                        .await
+                        .map(drop)
+                }
             })
             .await?;
         }

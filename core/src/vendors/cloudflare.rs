@@ -2,9 +2,10 @@
 //! domain and its DNS records. Golive creates records DNS-only, and changes or deletes only
 //! a record the user confirmed (see `dns::auto`).
 //! Shapes: tests/fixtures/specs/cloudflare-dns.json. The same token and client serve the
-//! hosts Cloudflare runs an app on: `pages`.
+//! hosts Cloudflare runs an app on: `pages` and `workers`.
 
 pub mod pages;
+pub mod workers;
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;

@@ -14,7 +14,7 @@ export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nu
 
 export type FrameworkInfo = { id: Framework, label: string, publishableKeyVar: string, secretKeyVar: string, };
 
-export type Hosting = "vercel" | "netlify" | "cloudflare-pages";
+export type Hosting = "vercel" | "netlify" | "cloudflare-pages" | "cloudflare-workers";
 
 export type Project = { id: string, name: string, domain: string, hosting: Hosting, framework: Framework, 
 /**

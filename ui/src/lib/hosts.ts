@@ -49,4 +49,15 @@ export const hosts: Record<Hosting, HostWords> = {
     unverified: (domain) =>
       `Cloudflare activates ${domain} once it is validated: add this record at your DNS host, wait for it to propagate, then verify.`,
   },
+  "cloudflare-workers": {
+    name: "Cloudflare Workers",
+    project: "Worker",
+    others: "its other environments (separate Workers, not touched)",
+    tokenKind: "cloudflare-token",
+    tokenLabel: "Cloudflare API token",
+    tokenHint: "Create one in Cloudflare under My Profile → API Tokens, with Workers Scripts: Edit for the Worker's account, and Zone: Read for the domain's zone (a Worker's custom domain is attached in its zone). The same token serves the DNS step. It is kept in your system keychain.",
+    tokenUrl: "https://dash.cloudflare.com/profile/api-tokens",
+    unverified: (domain) =>
+      `Cloudflare serves ${domain} once it is attached to the Worker, which needs its zone in the Worker's account.`,
+  },
 };

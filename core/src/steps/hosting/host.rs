@@ -15,7 +15,7 @@
 use serde_json::json;
 
 use super::env_plan::{EnvAction, EnvStep, Wanted, PRODUCTION};
-use super::{cloudflare_pages, HostingDomain};
+use super::{cloudflare_pages, cloudflare_workers, HostingDomain};
 use crate::error::{Error, Result};
 use crate::project::Hosting;
 use crate::vendors::cloudflare::Cloudflare;
@@ -102,12 +102,25 @@ const CLOUDFLARE_PAGES: Words = Words {
     redeploy: "Deployments → the production deployment → Retry deployment in Cloudflare",
 };
 
+const CLOUDFLARE_WORKERS: Words = Words {
+    name: "Cloudflare Workers",
+    project: "Worker",
+    secret: "secret",
+    plain: "plain text",
+    others: "its other environments (separate Workers, which Golive does not touch)",
+    variables: "CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_PROJECT",
+    status_page: "cloudflarestatus.com",
+    redeploy: "nothing to rebuild: a Worker reads a new secret at once; run wrangler deploy for \
+               code or [vars] changes",
+};
+
 impl Hosting {
     pub fn words(self) -> &'static Words {
         match self {
             Hosting::Vercel => &VERCEL,
             Hosting::Netlify => &NETLIFY,
             Hosting::CloudflarePages => &CLOUDFLARE_PAGES,
+            Hosting::CloudflareWorkers => &CLOUDFLARE_WORKERS,
         }
     }
 
@@ -117,9 +130,10 @@ impl Hosting {
             "vercel" => Ok(Hosting::Vercel),
             "netlify" => Ok(Hosting::Netlify),
             "cloudflare-pages" => Ok(Hosting::CloudflarePages),
+            "cloudflare-workers" => Ok(Hosting::CloudflareWorkers),
             other => Err(Error::Config(format!(
                 "HOSTING={other} is not a host Golive can check: use vercel (the default), \
-                 netlify or cloudflare-pages"
+                 netlify, cloudflare-pages or cloudflare-workers"
             ))),
         }
     }
@@ -153,6 +167,12 @@ pub enum Host<'a> {
         account: &'a str,
         project: &'a str,
     },
+    /// The production script; the others (wrangler environments) are not touched.
+    CloudflareWorkers {
+        api: Cloudflare<'a>,
+        account: &'a str,
+        script: &'a str,
+    },
 }
 
 impl Host<'_> {
@@ -161,6 +181,7 @@ impl Host<'_> {
             Host::Vercel { .. } => &VERCEL,
             Host::Netlify { .. } => &NETLIFY,
             Host::CloudflarePages { .. } => &CLOUDFLARE_PAGES,
+            Host::CloudflareWorkers { .. } => &CLOUDFLARE_WORKERS,
         }
     }
 
@@ -186,6 +207,11 @@ impl Host<'_> {
                 account,
                 project,
             } => cloudflare_pages::domain(api, account, project, domain).await,
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::domain(api, account, script, domain).await,
         }
     }
 
@@ -233,6 +259,11 @@ impl Host<'_> {
                 account,
                 project,
             } => cloudflare_pages::add_domain(api, account, project, domain).await,
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::add_domain(api, account, script, domain).await,
         }
     }
 
@@ -265,6 +296,8 @@ impl Host<'_> {
                 account,
                 project,
             } => api.retry_pages_domain(account, project, domain).await,
+            // Attached is verified: Cloudflare serves a Worker's domain in its own zone.
+            Host::CloudflareWorkers { .. } => Ok(()),
         }
     }
 
@@ -287,6 +320,13 @@ impl Host<'_> {
                 project,
             } => Ok(cloudflare_pages::vars(
                 &cloudflare_pages::project(api, account, project).await?,
+            )),
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => Ok(cloudflare_workers::vars(
+                &cloudflare_workers::bindings(api, account, script).await?,
             )),
         }
     }
@@ -329,6 +369,11 @@ impl Host<'_> {
                 account,
                 project,
             } => cloudflare_pages::apply(api, account, project, step, w).await,
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::apply(api, account, script, step, w, vars).await,
         }
     }
 
@@ -350,11 +395,17 @@ impl Host<'_> {
                     .await?
                     .map(|d| cloudflare_pages::deployment(account, project, d)))
             }
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::production_deployment(api, account, script).await,
         }
     }
 
     /// Builds production again: Vercel rebuilds `current`; Netlify builds the production
-    /// branch anew; Cloudflare Pages retries `current`.
+    /// branch anew; Cloudflare Pages retries `current`; a Worker needs none (see
+    /// `cloudflare_workers`).
     pub async fn redeploy(&self, current: &Deployment) -> Result<Deployment> {
         match self {
             Host::Vercel { api, name, .. } => api.redeploy(name, &current.id).await,
@@ -367,6 +418,8 @@ impl Host<'_> {
                 account,
                 project,
             } => cloudflare_pages::redeploy(api, account, project, current).await,
+            // Each secret written deployed a new version: the live one is the redeploy.
+            Host::CloudflareWorkers { .. } => Ok(current.clone()),
         }
     }
 
@@ -383,6 +436,19 @@ impl Host<'_> {
                 project,
                 api.pages_deployment(account, project, id).await?,
             )),
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::production_deployment(api, account, script)
+                .await?
+                .filter(|d| d.id == id)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "cloudflare_deployment_replaced",
+                        "A newer deployment of the Worker replaced this one: check again.",
+                    )
+                }),
         }
     }
 }
@@ -662,7 +728,7 @@ mod tests {
         let e = Hosting::named("heroku").unwrap_err();
         assert!(
             e.to_string()
-                .contains("vercel (the default), netlify or cloudflare-pages"),
+                .contains("netlify, cloudflare-pages or cloudflare-workers"),
             "{e}"
         );
         assert_eq!(

@@ -17,6 +17,7 @@
 //! development one.
 
 pub mod cloudflare_pages;
+pub mod cloudflare_workers;
 pub mod env_plan;
 pub mod host;
 
@@ -161,7 +162,7 @@ impl HostingStep<'_> {
                 "Paste a Netlify personal access token first (app.netlify.com → User settings \
                  → Applications).",
             ),
-            Hosting::CloudflarePages => (
+            Hosting::CloudflarePages | Hosting::CloudflareWorkers => (
                 SecretKind::CloudflareToken,
                 "Paste a Cloudflare API token first (dash.cloudflare.com → My Profile → API \
                  Tokens, with Cloudflare Pages: Edit).",
@@ -171,7 +172,7 @@ impl HostingStep<'_> {
             let code = match project.hosting {
                 Hosting::Vercel => "vercel_token_missing",
                 Hosting::Netlify => "netlify_token_missing",
-                Hosting::CloudflarePages => "cloudflare_token_missing",
+                Hosting::CloudflarePages | Hosting::CloudflareWorkers => "cloudflare_token_missing",
             };
             Error::invalid(code, missing)
         })?;
@@ -213,6 +214,20 @@ impl HostingStep<'_> {
                     api: Cloudflare::new(self.http, &self.endpoints.cloudflare_api, &token),
                     account: &link.account_id,
                     project: &link.name,
+                }
+            }
+            Hosting::CloudflareWorkers => {
+                cloudflare_token(token.expose())?;
+                let link = project.cloudflare_project.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        "cloudflare_project_missing",
+                        "Give the Cloudflare account ID and the Worker's name first.",
+                    )
+                })?;
+                Host::CloudflareWorkers {
+                    api: Cloudflare::new(self.http, &self.endpoints.cloudflare_api, &token),
+                    account: &link.account_id,
+                    script: &link.name,
                 }
             }
         };
