@@ -3,6 +3,7 @@
 //! fixtures/specs/cloudflare-dns.json, written from Cloudflare's API reference).
 
 pub mod pages;
+pub mod workers;
 
 use std::collections::HashMap;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<Shared> {
             patch(update).delete(remove),
         )
         .merge(pages::routes())
+        .merge(workers::routes())
 }
 
 fn envelope(result: Value, info: Option<Value>) -> Response {

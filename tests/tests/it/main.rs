@@ -7,6 +7,7 @@ mod common;
 
 mod cli;
 mod cloudflare_pages;
+mod cloudflare_workers;
 mod contract;
 mod demo;
 mod dns;

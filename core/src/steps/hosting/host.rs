@@ -104,7 +104,7 @@ const CLOUDFLARE_PAGES: Words = Words {
 
 const CLOUDFLARE_WORKERS: Words = Words {
     name: "Cloudflare Workers",
-    project: "Worker",
+    project: "script",
     secret: "secret",
     plain: "plain text",
     others: "its other environments (separate Workers, which Golive does not touch)",

@@ -186,9 +186,24 @@ impl TestProject {
     }
 
     /// Hosted on Cloudflare Pages: the sandbox's token saved and its project linked.
-    pub async fn with_cloudflare_pages(mut self) -> Self {
-        use golive_core::project::{CloudflareLink, Hosting, ProjectInput};
-        use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, PAGES_PROJECT};
+    pub async fn with_cloudflare_pages(self) -> Self {
+        use golive_core::project::Hosting;
+        use golive_sandbox::scenario::PAGES_PROJECT;
+        self.with_cloudflare(Hosting::CloudflarePages, PAGES_PROJECT)
+            .await
+    }
+
+    /// Hosted on Cloudflare Workers: the sandbox's token saved and its Worker linked.
+    pub async fn with_cloudflare_workers(self) -> Self {
+        use golive_core::project::Hosting;
+        use golive_sandbox::scenario::WORKER_SCRIPT;
+        self.with_cloudflare(Hosting::CloudflareWorkers, WORKER_SCRIPT)
+            .await
+    }
+
+    async fn with_cloudflare(mut self, hosting: golive_core::project::Hosting, name: &str) -> Self {
+        use golive_core::project::{CloudflareLink, ProjectInput};
+        use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN};
         let id = self.project.id.clone();
         let p = &self.project;
         self.engine
@@ -197,7 +212,7 @@ impl TestProject {
                 ProjectInput {
                     name: p.name.clone(),
                     domain: p.domain.clone(),
-                    hosting: Hosting::CloudflarePages,
+                    hosting,
                     framework: p.framework,
                 },
             )
@@ -215,7 +230,7 @@ impl TestProject {
                 &id,
                 Some(CloudflareLink {
                     account_id: CLOUDFLARE_ACCOUNT_ID.into(),
-                    name: PAGES_PROJECT.into(),
+                    name: name.into(),
                 }),
             )
             .await
