@@ -310,7 +310,7 @@ async fn deployments(
         .map(|(id, at)| {
             json!({"id": id, "created_on": rfc3339(*at), "source": "api", "strategy": "percentage",
                    "author_email": "dev@quillmate.test",
-                   "versions": [{"version_id": format!("v-{id}"), "percentage": 100}]})
+                   "versions": [{"version_id": format!("0a1b2c3d{}", &id[8..]), "percentage": 100}]})
         })
         .collect();
     envelope(json!({ "deployments": list }), None)

@@ -122,6 +122,15 @@ fn cloudflare_pages() -> Spec {
         sdk_query: &[],
     }
 }
+/// Cloudflare's schema for Workers, with the settings and secrets endpoints it lacks written
+/// from cloudflare-go v6 (see extract.py).
+fn cloudflare_workers() -> Spec {
+    Spec {
+        doc: load(include_str!("../../fixtures/specs/cloudflare-workers.json")),
+        prefix: "/client/v4",
+        sdk_query: &[],
+    }
+}
 fn fapi() -> Spec {
     Spec {
         doc: load(include_str!("../../fixtures/specs/clerk-fapi.json")),
@@ -306,6 +315,8 @@ fn spec_for(path: &str) -> Option<Spec> {
         plapi()
     } else if path.starts_with("/v1/projects/") {
         supabase()
+    } else if path.starts_with("/client/v4/accounts/") && path.contains("/workers/") {
+        cloudflare_workers()
     } else if path.starts_with("/client/v4/accounts/") {
         cloudflare_pages()
     } else if path.starts_with("/client/v4/") {
@@ -753,6 +764,80 @@ async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
             requests
                 .iter()
                 .any(|r| r.method == method && r.path.ends_with(suffix)),
+            "{method} {suffix}"
+        );
+    }
+    assert_traffic(&requests);
+}
+
+/// The hosting step's Cloudflare Workers calls — the script's bindings, its secrets (set, and
+/// a replaced marker removed), a custom domain attached in the account's zone, the
+/// deployments, the checks — in the schema both ways, with the refusals: an account the
+/// token may not use, a Worker the account does not have.
+#[tokio::test(flavor = "multi_thread")]
+async fn cloudflare_workers_traffic_is_in_the_spec_both_ways() {
+    use golive_core::project::CloudflareLink;
+    use golive_core::secrets::SecretKind;
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, LIVE_WEBHOOK_SECRET};
+    let pace = golive_core::steps::hosting::FollowPace {
+        scale: 0.1,
+        limit: std::time::Duration::from_secs(30),
+    };
+    let sb = Sandbox::start(Scenario::named("cloudflare-workers-fresh").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_webhooks()
+        .with_cloudflare_workers()
+        .await;
+    let (e, id) = (&t.engine, &t.project.id);
+    e.hosting_add_domain(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // A renewed signing secret: its value, its marker, the old marker removed.
+    let renewed = format!("{}x", &LIVE_WEBHOOK_SECRET[..LIVE_WEBHOOK_SECRET.len() - 1]);
+    e.set_secret(id, SecretKind::ClerkWebhookSecret, &renewed)
+        .unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    for (account, name, code) in [
+        (
+            "0000aaaa1111bbbb2222cccc3333dddd",
+            "quillmate-web",
+            "cloudflare_account_rejected",
+        ),
+        (
+            CLOUDFLARE_ACCOUNT_ID,
+            "elsewhere",
+            "cloudflare_project_not_found",
+        ),
+    ] {
+        let err = e
+            .set_cloudflare_project(
+                id,
+                Some(CloudflareLink {
+                    account_id: account.into(),
+                    name: name.into(),
+                }),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), code);
+    }
+    let requests = sb.requests();
+    for (method, suffix) in [
+        ("GET", "/workers/scripts/quillmate-web/settings"),
+        ("PUT", "/workers/scripts/quillmate-web/secrets"),
+        ("DELETE", ""),
+        ("PUT", "/workers/domains"),
+        ("GET", "/workers/domains"),
+        ("GET", "/workers/scripts/quillmate-web/deployments"),
+    ] {
+        assert!(
+            requests.iter().any(|r| r.method == method
+                && r.path.contains("/workers/")
+                && r.path.ends_with(suffix)),
             "{method} {suffix}"
         );
     }

@@ -59,6 +59,16 @@ enum Op {
     PagesEnvApply,
     PagesRedeploy,
     RunChecksPages,
+    WorkersLink,
+    WorkersDomain,
+    WorkersAddDomain,
+    WorkersEnvPlan,
+    /// Secrets and their markers.
+    WorkersEnvApply,
+    /// A renewed signing secret: its value, its marker, the marker it replaces removed.
+    WorkersEnvRenew,
+    WorkersRedeploy,
+    RunChecksWorkers,
     SsoOverview,
     SsoProbe,
     SsoPush,
@@ -69,7 +79,7 @@ enum Op {
     DmarcAdd,
 }
 
-const OPS: [Op; 41] = [
+const OPS: [Op; 49] = [
     Op::ClerkApplications,
     Op::ClerkCreateProduction,
     Op::ClerkDomainStatus,
@@ -103,6 +113,14 @@ const OPS: [Op; 41] = [
     Op::PagesEnvApply,
     Op::PagesRedeploy,
     Op::RunChecksPages,
+    Op::WorkersLink,
+    Op::WorkersDomain,
+    Op::WorkersAddDomain,
+    Op::WorkersEnvPlan,
+    Op::WorkersEnvApply,
+    Op::WorkersEnvRenew,
+    Op::WorkersRedeploy,
+    Op::RunChecksWorkers,
     Op::SsoOverview,
     Op::SsoProbe,
     Op::SsoPush,
@@ -143,6 +161,14 @@ impl Op {
             | Op::PagesEnvApply => "cloudflare-pages-fresh",
             Op::PagesRedeploy => "cloudflare-pages-production-only",
             Op::RunChecksPages => "cloudflare-pages-live",
+            Op::WorkersLink
+            | Op::WorkersDomain
+            | Op::WorkersAddDomain
+            | Op::WorkersEnvPlan
+            | Op::WorkersEnvApply => "cloudflare-workers-fresh",
+            Op::WorkersEnvRenew | Op::WorkersRedeploy | Op::RunChecksWorkers => {
+                "cloudflare-workers-live"
+            }
             Op::SsoOverview | Op::SsoProbe | Op::SsoPush | Op::WebhookDashboard | Op::RunChecks => {
                 "all-good"
             }
@@ -229,6 +255,27 @@ impl Op {
                 e.set_cloudflare_project(id, pages_link()).await.unwrap();
             }
         }
+        if self.on_workers() {
+            e.update_project(
+                id,
+                golive_core::project::ProjectInput {
+                    name: t.project.name.clone(),
+                    domain: t.project.domain.clone(),
+                    hosting: golive_core::project::Hosting::CloudflareWorkers,
+                    framework: t.project.framework,
+                },
+            )
+            .unwrap();
+            if !matches!(self, Op::WorkersLink) {
+                e.set_cloudflare_project(id, worker_link()).await.unwrap();
+            }
+        }
+        if matches!(self, Op::WorkersEnvRenew) {
+            let renewed = format!("{}x", &LIVE_WEBHOOK_SECRET[..LIVE_WEBHOOK_SECRET.len() - 1]);
+            e.set_secret(id, SecretKind::ClerkWebhookSecret, &renewed)
+                .unwrap();
+            secrets.push(renewed);
+        }
         if matches!(self, Op::PagesVerifyDomain) {
             e.hosting_add_domain(id).await.unwrap();
         }
@@ -281,6 +328,20 @@ impl Op {
         )
     }
 
+    fn on_workers(self) -> bool {
+        matches!(
+            self,
+            Op::WorkersLink
+                | Op::WorkersDomain
+                | Op::WorkersAddDomain
+                | Op::WorkersEnvPlan
+                | Op::WorkersEnvApply
+                | Op::WorkersEnvRenew
+                | Op::WorkersRedeploy
+                | Op::RunChecksWorkers
+        )
+    }
+
     /// Runs the operation; `Ok` carries, for the checks, what did not pass.
     async fn run(self, t: &common::TestProject) -> Result<Vec<String>, Error> {
         let (e, id) = (&t.engine, t.project.id.as_str());
@@ -299,27 +360,34 @@ impl Op {
             }
             Op::VercelProjects => e.vercel_projects(id, None, "", None).await.map(|_| vec![]),
             Op::NetlifySites => e.netlify_sites(id, "", 1).await.map(|_| vec![]),
+            Op::WorkersLink => e
+                .set_cloudflare_project(id, worker_link())
+                .await
+                .map(|_| vec![]),
             Op::PagesLink => e
                 .set_cloudflare_project(id, pages_link())
                 .await
                 .map(|_| vec![]),
-            Op::HostingDomain | Op::NetlifyDomain | Op::PagesDomain => {
+            Op::HostingDomain | Op::NetlifyDomain | Op::PagesDomain | Op::WorkersDomain => {
                 e.hosting_domain(id).await.map(|_| vec![])
             }
-            Op::HostingAddDomain | Op::NetlifyAddDomain | Op::PagesAddDomain => {
-                e.hosting_add_domain(id).await.map(|_| vec![])
-            }
+            Op::HostingAddDomain
+            | Op::NetlifyAddDomain
+            | Op::PagesAddDomain
+            | Op::WorkersAddDomain => e.hosting_add_domain(id).await.map(|_| vec![]),
             Op::HostingVerifyDomain | Op::NetlifyVerifyDomain | Op::PagesVerifyDomain => {
                 e.hosting_verify_domain(id).await.map(|_| vec![])
             }
-            Op::HostingEnvPlan | Op::NetlifyEnvPlan | Op::PagesEnvPlan => {
+            Op::HostingEnvPlan | Op::NetlifyEnvPlan | Op::PagesEnvPlan | Op::WorkersEnvPlan => {
                 e.hosting_env_plan(id).await.map(|_| vec![])
             }
             Op::HostingEnvApply
             | Op::NetlifyEnvApply
             | Op::NetlifyEnvApplySecret
-            | Op::PagesEnvApply => e.hosting_env_apply(id).await.map(|_| vec![]),
-            Op::HostingRedeploy | Op::NetlifyRedeploy | Op::PagesRedeploy => {
+            | Op::PagesEnvApply
+            | Op::WorkersEnvApply
+            | Op::WorkersEnvRenew => e.hosting_env_apply(id).await.map(|_| vec![]),
+            Op::HostingRedeploy | Op::NetlifyRedeploy | Op::PagesRedeploy | Op::WorkersRedeploy => {
                 e.hosting_redeploy(id, FAST, |_| {}).await.map(|_| vec![])
             }
             Op::SsoOverview => e.sso_overview(id).await.map(|o| o.notes),
@@ -336,7 +404,7 @@ impl Op {
                 .await
                 .map(not_passing),
             Op::WebhookDashboard => e.webhook_dashboard(id).await.map(|_| vec![]),
-            Op::RunChecks | Op::RunChecksNetlify | Op::RunChecksPages => {
+            Op::RunChecks | Op::RunChecksNetlify | Op::RunChecksPages | Op::RunChecksWorkers => {
                 e.run_checks(id, None, false, |_| {}).await.map(not_passing)
             }
             // What could not be detected is said in the layout itself.
@@ -353,6 +421,13 @@ fn pages_link() -> Option<golive_core::project::CloudflareLink> {
     Some(golive_core::project::CloudflareLink {
         account_id: CLOUDFLARE_ACCOUNT_ID.into(),
         name: PAGES_PROJECT.into(),
+    })
+}
+
+fn worker_link() -> Option<golive_core::project::CloudflareLink> {
+    Some(golive_core::project::CloudflareLink {
+        account_id: CLOUDFLARE_ACCOUNT_ID.into(),
+        name: WORKER_SCRIPT.into(),
     })
 }
 
