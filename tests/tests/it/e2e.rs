@@ -1074,6 +1074,80 @@ async fn hosting_on_cloudflare_pages_from_an_unlinked_project_to_a_live_deployme
     }
 }
 
+/// The same path on Cloudflare Workers: the Worker linked, what Golive does with a Worker's
+/// environments said, its custom domain attached, the keys set as secrets, and the live
+/// version confirmed without a rebuild, the `host.*` checks agreeing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_on_cloudflare_workers_from_an_unlinked_worker_to_the_live_key() {
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, WORKER_SCRIPT};
+    let rig = Rig::start("cloudflare-workers-fresh").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click("#project-hosting option[value=cloudflare-workers]")
+        .await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(&s).await;
+
+    s.click_button("Hosting").await;
+    s.wait_text("main", "Hosting on Cloudflare Workers").await;
+    s.wait_text(
+        "[data-testid=cloudflare-limits]",
+        "never touches the others",
+    )
+    .await;
+    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
+    s.type_into("#cloudflare-account", CLOUDFLARE_ACCOUNT_ID)
+        .await;
+    s.type_into("#cloudflare-project", WORKER_SCRIPT).await;
+    s.click_button("Link Worker").await;
+    s.wait_text("[data-testid=cloudflare-linked]", WORKER_SCRIPT)
+        .await;
+
+    // Domain: attached in the account's zone, and so served at once.
+    s.click_button("Add quillmate.test to the Worker").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: the keys as secrets, previewed then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text("[data-testid=env-plan]", "production").await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 2 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // No build: the version the secrets deployed is confirmed live, and the checks agree.
+    s.wait_text("[data-testid=deploy-worker]", "nothing to redeploy")
+        .await;
+    s.click_button("Confirm the live version").await;
+    s.wait_text("[data-testid=deploy-ready]", "with the live keys")
+        .await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "cloudflare-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
 async fn google_credentials_are_probed_good_then_bad_and_the_secret_stays_in_the_keychain() {
