@@ -79,6 +79,9 @@ async fn each_worker_check_says_its_scenario_and_passes_when_live() {
         );
     }
     assert_eq!(check(&live, "host.deployment")["status"], "pass", "{live}");
+    // The signing secret rests on its marker's digest, which names the saved secret.
+    let c = check(&live, "webhook.secret");
+    assert_eq!(c["status"], "pass", "{c}");
     let r = cli_with("cloudflare-workers-domain-unverified", &[]).await;
     let fix = check(&r, "host.domain")["fix"]
         .as_str()
