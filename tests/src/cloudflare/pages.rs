@@ -96,6 +96,8 @@ pub struct PagesProject {
     /// Writes still allowed before the fake refuses (for interruption tests); `None`: all.
     pub write_budget: Option<u32>,
     pub next_id: u32,
+    /// Uploaded with `wrangler pages deploy` rather than built from a repository: no source.
+    pub direct_upload: bool,
 }
 
 fn now_ms() -> u64 {
@@ -212,6 +214,7 @@ impl PagesProject {
             deploys,
             write_budget: None,
             next_id: 100,
+            direct_upload: false,
         }
     }
 
@@ -300,14 +303,16 @@ fn project_json(p: &PagesProject) -> Value {
         "id": PROJECT_ID, "name": PAGES_PROJECT, "subdomain": format!("{PAGES_PROJECT}.pages.dev"),
         "production_branch": "main", "created_on": "2026-10-01T10:00:00.000000Z",
         "domains": p.domain_status.map(|_| vec![DOMAIN]).unwrap_or_default(),
-        "source": {"type": "github", "config": {"owner": "quillmate", "repo_name": "quillmate",
-            "production_branch": "main", "deployments_enabled": true}},
         "build_config": {"build_command": "npm run build", "destination_dir": ".vercel/output/static"},
         "deployment_configs": {
             "production": {"env_vars": env_json(&p.production)},
             "preview": {"env_vars": env_json(&p.preview)},
         },
     });
+    if !p.direct_upload {
+        body["source"] = json!({"type": "github", "config": {"owner": "quillmate",
+            "repo_name": "quillmate", "production_branch": "main", "deployments_enabled": true}});
+    }
     if let Some(d) = p.live() {
         body["canonical_deployment"] = deploy_json(d);
     }

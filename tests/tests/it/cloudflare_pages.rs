@@ -305,6 +305,24 @@ async fn a_deployment_is_refused_before_the_plan_and_a_failed_one_is_reported() 
         .unwrap()
         .starts_with("https://dash.cloudflare.com/"));
     assert_eq!(d.error_message.as_deref(), Some("the build stage failed"));
+
+    // A project uploaded directly has no build Cloudflare can run again: said, not tried.
+    sb.world.lock().unwrap().cloudflare_pages.direct_upload = true;
+    let before = sb.requests().len();
+    let err = t
+        .engine
+        .hosting_redeploy(&t.project.id, FAST, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "cloudflare_direct_upload");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("wrangler pages deploy") && msg.contains("https://dash.cloudflare.com"),
+        "{msg}"
+    );
+    assert!(!sb.requests()[before..]
+        .iter()
+        .any(|r| r.path.ends_with("/retry")));
 }
 
 /// Interrupted after its 1st, 2nd, … write, the migration leaves preview on the test keys
