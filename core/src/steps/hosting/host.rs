@@ -5,12 +5,15 @@
 //! (`HostVar`, `HostingDomain`, `Deployment`) so the env plan, the step and the checks are
 //! written once. Production is `production` at every host; the other contexts keep the
 //! host's names (Vercel: `preview`, `development`; Netlify: `deploy-preview`,
-//! `branch-deploy`, `dev`, `dev-server`).
+//! `branch-deploy`, `dev`, `dev-server`; Cloudflare Pages: `preview`). A Worker has only
+//! production: its other environments are other Workers (`cloudflare_workers`).
 //!
 //! Where a host cannot say what a secret value is, Golive marks what it set: Vercel keeps a
 //! comment on each variable; Netlify keeps none, so Golive sets a plain, production-only
 //! `GOLIVE_MARKER_<KEY>` next to a secret variable, after its value (an interruption between
-//! the two leaves the value unmarked, and the next run sets it again).
+//! the two leaves the value unmarked, and the next run sets it again); Cloudflare Pages keeps
+//! the same marker, set in the value's own request (`cloudflare_pages`); a Worker lists only
+//! its secrets' names, so its marker is a secret named after the marker's digest.
 
 use serde_json::json;
 

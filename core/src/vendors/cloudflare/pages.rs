@@ -79,8 +79,6 @@ pub struct PagesDomain {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Validation {
     #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
     pub error_message: Option<String>,
     #[serde(default)]
     pub txt_name: Option<String>,
@@ -95,8 +93,6 @@ pub struct PagesDeployment {
     pub id: String,
     #[serde(default)]
     pub url: Option<String>,
-    #[serde(default)]
-    pub environment: Option<String>,
     #[serde(default)]
     pub created_on: Option<String>,
     #[serde(default)]
