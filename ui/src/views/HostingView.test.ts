@@ -126,3 +126,23 @@ test("a Cloudflare Pages project is linked by account and name, a refusal is sai
   await rerender({ project: changed[0], onChanged: () => {} });
   expect(await screen.findByText("is not on the Cloudflare Pages project yet.", { exact: false })).toBeInTheDocument();
 });
+
+test("a Worker is linked as one Worker, and the view says what Golive does with a Worker's environments and its deployment", async () => {
+  const worker: Project = { ...project, hosting: "cloudflare-workers" };
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: (args as { kind: string }).kind, set: true, last4: "89ab" };
+    if (cmd === "set_cloudflare_project") return { ...worker, cloudflareProject: (args as { link: unknown }).link };
+    if (cmd === "hosting_domain") return { misconfigured: true };
+  });
+  const changed: Project[] = [];
+  const { rerender } = render(HostingView, { project: worker, onChanged: (p: Project) => changed.push(p) });
+  expect(screen.getByRole("heading", { name: "Hosting on Cloudflare Workers" })).toBeInTheDocument();
+  expect(screen.getByTestId("cloudflare-limits")).toHaveTextContent("never touches the others");
+  await userEvent.type(await screen.findByLabelText("Account ID"), "acc1");
+  await userEvent.type(screen.getByLabelText("Worker name"), "quillmate-web");
+  await userEvent.click(screen.getByRole("button", { name: "Link Worker" }));
+  await rerender({ project: changed[0], onChanged: () => {} });
+  expect(await screen.findByTestId("deploy-worker")).toHaveTextContent("nothing to redeploy");
+  expect(screen.getByRole("button", { name: "Confirm the live version" })).toBeInTheDocument();
+  expect(screen.queryByRole("button", { name: "Redeploy production" })).toBeNull();
+});
