@@ -85,6 +85,8 @@ Inputs without --project (environment variables; a check whose input is missing 
   CLERK_PUBLISHABLE_KEY (or any *_CLERK_PUBLISHABLE_KEY), CLERK_SECRET_KEY, CLERK_PLATFORM_API_KEY
   VERCEL_TOKEN, VERCEL_PROJECT, VERCEL_TEAM_ID
   SUPABASE_ACCESS_TOKEN, SUPABASE_PROJECT_REF, CLOUDFLARE_API_TOKEN
+  HOSTING=cloudflare-pages or cloudflare-workers, with CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_PROJECT
+    (the Pages project's or the production Worker's name)
   SITE_PROTECTED_PATH (default /dashboard), SUPABASE_ANON_KEY, REHEARSAL_USER (id or email)
   OAUTH_<PROVIDER>_CLIENT_ID and OAUTH_<PROVIDER>_CLIENT_SECRET (Apple's: the .p8 file's path,
     with OAUTH_APPLE_TEAM_ID and OAUTH_APPLE_KEY_ID); OAUTH_MICROSOFT_SECRET_EXPIRES (YYYY-MM-DD)

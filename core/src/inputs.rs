@@ -29,6 +29,10 @@ pub struct Inputs {
     pub render_api_key: Option<Secret>,
     /// The Render service's id (`srv-…`).
     pub render_service_id: Option<String>,
+    /// The Cloudflare account (`CLOUDFLARE_ACCOUNT_ID`) and Pages project or Worker script
+    /// (`CLOUDFLARE_PROJECT`), for apps on Cloudflare; its token is `cloudflare_token`.
+    pub cloudflare_account_id: Option<String>,
+    pub cloudflare_project: Option<String>,
     /// A page of the live site only signed-in users may see (`/dashboard` when unset).
     pub protected_path: Option<String>,
     /// The Supabase project's anon (public) key, for the rehearsal's call to its API.
@@ -52,7 +56,8 @@ impl Inputs {
     /// SUPABASE_ANON_KEY, REHEARSAL_USER, CLERK_WEBHOOK_URL, CLERK_WEBHOOK_SIGNING_SECRET,
     /// CLERK_PROXY_URL (or a framework's `*_CLERK_PROXY_URL`), VERCEL_SATELLITE_PROJECTS
     /// (`domain=prj_…` pairs, comma-separated), HOSTING, NETLIFY_TOKEN, NETLIFY_SITE_ID,
-    /// RENDER_API_KEY, RENDER_SERVICE_ID and the `OAUTH_*` ones. A HOSTING Golive does not know is left out here
+    /// RENDER_API_KEY, RENDER_SERVICE_ID, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_PROJECT and the
+    /// `OAUTH_*` ones. A HOSTING Golive does not know is left out here
     /// (`Hosting::named` says why, for the CLI).
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut inputs = Inputs::default();
@@ -78,6 +83,8 @@ impl Inputs {
                 "NETLIFY_SITE_ID" => inputs.netlify_site_id = Some(value),
                 "RENDER_API_KEY" => inputs.render_api_key = Some(Secret::new(value)),
                 "RENDER_SERVICE_ID" => inputs.render_service_id = Some(value),
+                "CLOUDFLARE_ACCOUNT_ID" => inputs.cloudflare_account_id = Some(value),
+                "CLOUDFLARE_PROJECT" => inputs.cloudflare_project = Some(value),
                 "SITE_PROTECTED_PATH" => inputs.protected_path = Some(value),
                 "SUPABASE_ANON_KEY" => inputs.supabase_anon_key = Some(value),
                 "REHEARSAL_USER" => inputs.rehearsal_user = Some(value),
@@ -131,6 +138,11 @@ impl Inputs {
             netlify_site_id: project.netlify_site.as_ref().map(|s| s.id.clone()),
             render_api_key: secrets.get(&project.id, SecretKind::RenderApiKey)?,
             render_service_id: project.render_service.as_ref().map(|s| s.id.clone()),
+            cloudflare_account_id: project
+                .cloudflare_project
+                .as_ref()
+                .map(|c| c.account_id.clone()),
+            cloudflare_project: project.cloudflare_project.as_ref().map(|c| c.name.clone()),
             protected_path: project.protected_path.clone(),
             supabase_anon_key: project.supabase_anon_key.clone(),
             rehearsal_user: project.rehearsal_user.clone(),

@@ -189,7 +189,12 @@ pub fn secret_paste(kind: SecretKind, pasted: &str) -> Result<String> {
             }
             secret
         }
-        SecretKind::VercelToken | SecretKind::CloudflareToken => clean_paste(pasted, ""),
+        SecretKind::VercelToken => clean_paste(pasted, ""),
+        SecretKind::CloudflareToken => {
+            let token = clean_paste(pasted, "");
+            cloudflare_token(&token)?;
+            token
+        }
         SecretKind::NetlifyToken => {
             let token = clean_paste(pasted, "nfp_");
             netlify_token(&token)?;
@@ -287,6 +292,31 @@ pub fn render_key(key: &str) -> Result<()> {
              paste that."
         ),
     ))
+}
+
+/// A Cloudflare API token, or what was pasted instead: another host's token is named
+/// (Netlify's start with `nf` and a letter, which `other_host_token` leaves to Netlify's).
+pub fn cloudflare_token(token: &str) -> Result<()> {
+    let netlify = token.starts_with("nf")
+        && token[2..].starts_with(|c: char| c.is_ascii_lowercase())
+        && token.contains('_');
+    let what = match other_host_token(token) {
+        Some(what) if !what.contains("Cloudflare") => Some(what),
+        _ if netlify => Some("a Netlify access token"),
+        _ => None,
+    };
+    match what {
+        Some(what) => Err(Error::invalid(
+            "cloudflare_token_invalid",
+            format!(
+                "This looks like {what}, not a Cloudflare one. Create a Cloudflare API token \
+                 (dash.cloudflare.com → My Profile → API Tokens; with Cloudflare Pages: Edit or \
+                 Workers Scripts: Edit, and Zone: Read and DNS: Edit for Golive's DNS step) and \
+                 paste that."
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Extracts the value from a paste: trims whitespace and quotes, and from `KEY=value` lines or
@@ -425,6 +455,25 @@ mod tests {
         }
         let e = publishable_key_paste(whsec).unwrap_err();
         assert!(e.to_string().contains("not a publishable key"), "{e}");
+    }
+
+    #[test]
+    fn another_hosts_token_is_not_taken_for_cloudflares() {
+        for (token, host) in [
+            ("vcp_sandboxVercelToken0123456789", "Vercel"),
+            ("nfp_sandboxNetlifyToken0123456789abcdefg", "Netlify"),
+            ("rnd_sandboxRenderKey0123456789", "Render"),
+        ] {
+            let e = secret_paste(SecretKind::CloudflareToken, token).unwrap_err();
+            assert_eq!(e.code(), "cloudflare_token_invalid");
+            assert!(e.to_string().contains(host), "{e}");
+        }
+        for ok in [
+            "cfut_sandboxCloudflareToken0123456789ab",
+            "0123456789abcdefghij0123456789ABCDEFGHIJ",
+        ] {
+            assert_eq!(secret_paste(SecretKind::CloudflareToken, ok).unwrap(), ok);
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Hosting {
     Vercel,
     Netlify,
     Render,
+    CloudflarePages,
+    CloudflareWorkers,
 }
 
 /// A saved project. `id` is stable across renames so keychain entries stay attached.
@@ -57,6 +59,10 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub render_service: Option<RenderLink>,
+    /// The Cloudflare account and Pages project (or Worker), once linked on the Hosting step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cloudflare_project: Option<CloudflareLink>,
     /// Production OAuth clients by provider (the secrets are in the keychain).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     #[ts(
@@ -146,6 +152,15 @@ pub struct RenderLink {
     pub dashboard_url: Option<String>,
 }
 
+/// Which Cloudflare account and Pages project (or Worker script) hosts the app, by name:
+/// Cloudflare's API names both by name within the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudflareLink {
+    pub account_id: String,
+    pub name: String,
+}
+
 /// What the user fills in to create or edit a project.
 #[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -231,6 +246,7 @@ impl ProjectStore {
                 vercel_project: None,
                 netlify_site: None,
                 render_service: None,
+                cloudflare_project: None,
                 oauth: Default::default(),
                 dev_publishable_key: None,
                 protected_path: None,

@@ -19,7 +19,8 @@ use golive_core::forget::{Forgotten, ForgottenEntries};
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::layout::{Layout, LayoutSettings, Satellite, SatelliteSetting};
 use golive_core::project::{
-    Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, RenderLink, VercelLink,
+    CloudflareLink, Hosting, NetlifyLink, OAuthClient, Project, ProjectInput, RenderLink,
+    VercelLink,
 };
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
@@ -105,6 +106,7 @@ pub fn typescript() -> String {
         VercelProject::decl(&cfg),
         ProjectPage::decl(&cfg),
         NetlifyLink::decl(&cfg),
+        CloudflareLink::decl(&cfg),
         NetlifySite::decl(&cfg),
         NetlifySitePage::decl(&cfg),
         RenderLink::decl(&cfg),

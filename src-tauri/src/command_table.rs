@@ -95,6 +95,8 @@ macro_rules! with_commands {
                     |engine| engine.render_services(&project_id, &search, cursor.as_deref()).await;
                 set_render_service(project_id: String, link: Option<RenderLink>) -> Project =>
                     |engine| engine.set_render_service(&project_id, link);
+                set_cloudflare_project(project_id: String, link: Option<CloudflareLink>) -> Project =>
+                    |engine| engine.set_cloudflare_project(&project_id, link).await;
                 hosting_domain(project_id: String) -> HostingDomain =>
                     |engine| engine.hosting_domain(&project_id).await;
                 hosting_add_domain(project_id: String) -> HostingDomain =>

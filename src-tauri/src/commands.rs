@@ -12,7 +12,9 @@ use golive_core::engine::Engine;
 use golive_core::forget::Forgotten;
 use golive_core::framework::{Framework, FrameworkInfo};
 use golive_core::layout::{Layout, LayoutSettings};
-use golive_core::project::{NetlifyLink, Project, ProjectInput, RenderLink, VercelLink};
+use golive_core::project::{
+    CloudflareLink, NetlifyLink, Project, ProjectInput, RenderLink, VercelLink,
+};
 use golive_core::provider::ProviderId;
 use golive_core::report::ReportFormat;
 use golive_core::secrets::{SecretKind, SecretStatus};

@@ -2,6 +2,9 @@
 //! puts its DNS at Cloudflare) and its DNS records (shapes:
 //! fixtures/specs/cloudflare-dns.json, written from Cloudflare's API reference).
 
+pub mod pages;
+pub mod workers;
+
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
@@ -28,6 +31,8 @@ pub fn routes() -> Router<Shared> {
             "/client/v4/zones/{zone}/dns_records/{id}",
             patch(update).delete(remove),
         )
+        .merge(pages::routes())
+        .merge(workers::routes())
 }
 
 fn envelope(result: Value, info: Option<Value>) -> Response {

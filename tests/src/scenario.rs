@@ -56,6 +56,11 @@ pub const RENDER_SERVICE_ID: &str = "srv-d0sandboxquillmate0";
 pub const RENDER_PREVIEW_ID: &str = "srv-d0sandboxquillpr0007";
 /// The Cloudflare API token the sandbox's Cloudflare accepts.
 pub const CLOUDFLARE_TOKEN: &str = "cfut_sandboxCloudflareToken0123456789ab";
+/// The Cloudflare account that owns the sandbox's Pages project.
+pub const CLOUDFLARE_ACCOUNT_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+pub const PAGES_PROJECT: &str = "quillmate";
+/// The sandbox's production Worker (its other environments would be other scripts).
+pub const WORKER_SCRIPT: &str = "quillmate-web";
 
 pub const APP_ID: &str = "app_2sandboxQuillmate";
 pub const INSTANCE_ID: &str = "ins_2sandboxLIVEquillmate";
@@ -219,6 +224,8 @@ pub enum Host {
     Vercel,
     Netlify,
     Render,
+    CloudflarePages,
+    CloudflareWorkers,
 }
 
 /// The app's Clerk webhook route in production (`POST /api/webhooks/clerk`).
@@ -356,6 +363,16 @@ impl Scenario {
         "render-build-error",
         "render-stale-build",
         "render-domain-unverified",
+        "cloudflare-pages-live",
+        "cloudflare-pages-fresh",
+        "cloudflare-pages-shared-key",
+        "cloudflare-pages-production-only",
+        "cloudflare-pages-build-error",
+        "cloudflare-pages-stale-build",
+        "cloudflare-pages-domain-unverified",
+        "cloudflare-workers-live",
+        "cloudflare-workers-fresh",
+        "cloudflare-workers-domain-unverified",
     ];
 
     pub fn named(name: &str) -> Option<Scenario> {
@@ -581,6 +598,64 @@ impl Scenario {
                 hosting: Hosting::DomainUnverified,
                 ..Scenario::named("render-live")?
             },
+            // Cloudflare Pages scenarios: as Netlify's, on a Pages project (see
+            // `cloudflare::pages` for what "shared" and "production-only" are there).
+            "cloudflare-pages-live" => Scenario {
+                name: "cloudflare-pages-live",
+                host: Host::CloudflarePages,
+                ..Scenario::named("live")?
+            },
+            "cloudflare-pages-fresh" => Scenario {
+                name: "cloudflare-pages-fresh",
+                hosting: Hosting::FreshProject,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-shared-key" => Scenario {
+                name: "cloudflare-pages-shared-key",
+                hosting: Hosting::SharedTargets,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-production-only" => Scenario {
+                name: "cloudflare-pages-production-only",
+                hosting: Hosting::ProductionOnly,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-build-error" => Scenario {
+                name: "cloudflare-pages-build-error",
+                hosting: Hosting::DeployError,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-stale-build" => Scenario {
+                name: "cloudflare-pages-stale-build",
+                hosting: Hosting::StaleBuild,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            "cloudflare-pages-domain-unverified" => Scenario {
+                name: "cloudflare-pages-domain-unverified",
+                hosting: Hosting::DomainUnverified,
+                ..Scenario::named("cloudflare-pages-live")?
+            },
+            // Cloudflare Workers scenarios: the zone is at Cloudflare (a Worker's custom
+            // domain must be in the account's zone); see `cloudflare::workers` for why the
+            // other hosting states do not apply to a Worker.
+            "cloudflare-workers-live" => Scenario {
+                name: "cloudflare-workers-live",
+                host: Host::CloudflareWorkers,
+                dns_host: DnsHost::Cloudflare,
+                ..Scenario::named("live")?
+            },
+            "cloudflare-workers-fresh" => Scenario {
+                name: "cloudflare-workers-fresh",
+                hosting: Hosting::FreshProject,
+                ..Scenario::named("cloudflare-workers-live")?
+            },
+            // The domain's DNS is at a registrar: Cloudflare cannot attach it to the Worker.
+            "cloudflare-workers-domain-unverified" => Scenario {
+                name: "cloudflare-workers-domain-unverified",
+                hosting: Hosting::DomainUnverified,
+                dns_host: DnsHost::Registrar,
+                ..Scenario::named("cloudflare-workers-live")?
+            },
             "sso-wrong-redirect" => Scenario {
                 name: "sso-wrong-redirect",
                 ..live
@@ -735,6 +810,26 @@ impl Scenario {
                 RENDER_SERVICE_ID.to_string(),
             ));
         }
+        let cloudflare = match self.host {
+            Host::CloudflarePages => Some(("cloudflare-pages", PAGES_PROJECT)),
+            Host::CloudflareWorkers => Some(("cloudflare-workers", WORKER_SCRIPT)),
+            _ => None,
+        };
+        if let Some((hosting, name)) = cloudflare {
+            for (k, val) in [
+                ("HOSTING", hosting),
+                ("CLOUDFLARE_ACCOUNT_ID", CLOUDFLARE_ACCOUNT_ID),
+                ("CLOUDFLARE_PROJECT", name),
+            ] {
+                v.push((k.to_string(), val.to_string()));
+            }
+            if self.dns_host != DnsHost::Cloudflare {
+                v.push((
+                    "CLOUDFLARE_API_TOKEN".to_string(),
+                    CLOUDFLARE_TOKEN.to_string(),
+                ));
+            }
+        }
         // The production webhook endpoint (on the app's domain), once there is a production
         // instance to send.
         if self.production {
@@ -784,6 +879,8 @@ pub struct World {
     pub satellite_vercel: Option<VercelProject>,
     pub netlify: crate::netlify::NetlifySite,
     pub render: crate::render::RenderWorld,
+    pub cloudflare_pages: crate::cloudflare::pages::PagesProject,
+    pub cloudflare_worker: crate::cloudflare::workers::WorkerScript,
     /// The redirect URI each OAuth app registered, where it is not the production callback.
     pub oauth_redirects: std::collections::HashMap<&'static str, String>,
     /// What was set through the Platform API's config PATCH on the production instance.
@@ -877,6 +974,14 @@ impl World {
                 .map(|_| VercelProject::satellite(scenario.layout)),
             netlify: crate::netlify::NetlifySite::new(scenario.hosting, scenario.webhooks),
             render: crate::render::RenderWorld::new(scenario.hosting, scenario.webhooks),
+            cloudflare_pages: crate::cloudflare::pages::PagesProject::new(
+                scenario.hosting,
+                scenario.webhooks,
+            ),
+            cloudflare_worker: crate::cloudflare::workers::WorkerScript::new(
+                scenario.hosting,
+                scenario.webhooks,
+            ),
             production_config: Default::default(),
             faults: Vec::new(),
             rehearsal_write_budget: None,
@@ -940,6 +1045,8 @@ impl World {
             Host::Vercel => self.vercel.live_publishable_key(),
             Host::Netlify => self.netlify.live_publishable_key(),
             Host::Render => self.render.live_publishable_key(),
+            Host::CloudflarePages => self.cloudflare_pages.live_publishable_key(),
+            Host::CloudflareWorkers => self.cloudflare_worker.live_publishable_key(),
         }
     }
 
@@ -949,6 +1056,8 @@ impl World {
             Host::Vercel => self.vercel.live_webhook_secret(),
             Host::Netlify => self.netlify.live_webhook_secret(),
             Host::Render => self.render.live_webhook_secret(),
+            Host::CloudflarePages => self.cloudflare_pages.live_webhook_secret(),
+            Host::CloudflareWorkers => self.cloudflare_worker.live_webhook_secret(),
         }
     }
 

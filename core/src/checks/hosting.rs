@@ -8,12 +8,14 @@ use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
 use crate::keys::{
-    netlify_token, parse_publishable_key, production_frontend_api, render_key, KeyEnv,
+    cloudflare_token, netlify_token, parse_publishable_key, production_frontend_api, render_key,
+    KeyEnv,
 };
 use crate::layout::Satellite;
 use crate::project::Hosting;
-use crate::steps::hosting::env_plan::marker;
+use crate::steps::hosting::env_plan::{marker, marks};
 use crate::steps::hosting::host::{Host, HostVar, Words};
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::Netlify;
 use crate::vendors::render::Render;
 use crate::webhook::SECRET_VARS;
@@ -138,6 +140,35 @@ pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
                 service,
             })
         }
+        Hosting::CloudflarePages | Hosting::CloudflareWorkers => {
+            let (Some(token), Some(account), Some(project)) = (
+                ctx.inputs.cloudflare_token.as_ref(),
+                ctx.inputs.cloudflare_account_id.as_deref(),
+                ctx.inputs.cloudflare_project.as_deref(),
+            ) else {
+                return Err(not_connected());
+            };
+            if let Err(e) = cloudflare_token(token.expose()) {
+                return Err(Outcome::fail(
+                    e.to_string(),
+                    "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
+                ));
+            }
+            let api = Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token);
+            Ok(if ctx.inputs.hosting == Hosting::CloudflareWorkers {
+                Host::CloudflareWorkers {
+                    api,
+                    account,
+                    script: project,
+                }
+            } else {
+                Host::CloudflarePages {
+                    api,
+                    account,
+                    project,
+                }
+            })
+        }
     }
 }
 
@@ -152,6 +183,16 @@ fn vendor_failure(e: crate::Error, w: &Words) -> Outcome {
         "netlify_token_rejected" | "netlify_forbidden" => {
             "Create a Netlify personal access token as a member of the site's team, and paste \
              it on the Hosting step."
+                .into()
+        }
+        "cloudflare_token_rejected" | "cloudflare_account_rejected" => {
+            "Create a Cloudflare API token with Cloudflare Pages: Edit for the project's \
+             account, and check CLOUDFLARE_ACCOUNT_ID."
+                .into()
+        }
+        "cloudflare_project_not_found" => {
+            "Check the account and project given on the Hosting step (or CLOUDFLARE_ACCOUNT_ID \
+             and CLOUDFLARE_PROJECT)."
                 .into()
         }
         "netlify_not_found" => {
@@ -201,6 +242,14 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                     "Add it on the Hosting step (or Render → the service → Settings → Custom \
                      Domains → Add)."
                 }
+                Hosting::CloudflarePages => {
+                    "Add it on the Hosting step (or Cloudflare → Workers & Pages → the project → \
+                     Custom domains)."
+                }
+                Hosting::CloudflareWorkers => {
+                    "Add it on the Hosting step (or Cloudflare → Workers & Pages → the Worker → \
+                     Settings → Domains & Routes); its zone must be in the Worker's account."
+                }
             },
         );
     };
@@ -217,6 +266,8 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                 "Netlify has no certificate for it yet, so it does not point to the site"
             }
             Hosting::Render => "Render has not seen its DNS point to the service yet",
+            Hosting::CloudflarePages => "Cloudflare has not activated it yet",
+            Hosting::CloudflareWorkers => "Cloudflare has not attached it yet",
         };
         return Outcome::fail(
             format!(
@@ -255,7 +306,7 @@ fn describe(v: &HostVar, frontend_api: &str, w: &Words) -> Option<Finding> {
     let value = v.value.trim();
     let targets = v.contexts.join(", ");
     if value.is_empty() {
-        return (v.marker.as_deref() != Some(marker(frontend_api).as_str())).then(|| {
+        return (!marks(v.marker.as_deref(), &marker(frontend_api))).then(|| {
             Finding::Unknown(format!(
                 "{} ({targets}) is {}, so {} does not show it, and Golive did not set it",
                 v.key, w.secret, w.name

@@ -7,7 +7,7 @@ use futures::FutureExt;
 use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::https_probe::ProbeRequest;
 use crate::keys::production_frontend_api;
-use crate::steps::hosting::env_plan::webhook_marker_last4;
+use crate::steps::hosting::env_plan::{marks, webhook_marker, webhook_marker_last4};
 use crate::steps::hosting::host::HostVar;
 use crate::webhook::{self, SECRET_VARS};
 
@@ -237,11 +237,16 @@ async fn secret(ctx: &CheckContext) -> Outcome {
         .collect();
     let value = production.value.trim();
     if value.is_empty() {
-        let marked = production
-            .marker
-            .as_deref()
-            .and_then(|c| webhook_marker_last4(c, &frontend_api));
-        return match (marked, ours) {
+        let marked = production.marker.as_deref().and_then(|c| {
+            webhook_marker_last4(c, &frontend_api)
+                .map(str::to_string)
+                // A marker kept as a digest (a Worker's) names the saved secret, or none.
+                .or_else(|| {
+                    ours.filter(|s| marks(Some(c), &webhook_marker(&frontend_api, s)))
+                        .map(|s| s.last4())
+                })
+        });
+        return match (marked.as_deref(), ours) {
             (Some(set), Some(ours)) if set != ours.last4() => fail(
                 format!(
                     "Production's {key} is the secret Golive set before (ends in …{set}), not \

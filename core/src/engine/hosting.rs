@@ -1,12 +1,16 @@
-//! The hosting step (Vercel, Netlify, Render): the project or site link, its domain, the
-//! production-only env migration and the redeploy.
+//! The hosting step (Vercel, Netlify, Render, Cloudflare Pages and Workers): the project or site
+//! link, its domain, the production-only env migration and the redeploy.
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::project::{NetlifyLink, Project, RenderLink, VercelLink};
+use crate::keys::cloudflare_token;
+use crate::project::Hosting;
+use crate::project::{CloudflareLink, NetlifyLink, Project, RenderLink, VercelLink};
 use crate::secrets::SecretKind;
 use crate::steps::hosting::env_plan::EnvPlan;
+use crate::steps::hosting::{cloudflare_pages, cloudflare_workers};
 use crate::steps::hosting::{DeployEvent, FollowPace, HostingDomain, HostingStep};
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::sites::NetlifySitePage;
 use crate::vendors::netlify::Netlify;
 use crate::vendors::render::services::RenderServicePage;
@@ -113,6 +117,48 @@ impl Engine {
     /// Links (or, given none, unlinks) the project's Render service.
     pub fn set_render_service(&self, id: &str, link: Option<RenderLink>) -> Result<Project> {
         self.projects.update_with(id, |p| p.render_service = link)
+    }
+
+    /// Links (or, given none, unlinks) the project's Cloudflare Pages project (or Worker),
+    /// once Cloudflare says the saved token sees it in that account: both are typed by hand
+    /// (Cloudflare names them by name within an account), so a typo is said here.
+    pub async fn set_cloudflare_project(
+        &self,
+        id: &str,
+        link: Option<CloudflareLink>,
+    ) -> Result<Project> {
+        let link = link.map(|l| CloudflareLink {
+            account_id: l.account_id.trim().to_string(),
+            name: l.name.trim().to_string(),
+        });
+        if let Some(l) = &link {
+            self.sealed(id, async {
+                let token = self
+                    .secrets
+                    .get(id, SecretKind::CloudflareToken)?
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "cloudflare_token_missing",
+                            "Paste a Cloudflare API token first (dash.cloudflare.com → My \
+                             Profile → API Tokens, with Cloudflare Pages: Edit).",
+                        )
+                    })?;
+                cloudflare_token(token.expose())?;
+                let api = Cloudflare::new(&self.http, &self.endpoints.cloudflare_api, &token);
+                if self.projects.get(id)?.hosting == Hosting::CloudflareWorkers {
+                    cloudflare_workers::bindings(&api, &l.account_id, &l.name)
+                        .await
+                        .map(drop)
+                } else {
+                    cloudflare_pages::project(&api, &l.account_id, &l.name)
+                        .await
+                        .map(drop)
+                }
+            })
+            .await?;
+        }
+        self.projects
+            .update_with(id, |p| p.cloudflare_project = link)
     }
 
     pub async fn hosting_domain(&self, id: &str) -> Result<HostingDomain> {

@@ -1,7 +1,11 @@
 //! Cloudflare's API (`/client/v4`), with an API token (Zone:Read + DNS:Edit): the zone of a
 //! domain and its DNS records. Golive creates records DNS-only, and changes or deletes only
 //! a record the user confirmed (see `dns::auto`).
-//! Shapes: tests/fixtures/specs/cloudflare-dns.json.
+//! Shapes: tests/fixtures/specs/cloudflare-dns.json. The same token and client serve the
+//! hosts Cloudflare runs an app on: `pages` and `workers`.
+
+pub mod pages;
+pub mod workers;
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -91,6 +95,27 @@ impl<'a> Cloudflare<'a> {
         let env: Envelope<T> = self
             .api
             .send(method, &format!("client/v4/{path}"), &[], body.as_ref())
+            .await?;
+        Ok(env.result)
+    }
+
+    /// A write whose body holds secrets (`sent`): they are kept out of its errors too.
+    async fn send_holding<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        sent: &[&str],
+    ) -> Result<T> {
+        let env: Envelope<T> = self
+            .api
+            .send_holding(
+                method,
+                &format!("client/v4/{path}"),
+                &[],
+                body.as_ref(),
+                sent,
+            )
             .await?;
         Ok(env.result)
     }
@@ -198,12 +223,13 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             "cloudflare_token_rejected",
             format!(
                 "Cloudflare refused the API token ({s}){said}. Create a token with Zone:Read and \
-                 DNS:Edit for this zone (My Profile → API Tokens → \"Edit zone DNS\")."
+                 DNS:Edit for this zone (My Profile → API Tokens → \"Edit zone DNS\"), and \
+                 Cloudflare Pages: Edit where Cloudflare hosts the app."
             ),
         ),
         404 => (
             "cloudflare_not_found",
-            format!("Cloudflare has no such zone or record{said}."),
+            format!("Cloudflare has no such zone, record, project or deployment{said}."),
         ),
         429 => (
             "cloudflare_rate_limited",

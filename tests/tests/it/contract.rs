@@ -123,6 +123,23 @@ fn cloudflare() -> Spec {
         sdk_query: &[],
     }
 }
+/// Cloudflare's own OpenAPI schema (Pages), whose paths are under `/client/v4`.
+fn cloudflare_pages() -> Spec {
+    Spec {
+        doc: load(include_str!("../../fixtures/specs/cloudflare-pages.json")),
+        prefix: "/client/v4",
+        sdk_query: &[],
+    }
+}
+/// Cloudflare's schema for Workers, with the settings and secrets endpoints it lacks written
+/// from cloudflare-go v6 (see extract.py).
+fn cloudflare_workers() -> Spec {
+    Spec {
+        doc: load(include_str!("../../fixtures/specs/cloudflare-workers.json")),
+        prefix: "/client/v4",
+        sdk_query: &[],
+    }
+}
 fn fapi() -> Spec {
     Spec {
         doc: load(include_str!("../../fixtures/specs/clerk-fapi.json")),
@@ -309,6 +326,10 @@ fn spec_for(path: &str) -> Option<Spec> {
         plapi()
     } else if path.starts_with("/v1/projects/") {
         supabase()
+    } else if path.starts_with("/client/v4/accounts/") && path.contains("/workers/") {
+        cloudflare_workers()
+    } else if path.starts_with("/client/v4/accounts/") {
+        cloudflare_pages()
     } else if path.starts_with("/client/v4/") {
         cloudflare()
     } else if path.starts_with("/v1/") {
@@ -658,6 +679,177 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
                 .iter()
                 .any(|r| r.method == method && r.path.starts_with(prefix)),
             "{method} {prefix}"
+        );
+    }
+    assert_traffic(&requests);
+}
+
+/// The hosting step's Cloudflare Pages calls — the project, the domain and its validation,
+/// the env plan's values and markers, a retried deployment and its polling, the checks — in
+/// Cloudflare's schema both ways, with its refusals: a domain another project has, an
+/// account the token may not use, a project the account does not have, a token it rejects.
+#[tokio::test(flavor = "multi_thread")]
+async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
+    use golive_core::project::CloudflareLink;
+    use golive_core::secrets::SecretKind;
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, PAGES_PROJECT};
+    let pace = golive_core::steps::hosting::FollowPace {
+        scale: 0.1,
+        limit: std::time::Duration::from_secs(30),
+    };
+    let sb = Sandbox::start(Scenario::named("cloudflare-pages-fresh").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_webhooks()
+        .with_cloudflare_pages()
+        .await;
+    let (e, id) = (&t.engine, &t.project.id);
+    e.hosting_add_domain(id).await.unwrap();
+    e.hosting_verify_domain(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // Refusals.
+    let link = |account: &str, name: &str| {
+        Some(CloudflareLink {
+            account_id: account.into(),
+            name: name.into(),
+        })
+    };
+    let other = e
+        .create_project(golive_core::project::ProjectInput {
+            name: "Other".into(),
+            domain: "otherapp.test".into(),
+            hosting: golive_core::project::Hosting::CloudflarePages,
+            framework: golive_core::framework::Framework::Nextjs,
+        })
+        .unwrap();
+    e.set_secret(
+        &other.id,
+        SecretKind::CloudflareToken,
+        golive_sandbox::scenario::CLOUDFLARE_TOKEN,
+    )
+    .unwrap();
+    e.set_cloudflare_project(&other.id, link(CLOUDFLARE_ACCOUNT_ID, PAGES_PROJECT))
+        .await
+        .unwrap();
+    assert_eq!(
+        e.hosting_add_domain(&other.id).await.unwrap_err().code(),
+        "cloudflare_domain_elsewhere"
+    );
+    for (account, name, code) in [
+        (
+            "0000aaaa1111bbbb2222cccc3333dddd",
+            PAGES_PROJECT,
+            "cloudflare_account_rejected",
+        ),
+        (
+            CLOUDFLARE_ACCOUNT_ID,
+            "elsewhere",
+            "cloudflare_project_not_found",
+        ),
+    ] {
+        let err = e
+            .set_cloudflare_project(&other.id, link(account, name))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), code);
+    }
+    e.set_secret(id, SecretKind::CloudflareToken, "cfut_wrong")
+        .unwrap();
+    assert_eq!(
+        e.hosting_domain(id).await.unwrap_err().code(),
+        "cloudflare_account_rejected"
+    );
+    let requests = sb.requests();
+    for (method, suffix) in [
+        ("PATCH", "/pages/projects/quillmate"),
+        ("POST", "/pages/projects/quillmate/domains"),
+        ("PATCH", "/pages/projects/quillmate/domains/quillmate.test"),
+        ("POST", "/retry"),
+        ("GET", "/pages/projects/quillmate/deployments"),
+    ] {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.method == method && r.path.ends_with(suffix)),
+            "{method} {suffix}"
+        );
+    }
+    assert_traffic(&requests);
+}
+
+/// The hosting step's Cloudflare Workers calls — the script's bindings, its secrets (set, and
+/// a replaced marker removed), a custom domain attached in the account's zone, the
+/// deployments, the checks — in the schema both ways, with the refusals: an account the
+/// token may not use, a Worker the account does not have.
+#[tokio::test(flavor = "multi_thread")]
+async fn cloudflare_workers_traffic_is_in_the_spec_both_ways() {
+    use golive_core::project::CloudflareLink;
+    use golive_core::secrets::SecretKind;
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, LIVE_WEBHOOK_SECRET};
+    let pace = golive_core::steps::hosting::FollowPace {
+        scale: 0.1,
+        limit: std::time::Duration::from_secs(30),
+    };
+    let sb = Sandbox::start(Scenario::named("cloudflare-workers-fresh").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_webhooks()
+        .with_cloudflare_workers()
+        .await;
+    let (e, id) = (&t.engine, &t.project.id);
+    e.hosting_add_domain(id).await.unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
+    e.run_checks(id, None, false, |_| {}).await.unwrap();
+    // A renewed signing secret: its value, its marker, the old marker removed.
+    let renewed = format!("{}x", &LIVE_WEBHOOK_SECRET[..LIVE_WEBHOOK_SECRET.len() - 1]);
+    e.set_secret(id, SecretKind::ClerkWebhookSecret, &renewed)
+        .unwrap();
+    assert!(e.hosting_env_apply(id).await.unwrap().done);
+    for (account, name, code) in [
+        (
+            "0000aaaa1111bbbb2222cccc3333dddd",
+            "quillmate-web",
+            "cloudflare_account_rejected",
+        ),
+        (
+            CLOUDFLARE_ACCOUNT_ID,
+            "elsewhere",
+            "cloudflare_project_not_found",
+        ),
+    ] {
+        let err = e
+            .set_cloudflare_project(
+                id,
+                Some(CloudflareLink {
+                    account_id: account.into(),
+                    name: name.into(),
+                }),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), code);
+    }
+    let requests = sb.requests();
+    for (method, suffix) in [
+        ("GET", "/workers/scripts/quillmate-web/settings"),
+        ("PUT", "/workers/scripts/quillmate-web/secrets"),
+        ("DELETE", ""),
+        ("PUT", "/workers/domains"),
+        ("GET", "/workers/domains"),
+        ("GET", "/workers/scripts/quillmate-web/deployments"),
+    ] {
+        assert!(
+            requests.iter().any(|r| r.method == method
+                && r.path.contains("/workers/")
+                && r.path.ends_with(suffix)),
+            "{method} {suffix}"
         );
     }
     assert_traffic(&requests);

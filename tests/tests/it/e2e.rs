@@ -997,50 +997,52 @@ async fn hosting_on_netlify_from_an_unlinked_site_to_a_ready_build_serving_the_l
     }
 }
 
-/// The same path on a Render service: a project made for Render, its API key and service
-/// picked, what Render's API does not do said with the dashboard link, the domain with the
-/// service's onrender.com target, the env plan on Render's single set of variables, a deploy
-/// followed to live, and the `host.*` checks agreeing.
+/// The same path on Cloudflare Pages: a project made for Pages, its API token, a project name
+/// typed wrong (Cloudflare says so) then right, the domain validated, production's variables
+/// set (preview's left), the newest production deployment retried and followed to live, and
+/// the `host.*` checks agreeing.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
-async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the_live_key() {
-    use golive_sandbox::scenario::RENDER_API_KEY;
-    let rig = Rig::start("render-fresh").await;
+async fn hosting_on_cloudflare_pages_from_an_unlinked_project_to_a_live_deployment_serving_the_live_key(
+) {
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN};
+    let rig = Rig::start("cloudflare-pages-fresh").await;
     let s = rig.session().await;
     s.wait_text("main", "Take your Clerk app live").await;
     s.click_button("Create your first project").await;
     s.type_into("#project-name", "Quillmate").await;
     s.type_into("#project-domain", DOMAIN).await;
-    s.click("#project-hosting option[value=render]").await;
+    s.click("#project-hosting option[value=cloudflare-pages]")
+        .await;
     s.click_button("Create project").await;
     s.wait_text("nav", DOMAIN).await;
     save_live_keys(&s).await;
 
     s.click_button("Hosting").await;
-    s.wait_text("main", "Hosting on Render").await;
-    store_secret(&s, "render-api-key", RENDER_API_KEY).await;
-    s.click_button("List services").await;
-    s.click("[aria-label='Use quillmate']").await;
-    s.wait_text(
-        "[data-testid=render-limits]",
-        "One set of variables per service",
-    )
-    .await;
+    s.wait_text("main", "Hosting on Cloudflare Pages").await;
+    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
+    s.type_into("#cloudflare-account", CLOUDFLARE_ACCOUNT_ID)
+        .await;
+    s.type_into("#cloudflare-project", "quilmate").await;
+    s.click_button("Link project").await;
+    s.wait_text("[role=alert]", "has no Pages project named quilmate")
+        .await;
+    s.clear("#cloudflare-project").await;
+    s.type_into("#cloudflare-project", "quillmate").await;
+    s.click_button("Link project").await;
+    s.wait_text("[data-testid=cloudflare-linked]", "quillmate")
+        .await;
 
-    // Domain: added to the service, its onrender.com target shown, then verified.
-    s.click_button("Add quillmate.test to the service").await;
-    s.wait_text("[data-testid=hosting-domain]", "quillmate.onrender.com")
+    // Domain: added to the project, the CNAME Cloudflare waits for shown, then validated.
+    s.click_button("Add quillmate.test to the project").await;
+    s.wait_text("[data-testid=hosting-domain]", "quillmate.pages.dev")
         .await;
     s.click_button("Verify").await;
     s.wait_text("[data-testid=domain-ready]", "verified").await;
 
-    // Env: the plan with Render's notes first, then applied.
+    // Env: production's values, previewed then applied.
     s.click_button("Preview the changes").await;
-    s.wait_text(
-        "[data-testid=env-notes]",
-        "one set of variables per service",
-    )
-    .await;
+    s.wait_text("[data-testid=env-plan]", "production").await;
     assert!(
         !s.source().await.contains(LIVE_SECRET_KEY),
         "no secret in the page"
@@ -1049,12 +1051,9 @@ async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the
     s.wait_text("[data-testid=env-done]", "production has the live keys")
         .await;
 
-    // A deploy, followed to live, and the checks agree.
+    // A production deployment, followed to live, and the checks agree.
     s.click_button("Redeploy production").await;
     s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
-        .await;
-    s.scroll_to("[data-testid=render-limits]").await;
-    s.screenshot(&screenshot_dir().join("18-hosting-render.png"))
         .await;
     s.click_button("Check hosting").await;
     s.wait_text(
@@ -1070,7 +1069,81 @@ async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the
     }
     rig.finish(s).await;
     let id = rig.project_id();
-    for kind in ["clerk-secret-key", "render-api-key"] {
+    for kind in ["clerk-secret-key", "cloudflare-token"] {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
+/// The same path on Cloudflare Workers: the Worker linked, what Golive does with a Worker's
+/// environments said, its custom domain attached, the keys set as secrets, and the live
+/// version confirmed without a rebuild, the `host.*` checks agreeing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_on_cloudflare_workers_from_an_unlinked_worker_to_the_live_key() {
+    use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, WORKER_SCRIPT};
+    let rig = Rig::start("cloudflare-workers-fresh").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click("#project-hosting option[value=cloudflare-workers]")
+        .await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(&s).await;
+
+    s.click_button("Hosting").await;
+    s.wait_text("main", "Hosting on Cloudflare Workers").await;
+    s.wait_text(
+        "[data-testid=cloudflare-limits]",
+        "never touches the others",
+    )
+    .await;
+    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
+    s.type_into("#cloudflare-account", CLOUDFLARE_ACCOUNT_ID)
+        .await;
+    s.type_into("#cloudflare-project", WORKER_SCRIPT).await;
+    s.click_button("Link Worker").await;
+    s.wait_text("[data-testid=cloudflare-linked]", WORKER_SCRIPT)
+        .await;
+
+    // Domain: attached in the account's zone, and so served at once.
+    s.click_button("Add quillmate.test to the Worker").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: the keys as secrets, previewed then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text("[data-testid=env-plan]", "production").await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 2 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // No build: the version the secrets deployed is confirmed live, and the checks agree.
+    s.wait_text("[data-testid=deploy-worker]", "nothing to redeploy")
+        .await;
+    s.click_button("Confirm the live version").await;
+    s.wait_text("[data-testid=deploy-ready]", "with the live keys")
+        .await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "cloudflare-token"] {
         forget_keychain_entry(&id, kind);
     }
 }
@@ -1394,4 +1467,82 @@ async fn proxy_mode_is_detected_edited_and_proven_in_the_window() {
     );
     rig.finish(s).await;
     forget_keychain_entry(&rig.project_id(), "clerk-secret-key");
+}
+
+/// The same path on a Render service: a project made for Render, its API key and service
+/// picked, what Render's API does not do said with the dashboard link, the domain with the
+/// service's onrender.com target, the env plan on Render's single set of variables, a deploy
+/// followed to live, and the `host.*` checks agreeing.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a keyring and tauri-driver: run scripts/test.sh"]
+async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the_live_key() {
+    use golive_sandbox::scenario::RENDER_API_KEY;
+    let rig = Rig::start("render-fresh").await;
+    let s = rig.session().await;
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click("#project-hosting option[value=render]").await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(&s).await;
+
+    s.click_button("Hosting").await;
+    s.wait_text("main", "Hosting on Render").await;
+    store_secret(&s, "render-api-key", RENDER_API_KEY).await;
+    s.click_button("List services").await;
+    s.click("[aria-label='Use quillmate']").await;
+    s.wait_text(
+        "[data-testid=render-limits]",
+        "One set of variables per service",
+    )
+    .await;
+
+    // Domain: added to the service, its onrender.com target shown, then verified.
+    s.click_button("Add quillmate.test to the service").await;
+    s.wait_text("[data-testid=hosting-domain]", "quillmate.onrender.com")
+        .await;
+    s.click_button("Verify").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+
+    // Env: the plan with Render's notes first, then applied.
+    s.click_button("Preview the changes").await;
+    s.wait_text(
+        "[data-testid=env-notes]",
+        "one set of variables per service",
+    )
+    .await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button("Apply 2 changes").await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+
+    // A deploy, followed to live, and the checks agree.
+    s.click_button("Redeploy production").await;
+    s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
+        .await;
+    s.scroll_to("[data-testid=render-limits]").await;
+    s.screenshot(&screenshot_dir().join("18-hosting-render.png"))
+        .await;
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in ["clerk-secret-key", "render-api-key"] {
+        forget_keychain_entry(&id, kind);
+    }
 }

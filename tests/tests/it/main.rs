@@ -6,6 +6,8 @@
 mod common;
 
 mod cli;
+mod cloudflare_pages;
+mod cloudflare_workers;
 mod contract;
 mod demo;
 mod dns;

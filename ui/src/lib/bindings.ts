@@ -14,7 +14,7 @@ export type Framework = "nextjs" | "vite-react" | "astro" | "react-router" | "nu
 
 export type FrameworkInfo = { id: Framework, label: string, publishableKeyVar: string, secretKeyVar: string, };
 
-export type Hosting = "vercel" | "netlify" | "render";
+export type Hosting = "vercel" | "netlify" | "render" | "cloudflare-pages" | "cloudflare-workers";
 
 export type Project = { id: string, name: string, domain: string, hosting: Hosting, framework: Framework, 
 /**
@@ -45,6 +45,10 @@ netlifySite?: NetlifyLink,
  * The Render service, once picked on the Hosting step (for projects hosted on Render).
  */
 renderService?: RenderLink, 
+/**
+ * The Cloudflare account and Pages project (or Worker), once linked on the Hosting step.
+ */
+cloudflareProject?: CloudflareLink, 
 /**
  * Production OAuth clients by provider (the secrets are in the keychain).
  */
@@ -248,6 +252,8 @@ export type VercelProject = { id: string, name: string, framework?: string, };
 export type ProjectPage = { projects: Array<VercelProject>, next?: string, };
 
 export type NetlifyLink = { id: string, name: string, };
+
+export type CloudflareLink = { accountId: string, name: string, };
 
 export type NetlifySite = { id: string, name: string, 
 /**
@@ -481,6 +487,7 @@ export type Commands = {
   set_netlify_site: { args: { projectId: string, link: NetlifyLink | null }, answer: Project },
   render_services: { args: { projectId: string, search: string, cursor: string | null }, answer: RenderServicePage },
   set_render_service: { args: { projectId: string, link: RenderLink | null }, answer: Project },
+  set_cloudflare_project: { args: { projectId: string, link: CloudflareLink | null }, answer: Project },
   hosting_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_add_domain: { args: { projectId: string }, answer: HostingDomain },
   hosting_verify_domain: { args: { projectId: string }, answer: HostingDomain },

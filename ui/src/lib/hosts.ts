@@ -8,7 +8,7 @@ export type HostWords = {
   project: string;
   /** Its contexts other than production. */
   others: string;
-  tokenKind: "vercel-token" | "netlify-token" | "render-api-key";
+  tokenKind: "vercel-token" | "netlify-token" | "render-api-key" | "cloudflare-token";
   tokenLabel: string;
   tokenHint: string;
   tokenUrl: string;
@@ -48,5 +48,27 @@ export const hosts: Record<Hosting, HostWords> = {
     tokenUrl: "https://dashboard.render.com/u/settings#api-keys",
     unverified: (domain) =>
       `Render verifies ${domain} once it points to the service. Render's API does not list the records, so this is the target its documentation gives: add it at your DNS host, wait for it to propagate, then verify.`,
+  },
+  "cloudflare-pages": {
+    name: "Cloudflare Pages",
+    project: "project",
+    others: "preview",
+    tokenKind: "cloudflare-token",
+    tokenLabel: "Cloudflare API token",
+    tokenHint: "Create one in Cloudflare under My Profile → API Tokens, with Cloudflare Pages: Edit for the project's account (and Zone: Read, DNS: Edit if Golive writes your records). The same token serves the DNS step. It is kept in your system keychain.",
+    tokenUrl: "https://dash.cloudflare.com/profile/api-tokens",
+    unverified: (domain) =>
+      `Cloudflare activates ${domain} once it is validated: add this record at your DNS host, wait for it to propagate, then verify.`,
+  },
+  "cloudflare-workers": {
+    name: "Cloudflare Workers",
+    project: "Worker",
+    others: "its other environments (separate Workers, not touched)",
+    tokenKind: "cloudflare-token",
+    tokenLabel: "Cloudflare API token",
+    tokenHint: "Create one in Cloudflare under My Profile → API Tokens, with Workers Scripts: Edit for the Worker's account, and Zone: Read for the domain's zone (a Worker's custom domain is attached in its zone). The same token serves the DNS step. It is kept in your system keychain.",
+    tokenUrl: "https://dash.cloudflare.com/profile/api-tokens",
+    unverified: (domain) =>
+      `Cloudflare serves ${domain} once it is attached to the Worker, which needs its zone in the Worker's account.`,
   },
 };

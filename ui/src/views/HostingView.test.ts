@@ -93,6 +93,60 @@ test("a Netlify project picks its site with a Netlify token, then gets the same 
   expect(screen.getByRole("button", { name: "Add quillmate.test to the site" })).toBeInTheDocument();
 });
 
+test("a Cloudflare Pages project is linked by account and name, a refusal is said, then the same cards in its words", async () => {
+  const pages: Project = { ...project, hosting: "cloudflare-pages" };
+  const asked: Record<string, unknown>[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: (args as { kind: string }).kind, set: true, last4: "89ab" };
+    if (cmd === "set_cloudflare_project") {
+      const link = (args as { link: { accountId: string; name: string } }).link;
+      asked.push(link);
+      if (link.name !== "quillmate") {
+        throw { code: "cloudflare_project_not_found", message: `Cloudflare account ${link.accountId} has no Pages project named ${link.name}.` };
+      }
+      return { ...pages, cloudflareProject: link };
+    }
+    if (cmd === "hosting_domain") return { misconfigured: true };
+  });
+  const changed: Project[] = [];
+  const { rerender } = render(HostingView, { project: pages, onChanged: (p: Project) => changed.push(p) });
+  expect(screen.getByRole("heading", { name: "Hosting on Cloudflare Pages" })).toBeInTheDocument();
+  expect(await screen.findByText("Cloudflare API token")).toBeInTheDocument();
+  expect(screen.getByTestId("cloudflare-limits")).toHaveTextContent("wrangler pages deploy");
+  await userEvent.type(await screen.findByLabelText("Account ID"), " acc1 ");
+  await userEvent.type(screen.getByLabelText("Project name"), "quilmate");
+  await userEvent.click(screen.getByRole("button", { name: "Link project" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("has no Pages project named quilmate");
+  expect(changed).toHaveLength(0);
+
+  await userEvent.clear(screen.getByLabelText("Project name"));
+  await userEvent.type(screen.getByLabelText("Project name"), "quillmate");
+  await userEvent.click(screen.getByRole("button", { name: "Link project" }));
+  expect(asked[1]).toEqual({ accountId: "acc1", name: "quillmate" });
+  await rerender({ project: changed[0], onChanged: () => {} });
+  expect(await screen.findByText("is not on the Cloudflare Pages project yet.", { exact: false })).toBeInTheDocument();
+});
+
+test("a Worker is linked as one Worker, and the view says what Golive does with a Worker's environments and its deployment", async () => {
+  const worker: Project = { ...project, hosting: "cloudflare-workers" };
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: (args as { kind: string }).kind, set: true, last4: "89ab" };
+    if (cmd === "set_cloudflare_project") return { ...worker, cloudflareProject: (args as { link: unknown }).link };
+    if (cmd === "hosting_domain") return { misconfigured: true };
+  });
+  const changed: Project[] = [];
+  const { rerender } = render(HostingView, { project: worker, onChanged: (p: Project) => changed.push(p) });
+  expect(screen.getByRole("heading", { name: "Hosting on Cloudflare Workers" })).toBeInTheDocument();
+  expect(screen.getByTestId("cloudflare-limits")).toHaveTextContent("never touches the others");
+  await userEvent.type(await screen.findByLabelText("Account ID"), "acc1");
+  await userEvent.type(screen.getByLabelText("Worker name"), "quillmate-web");
+  await userEvent.click(screen.getByRole("button", { name: "Link Worker" }));
+  await rerender({ project: changed[0], onChanged: () => {} });
+  expect(await screen.findByTestId("deploy-worker")).toHaveTextContent("nothing to redeploy");
+  expect(screen.getByRole("button", { name: "Confirm the live version" })).toBeInTheDocument();
+  expect(screen.queryByRole("button", { name: "Redeploy production" })).toBeNull();
+});
+
 test("a Render project picks its service with a Render key and says what Render's API does not do", async () => {
   const onRender: Project = { ...project, hosting: "render" };
   const asked: Record<string, unknown>[] = [];

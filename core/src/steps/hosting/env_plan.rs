@@ -78,6 +78,22 @@ pub fn webhook_marker_last4<'c>(comment: &'c str, frontend_api: &str) -> Option<
         .strip_suffix("), set by Golive")
 }
 
+/// Where a host lists a secret's name but keeps no readable note (a Worker), Golive names its
+/// marker after this digest of the marker's text (the first 12 hex digits of its SHA-256).
+pub fn marker_digest(marker: &str) -> String {
+    ring::digest::digest(&ring::digest::SHA256, marker.as_bytes())
+        .as_ref()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
+/// Whether what a host kept (`found`) marks `marker`: the text itself, or its digest.
+pub fn marks(found: Option<&str>, marker: &str) -> bool {
+    found.is_some_and(|f| f == marker || f == marker_digest(marker))
+}
+
 /// What must change so production has exactly the wanted values, in the order to apply it.
 pub fn plan_env(vars: &[HostVar], wanted: &[Wanted], words: &Words) -> Vec<EnvStep> {
     let mut steps = vec![];
@@ -110,7 +126,7 @@ pub fn plan_env(vars: &[HostVar], wanted: &[Wanted], words: &Words) -> Vec<EnvSt
                 ));
                 needs_create = true;
             } else if v.value == w.value.expose()
-                || (v.value.is_empty() && v.marker.as_deref() == Some(w.marker.as_str()))
+                || (v.value.is_empty() && marks(v.marker.as_deref(), &w.marker))
             {
                 steps.push(step(
                     EnvAction::Keep,

@@ -5,20 +5,24 @@
 //! (`HostVar`, `HostingDomain`, `Deployment`) so the env plan, the step and the checks are
 //! written once. Production is `production` at every host; the other contexts keep the
 //! host's names (Vercel: `preview`, `development`; Netlify: `deploy-preview`,
-//! `branch-deploy`, `dev`, `dev-server`; Render has none: a preview is a service of its own,
-//! see `render`).
+//! `branch-deploy`, `dev`, `dev-server`; Cloudflare Pages: `preview`; Render has none: a
+//! preview is a service of its own, see `render`). A Worker has only production: its other
+//! environments are other Workers (`cloudflare_workers`).
 //!
 //! Where a host cannot say what a secret value is, Golive marks what it set: Vercel keeps a
 //! comment on each variable; Netlify keeps none, so Golive sets a plain, production-only
 //! `GOLIVE_MARKER_<KEY>` next to a secret variable, after its value (an interruption between
-//! the two leaves the value unmarked, and the next run sets it again).
+//! the two leaves the value unmarked, and the next run sets it again); Cloudflare Pages keeps
+//! the same marker, set in the value's own request (`cloudflare_pages`); a Worker lists only
+//! its secrets' names, so its marker is a secret named after the marker's digest.
 
 use serde_json::json;
 
 use super::env_plan::{EnvAction, EnvStep, Wanted, PRODUCTION};
-use super::HostingDomain;
+use super::{cloudflare_pages, cloudflare_workers, HostingDomain};
 use crate::error::{Error, Result};
 use crate::project::Hosting;
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::deploys::NetlifyDeploy;
 use crate::vendors::netlify::env::{NetlifyValue, NetlifyVar};
 use crate::vendors::netlify::sites::Site;
@@ -104,12 +108,37 @@ const RENDER: Words = Words {
     redeploy: "Manual Deploy → Deploy latest commit in Render",
 };
 
+const CLOUDFLARE_PAGES: Words = Words {
+    name: "Cloudflare Pages",
+    project: "project",
+    secret: "secret",
+    plain: "plain text",
+    others: "preview",
+    variables: "CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_PROJECT",
+    status_page: "cloudflarestatus.com",
+    redeploy: "Deployments → the production deployment → Retry deployment in Cloudflare",
+};
+
+const CLOUDFLARE_WORKERS: Words = Words {
+    name: "Cloudflare Workers",
+    project: "script",
+    secret: "secret",
+    plain: "plain text",
+    others: "its other environments (separate Workers, which Golive does not touch)",
+    variables: "CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_PROJECT",
+    status_page: "cloudflarestatus.com",
+    redeploy: "nothing to rebuild: a Worker reads a new secret at once; run wrangler deploy for \
+               code or [vars] changes",
+};
+
 impl Hosting {
     pub fn words(self) -> &'static Words {
         match self {
             Hosting::Vercel => &VERCEL,
             Hosting::Netlify => &NETLIFY,
             Hosting::Render => &RENDER,
+            Hosting::CloudflarePages => &CLOUDFLARE_PAGES,
+            Hosting::CloudflareWorkers => &CLOUDFLARE_WORKERS,
         }
     }
 
@@ -119,9 +148,11 @@ impl Hosting {
             "vercel" => Ok(Hosting::Vercel),
             "netlify" => Ok(Hosting::Netlify),
             "render" => Ok(Hosting::Render),
+            "cloudflare-pages" => Ok(Hosting::CloudflarePages),
+            "cloudflare-workers" => Ok(Hosting::CloudflareWorkers),
             other => Err(Error::Config(format!(
                 "HOSTING={other} is not a host Golive can check: use vercel (the default), \
-                 netlify or render"
+                 netlify, render, cloudflare-pages or cloudflare-workers"
             ))),
         }
     }
@@ -136,7 +167,7 @@ const NETLIFY_ALL: [&str; 5] = [
     "dev-server",
 ];
 
-const MARKER_PREFIX: &str = "GOLIVE_MARKER_";
+pub(super) const MARKER_PREFIX: &str = "GOLIVE_MARKER_";
 
 /// A host's API, for one project (Vercel) or site (Netlify).
 pub enum Host<'a> {
@@ -154,6 +185,17 @@ pub enum Host<'a> {
         api: Render<'a>,
         service: &'a str,
     },
+    CloudflarePages {
+        api: Cloudflare<'a>,
+        account: &'a str,
+        project: &'a str,
+    },
+    /// The production script; the others (wrangler environments) are not touched.
+    CloudflareWorkers {
+        api: Cloudflare<'a>,
+        account: &'a str,
+        script: &'a str,
+    },
 }
 
 impl Host<'_> {
@@ -162,6 +204,8 @@ impl Host<'_> {
             Host::Vercel { .. } => &VERCEL,
             Host::Netlify { .. } => &NETLIFY,
             Host::Render { .. } => &RENDER,
+            Host::CloudflarePages { .. } => &CLOUDFLARE_PAGES,
+            Host::CloudflareWorkers { .. } => &CLOUDFLARE_WORKERS,
         }
     }
 
@@ -195,6 +239,16 @@ impl Host<'_> {
                 netlify_domain(api, &site, domain).await
             }
             Host::Render { api, service } => super::render::domain(api, service, domain).await,
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::domain(api, account, project, domain).await,
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::domain(api, account, script, domain).await,
         }
     }
 
@@ -251,6 +305,16 @@ impl Host<'_> {
                 }
                 Ok(())
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::add_domain(api, account, project, domain).await,
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::add_domain(api, account, script, domain).await,
         }
     }
 
@@ -279,6 +343,14 @@ impl Host<'_> {
                     })
             }
             Host::Render { api, service } => api.verify_domain(service, domain).await,
+            // Cloudflare validates it again (its TXT record, or the domain's CNAME).
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => api.retry_pages_domain(account, project, domain).await,
+            // Attached is verified: Cloudflare serves a Worker's domain in its own zone.
+            Host::CloudflareWorkers { .. } => Ok(()),
         }
     }
 
@@ -296,6 +368,20 @@ impl Host<'_> {
                 Ok(netlify_vars(&api.env(&account, site).await?))
             }
             Host::Render { api, service } => super::render::vars(api, service).await,
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => Ok(cloudflare_pages::vars(
+                &cloudflare_pages::project(api, account, project).await?,
+            )),
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => Ok(cloudflare_workers::vars(
+                &cloudflare_workers::bindings(api, account, script).await?,
+            )),
         }
     }
 
@@ -333,6 +419,16 @@ impl Host<'_> {
                 netlify_apply(api, &account, site, step, w, vars).await
             }
             Host::Render { api, service } => super::render::apply(api, service, step, w).await,
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::apply(api, account, project, step, w).await,
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::apply(api, account, script, step, w, vars).await,
         }
     }
 
@@ -348,12 +444,29 @@ impl Host<'_> {
                 let s = s?;
                 Ok(d?.map(|d| super::render::deployment(d, &s)))
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => {
+                cloudflare_pages::project(api, account, project).await?;
+                Ok(api
+                    .pages_production_deployment(account, project)
+                    .await?
+                    .map(|d| cloudflare_pages::deployment(account, project, d)))
+            }
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::production_deployment(api, account, script).await,
         }
     }
 
     /// Builds production again: Vercel rebuilds `current`; Netlify and Render build the
     /// production branch anew (Render's answer may be "queued" without the deploy: then it
-    /// is the newest).
+    /// is the newest); Cloudflare Pages retries `current`; a Worker needs none (see
+    /// `cloudflare_workers`).
     pub async fn redeploy(&self, current: &Deployment) -> Result<Deployment> {
         match self {
             Host::Vercel { api, name, .. } => api.redeploy(name, &current.id).await,
@@ -378,6 +491,13 @@ impl Host<'_> {
                 };
                 Ok(super::render::deployment(d, &s))
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => cloudflare_pages::redeploy(api, account, project, current).await,
+            // Each secret written deployed a new version: the live one is the redeploy.
+            Host::CloudflareWorkers { .. } => Ok(current.clone()),
         }
     }
 
@@ -389,12 +509,34 @@ impl Host<'_> {
                 let (s, d) = futures::join!(api.service(service), api.deploy(service, id));
                 Ok(super::render::deployment(d?, &s?))
             }
+            Host::CloudflarePages {
+                api,
+                account,
+                project,
+            } => Ok(cloudflare_pages::deployment(
+                account,
+                project,
+                api.pages_deployment(account, project, id).await?,
+            )),
+            Host::CloudflareWorkers {
+                api,
+                account,
+                script,
+            } => cloudflare_workers::production_deployment(api, account, script)
+                .await?
+                .filter(|d| d.id == id)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "cloudflare_deployment_replaced",
+                        "A newer deployment of the Worker replaced this one: check again.",
+                    )
+                }),
         }
     }
 }
 
 /// A refusal with code `from`, said in the step's own words (`code`, `message`).
-fn reword(
+pub(super) fn reword(
     e: Error,
     from: &str,
     code: &'static str,
@@ -669,8 +811,12 @@ mod tests {
         let e = Hosting::named("heroku").unwrap_err();
         assert!(
             e.to_string()
-                .contains("vercel (the default), netlify or render"),
+                .contains("netlify, render, cloudflare-pages or cloudflare-workers"),
             "{e}"
+        );
+        assert_eq!(
+            Hosting::named("cloudflare-pages").unwrap(),
+            Hosting::CloudflarePages
         );
     }
 }

@@ -1,6 +1,7 @@
-//! The hosting step, for every host behind `host::Host` (Vercel, Netlify, Render): the
-//! domain on the project, the live Clerk keys for production only — preview and development
-//! keep the test keys — and a production build followed until it is live.
+//! The hosting step, for every host behind `host::Host` (Vercel, Netlify, Render, Cloudflare
+//! Pages and Workers): the domain on the project, the live Clerk keys for production only —
+//! preview and development keep the test keys — and a production build followed until it is
+//! live.
 //!
 //! The env migration is planned from what the host has now, every time, so it is idempotent
 //! and an interrupted run converges when run again. Its order never loses a value: a test
@@ -16,6 +17,8 @@
 //! production (as a secret, under the name the app reads) while previews keep the
 //! development one.
 
+pub mod cloudflare_pages;
+pub mod cloudflare_workers;
 pub mod env_plan;
 pub mod host;
 mod render;
@@ -31,9 +34,10 @@ use host::{Host, HostVar, Words};
 use crate::config::Endpoints;
 use crate::error::{Error, Result};
 use crate::http::Http;
-use crate::keys::{netlify_token, parse_publishable_key, render_key, KeyEnv};
+use crate::keys::{cloudflare_token, netlify_token, parse_publishable_key, render_key, KeyEnv};
 use crate::project::{Hosting, Project};
 use crate::secrets::{Secret, SecretKind, SecretStore};
+use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::Netlify;
 use crate::vendors::render::Render;
 use crate::vendors::vercel::deployments::Deployment;
@@ -165,12 +169,18 @@ impl HostingStep<'_> {
                 SecretKind::RenderApiKey,
                 "Paste a Render API key first (Render → Account settings → API Keys).",
             ),
+            Hosting::CloudflarePages | Hosting::CloudflareWorkers => (
+                SecretKind::CloudflareToken,
+                "Paste a Cloudflare API token first (dash.cloudflare.com → My Profile → API \
+                 Tokens, with Cloudflare Pages: Edit).",
+            ),
         };
         let token = self.secrets.get(&project.id, kind)?.ok_or_else(|| {
             let code = match project.hosting {
                 Hosting::Vercel => "vercel_token_missing",
                 Hosting::Netlify => "netlify_token_missing",
                 Hosting::Render => "render_key_missing",
+                Hosting::CloudflarePages | Hosting::CloudflareWorkers => "cloudflare_token_missing",
             };
             Error::invalid(code, missing)
         })?;
@@ -208,6 +218,34 @@ impl HostingStep<'_> {
                 Host::Render {
                     api: Render::new(self.http, &self.endpoints.render_api, &token),
                     service: &link.id,
+                }
+            }
+            Hosting::CloudflarePages => {
+                cloudflare_token(token.expose())?;
+                let link = project.cloudflare_project.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        "cloudflare_project_missing",
+                        "Give the Cloudflare account ID and the Pages project's name first.",
+                    )
+                })?;
+                Host::CloudflarePages {
+                    api: Cloudflare::new(self.http, &self.endpoints.cloudflare_api, &token),
+                    account: &link.account_id,
+                    project: &link.name,
+                }
+            }
+            Hosting::CloudflareWorkers => {
+                cloudflare_token(token.expose())?;
+                let link = project.cloudflare_project.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        "cloudflare_project_missing",
+                        "Give the Cloudflare account ID and the Worker's name first.",
+                    )
+                })?;
+                Host::CloudflareWorkers {
+                    api: Cloudflare::new(self.http, &self.endpoints.cloudflare_api, &token),
+                    account: &link.account_id,
+                    script: &link.name,
                 }
             }
         };

@@ -230,6 +230,59 @@ impl TestProject {
         self
     }
 
+    /// Hosted on Cloudflare Pages: the sandbox's token saved and its project linked.
+    pub async fn with_cloudflare_pages(self) -> Self {
+        use golive_core::project::Hosting;
+        use golive_sandbox::scenario::PAGES_PROJECT;
+        self.with_cloudflare(Hosting::CloudflarePages, PAGES_PROJECT)
+            .await
+    }
+
+    /// Hosted on Cloudflare Workers: the sandbox's token saved and its Worker linked.
+    pub async fn with_cloudflare_workers(self) -> Self {
+        use golive_core::project::Hosting;
+        use golive_sandbox::scenario::WORKER_SCRIPT;
+        self.with_cloudflare(Hosting::CloudflareWorkers, WORKER_SCRIPT)
+            .await
+    }
+
+    async fn with_cloudflare(mut self, hosting: golive_core::project::Hosting, name: &str) -> Self {
+        use golive_core::project::{CloudflareLink, ProjectInput};
+        use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN};
+        let id = self.project.id.clone();
+        let p = &self.project;
+        self.engine
+            .update_project(
+                &id,
+                ProjectInput {
+                    name: p.name.clone(),
+                    domain: p.domain.clone(),
+                    hosting,
+                    framework: p.framework,
+                },
+            )
+            .unwrap();
+        self.engine
+            .set_secret(
+                &id,
+                golive_core::secrets::SecretKind::CloudflareToken,
+                CLOUDFLARE_TOKEN,
+            )
+            .unwrap();
+        self.project = self
+            .engine
+            .set_cloudflare_project(
+                &id,
+                Some(CloudflareLink {
+                    account_id: CLOUDFLARE_ACCOUNT_ID.into(),
+                    name: name.into(),
+                }),
+            )
+            .await
+            .unwrap();
+        self
+    }
+
     pub fn with_webhooks(self) -> Self {
         use golive_sandbox::scenario::{LIVE_WEBHOOK_SECRET, WEBHOOK_URL};
         let id = &self.project.id;
