@@ -5,6 +5,7 @@ use super::plan::{clerk_records, satellite_record, usable, vercel_records, Plann
 use super::resolvers::{authoritative, public_panel, Server};
 use crate::context::RunContext;
 use crate::layout::{zone_of, Layout};
+use crate::project::Hosting;
 use crate::vendors::clerk::platform::Platform;
 use crate::vendors::vercel::projects::DomainConfig;
 
@@ -87,6 +88,15 @@ async fn satellite_records(ctx: &RunContext, layout: &Layout) -> Vec<PlannedReco
 }
 
 async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
+    // Only Vercel's API says which records a domain needs; the other hosts' views show the
+    // target their documentation gives.
+    if ctx.inputs.hosting != Hosting::Vercel {
+        return Err(format!(
+            "{}'s API does not say which records its domain needs, so the site's own records \
+             are not checked here: the Hosting step shows where to point the domain.",
+            ctx.inputs.hosting.words().name
+        ));
+    }
     let (Some(vercel), Some(project)) = (ctx.vercel(), &ctx.inputs.vercel_project) else {
         return Err(
             "Connect the Vercel project on the Hosting step to check the site's own records."
