@@ -89,13 +89,24 @@ async fn satellite_records(ctx: &RunContext, layout: &Layout) -> Vec<PlannedReco
 
 async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
     // Only Vercel's API says which records a domain needs; the other hosts' views show the
-    // target their documentation gives.
-    if ctx.inputs.hosting != Hosting::Vercel {
-        return Err(format!(
-            "{}'s API does not say which records its domain needs, so the site's own records \
-             are not checked here: the Hosting step shows where to point the domain.",
-            ctx.inputs.hosting.words().name
-        ));
+    // target their documentation gives, and Cloudflare makes a Worker's record itself.
+    match ctx.inputs.hosting {
+        Hosting::Vercel => {}
+        Hosting::CloudflareWorkers => {
+            return Err(
+                "Cloudflare makes the domain's record itself when it attaches the domain \
+                        to the Worker (the Hosting step): there is none to add here."
+                    .into(),
+            )
+        }
+        other => {
+            return Err(format!(
+                "{}'s API does not say which records its domain needs, so the site's own \
+                 records are not checked here: the Hosting step shows where to point the \
+                 domain.",
+                other.words().name
+            ))
+        }
     }
     let (Some(vercel), Some(project)) = (ctx.vercel(), &ctx.inputs.vercel_project) else {
         return Err(

@@ -79,6 +79,13 @@ async fn each_worker_check_says_its_scenario_and_passes_when_live() {
         );
     }
     assert_eq!(check(&live, "host.deployment")["status"], "pass", "{live}");
+    // Cloudflare makes a Worker domain's record: the DNS step has none of the site's to add.
+    let apex = check(&live, "dns.apex");
+    assert_eq!(apex["status"], "skip", "{apex}");
+    assert!(apex["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("Cloudflare makes the domain's record itself"));
     // The signing secret rests on its marker's digest, which names the saved secret.
     let c = check(&live, "webhook.secret");
     assert_eq!(c["status"], "pass", "{c}");
