@@ -6,12 +6,12 @@
 //! the fake's header).
 
 use crate::common;
+use crate::common::{cli_with, FAST};
 
-use crate::common::{check, golive, stdout_json};
+use crate::common::check;
 use golive_core::project::{CloudflareLink, Hosting, ProjectInput};
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::FollowPace;
 use golive_sandbox::cloudflare::workers::{Binding, OTHER_WORKER, OTHER_WORKER_DOMAIN};
 use golive_sandbox::scenario::{
     publishable_key, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, DEV_FRONTEND_API, LIVE_SECRET_KEY,
@@ -19,21 +19,6 @@ use golive_sandbox::scenario::{
 };
 use golive_sandbox::vercel::env::{PK_VAR, SK_VAR, WEBHOOK_VAR};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
-
-const FAST: FollowPace = FollowPace {
-    scale: 0.1,
-    limit: std::time::Duration::from_secs(30),
-};
-
-async fn cli_with(scenario: &str, extra: &[(&str, &str)]) -> serde_json::Value {
-    let sb = Sandbox::start(Scenario::named(scenario).unwrap())
-        .await
-        .unwrap();
-    let mut vars = sb.env();
-    vars.extend(sb.key_env());
-    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    stdout_json(&golive(&["check", "--domain", DOMAIN, "--json"], &vars))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_worker_check_says_its_scenario_and_passes_when_live() {

@@ -9,6 +9,7 @@
 //! and the calls it made are recorded, so a new vendor call joins the matrix by itself.
 
 use crate::common;
+use crate::common::FAST;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -518,11 +519,6 @@ fn not_passing(report: golive_core::checks::Report) -> Vec<String> {
         .map(|c| format!("{} {:?}: {}", c.id, c.status, c.detail))
         .collect()
 }
-
-const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::hosting::FollowPace {
-    scale: 0.1,
-    limit: std::time::Duration::from_secs(30),
-};
 
 /// A sandbox and a prepared project whose vendor requests give up after 3 s: long enough for a
 /// healthy answer on a loaded machine (two cores, many builds), short enough for silence.

@@ -3,24 +3,19 @@
 //! idempotence, and its safety when interrupted after any write.
 
 use crate::common;
-use std::time::Duration;
+use crate::common::FAST;
 
 use crate::common::{check, golive, stdout_json};
 use golive_core::project::VercelLink;
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::{DeployEvent, FollowPace};
+use golive_core::steps::hosting::DeployEvent;
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY,
     LIVE_WEBHOOK_SECRET, VERCEL_PROJECT_ID, VERCEL_TOKEN,
 };
 use golive_sandbox::vercel::env::{PK_VAR, SK_VAR, WEBHOOK_VAR};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
-
-const FAST: FollowPace = FollowPace {
-    scale: 0.1,
-    limit: Duration::from_secs(30),
-};
 
 async fn cli(scenario: &str) -> serde_json::Value {
     let sb = Sandbox::start(Scenario::named(scenario).unwrap())

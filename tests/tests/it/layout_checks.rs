@@ -2,7 +2,7 @@
 //! says the layout, only the checks that apply to it are listed, each layout passes when it
 //! is set up and fails where it is not, and bad layout input is refused with what to do.
 
-use crate::common::{check, golive, sandbox, stdout_json};
+use crate::common::{check, golive, ids, sandbox, stdout_json};
 use golive_sandbox::scenario::{
     APP_SUBDOMAIN, PROXY_URL, SATELLITE_DOMAIN, SATELLITE_PROJECT_ID, VERCEL_PROJECT_ID,
     VERCEL_TOKEN,
@@ -28,15 +28,6 @@ fn run(domain: &str, vars: &[(String, String)], extra_args: &[&str]) -> (i32, Va
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.code().unwrap(), stdout_json(&out))
-}
-
-fn ids(report: &Value) -> Vec<&str> {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect()
 }
 
 fn status<'a>(report: &'a Value, id: &str) -> &'a str {
@@ -74,6 +65,7 @@ async fn an_app_on_a_subdomain_sharing_the_root_clerk_domain() {
         })
     );
     let ids = ids(&report);
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     // The host's record is the subdomain's CNAME; the apex's A and www are not this app's.
     assert!(ids.contains(&"dns.app"));
     assert!(!ids.contains(&"dns.apex") && !ids.contains(&"dns.www"));
@@ -121,6 +113,7 @@ async fn proxy_mode_drops_the_clerk_record_and_proves_the_proxy() {
     all_pass(code, &report);
     assert_eq!(report["layout"]["proxy_url"], PROXY_URL);
     let ids = ids(&report);
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     assert!(ids.contains(&"clerk.proxy"));
     for gone in ["dns.clerk", "clerk.frontend_api"] {
         assert!(!ids.contains(&gone), "{gone} is listed behind a proxy");

@@ -5,13 +5,13 @@
 //! write, and bad input said clearly.
 
 use crate::common;
-use std::time::Duration;
+use crate::common::{cli_with, ids, FAST};
 
-use crate::common::{check, golive, stdout_json};
+use crate::common::{check, golive};
 use golive_core::project::{Hosting, NetlifyLink, ProjectInput};
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::{DeployEvent, FollowPace};
+use golive_core::steps::hosting::DeployEvent;
 use golive_sandbox::netlify::env::{marker_key, Var};
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY,
@@ -19,30 +19,6 @@ use golive_sandbox::scenario::{
 };
 use golive_sandbox::vercel::env::{PK_VAR, SK_VAR, WEBHOOK_VAR};
 use golive_sandbox::{Sandbox, Scenario, DOMAIN};
-
-const FAST: FollowPace = FollowPace {
-    scale: 0.1,
-    limit: Duration::from_secs(30),
-};
-
-async fn cli_with(scenario: &str, extra: &[(&str, &str)]) -> serde_json::Value {
-    let sb = Sandbox::start(Scenario::named(scenario).unwrap())
-        .await
-        .unwrap();
-    let mut vars = sb.env();
-    vars.extend(sb.key_env());
-    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    stdout_json(&golive(&["check", "--domain", DOMAIN, "--json"], &vars))
-}
-
-fn ids(report: &serde_json::Value) -> Vec<String> {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_netlify_check_fails_in_its_scenario_and_passes_when_live() {

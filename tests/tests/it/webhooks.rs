@@ -5,12 +5,12 @@
 //! output.
 
 use crate::common;
+use crate::common::FAST;
 use crate::common::{check, golive, sandbox, stdout_json};
 use golive_core::config::Endpoints;
 use golive_core::https_probe::Prober;
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::FollowPace;
 use golive_sandbox::faults::FaultKind;
 use golive_sandbox::scenario::{
     DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_WEBHOOK_SECRET, SVIX_LOGIN_KEY, WEBHOOK_URL,
@@ -165,11 +165,6 @@ async fn deliver(sb: &Sandbox, secret: Option<&str>) -> u16 {
     };
     prober.send(DOMAIN, request).await.unwrap().status
 }
-
-const FAST: FollowPace = FollowPace {
-    scale: 0.1,
-    limit: std::time::Duration::from_secs(30),
-};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_plan_gives_production_its_own_secret_and_previews_keep_developments() {

@@ -18,6 +18,38 @@ pub async fn sandbox(name: &str) -> golive_sandbox::Sandbox {
         .unwrap()
 }
 
+/// A redeploy followed at a tenth of the real pace, given up after 30 s.
+pub const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::hosting::FollowPace {
+    scale: 0.1,
+    limit: std::time::Duration::from_secs(30),
+};
+
+/// `golive check --json` against a running sandbox, with its scenario's keys and `extra`.
+pub async fn cli_in(sb: &golive_sandbox::Sandbox, extra: &[(&str, &str)]) -> serde_json::Value {
+    let mut vars = sb.env();
+    vars.extend(sb.key_env());
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    stdout_json(&golive(
+        &["check", "--domain", golive_sandbox::DOMAIN, "--json"],
+        &vars,
+    ))
+}
+
+/// The same, in a fresh sandbox of `scenario`.
+pub async fn cli_with(scenario: &str, extra: &[(&str, &str)]) -> serde_json::Value {
+    cli_in(&sandbox(scenario).await, extra).await
+}
+
+/// The ids of a report's checks, in its order.
+pub fn ids(report: &serde_json::Value) -> Vec<String> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub fn golive_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
