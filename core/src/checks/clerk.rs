@@ -11,7 +11,7 @@ use crate::keys::{parse_publishable_key, secret_key_env, KeyEnv, PublishableKey}
 use crate::layout::{is_within, Satellite};
 use crate::vendors::clerk::backend::Backend;
 use crate::vendors::clerk::frontend::{self, FrontendError};
-use crate::vendors::clerk::platform::Platform;
+use crate::vendors::clerk::platform::{DomainStatus, Platform};
 
 pub(super) fn checks() -> Vec<CheckDef> {
     vec![
@@ -394,12 +394,8 @@ async fn proxy(ctx: &CheckContext) -> Outcome {
 
 /// Clerk's status for the proxy (platform key only).
 async fn proxy_status(ctx: &CheckContext) -> Option<String> {
-    let key = ctx.inputs.platform_key.as_ref()?;
-    let api = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, key);
-    let clerk_domain = &ctx.layout().await.clerk_domain;
-    let app = api.domain(clerk_domain).await.ok()?.application?.id;
-    let status = api.domain_status(&app, clerk_domain).await.ok()?;
-    status.proxy.map(|p| p.status)
+    let status = ctx.clerk_status().await.as_ref().ok()?;
+    status.proxy.as_ref().map(|p| p.status.clone())
 }
 
 /// A satellite: Clerk lists it among the instance's domains, and its Frontend API answers
@@ -499,12 +495,14 @@ fn probe_outcome(host: &str, p: &ProbeError) -> Outcome {
     }
 }
 
-async fn domain_status(ctx: &CheckContext) -> Outcome {
+/// Clerk's own status for its production domain (platform key only), or what
+/// `clerk.domain_status` reports instead; asked once per run (`clerk.proxy` reads it too).
+pub(super) async fn platform_status(ctx: &CheckContext) -> Result<DomainStatus, Outcome> {
     let Some(key) = ctx.inputs.platform_key.as_ref() else {
-        return Outcome::skip(
+        return Err(Outcome::skip(
             "Needs a Clerk platform key (ak_…) to read Clerk's own status; the checks above \
              cover the same ground from the outside.",
-        );
+        ));
     };
     let api = Platform::new(&ctx.http, &ctx.endpoints.clerk_api, key);
     let domain = &ctx.layout().await.clerk_domain;
@@ -512,26 +510,32 @@ async fn domain_status(ctx: &CheckContext) -> Outcome {
         Ok(d) => match d.application {
             Some(a) => a.id,
             None => {
-                return Outcome::fail(
+                return Err(Outcome::fail(
                     format!("Clerk did not say which application {} belongs to.", domain),
                     "Open the Clerk dashboard → Domains to see its status.",
-                )
+                ))
             }
         },
         Err(e) if e.code() == "clerk_not_found" => {
-            return Outcome::fail(
+            return Err(Outcome::fail(
                 format!(
                     "Clerk has no production domain {} in this workspace.",
                     domain
                 ),
                 "Create the production instance for this domain (Golive's Clerk step).",
-            )
+            ))
         }
-        Err(e) => return vendor_failure(&e),
+        Err(e) => return Err(vendor_failure(&e)),
     };
-    let status = match api.domain_status(&app, domain).await {
+    api.domain_status(&app, domain)
+        .await
+        .map_err(|e| vendor_failure(&e))
+}
+
+async fn domain_status(ctx: &CheckContext) -> Outcome {
+    let status = match ctx.clerk_status().await {
         Ok(s) => s,
-        Err(e) => return vendor_failure(&e),
+        Err(outcome) => return outcome.clone(),
     };
     let mail = status
         .mail

@@ -21,6 +21,7 @@ use crate::dns::survey::{self, Survey};
 use crate::layout::{Layout, Satellite};
 use crate::steps::launch::rehearsal::{Rehearsal, Session, StageEvent};
 use crate::steps::launch::site::{self, ServerKey};
+use crate::vendors::clerk::platform::DomainStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -122,6 +123,7 @@ pub struct CheckContext {
     run: RunContext,
     dns: OnceCell<Survey>,
     server_key: OnceCell<ServerKey>,
+    clerk_status: OnceCell<Result<DomainStatus, Outcome>>,
     pub rehearsal: Option<Rehearsal>,
     stages: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<StageEvent>>>,
 }
@@ -132,6 +134,7 @@ impl CheckContext {
             run,
             dns: OnceCell::new(),
             server_key: OnceCell::new(),
+            clerk_status: OnceCell::new(),
             rehearsal: None,
             stages: std::sync::Mutex::new(None),
         }
@@ -166,6 +169,13 @@ impl CheckContext {
             .await
             .as_ref()
             .map_err(|_| Outcome::skip("Skipped: launch.sign_in failed; fix that first."))
+    }
+
+    /// Clerk's own status for its domain, or what `clerk.domain_status` reports instead.
+    pub async fn clerk_status(&self) -> &Result<DomainStatus, Outcome> {
+        self.clerk_status
+            .get_or_init(|| clerk::platform_status(self))
+            .await
     }
 
     pub async fn server_key(&self) -> &ServerKey {
