@@ -15,7 +15,9 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::zone_handler::MessageResponseBuilder;
 use tokio::net::{TcpListener, UdpSocket};
 
-use crate::scenario::{DnsState, HostRecord, Layout, Shared, VERCEL_APEX_IP, VERCEL_CNAME};
+use crate::scenario::{
+    DnsState, Host, HostRecord, Layout, Shared, PAGES_PROJECT, VERCEL_APEX_IP, VERCEL_CNAME,
+};
 use crate::DOMAIN;
 
 /// Whose view of the zone a server gives.
@@ -96,6 +98,57 @@ fn served(host: &[HostRecord]) -> Vec<Record> {
 pub struct Shape {
     pub dmarc: bool,
     pub layout: Layout,
+    /// Whose records the site's names hold.
+    pub site: Site,
+}
+
+/// Where the site's own names point: to the host the app is on, or still to the one it left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site {
+    pub host: Host,
+    /// The records still point to Vercel, where the app was before (a domain the new host
+    /// has not verified).
+    pub left_behind: bool,
+}
+
+/// The apex address Netlify's and Render's documentation give, in the sandbox's documentation
+/// range: their APIs do not say it, and Golive does not check it.
+const DOCUMENTED_APEX_IP: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 75);
+
+/// The site's records, as its host wants them: Vercel's apex A and `www` (or the app
+/// subdomain's CNAME); Netlify's and Render's `www` or subdomain CNAME to the site's own
+/// address (the apex's record is their documentation's); a Pages project's CNAME, flattened
+/// at the apex (answering with Cloudflare's address), and the project's address itself.
+fn site_records(Site { host, left_behind }: Site, layout: Layout) -> Vec<Record> {
+    let app = layout.app_domain();
+    let apex = app == DOMAIN;
+    let target = match host {
+        _ if left_behind => VERCEL_CNAME.to_string(),
+        Host::Netlify => format!("{}.netlify.app", crate::netlify::sites::SITE_NAME),
+        Host::Render => format!("{}.onrender.com", crate::render::services::SERVICE_NAME),
+        Host::CloudflarePages => format!("{PAGES_PROJECT}.pages.dev"),
+        // Cloudflare makes a Worker's record; the zone keeps what it had.
+        Host::Vercel | Host::CloudflareWorkers => VERCEL_CNAME.to_string(),
+    };
+    match host {
+        Host::CloudflarePages if !left_behind => {
+            let pages = a(&target, CLOUDFLARE_EDGE_IP);
+            if apex {
+                vec![a(DOMAIN, CLOUDFLARE_EDGE_IP), pages]
+            } else {
+                vec![cname(app, &target), pages]
+            }
+        }
+        Host::Netlify | Host::Render if apex && !left_behind => vec![
+            a(DOMAIN, DOCUMENTED_APEX_IP),
+            cname(&format!("www.{DOMAIN}"), &target),
+        ],
+        _ if apex => vec![
+            a(DOMAIN, VERCEL_APEX_IP.parse().unwrap()),
+            cname(&format!("www.{DOMAIN}"), &target),
+        ],
+        _ => vec![cname(app, &target)],
+    }
 }
 
 /// The zones (the domain's, and a satellite's) as `view` sees them in `state`, with the DNS
@@ -106,7 +159,15 @@ pub fn zone(state: DnsState, view: View, host: &[HostRecord], shape: Shape) -> V
     z
 }
 
-fn scenario_zone(state: DnsState, view: View, Shape { dmarc, layout }: Shape) -> Vec<Record> {
+fn scenario_zone(
+    state: DnsState,
+    view: View,
+    Shape {
+        dmarc,
+        layout,
+        site,
+    }: Shape,
+) -> Vec<Record> {
     // Clerk's own hosts resolve everywhere.
     let mut z = vec![
         a("frontend-api.clerk.services", CLERK_FAPI_IP),
@@ -147,14 +208,8 @@ fn scenario_zone(state: DnsState, view: View, Shape { dmarc, layout }: Shape) ->
             )])),
         ));
     }
-    // The site's own records, as Vercel recommends them: the apex's A and `www`, or the
-    // app's subdomain's CNAME (the apex is then another site's business).
-    if layout.app_domain() == DOMAIN {
-        z.push(a(DOMAIN, VERCEL_APEX_IP.parse().unwrap()));
-        z.push(cname(&format!("www.{DOMAIN}"), VERCEL_CNAME));
-    } else {
-        z.push(cname(layout.app_domain(), VERCEL_CNAME));
-    }
+    // The site's own records (on a subdomain, the apex is another site's business).
+    z.extend(site_records(site, layout));
     if state == DnsState::ApexConflict {
         z.push(a(DOMAIN, OLD_HOST_IP));
     }
@@ -214,6 +269,12 @@ impl RequestHandler for ZoneServer {
                     let shape = Shape {
                         dmarc: world.scenario.dmarc,
                         layout: world.scenario.layout,
+                        site: Site {
+                            host: world.scenario.host,
+                            left_behind: world.scenario.host != Host::Vercel
+                                && world.scenario.hosting
+                                    == crate::vercel::projects::Hosting::DomainUnverified,
+                        },
                     };
                     let zone = zone(world.dns_state(), self.view, &world.host_records, shape);
                     (zone, shape.layout)

@@ -7,17 +7,11 @@
 use futures::FutureExt;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
-use crate::keys::{
-    cloudflare_token, netlify_token, parse_publishable_key, production_frontend_api, render_key,
-    KeyEnv,
-};
+use crate::keys::{parse_publishable_key, production_frontend_api, KeyEnv};
 use crate::layout::Satellite;
 use crate::project::Hosting;
 use crate::steps::hosting::env_plan::{marker, marks};
-use crate::steps::hosting::host::{Host, HostVar, Words};
-use crate::vendors::cloudflare::Cloudflare;
-use crate::vendors::netlify::Netlify;
-use crate::vendors::render::Render;
+use crate::steps::hosting::host::{Host, HostVar, Unlinked, Words};
 use crate::webhook::SECRET_VARS;
 
 pub(super) fn checks() -> Vec<CheckDef> {
@@ -85,91 +79,16 @@ pub(super) fn words(ctx: &CheckContext) -> &'static Words {
 
 /// The run's host, or the check's verdict without one.
 pub(super) fn host(ctx: &CheckContext) -> Result<Host<'_>, Outcome> {
-    let w = words(ctx);
-    let not_connected = || {
-        Outcome::skip(format!(
-            "{} is not connected: pick the {} on the Hosting step (or set {}).",
-            w.name, w.project, w.variables
-        ))
-    };
-    match ctx.inputs.hosting {
-        Hosting::Vercel => {
-            let (Some(api), Some(project)) = (ctx.vercel(), ctx.inputs.vercel_project.as_deref())
-            else {
-                return Err(not_connected());
-            };
-            Ok(Host::Vercel {
-                api,
-                project,
-                name: "",
-            })
+    Host::of_run(ctx).map_err(|unlinked| match unlinked {
+        Unlinked::NotConnected => {
+            let w = words(ctx);
+            Outcome::skip(format!(
+                "{} is not connected: pick the {} on the Hosting step (or set {}).",
+                w.name, w.project, w.variables
+            ))
         }
-        Hosting::Netlify => {
-            let (Some(token), Some(site)) = (
-                ctx.inputs.netlify_token.as_ref(),
-                ctx.inputs.netlify_site_id.as_deref(),
-            ) else {
-                return Err(not_connected());
-            };
-            if let Err(e) = netlify_token(token.expose()) {
-                return Err(Outcome::fail(
-                    e.to_string(),
-                    "Set NETLIFY_TOKEN to a Netlify personal access token (nfp_…).",
-                ));
-            }
-            Ok(Host::Netlify {
-                api: Netlify::new(&ctx.http, &ctx.endpoints.netlify_api, token),
-                site,
-            })
-        }
-        Hosting::Render => {
-            let (Some(key), Some(service)) = (
-                ctx.inputs.render_api_key.as_ref(),
-                ctx.inputs.render_service_id.as_deref(),
-            ) else {
-                return Err(not_connected());
-            };
-            if let Err(e) = render_key(key.expose()) {
-                return Err(Outcome::fail(
-                    e.to_string(),
-                    "Set RENDER_API_KEY to a Render API key (rnd_…).",
-                ));
-            }
-            Ok(Host::Render {
-                api: Render::new(&ctx.http, &ctx.endpoints.render_api, key),
-                service,
-            })
-        }
-        Hosting::CloudflarePages | Hosting::CloudflareWorkers => {
-            let (Some(token), Some(account), Some(project)) = (
-                ctx.inputs.cloudflare_token.as_ref(),
-                ctx.inputs.cloudflare_account_id.as_deref(),
-                ctx.inputs.cloudflare_project.as_deref(),
-            ) else {
-                return Err(not_connected());
-            };
-            if let Err(e) = cloudflare_token(token.expose()) {
-                return Err(Outcome::fail(
-                    e.to_string(),
-                    "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
-                ));
-            }
-            let api = Cloudflare::new(&ctx.http, &ctx.endpoints.cloudflare_api, token);
-            Ok(if ctx.inputs.hosting == Hosting::CloudflareWorkers {
-                Host::CloudflareWorkers {
-                    api,
-                    account,
-                    script: project,
-                }
-            } else {
-                Host::CloudflarePages {
-                    api,
-                    account,
-                    project,
-                }
-            })
-        }
-    }
+        Unlinked::BadToken { error, fix } => Outcome::fail(error.to_string(), fix),
+    })
 }
 
 fn vendor_failure(e: crate::Error, w: &Words) -> Outcome {
@@ -274,7 +193,14 @@ async fn domain(ctx: &CheckContext) -> Outcome {
                 "{} is on the {} but not verified: {why}.",
                 ctx.domain, w.project
             ),
-            format!("Add this record at your DNS host, then verify on the Hosting step: {txt}"),
+            format!(
+                "Add {} at your DNS host, then verify on the Hosting step: {txt}",
+                if d.verification.len() > 1 {
+                    "these records"
+                } else {
+                    "this record"
+                }
+            ),
         );
     }
     if found.misconfigured {

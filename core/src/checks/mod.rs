@@ -295,9 +295,15 @@ pub fn prerequisites(id: &str) -> &'static [&'static str] {
 }
 
 /// Whether a check concerns the run's host: the `vercel.*` checks a Vercel project's only,
-/// the host-neutral `host.*` ones any other host's; every other check any project's.
+/// the host-neutral `host.*` ones any other host's, `dns.validation` a Pages project's (the
+/// one host whose API names a record it validates the domain by); every other check any
+/// project's.
 pub fn hosted_here(id: &str, run: &RunContext) -> bool {
-    let vercel = run.inputs.hosting == crate::project::Hosting::Vercel;
+    use crate::project::Hosting;
+    let vercel = run.inputs.hosting == Hosting::Vercel;
+    if id == "dns.validation" {
+        return run.inputs.hosting == Hosting::CloudflarePages;
+    }
     match id.split('.').next() {
         Some("vercel") => vercel,
         Some("host") => !vercel,

@@ -92,13 +92,15 @@ pub struct AutoApplied {
     pub plan: AutoPlan,
 }
 
+/// Names compare without their trailing dot, TXT values without their quotes.
 fn same_value(a: &str, b: &str) -> bool {
-    a.trim_end_matches('.')
-        .eq_ignore_ascii_case(b.trim_end_matches('.'))
+    let bare = |v: &str| v.trim_matches('"').trim_end_matches('.').to_string();
+    bare(a).eq_ignore_ascii_case(&bare(b))
 }
 
 /// Whether `existing` shares the name's slot with the planned record: anything beside a
-/// CNAME; at the apex only address records (MX, TXT, NS… there are unrelated).
+/// CNAME; at the apex only address records (MX, TXT, NS… there are unrelated). TXT records
+/// live side by side: only the planned one itself is in its slot.
 fn in_the_way(r: &PlannedRecord, existing: &ExistingRecord) -> bool {
     existing.name.eq_ignore_ascii_case(&r.name)
         && match r.record_type {
@@ -107,11 +109,18 @@ fn in_the_way(r: &PlannedRecord, existing: &ExistingRecord) -> bool {
                 existing.record_type.as_str(),
                 "A" | "AAAA" | "CNAME" | "ALIAS"
             ),
+            RecordType::TXT => {
+                existing.record_type == "TXT" && same_value(&existing.value, &r.value)
+            }
         }
 }
 
+/// Right type and value, and not proxied — unless Cloudflare serving it is the host's way
+/// (a Pages project's CNAME).
 fn is_correct(r: &PlannedRecord, e: &ExistingRecord) -> bool {
-    e.record_type == format!("{:?}", r.record_type) && same_value(&e.value, &r.value) && !e.proxied
+    e.record_type == format!("{:?}", r.record_type)
+        && same_value(&e.value, &r.value)
+        && (!e.proxied || r.served_by_cloudflare())
 }
 
 fn conflict_reason(r: &PlannedRecord, e: &ExistingRecord) -> String {
@@ -479,6 +488,58 @@ mod tests {
             value: value.into(),
             proxied,
         }
+    }
+
+    /// A Pages project's records: its CNAME proxied is right (Cloudflare serving it is the
+    /// host's way); a validation TXT record is created beside the zone's other TXT records,
+    /// never in their place, and is right when there (quoted as Cloudflare keeps it).
+    #[test]
+    fn a_pages_projects_records_are_sorted_the_hosts_way() {
+        let mut cname = planned(
+            "dns.app",
+            "app.q.site",
+            RecordType::CNAME,
+            "quillmate.pages.dev",
+        );
+        cname.source = RecordSource::CloudflareApi;
+        let mut txt = planned(
+            "dns.validation",
+            "_cf-custom-hostname.app.q.site",
+            RecordType::TXT,
+            "4f3c-token",
+        );
+        txt.source = RecordSource::CloudflareApi;
+        let plan = [cname, txt];
+        let spf = existing(
+            "1",
+            "_cf-custom-hostname.app.q.site",
+            "TXT",
+            "\"v=spf1 -all\"",
+            false,
+        );
+        let proxied = existing("2", "app.q.site", "CNAME", "quillmate.pages.dev", true);
+        let rows = diff(&plan, &[spf.clone(), proxied.clone()]);
+        let actions: Vec<(&str, ChangeAction)> = rows
+            .iter()
+            .map(|r| (r.check_id.as_str(), r.action))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("dns.app", ChangeAction::Correct),
+                ("dns.validation", ChangeAction::Create)
+            ]
+        );
+        let there = existing(
+            "3",
+            "_cf-custom-hostname.app.q.site",
+            "TXT",
+            "\"4f3c-token\"",
+            false,
+        );
+        let rows = diff(&plan[1..], &[spf, there]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].action, ChangeAction::Correct);
     }
 
     #[test]

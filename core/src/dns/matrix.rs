@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use ts_rs::TS;
 
+use super::cloudflare_ips::is_cloudflare;
 use super::plan::{PlannedRecord, RecordType as PlannedType};
 use super::query::{Asker, Reply};
 use super::survey::{self, Survey};
@@ -78,12 +79,29 @@ pub enum DnsEvent {
 fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
     let cnames = reply.values("CNAME");
     let addrs = reply.values("A");
+    let texts = reply.texts();
     let is_a = r.record_type == PlannedType::A;
+    // A Pages project's CNAME answers as Cloudflare's addresses when proxied or flattened.
+    let cloudflare_served = r.served_by_cloudflare()
+        && !addrs.is_empty()
+        && addrs
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .all(is_cloudflare);
     let (state, actual) = match &reply {
+        // Answers come lowercased; a validation token is compared as such.
+        Reply::Records(_) if r.record_type == PlannedType::TXT => {
+            if texts.iter().any(|t| t.eq_ignore_ascii_case(&r.value)) {
+                (CellState::Match, texts)
+            } else {
+                (CellState::Mismatch, texts)
+            }
+        }
         // An A record matches when the planned address is the only one.
         Reply::Records(_) if is_a && addrs == [r.value.clone()] => (CellState::Match, addrs),
         Reply::Records(_) if is_a => (CellState::Mismatch, addrs),
         Reply::Records(_) if cnames.contains(&r.value) => (CellState::Match, cnames),
+        Reply::Records(_) if cloudflare_served => (CellState::Match, addrs),
         Reply::Records(_) if !cnames.is_empty() => (CellState::Mismatch, cnames),
         Reply::Records(_) => (CellState::Mismatch, addrs),
         Reply::NoData => (CellState::Missing, vec![]),
@@ -134,15 +152,22 @@ async fn round(
             .collect(),
         fallback_reason: survey.fallback_reason.clone(),
         nameservers_error: survey.authoritative.as_ref().err().cloned(),
-        host_reason: survey.vercel.as_ref().err().cloned(),
+        host_reason: match &survey.host {
+            Err(why) => Some(why.clone()),
+            Ok(host) => host.unsaid.clone(),
+        },
     });
     let mut pending: FuturesUnordered<_> = survey
         .plan
         .iter()
         .flat_map(|r| servers.iter().map(move |s| (r, s)))
         .map(|(r, (label, asker, _))| async move {
-            if r.record_type == PlannedType::A {
-                return cell(r, label, asker.ask(&r.name, RecordType::A).await);
+            match r.record_type {
+                PlannedType::A => return cell(r, label, asker.ask(&r.name, RecordType::A).await),
+                PlannedType::TXT => {
+                    return cell(r, label, asker.ask(&r.name, RecordType::TXT).await)
+                }
+                PlannedType::CNAME => {}
             }
             let reply = asker.ask(&r.name, RecordType::CNAME).await;
             let reply = match reply {

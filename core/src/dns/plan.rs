@@ -6,13 +6,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::layout::{zone_of, Layout, Satellite};
+use crate::project::Hosting;
+use crate::steps::hosting::records::DomainRecords;
 use crate::vendors::clerk::platform::CnameTarget;
-use crate::vendors::vercel::projects::DomainConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum RecordType {
     A,
     CNAME,
+    TXT,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -24,6 +26,26 @@ pub enum RecordSource {
     ClerkDefault,
     /// Vercel's recommendation for this project (`/v6/domains/{domain}/config`).
     VercelApi,
+    /// The site's Netlify address, from its API.
+    NetlifyApi,
+    /// The service's `onrender.com` address, from Render's API.
+    RenderApi,
+    /// The Pages project's address and validation record, from Cloudflare's API.
+    CloudflareApi,
+}
+
+impl RecordSource {
+    /// Where the host's records come from, by host; `None` for a Worker (Cloudflare makes its
+    /// record).
+    pub fn of_host(hosting: Hosting) -> Option<RecordSource> {
+        match hosting {
+            Hosting::Vercel => Some(RecordSource::VercelApi),
+            Hosting::Netlify => Some(RecordSource::NetlifyApi),
+            Hosting::Render => Some(RecordSource::RenderApi),
+            Hosting::CloudflarePages => Some(RecordSource::CloudflareApi),
+            Hosting::CloudflareWorkers => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -42,6 +64,14 @@ pub struct PlannedRecord {
     pub host_field: String,
     /// The same, as each common DNS host's form wants it.
     pub registrar_hosts: Vec<RegistrarHost>,
+}
+
+impl PlannedRecord {
+    /// A host record Cloudflare serves (Pages): answers with Cloudflare's addresses — the
+    /// record proxied, or flattened at the apex — are the host's own.
+    pub fn served_by_cloudflare(&self) -> bool {
+        self.source == RecordSource::CloudflareApi && self.record_type == RecordType::CNAME
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -96,6 +126,7 @@ pub fn zone_fragment(app_domain: &str, plan: &[PlannedRecord]) -> String {
             let value = match r.record_type {
                 RecordType::CNAME => format!("{}.", r.value),
                 RecordType::A => r.value.clone(),
+                RecordType::TXT => format!("\"{}\"", r.value),
             };
             z += &format!(
                 "{:width$} IN {:5} {value}\n",
@@ -129,7 +160,10 @@ fn planned(
         host_field: host,
         name,
         record_type,
-        value: value.trim_end_matches('.').to_ascii_lowercase(),
+        value: match record_type {
+            RecordType::TXT => value.to_string(),
+            _ => value.trim_end_matches('.').to_ascii_lowercase(),
+        },
         required,
         source,
     }
@@ -205,43 +239,51 @@ pub fn satellite_record(satellite: &Satellite, targets: Option<&[CnameTarget]>) 
     )
 }
 
-/// The host's records, as Vercel recommends them for this project: for an app at the apex,
-/// its A record and `www`'s CNAME (rank 1 of each); for an app on a subdomain, that
-/// subdomain's CNAME.
-pub fn vercel_records(layout: &Layout, config: &DomainConfig) -> Vec<PlannedRecord> {
+/// The host's records, as its API says them: for an app at the apex, its A record (or, where
+/// Cloudflare serves it, its CNAME flattened) and `www`'s CNAME when the host adds `www`; for
+/// an app on a subdomain, that subdomain's CNAME; and any TXT record the host validates the
+/// domain by.
+pub fn host_records(
+    layout: &Layout,
+    host: &DomainRecords,
+    source: RecordSource,
+) -> Vec<PlannedRecord> {
     let domain = &layout.app_domain;
+    let record =
+        |id: &str, name: String, t, value: &str| planned(id.into(), name, t, value, true, source);
     let mut plan = vec![];
-    if !layout.app_at_apex() {
-        if let Some(target) = config.cname() {
-            plan.push(planned(
-                "dns.app".into(),
-                domain.clone(),
-                RecordType::CNAME,
-                &target,
-                true,
-                RecordSource::VercelApi,
-            ));
+    match (&host.cname, layout.app_at_apex()) {
+        (Some(target), false) => {
+            plan.push(record("dns.app", domain.clone(), RecordType::CNAME, target))
         }
-        return plan;
+        (_, false) => {}
+        (cname, true) => {
+            if let Some(ip) = &host.apex_ip {
+                plan.push(record("dns.apex", domain.clone(), RecordType::A, ip));
+            } else if let (Some(target), true) = (cname, host.cloudflare) {
+                plan.push(record(
+                    "dns.apex",
+                    domain.clone(),
+                    RecordType::CNAME,
+                    target,
+                ));
+            }
+            if let (Some(target), true) = (cname, host.www) {
+                plan.push(record(
+                    "dns.www",
+                    format!("www.{domain}"),
+                    RecordType::CNAME,
+                    target,
+                ));
+            }
+        }
     }
-    if let Some(ip) = config.apex_ip() {
-        plan.push(planned(
-            "dns.apex".into(),
-            domain.clone(),
-            RecordType::A,
-            &ip,
-            true,
-            RecordSource::VercelApi,
-        ));
-    }
-    if let Some(target) = config.cname() {
-        plan.push(planned(
-            "dns.www".into(),
-            format!("www.{domain}"),
-            RecordType::CNAME,
-            &target,
-            true,
-            RecordSource::VercelApi,
+    for (name, value) in &host.validation {
+        plan.push(record(
+            "dns.validation",
+            name.to_ascii_lowercase(),
+            RecordType::TXT,
+            value,
         ));
     }
     plan
@@ -260,11 +302,13 @@ pub fn usable(domain: &str, records: &[PlannedRecord]) -> Result<(), String> {
         let value_ok = match r.record_type {
             RecordType::A => r.value.parse::<std::net::Ipv4Addr>().is_ok(),
             RecordType::CNAME => is_host_name(&r.value),
+            RecordType::TXT => is_plain_text(&r.value),
         };
         if !value_ok {
             let what = match r.record_type {
                 RecordType::A => "an IPv4 address",
                 RecordType::CNAME => "a host name",
+                RecordType::TXT => "plain text of at most 255 characters",
             };
             return Err(format!("{:?} (for {}) is not {what}", r.value, r.name));
         }
@@ -285,6 +329,15 @@ fn is_host_name(s: &str) -> bool {
         })
 }
 
+/// Printable ASCII without quotes or backslashes, one TXT string long: nothing that could end
+/// the zone file's quoted value or need escaping in a DNS host's form.
+fn is_plain_text(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 255
+        && s.bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+}
+
 /// `clk._domainkey.quillmate.site` under `quillmate.site` → `clk._domainkey`; the apex → `@`.
 pub fn host_field(name: &str, domain: &str) -> String {
     let name = name.trim_end_matches('.');
@@ -300,6 +353,7 @@ pub fn host_field(name: &str, domain: &str) -> String {
 mod tests {
     use super::*;
     use crate::layout::{resolve, LayoutSettings};
+    use crate::vendors::vercel::projects::DomainConfig;
 
     /// The layout of an app at `app_domain`, with Clerk at `clerk_domain`.
     fn layout(app_domain: &str, clerk_domain: &str) -> Layout {
@@ -345,7 +399,11 @@ mod tests {
             "recommendedCNAME": [{"rank": 1, "value": "abc.vercel-dns-017.com."}]
         }))
         .unwrap();
-        let plan = vercel_records(&apex(), &config);
+        let plan = host_records(
+            &apex(),
+            &DomainRecords::from_vercel(&config),
+            RecordSource::VercelApi,
+        );
         assert_eq!(plan[0].check_id, "dns.apex");
         assert_eq!(plan[0].record_type, RecordType::A);
         assert_eq!(plan[0].host_field, "@");
@@ -355,6 +413,65 @@ mod tests {
         assert_eq!(plan[1].value, "abc.vercel-dns-017.com");
         assert!(zone_fragment("quillmate.site", &plan)
             .contains("quillmate.site.     IN A     216.198.79.1\n"));
+    }
+
+    /// A Pages project at the apex: its address as a flattened CNAME (the apex cannot hold a
+    /// plain one), no `www` (Pages does not add it), and the TXT record Cloudflare validates by.
+    #[test]
+    fn the_hosts_records_come_from_its_api() {
+        let pages = DomainRecords {
+            cname: Some("quillmate.pages.dev".into()),
+            cloudflare: true,
+            validation: vec![(
+                "_cf-custom-hostname.Quillmate.site".into(),
+                "5a1b0c9D-validation".into(),
+            )],
+            ..DomainRecords::default()
+        };
+        let plan = host_records(&apex(), &pages, RecordSource::CloudflareApi);
+        let ids: Vec<&str> = plan.iter().map(|r| r.check_id.as_str()).collect();
+        assert_eq!(ids, ["dns.apex", "dns.validation"]);
+        assert_eq!(plan[0].record_type, RecordType::CNAME);
+        assert!(plan[0].served_by_cloudflare());
+        assert_eq!(plan[1].record_type, RecordType::TXT);
+        assert_eq!(plan[1].host_field, "_cf-custom-hostname");
+        // A TXT value keeps its case; the zone file quotes it.
+        assert_eq!(plan[1].value, "5a1b0c9D-validation");
+        assert!(!plan[1].served_by_cloudflare());
+        assert!(zone_fragment("quillmate.site", &plan)
+            .contains("_cf-custom-hostname.quillmate.site. IN TXT   \"5a1b0c9D-validation\"\n"));
+        assert_eq!(usable("quillmate.site", &plan), Ok(()));
+        // Netlify names the site's address only: `www` and a subdomain take it; the apex's
+        // record is not the API's to say, so the plan has none.
+        let netlify = DomainRecords {
+            cname: Some("quillmate.netlify.app".into()),
+            www: true,
+            ..DomainRecords::default()
+        };
+        let plan = host_records(&apex(), &netlify, RecordSource::NetlifyApi);
+        let ids: Vec<&str> = plan.iter().map(|r| r.check_id.as_str()).collect();
+        assert_eq!(ids, ["dns.www"]);
+        let sub = host_records(
+            &layout("app.quillmate.site", "quillmate.site"),
+            &netlify,
+            RecordSource::NetlifyApi,
+        );
+        assert_eq!(sub[0].check_id, "dns.app");
+        assert_eq!(sub[0].host_field, "app");
+        assert_eq!(sub[0].value, "quillmate.netlify.app");
+    }
+
+    /// A TXT value from a vendor cannot end the zone file's quotes or add a line.
+    #[test]
+    fn txt_values_are_plain_text() {
+        for bad in ["a\" IN A 1.2.3.4", "two\nlines", "back\\slash", ""] {
+            let pages = DomainRecords {
+                validation: vec![("_cf-custom-hostname.quillmate.site".into(), bad.into())],
+                ..DomainRecords::default()
+            };
+            let plan = host_records(&apex(), &pages, RecordSource::CloudflareApi);
+            assert!(usable("quillmate.site", &plan).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
@@ -443,7 +560,8 @@ mod tests {
             "recommendedIPv4": [{"rank": 1, "value": ["216.198.79.1\n@ IN A 6.6.6.6"]}],
         }))
         .unwrap();
-        let why = usable(d, &vercel_records(&apex(), &config)).unwrap_err();
+        let records = DomainRecords::from_vercel(&config);
+        let why = usable(d, &host_records(&apex(), &records, RecordSource::VercelApi)).unwrap_err();
         assert!(why.contains("is not an IPv4 address"), "{why}");
     }
 

@@ -42,6 +42,11 @@ impl Reply {
         }
     }
 
+    /// The TXT answers as their text.
+    pub fn texts(&self) -> Vec<String> {
+        self.values("TXT").iter().map(|v| text_of(v)).collect()
+    }
+
     pub fn max_ttl(&self) -> Option<u32> {
         match self {
             Reply::Records(r) => r.iter().map(|a| a.ttl).max(),
@@ -116,6 +121,15 @@ impl Asker {
             }
         }
     }
+}
+
+/// A TXT answer as its text: quotes off, strings joined (DNS splits long ones).
+pub fn text_of(value: &str) -> String {
+    value
+        .split("\" \"")
+        .collect::<String>()
+        .trim_matches('"')
+        .to_string()
 }
 
 /// One question to one server.

@@ -1,49 +1,52 @@
 //! What one check run knows about DNS before asking about any record: the plan and whom to
 //! ask. Computed once per run by whichever DNS check needs it first; the others wait for it.
 
-use super::plan::{clerk_records, satellite_record, usable, vercel_records, PlannedRecord};
+use super::plan::{
+    clerk_records, host_records, satellite_record, usable, PlannedRecord, RecordSource,
+};
 use super::resolvers::{authoritative, public_panel, Server};
 use crate::context::RunContext;
 use crate::layout::{zone_of, Layout};
-use crate::project::Hosting;
+use crate::steps::hosting::host::{Host, Unlinked};
+use crate::steps::hosting::records::DomainRecords;
 use crate::vendors::clerk::platform::Platform;
-use crate::vendors::vercel::projects::DomainConfig;
 
 #[derive(Debug, Clone)]
 pub struct Survey {
     pub plan: Vec<PlannedRecord>,
     /// Why the plan is Clerk's documented defaults rather than its API's answer.
     pub fallback_reason: Option<String>,
-    /// Vercel's view of the domain, or why Golive could not ask (not connected, API error).
-    pub vercel: Result<DomainConfig, String>,
+    /// The host's records for the domain, or why there are none to check (not connected, an
+    /// API error, a Worker's record made by Cloudflare).
+    pub host: Result<DomainRecords, String>,
     pub authoritative: Result<Vec<Server>, String>,
     pub public: Vec<Server>,
 }
 
 pub async fn survey(ctx: &RunContext) -> Survey {
-    let ((plan, fallback_reason, vercel), authoritative) =
+    let ((plan, fallback_reason, host), authoritative) =
         futures::join!(plan(ctx), authoritative(&ctx.endpoints, &ctx.domain));
     Survey {
         plan,
         fallback_reason,
-        vercel,
+        host,
         authoritative,
         public: public_panel(&ctx.endpoints),
     }
 }
 
 /// The records only (no nameserver discovery), as the layout has them: Clerk's, and why
-/// they are the fallback if they are; the host's, with Vercel's answer; each satellite's.
+/// they are the fallback if they are; the host's, with its API's answer; each satellite's.
 pub async fn plan(
     ctx: &RunContext,
 ) -> (
     Vec<PlannedRecord>,
     Option<String>,
-    Result<DomainConfig, String>,
+    Result<DomainRecords, String>,
 ) {
     let layout = ctx.layout().await;
-    let ((targets, mut fallback_reason), vercel) =
-        futures::join!(clerk_targets(ctx, layout), vercel(ctx));
+    let ((targets, mut fallback_reason), host) =
+        futures::join!(clerk_targets(ctx, layout), host(ctx, layout));
     let zone = zone_of(&ctx.domain);
     // A vendor answer with a record that cannot be written is not used at all.
     let mut plan = clerk_records(layout, targets.as_deref());
@@ -55,16 +58,20 @@ pub async fn plan(
              dashboard."
         ));
     }
-    let vercel = vercel.and_then(|config| {
-        let records = vercel_records(layout, &config);
+    let host = host.and_then(|(answer, source)| {
+        let records = host_records(layout, &answer, source);
         usable(zone, &records).map_err(|why| {
-            format!("Vercel recommended a record Golive will not write ({why}); check the domain in Vercel's dashboard.")
+            let name = ctx.inputs.hosting.words().name;
+            format!(
+                "{name} gave a record Golive will not write ({why}); check the domain in \
+                 {name}'s dashboard."
+            )
         })?;
         plan.extend(records);
-        Ok(config)
+        Ok(answer)
     });
     plan.extend(satellite_records(ctx, layout).await);
-    (plan, fallback_reason, vercel)
+    (plan, fallback_reason, host)
 }
 
 /// Each satellite's `clerk` record, with Clerk's target for it when the API lists one.
@@ -87,40 +94,34 @@ async fn satellite_records(ctx: &RunContext, layout: &Layout) -> Vec<PlannedReco
         .collect()
 }
 
-async fn vercel(ctx: &RunContext) -> Result<DomainConfig, String> {
-    // Only Vercel's API says which records a domain needs; the other hosts' views show the
-    // target their documentation gives, and Cloudflare makes a Worker's record itself.
-    match ctx.inputs.hosting {
-        Hosting::Vercel => {}
-        Hosting::CloudflareWorkers => {
-            return Err(
-                "Cloudflare makes the domain's record itself when it attaches the domain \
-                        to the Worker (the Hosting step): there is none to add here."
-                    .into(),
-            )
-        }
-        other => {
-            return Err(format!(
-                "{}'s API does not say which records its domain needs, so the site's own \
-                 records are not checked here: the Hosting step shows where to point the \
-                 domain.",
-                other.words().name
-            ))
-        }
-    }
-    let (Some(vercel), Some(project)) = (ctx.vercel(), &ctx.inputs.vercel_project) else {
+/// The host's records for the app's domain, as its API says them.
+async fn host(ctx: &RunContext, layout: &Layout) -> Result<(DomainRecords, RecordSource), String> {
+    let words = ctx.inputs.hosting.words();
+    let Some(source) = RecordSource::of_host(ctx.inputs.hosting) else {
         return Err(
-            "Connect the Vercel project on the Hosting step to check the site's own records."
+            "Cloudflare makes the domain's record itself when it attaches the domain \
+             to the Worker (the Hosting step): there is none to add here."
                 .into(),
         );
     };
-    vercel
-        .domain_config(&ctx.domain, project)
+    let host = Host::of_run(ctx).map_err(|unlinked| match unlinked {
+        Unlinked::NotConnected => format!(
+            "Connect the {} {} on the Hosting step to check the site's own records.",
+            words.name, words.project
+        ),
+        Unlinked::BadToken { error, .. } => error.to_string(),
+    })?;
+    let records = host
+        .records(&layout.app_domain, layout.app_at_apex())
         .await
         .map_err(|e| {
             let e = ctx.inputs.redactor().error(e);
-            format!("Vercel's recommended records could not be read: {e}")
-        })
+            format!(
+                "{}'s records for the domain could not be read: {e}",
+                words.name
+            )
+        })?;
+    Ok((records, source))
 }
 
 /// Clerk's `cname_targets` for the domain, from the Backend API (secret key) or the Platform

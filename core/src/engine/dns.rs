@@ -37,9 +37,9 @@ impl Engine {
             .sealed(id, async {
                 let ctx = self.context(id)?;
                 let host = host_for(&ctx).await?;
-                let (plan, _, vercel) = survey::plan(&ctx).await;
+                let (plan, _, site) = survey::plan(&ctx).await;
                 let mut dry_run = host.dry_run(&plan).await?;
-                dry_run.notes.extend(vercel.err());
+                dry_run.notes.extend(site.err());
                 Ok(dry_run)
             })
             .await?;
@@ -53,13 +53,13 @@ impl Engine {
             .sealed(id, async {
                 let ctx = self.context(id)?;
                 let host = host_for(&ctx).await?;
-                let (plan, fallback, vercel) = survey::plan(&ctx).await;
+                let (plan, fallback, site) = survey::plan(&ctx).await;
                 if let Some(why) = fallback {
                     // Clerk's defaults miss the mail records and may be stale: don't write them.
                     return Err(Error::invalid("dns_plan_incomplete", why));
                 }
                 let mut applied = host.apply(&plan, confirmed).await?;
-                applied.plan.notes.extend(vercel.err());
+                applied.plan.notes.extend(site.err());
                 Ok(applied)
             })
             .await?;

@@ -402,14 +402,22 @@ async fn patch_project(
     envelope(project_json(p), None)
 }
 
+/// The token a pending domain's TXT record must hold.
+pub const PAGES_VALIDATION: &str = "4f3c2b1a-0e9d-4c8b-a7f6-e5d4c3b2a190";
+
 fn domain_json(status: &str) -> Value {
     let pending = status != "active";
     json!({
         "id": "0e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8", "name": DOMAIN, "status": status,
         "zone_tag": "023e105f4ecef8ad9ca31a8372d0c353", "certificate_authority": "google",
         "created_on": "2026-11-01T10:00:00.000000Z", "domain_id": "0e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
-        "validation_data": {"method": "http", "status": if pending { "pending" } else { "active" },
-            "error_message": if pending { json!("CNAME record not set") } else { Value::Null }},
+        // Pending, Cloudflare validates by a TXT record it names; once active, by HTTP.
+        "validation_data": if pending {
+            json!({"method": "txt", "status": "pending", "error_message": "CNAME record not set",
+                   "txt_name": format!("_cf-custom-hostname.{DOMAIN}"), "txt_value": PAGES_VALIDATION})
+        } else {
+            json!({"method": "http", "status": "active"})
+        },
         "verification_data": {"status": if pending { "pending" } else { "active" }},
     })
 }

@@ -12,7 +12,7 @@ use golive_core::project::{CloudflareLink, Hosting, ProjectInput};
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
 use golive_core::steps::hosting::DeployEvent;
-use golive_sandbox::cloudflare::pages::{marker_key, Env};
+use golive_sandbox::cloudflare::pages::{marker_key, Env, PAGES_VALIDATION};
 use golive_sandbox::scenario::{
     publishable_key, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, DEV_FRONTEND_API, DEV_SECRET_KEY,
     DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY, LIVE_WEBHOOK_SECRET, NETLIFY_TOKEN, PAGES_PROJECT,
@@ -103,6 +103,50 @@ async fn each_pages_check_fails_in_its_scenario_and_passes_when_live() {
         fix.contains("CNAME quillmate.test \"quillmate.pages.dev\""),
         "{fix}"
     );
+    assert!(
+        fix.contains(&format!(
+            "TXT _cf-custom-hostname.quillmate.test \"{PAGES_VALIDATION}\""
+        )),
+        "{fix}"
+    );
+}
+
+/// The DNS plan takes a Pages project's records from Cloudflare's API: the apex's CNAME to
+/// the project's address (answered with Cloudflare's addresses, flattened: not a mistake
+/// here), and while Cloudflare has not validated the domain, the TXT record it named.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dns_step_checks_the_records_cloudflare_names() {
+    let live = cli_with("cloudflare-pages-live", &[]).await;
+    let apex = check(&live, "dns.apex");
+    assert_eq!(apex["status"], "pass", "{apex}");
+    assert!(
+        apex["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("CNAME quillmate.test → quillmate.pages.dev: at the nameservers"),
+        "{apex}"
+    );
+    let validation = check(&live, "dns.validation");
+    assert_eq!(validation["status"], "skip", "{validation}");
+    let r = cli_with("cloudflare-pages-domain-unverified", &[]).await;
+    let validation = check(&r, "dns.validation");
+    assert_eq!(validation["status"], "fail", "{validation}");
+    assert_eq!(
+        validation["fix"],
+        format!("Add a TXT record: Host _cf-custom-hostname → Value {PAGES_VALIDATION}."),
+    );
+    // The domain still points to the previous host: an A record at the apex.
+    let apex = check(&r, "dns.apex");
+    assert_eq!(apex["status"], "fail", "{apex}");
+    let fix = apex["fix"].as_str().unwrap();
+    assert!(
+        fix.starts_with(
+            "Delete the A record for @ and add a CNAME: Host @ → Value quillmate.pages.dev."
+        ),
+        "{fix}"
+    );
+    // No other host's run lists the validation record.
+    assert!(!ids(&cli_with("netlify-live", &[]).await).contains(&"dns.validation".to_string()));
 }
 
 /// A Pages run lists the `host.*` checks and no `vercel.*` one.

@@ -92,13 +92,32 @@ async fn a_run_lists_only_its_hosts_checks() {
     let report = cli_with("netlify-live", &[]).await;
     let netlify = ids(&report);
     let vercel = ids(&cli_with("live", &[]).await);
-    // The app's own records come from Vercel's API only: the DNS step says so, not Vercel's.
+    // The site's records come from Netlify's API: `www` points to the site's own address;
+    // the apex's record is not the API's to say, and the DNS step says so.
+    let www = check(&report, "dns.www");
+    assert_eq!(www["status"], "pass", "{www}");
+    assert!(www["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("CNAME www.quillmate.test → quillmate.netlify.app"));
     let apex = check(&report, "dns.apex");
     assert_eq!(apex["status"], "skip", "{apex}");
     assert!(apex["detail"]
         .as_str()
         .unwrap()
-        .starts_with("Netlify's API does not say which records its domain needs"));
+        .starts_with("Netlify's API does not say the apex's record"));
+    // Unverified, the domain still points to Vercel, where the app was: the DNS step says
+    // where `www` must point instead.
+    let moved = cli_with("netlify-domain-unverified", &[]).await;
+    let www = check(&moved, "dns.www");
+    assert_eq!(www["status"], "fail", "{www}");
+    assert!(
+        www["fix"]
+            .as_str()
+            .unwrap()
+            .contains("so its value is exactly quillmate.netlify.app"),
+        "{www}"
+    );
     for id in ["host.domain", "host.env", "host.deployment"] {
         assert!(netlify.iter().any(|i| i == id), "{id}: {netlify:?}");
         assert!(!vercel.iter().any(|i| i == id), "{id}: {vercel:?}");

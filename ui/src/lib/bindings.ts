@@ -162,9 +162,9 @@ export type ThirdPartyAuth = { id: string, type: string, oidc_issuer_url?: strin
 
 export type SupabaseTrust = { projectRef: string, productionIssuer: string, trusted: boolean, integrations: Array<ThirdPartyAuth>, };
 
-export type RecordType = "A" | "CNAME";
+export type RecordType = "A" | "CNAME" | "TXT";
 
-export type RecordSource = "clerk-api" | "clerk-default" | "vercel-api";
+export type RecordSource = "clerk-api" | "clerk-default" | "vercel-api" | "netlify-api" | "render-api" | "cloudflare-api";
 
 export type RegistrarHost = { registrar: string, host: string, };
 
@@ -532,6 +532,7 @@ export const CHECK_STEP: Record<string, Step> = {
   "dns.apex": "dns",
   "dns.app": "dns",
   "dns.www": "dns",
+  "dns.validation": "dns",
   "dns.caa": "dns",
   "dns.dmarc": "dns",
   "sso.google": "sso",

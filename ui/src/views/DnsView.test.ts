@@ -88,3 +88,28 @@ test("watch mode shows its rounds and says when everything has propagated", asyn
   expect(await screen.findByTestId("propagated")).toHaveTextContent("Every record has propagated everywhere.");
   expect(await screen.findByRole("button", { name: "Watch until propagated" })).toBeInTheDocument();
 });
+
+test("each record says whose API it came from, in the project's host's words", async () => {
+  mockIPC(async (cmd, args) => {
+    if (cmd === "secret_status") return { kind: "cloudflare-token", set: false };
+    if (cmd !== "dns_matrix") return;
+    const ch = (args as { onEvent: Channel<DnsEvent> }).onEvent;
+    ch.onmessage({ event: "planned", data: {
+      records: [
+        { ...record("@", "quillmate.pages.dev"), checkId: "dns.apex", source: "cloudflare-api" },
+        { ...record("_cf-custom-hostname", "4f3c-token"), checkId: "dns.validation", recordType: "TXT", source: "cloudflare-api" },
+        { ...record("accounts", "accounts.clerk.services"), source: "clerk-default" },
+      ],
+      servers: [],
+    } });
+    return null;
+  });
+  render(DnsView, { project: { ...project, hosting: "cloudflare-pages" }, onChanged: () => {} });
+  expect(screen.getByText(/The records Clerk and Cloudflare Pages ask for/)).toBeInTheDocument();
+  await userEvent.click(screen.getByRole("button", { name: "Check propagation" }));
+  expect(await screen.findByTestId("record-dns.apex")).toHaveTextContent("from Cloudflare");
+  const txt = screen.getByTestId("record-dns.validation");
+  expect(txt).toHaveTextContent("TXT");
+  expect(txt).toHaveTextContent("4f3c-token");
+  expect(screen.getByTestId("record-dns.accounts")).toHaveTextContent("Clerk's default");
+});

@@ -21,15 +21,6 @@ fn tags(record: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A TXT answer as its text: quotes off, strings joined (DNS splits long ones).
-fn text(value: &str) -> String {
-    value
-        .split("\" \"")
-        .collect::<String>()
-        .trim_matches('"')
-        .to_string()
-}
-
 pub(super) async fn dmarc(ctx: &CheckContext) -> Outcome {
     let survey = ctx.dns().await;
     let auth = match &survey.authoritative {
@@ -42,9 +33,8 @@ pub(super) async fn dmarc(ctx: &CheckContext) -> Outcome {
     let name = format!("_dmarc.{domain}");
     let reply = ask(auth[0].addr, &name, RecordType::TXT).await;
     let records: Vec<String> = reply
-        .values("TXT")
-        .iter()
-        .map(|v| text(v))
+        .texts()
+        .into_iter()
         .filter(|t| t.to_ascii_lowercase().starts_with("v=dmarc1"))
         .collect();
     let ready = suggested_dmarc(domain);
@@ -96,7 +86,7 @@ mod tests {
     #[test]
     fn records_read_as_dns_serves_them() {
         assert_eq!(
-            text("\"v=DMARC1; p=reject; \" \"rua=mailto:a@b.test\""),
+            crate::dns::query::text_of("\"v=DMARC1; p=reject; \" \"rua=mailto:a@b.test\""),
             "v=DMARC1; p=reject; rua=mailto:a@b.test"
         );
         let t = tags("v=DMARC1; p=quarantine ;rua=mailto:x@y.test");

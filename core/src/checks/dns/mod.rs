@@ -11,7 +11,7 @@ use hickory_resolver::proto::rr::RecordType;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
 use crate::dns::cloudflare_ips::is_cloudflare;
-use crate::dns::plan::PlannedRecord;
+use crate::dns::plan::{PlannedRecord, RecordType as PlannedType};
 use crate::dns::query::{ask, Reply};
 use crate::dns::resolvers::{authoritative, Server};
 use crate::dns::survey::Survey;
@@ -51,21 +51,27 @@ pub(super) fn checks() -> Vec<CheckDef> {
         },
         CheckDef {
             id: "dns.apex",
-            title: "DNS: the domain's A record points to Vercel",
+            title: "DNS: the domain points to the host",
             step: Step::Dns,
             run: |ctx| apex(ctx).boxed(),
         },
         CheckDef {
             id: "dns.app",
-            title: "DNS: the app's subdomain points to Vercel",
+            title: "DNS: the app's subdomain points to the host",
             step: Step::Dns,
             run: |ctx| record(ctx, "dns.app").boxed(),
         },
         CheckDef {
             id: "dns.www",
-            title: "DNS: www record (Vercel)",
+            title: "DNS: www record (the host)",
             step: Step::Dns,
             run: |ctx| record(ctx, "dns.www").boxed(),
+        },
+        CheckDef {
+            id: "dns.validation",
+            title: "DNS: the record the host validates the domain by",
+            step: Step::Dns,
+            run: |ctx| record(ctx, "dns.validation").boxed(),
         },
         CheckDef {
             id: "dns.caa",
@@ -131,7 +137,7 @@ fn no_authoritative(e: &str) -> Outcome {
 async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
     let survey = ctx.dns().await;
     let Some(planned) = survey.plan.iter().find(|r| r.check_id == check_id) else {
-        return Outcome::skip(skip_reason(survey, check_id));
+        return Outcome::skip(skip_reason(ctx, survey, check_id));
     };
     let auth = match &survey.authoritative {
         Ok(a) => a,
@@ -151,12 +157,20 @@ async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
 }
 
 /// Why a record is not in the plan: its vendor could not be asked, or does not want it.
-fn skip_reason(survey: &Survey, check_id: &str) -> String {
-    if matches!(check_id, "dns.apex" | "dns.www" | "dns.app") {
-        return match &survey.vercel {
-            Err(why) => why.clone(),
-            Ok(_) => "Vercel recommends no such record for this project.".into(),
-        };
+fn skip_reason(ctx: &CheckContext, survey: &Survey, check_id: &str) -> String {
+    let name = ctx.inputs.hosting.words().name;
+    match (check_id, &survey.host) {
+        ("dns.apex" | "dns.www" | "dns.app" | "dns.validation", Err(why)) => return why.clone(),
+        ("dns.apex", Ok(host)) if host.unsaid.is_some() => {
+            return host.unsaid.clone().unwrap_or_default()
+        }
+        ("dns.validation", Ok(_)) => {
+            return format!("{name} waits for no validation record: it has validated the domain.")
+        }
+        ("dns.apex" | "dns.www" | "dns.app", Ok(_)) => {
+            return format!("{name} asks for no such record for this domain.")
+        }
+        _ => {}
     }
     survey
         .fallback_reason
@@ -170,23 +184,17 @@ async fn diagnose(
     auth: &[Server],
     public: &[Server],
 ) -> Outcome {
+    if r.record_type == PlannedType::TXT {
+        return txt(r, auth, public).await;
+    }
     let want = &r.value;
     let (auth_replies, public_replies) = futures::join!(
         ask_all(auth, &r.name, RecordType::CNAME),
         ask_all(public, &r.name, RecordType::CNAME)
     );
-    let answered: Vec<&Reply> = auth_replies
-        .iter()
-        .map(|(_, reply)| reply)
-        .filter(|reply| !matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
-        .collect();
     let expected = format!("CNAME {} → {want}", r.name);
-    let Some(truth) = answered.first() else {
-        return Outcome::fail(
-            format!("None of the domain's nameservers answered for {}.", r.name),
-            "Check the nameservers at your registrar; run the checks again in a minute.",
-        )
-        .evidence(expected, "no answer from the nameservers");
+    let Some(truth) = answered(&auth_replies) else {
+        return silent(r, expected);
     };
     let add = format!("Add a CNAME record: Host {} → Value {want}.", r.host_field);
     match truth.values("CNAME").first() {
@@ -199,6 +207,16 @@ async fn diagnose(
         None => {
             // No CNAME at the source: an A record in its place, a doubled name, or nothing.
             let a = ask(auth[0].addr, &r.name, RecordType::A).await.values("A");
+            if r.served_by_cloudflare() && all_cloudflare(&a) {
+                let public_a = ask_all(public, &r.name, RecordType::A).await;
+                return propagation(r, &public_a, |reply| all_cloudflare(&reply.values("A"))).note(
+                    &format!(
+                        "Cloudflare serves it, proxied or flattened, so it answers with \
+                         Cloudflare's addresses, {}, rather than the CNAME",
+                        a.join(", ")
+                    ),
+                );
+            }
             if !a.is_empty() {
                 let found = format!("A {} → {}", r.name, a.join(", "));
                 return address_instead(r, &a, public)
@@ -236,6 +254,71 @@ async fn diagnose(
             .evidence(expected, format!("no record at {}", r.name))
         }
     }
+}
+
+/// The first answer from the nameservers, if any answered.
+fn answered(replies: &[(Server, Reply)]) -> Option<&Reply> {
+    replies
+        .iter()
+        .map(|(_, reply)| reply)
+        .find(|reply| !matches!(reply, Reply::NoAnswer | Reply::Failed(_)))
+}
+
+fn silent(r: &PlannedRecord, expected: String) -> Outcome {
+    Outcome::fail(
+        format!("None of the domain's nameservers answered for {}.", r.name),
+        "Check the nameservers at your registrar; run the checks again in a minute.",
+    )
+    .evidence(expected, "no answer from the nameservers")
+}
+
+fn all_cloudflare(addrs: &[String]) -> bool {
+    !addrs.is_empty() && addrs.iter().all(|a| a.parse().is_ok_and(is_cloudflare))
+}
+
+/// A TXT record the host validates the domain by: other TXT records at the name may stay.
+async fn txt(r: &PlannedRecord, auth: &[Server], public: &[Server]) -> Outcome {
+    let (auth_replies, public_replies) = futures::join!(
+        ask_all(auth, &r.name, RecordType::TXT),
+        ask_all(public, &r.name, RecordType::TXT)
+    );
+    let expected = format!("TXT {} \"{}\"", r.name, r.value);
+    let Some(truth) = answered(&auth_replies) else {
+        return silent(r, expected);
+    };
+    // Answers come lowercased.
+    let has = |reply: &Reply| {
+        reply
+            .texts()
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&r.value))
+    };
+    if has(truth) {
+        return propagation(r, &public_replies, has);
+    }
+    let add = format!(
+        "Add a TXT record: Host {} → Value {}.",
+        r.host_field, r.value
+    );
+    let found = truth.texts();
+    if found.is_empty() {
+        return Outcome::fail(
+            format!("{} has no TXT record at the domain's nameservers.", r.name),
+            add,
+        )
+        .evidence(expected, format!("no TXT record at {}", r.name));
+    }
+    Outcome::fail(
+        format!(
+            "{} has TXT records, but not the one the host waits for.",
+            r.name
+        ),
+        format!("{add} The others can stay."),
+    )
+    .evidence(
+        expected,
+        format!("TXT {} \"{}\"", r.name, found.join("\", \"")),
+    )
 }
 
 /// At the source; how far it has spread (`sees`: a resolver's answer is the right one).
@@ -361,6 +444,13 @@ async fn address_instead(r: &PlannedRecord, addrs: &[String], public: &[Server])
             ),
         );
     }
+    // Only a flattening DNS host can hold a CNAME at the apex.
+    let flattened = if r.host_field == "@" {
+        " Your DNS host must flatten it at the apex (Cloudflare DNS does, and Cloudflare Pages \
+         needs the zone there for an apex domain)."
+    } else {
+        ""
+    };
     Outcome::fail(
         format!(
             "{} has an A record ({}) where a CNAME belongs.",
@@ -368,22 +458,28 @@ async fn address_instead(r: &PlannedRecord, addrs: &[String], public: &[Server])
             addrs.join(", ")
         ),
         format!(
-            "Delete the A record for {} and add a CNAME: Host {} → Value {}.",
+            "Delete the A record for {} and add a CNAME: Host {} → Value {}.{flattened}",
             r.host_field, r.host_field, r.value
         ),
     )
 }
 
-/// The apex can't be a CNAME: it needs Vercel's A record, and no other A or AAAA record
-/// beside it (visitors would land on either at random, and Vercel's certificate fails).
+/// The apex can't be a CNAME: it needs the host's A record (Vercel's), and no other A or
+/// AAAA record beside it (visitors would land on either at random, and the host's
+/// certificate fails). Where Cloudflare serves the host (Pages), the apex's CNAME is
+/// flattened, and asked like any CNAME.
 async fn apex(ctx: &CheckContext) -> Outcome {
     let survey = ctx.dns().await;
-    let (Some(r), Ok(config)) = (
+    let (Some(r), Ok(host)) = (
         survey.plan.iter().find(|r| r.check_id == "dns.apex"),
-        &survey.vercel,
+        &survey.host,
     ) else {
-        return Outcome::skip(skip_reason(survey, "dns.apex"));
+        return Outcome::skip(skip_reason(ctx, survey, "dns.apex"));
     };
+    if r.record_type != PlannedType::A {
+        return record(ctx, "dns.apex").await;
+    }
+    let name = ctx.inputs.hosting.words().name;
     let auth = match &survey.authoritative {
         Ok(a) => a,
         Err(e) => return no_authoritative(e),
@@ -394,7 +490,7 @@ async fn apex(ctx: &CheckContext) -> Outcome {
         ask_all(&survey.public, &r.name, RecordType::A)
     );
     let (a, aaaa) = (a.values("A"), aaaa.values("AAAA"));
-    let vercel_ips = config.all_ips();
+    let host_ips = &host.host_ips;
     let add = format!("Add an A record: Host @ → Value {}.", r.value);
     let expected = format!("A {} → {}", r.name, r.value);
     let addresses: Vec<String> = a
@@ -417,7 +513,7 @@ async fn apex(ctx: &CheckContext) -> Outcome {
     if a.iter().filter_map(|ip| ip.parse().ok()).any(is_cloudflare) {
         return Outcome::fail(
             format!(
-                "{} answers with Cloudflare's addresses ({}): the record is proxied, and Vercel \
+                "{} answers with Cloudflare's addresses ({}): the record is proxied, and {name} \
                  cannot issue its certificate.",
                 r.name,
                 a.join(", ")
@@ -428,14 +524,14 @@ async fn apex(ctx: &CheckContext) -> Outcome {
     }
     let strays: Vec<String> = a
         .iter()
-        .filter(|ip| !vercel_ips.contains(ip))
+        .filter(|ip| !host_ips.contains(ip))
         .map(|ip| format!("A {ip}"))
         .chain(aaaa.iter().map(|ip| format!("AAAA {ip}")))
         .collect();
     if strays.len() == a.len() + aaaa.len() {
         return Outcome::fail(
             format!(
-                "{} points to {}, not to Vercel ({}).",
+                "{} points to {}, not to {name} ({}).",
                 r.name,
                 a.join(", "),
                 r.value
@@ -447,7 +543,7 @@ async fn apex(ctx: &CheckContext) -> Outcome {
     if !strays.is_empty() {
         return Outcome::fail(
             format!(
-                "{} has {} next to Vercel's A {}: visitors reach either at random, and Vercel \
+                "{} has {} next to {name}'s A {}: visitors reach either at random, and {name} \
                  cannot renew its certificate.",
                 r.name,
                 strays.join(", "),
@@ -472,12 +568,14 @@ async fn apex(ctx: &CheckContext) -> Outcome {
         outcome
     } else {
         outcome.note(&format!(
-            "it uses Vercel's older address; Vercel now recommends {}",
+            "it uses {name}'s older address; {name} now recommends {}",
             r.value
         ))
     };
-    if config.misconfigured {
-        outcome.note("Vercel still reports the domain as misconfigured; it re-checks on its own")
+    if host.misconfigured {
+        outcome.note(&format!(
+            "{name} still reports the domain as misconfigured; it re-checks on its own"
+        ))
     } else {
         outcome
     }

@@ -179,25 +179,27 @@ pub async fn domain(
                 p.subdomain, d.status
             )
         });
-    let record = match v.and_then(|v| v.txt_name.clone().zip(v.txt_value.clone())) {
-        Some((name, value)) => Verification {
+    // The domain's CNAME to the project, and the TXT record Cloudflare validates by if it
+    // names one.
+    let mut records = vec![Verification {
+        kind: "CNAME".into(),
+        domain: d.name.clone(),
+        value: p.subdomain.clone(),
+        reason: why.clone(),
+    }];
+    if let Some((name, value)) = v.and_then(|v| v.txt_name.clone().zip(v.txt_value.clone())) {
+        records.push(Verification {
             kind: "TXT".into(),
             domain: name,
             value,
             reason: why,
-        },
-        None => Verification {
-            kind: "CNAME".into(),
-            domain: d.name.clone(),
-            value: p.subdomain.clone(),
-            reason: why,
-        },
-    };
+        });
+    }
     Ok(HostingDomain {
         domain: Some(ProjectDomain {
             name: d.name,
             verified,
-            verification: if verified { vec![] } else { vec![record] },
+            verification: if verified { vec![] } else { records },
         }),
         misconfigured: !verified,
     })

@@ -20,7 +20,9 @@ use serde_json::json;
 
 use super::env_plan::{EnvAction, EnvStep, Wanted, PRODUCTION};
 use super::{cloudflare_pages, cloudflare_workers, HostingDomain};
+use crate::context::RunContext;
 use crate::error::{Error, Result};
+use crate::keys::{cloudflare_token, netlify_token, render_key};
 use crate::project::Hosting;
 use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::deploys::NetlifyDeploy;
@@ -196,6 +198,93 @@ pub enum Host<'a> {
         account: &'a str,
         script: &'a str,
     },
+}
+
+/// Why a run has no host to ask.
+pub enum Unlinked {
+    /// No token, or no project (site, service) given.
+    NotConnected,
+    /// A token whose shape is not the host's, with what to set instead.
+    BadToken { error: Error, fix: &'static str },
+}
+
+impl<'a> Host<'a> {
+    /// The run's host, from its inputs (a saved project's link, or the CLI's variables).
+    pub fn of_run(run: &'a RunContext) -> std::result::Result<Host<'a>, Unlinked> {
+        let inputs = &run.inputs;
+        match inputs.hosting {
+            Hosting::Vercel => {
+                let (Some(api), Some(project)) = (run.vercel(), inputs.vercel_project.as_deref())
+                else {
+                    return Err(Unlinked::NotConnected);
+                };
+                Ok(Host::Vercel {
+                    api,
+                    project,
+                    name: "",
+                })
+            }
+            Hosting::Netlify => {
+                let (Some(token), Some(site)) = (
+                    inputs.netlify_token.as_ref(),
+                    inputs.netlify_site_id.as_deref(),
+                ) else {
+                    return Err(Unlinked::NotConnected);
+                };
+                netlify_token(token.expose()).map_err(|error| Unlinked::BadToken {
+                    error,
+                    fix: "Set NETLIFY_TOKEN to a Netlify personal access token (nfp_…).",
+                })?;
+                Ok(Host::Netlify {
+                    api: Netlify::new(&run.http, &run.endpoints.netlify_api, token),
+                    site,
+                })
+            }
+            Hosting::Render => {
+                let (Some(key), Some(service)) = (
+                    inputs.render_api_key.as_ref(),
+                    inputs.render_service_id.as_deref(),
+                ) else {
+                    return Err(Unlinked::NotConnected);
+                };
+                render_key(key.expose()).map_err(|error| Unlinked::BadToken {
+                    error,
+                    fix: "Set RENDER_API_KEY to a Render API key (rnd_…).",
+                })?;
+                Ok(Host::Render {
+                    api: Render::new(&run.http, &run.endpoints.render_api, key),
+                    service,
+                })
+            }
+            Hosting::CloudflarePages | Hosting::CloudflareWorkers => {
+                let (Some(token), Some(account), Some(project)) = (
+                    inputs.cloudflare_token.as_ref(),
+                    inputs.cloudflare_account_id.as_deref(),
+                    inputs.cloudflare_project.as_deref(),
+                ) else {
+                    return Err(Unlinked::NotConnected);
+                };
+                cloudflare_token(token.expose()).map_err(|error| Unlinked::BadToken {
+                    error,
+                    fix: "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
+                })?;
+                let api = Cloudflare::new(&run.http, &run.endpoints.cloudflare_api, token);
+                Ok(if inputs.hosting == Hosting::CloudflareWorkers {
+                    Host::CloudflareWorkers {
+                        api,
+                        account,
+                        script: project,
+                    }
+                } else {
+                    Host::CloudflarePages {
+                        api,
+                        account,
+                        project,
+                    }
+                })
+            }
+        }
+    }
 }
 
 impl Host<'_> {

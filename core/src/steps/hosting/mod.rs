@@ -21,6 +21,7 @@ pub mod cloudflare_pages;
 pub mod cloudflare_workers;
 pub mod env_plan;
 pub mod host;
+pub mod records;
 mod render;
 
 use std::time::Duration;
