@@ -138,11 +138,8 @@ impl Inputs {
             netlify_site_id: project.netlify_site.as_ref().map(|s| s.id.clone()),
             render_api_key: secrets.get(&project.id, SecretKind::RenderApiKey)?,
             render_service_id: project.render_service.as_ref().map(|s| s.id.clone()),
-            cloudflare_account_id: project
-                .cloudflare_project
-                .as_ref()
-                .map(|c| c.account_id.clone()),
-            cloudflare_project: project.cloudflare_project.as_ref().map(|c| c.name.clone()),
+            cloudflare_account_id: project.cloudflare_link().map(|c| c.account_id.clone()),
+            cloudflare_project: project.cloudflare_link().map(|c| c.name.clone()),
             protected_path: project.protected_path.clone(),
             supabase_anon_key: project.supabase_anon_key.clone(),
             rehearsal_user: project.rehearsal_user.clone(),

@@ -102,6 +102,14 @@ impl Project {
     pub fn clerk_domain(&self) -> &str {
         self.layout.clerk_domain.as_deref().unwrap_or(&self.domain)
     }
+
+    /// The Cloudflare link, when it names what the project is hosted on now: a Pages
+    /// project's name is not a Worker's, so after a switch the other kind must be linked.
+    pub fn cloudflare_link(&self) -> Option<&CloudflareLink> {
+        self.cloudflare_project
+            .as_ref()
+            .filter(|l| l.kind.is_none_or(|k| k == self.hosting))
+    }
 }
 
 /// The non-secret half of a provider's production credentials.
@@ -159,6 +167,11 @@ pub struct RenderLink {
 pub struct CloudflareLink {
     pub account_id: String,
     pub name: String,
+    /// What the name names: a Pages project or a Worker (links saved before this was kept
+    /// have none, and are read as the project's host).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub kind: Option<Hosting>,
 }
 
 /// What the user fills in to create or edit a project.

@@ -127,9 +127,11 @@ impl Engine {
         id: &str,
         link: Option<CloudflareLink>,
     ) -> Result<Project> {
+        let hosting = self.projects.get(id)?.hosting;
         let link = link.map(|l| CloudflareLink {
             account_id: l.account_id.trim().to_string(),
             name: l.name.trim().to_string(),
+            kind: Some(hosting),
         });
         if let Some(l) = &link {
             self.sealed(id, async {
@@ -145,7 +147,7 @@ impl Engine {
                     })?;
                 cloudflare_token(token.expose())?;
                 let api = Cloudflare::new(&self.http, &self.endpoints.cloudflare_api, &token);
-                if self.projects.get(id)?.hosting == Hosting::CloudflareWorkers {
+                if hosting == Hosting::CloudflareWorkers {
                     cloudflare_workers::bindings(&api, &l.account_id, &l.name)
                         .await
                         .map(drop)

@@ -433,6 +433,7 @@ async fn bad_input_is_said_clearly() {
         Some(CloudflareLink {
             account_id: account.into(),
             name: name.into(),
+            kind: None,
         })
     };
     let err = e

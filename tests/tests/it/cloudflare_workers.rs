@@ -263,6 +263,7 @@ async fn bad_input_is_said_clearly() {
         Some(CloudflareLink {
             account_id: account.into(),
             name: name.into(),
+            kind: None,
         })
     };
     // A Worker of another account; a name the account does not have.
@@ -349,4 +350,41 @@ async fn bad_input_is_said_clearly() {
             .contains("a Vercel access token"),
         "{c}"
     );
+}
+
+/// A Pages project's link is not read as a Worker's: a project moved from Pages to Workers
+/// asks for its Worker (the Pages name is not written to as one), and moved back finds its
+/// Pages project linked again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pages_link_is_not_read_as_a_worker() {
+    let sb = Sandbox::start(Scenario::named("cloudflare-pages-live").unwrap())
+        .await
+        .unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_cloudflare_pages()
+        .await;
+    let (e, id) = (&t.engine, &t.project.id);
+    let move_to = |hosting| {
+        let p = e.project(id).unwrap();
+        e.update_project(
+            id,
+            ProjectInput {
+                name: p.name.clone(),
+                domain: p.domain.clone(),
+                hosting,
+                framework: p.framework,
+            },
+        )
+        .unwrap()
+    };
+    let moved = move_to(Hosting::CloudflareWorkers);
+    assert!(moved.cloudflare_link().is_none(), "{moved:?}");
+    let err = e.hosting_env_plan(id).await.unwrap_err();
+    assert_eq!(err.code(), "cloudflare_project_missing");
+    assert!(err.to_string().contains("the Worker's name"), "{err}");
+    // The Pages link is kept, and is the project's again once it is back on Pages.
+    let back = move_to(Hosting::CloudflarePages);
+    assert_eq!(back.cloudflare_link().unwrap().name, "quillmate");
+    assert!(e.hosting_env_plan(id).await.is_ok());
 }

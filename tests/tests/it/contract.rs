@@ -716,6 +716,7 @@ async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
         Some(CloudflareLink {
             account_id: account.into(),
             name: name.into(),
+            kind: None,
         })
     };
     let other = e
@@ -830,6 +831,7 @@ async fn cloudflare_workers_traffic_is_in_the_spec_both_ways() {
                 Some(CloudflareLink {
                     account_id: account.into(),
                     name: name.into(),
+                    kind: None,
                 }),
             )
             .await

@@ -500,6 +500,7 @@ fn pages_link() -> Option<golive_core::project::CloudflareLink> {
     Some(golive_core::project::CloudflareLink {
         account_id: CLOUDFLARE_ACCOUNT_ID.into(),
         name: PAGES_PROJECT.into(),
+        kind: None,
     })
 }
 
@@ -507,6 +508,7 @@ fn worker_link() -> Option<golive_core::project::CloudflareLink> {
     Some(golive_core::project::CloudflareLink {
         account_id: CLOUDFLARE_ACCOUNT_ID.into(),
         name: WORKER_SCRIPT.into(),
+        kind: None,
     })
 }
 

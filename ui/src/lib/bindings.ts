@@ -253,7 +253,12 @@ export type ProjectPage = { projects: Array<VercelProject>, next?: string, };
 
 export type NetlifyLink = { id: string, name: string, };
 
-export type CloudflareLink = { accountId: string, name: string, };
+export type CloudflareLink = { accountId: string, name: string, 
+/**
+ * What the name names: a Pages project or a Worker (links saved before this was kept
+ * have none, and are read as the project's host).
+ */
+kind?: Hosting, };
 
 export type NetlifySite = { id: string, name: string, 
 /**

@@ -1,6 +1,6 @@
 // Each host's own words, where the Hosting view says something about it; the view and its
 // cards are otherwise the same for every host (the engine's `steps::hosting::host`).
-import type { Hosting } from "./bindings";
+import type { CloudflareLink, Hosting, Project } from "./bindings";
 
 export type HostWords = {
   name: string;
@@ -72,3 +72,10 @@ export const hosts: Record<Hosting, HostWords> = {
       `Cloudflare serves ${domain} once it is attached to the Worker, which needs its zone in the Worker's account.`,
   },
 };
+
+/** The Cloudflare link when it names what the project is hosted on now (the engine's
+ *  `Project::cloudflare_link`): a Pages project's name is not a Worker's. */
+export function cloudflareLink(p: Project): CloudflareLink | undefined {
+  const l = p.cloudflareProject;
+  return l && (!l.kind || l.kind === p.hosting) ? l : undefined;
+}

@@ -186,3 +186,18 @@ test("a Render project picks its service with a Render key and says what Render'
   expect(limits).toHaveTextContent("Previews are separate services");
   expect(screen.getByRole("link", { name: "Open the service in Render's dashboard" })).toHaveAttribute("href", "https://dashboard.render.com/web/srv-1");
 });
+
+test("a Pages project's link is not shown as a Worker's: after the switch the Worker is asked for, the account kept", async () => {
+  const switched: Project = {
+    ...project,
+    hosting: "cloudflare-workers",
+    cloudflareProject: { accountId: "acc1", name: "quillmate", kind: "cloudflare-pages" },
+  };
+  mockIPC((cmd, args) => {
+    if (cmd === "secret_status") return { kind: (args as { kind: string }).kind, set: true, last4: "89ab" };
+  });
+  render(HostingView, { project: switched, onChanged: () => {} });
+  expect(await screen.findByLabelText("Worker name")).toHaveValue("");
+  expect(screen.getByLabelText("Account ID")).toHaveValue("acc1");
+  expect(screen.queryByTestId("cloudflare-linked")).not.toBeInTheDocument();
+});

@@ -223,7 +223,7 @@ impl HostingStep<'_> {
             }
             Hosting::CloudflarePages => {
                 cloudflare_token(token.expose())?;
-                let link = project.cloudflare_project.as_ref().ok_or_else(|| {
+                let link = project.cloudflare_link().ok_or_else(|| {
                     Error::invalid(
                         "cloudflare_project_missing",
                         "Give the Cloudflare account ID and the Pages project's name first.",
@@ -237,7 +237,7 @@ impl HostingStep<'_> {
             }
             Hosting::CloudflareWorkers => {
                 cloudflare_token(token.expose())?;
-                let link = project.cloudflare_project.as_ref().ok_or_else(|| {
+                let link = project.cloudflare_link().ok_or_else(|| {
                     Error::invalid(
                         "cloudflare_project_missing",
                         "Give the Cloudflare account ID and the Worker's name first.",

@@ -308,6 +308,7 @@ impl TestProject {
                 Some(CloudflareLink {
                     account_id: CLOUDFLARE_ACCOUNT_ID.into(),
                     name: name.into(),
+                    kind: None,
                 }),
             )
             .await
