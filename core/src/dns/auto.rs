@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{PlannedRecord, RecordType};
+use super::plan::{host_field, PlannedRecord, RecordType};
 use crate::context::RunContext;
 use crate::error::{Error, Result};
 use crate::layout::{is_within, zone_of};
@@ -224,7 +224,7 @@ impl Host<'_> {
         match self {
             Host::Cloudflare(cf, zone) => cf.create(zone, &kind, &r.name, &r.value).await.map(drop),
             Host::Vercel(v, domain) => v
-                .create_dns_record(domain, relative(&r.name, domain), &kind, &r.value)
+                .create_dns_record(domain, &relative(&r.name, domain), &kind, &r.value)
                 .await
                 .map(drop),
         }
@@ -250,7 +250,7 @@ impl Host<'_> {
                 if created.is_err() {
                     let name = relative(&old.name, domain);
                     let _ = v
-                        .create_dns_record(domain, name, &old.record_type, &old.value)
+                        .create_dns_record(domain, &name, &old.record_type, &old.value)
                         .await;
                 }
                 created
@@ -453,12 +453,11 @@ pub fn dmarc_policy(report_to: &str) -> Result<String> {
     Ok(format!("v=DMARC1; p=none; rua=mailto:{to}"))
 }
 
-/// `clk._domainkey.quillmate.site` in `quillmate.site` → `clk._domainkey`; the apex → "".
-fn relative<'n>(name: &'n str, domain: &str) -> &'n str {
-    if name.eq_ignore_ascii_case(domain) {
-        ""
-    } else {
-        name.strip_suffix(&format!(".{domain}")).unwrap_or(name)
+/// A name as Vercel DNS takes it: the plan's Host field, with the apex blank rather than `@`.
+fn relative(name: &str, domain: &str) -> String {
+    match host_field(&name.to_ascii_lowercase(), &domain.to_ascii_lowercase()) {
+        apex if apex == "@" => String::new(),
+        label => label,
     }
 }
 

@@ -212,6 +212,9 @@ impl<'a> Host<'a> {
     /// The run's host, from its inputs (a saved project's link, or the CLI's variables).
     pub fn of_run(run: &'a RunContext) -> std::result::Result<Host<'a>, Unlinked> {
         let inputs = &run.inputs;
+        // A token of the wrong shape, said with the variable to set.
+        let shaped =
+            |shape: Result<()>, fix| shape.map_err(|error| Unlinked::BadToken { error, fix });
         match inputs.hosting {
             Hosting::Vercel => {
                 let (Some(api), Some(project)) = (run.vercel(), inputs.vercel_project.as_deref())
@@ -231,10 +234,10 @@ impl<'a> Host<'a> {
                 ) else {
                     return Err(Unlinked::NotConnected);
                 };
-                netlify_token(token.expose()).map_err(|error| Unlinked::BadToken {
-                    error,
-                    fix: "Set NETLIFY_TOKEN to a Netlify personal access token (nfp_…).",
-                })?;
+                shaped(
+                    netlify_token(token.expose()),
+                    "Set NETLIFY_TOKEN to a Netlify personal access token (nfp_…).",
+                )?;
                 Ok(Host::Netlify {
                     api: Netlify::new(&run.http, &run.endpoints.netlify_api, token),
                     site,
@@ -247,10 +250,10 @@ impl<'a> Host<'a> {
                 ) else {
                     return Err(Unlinked::NotConnected);
                 };
-                render_key(key.expose()).map_err(|error| Unlinked::BadToken {
-                    error,
-                    fix: "Set RENDER_API_KEY to a Render API key (rnd_…).",
-                })?;
+                shaped(
+                    render_key(key.expose()),
+                    "Set RENDER_API_KEY to a Render API key (rnd_…).",
+                )?;
                 Ok(Host::Render {
                     api: Render::new(&run.http, &run.endpoints.render_api, key),
                     service,
@@ -264,10 +267,10 @@ impl<'a> Host<'a> {
                 ) else {
                     return Err(Unlinked::NotConnected);
                 };
-                cloudflare_token(token.expose()).map_err(|error| Unlinked::BadToken {
-                    error,
-                    fix: "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
-                })?;
+                shaped(
+                    cloudflare_token(token.expose()),
+                    "Set CLOUDFLARE_API_TOKEN to a Cloudflare API token.",
+                )?;
                 let api = Cloudflare::new(&run.http, &run.endpoints.cloudflare_api, token);
                 Ok(if inputs.hosting == Hosting::CloudflareWorkers {
                     Host::CloudflareWorkers {
