@@ -644,10 +644,7 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
     e.hosting_add_domain(id).await.unwrap();
     e.hosting_verify_domain(id).await.unwrap();
     e.hosting_env_apply(id).await.unwrap();
-    let pace = golive_core::steps::hosting::FollowPace {
-        scale: 0.1,
-        limit: std::time::Duration::from_secs(30),
-    };
+    let pace = common::FAST;
     e.hosting_redeploy(id, pace, |_| {}).await.unwrap();
     e.run_checks(id, None, false, |_| {}).await.unwrap();
     // A create that conflicts: Vercel answers 201 with the variable under `failed`.
@@ -693,10 +690,7 @@ async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
     use golive_core::project::CloudflareLink;
     use golive_core::secrets::SecretKind;
     use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, PAGES_PROJECT};
-    let pace = golive_core::steps::hosting::FollowPace {
-        scale: 0.1,
-        limit: std::time::Duration::from_secs(30),
-    };
+    let pace = common::FAST;
     let sb = Sandbox::start(Scenario::named("cloudflare-pages-fresh").unwrap())
         .await
         .unwrap();
@@ -791,10 +785,7 @@ async fn cloudflare_workers_traffic_is_in_the_spec_both_ways() {
     use golive_core::project::CloudflareLink;
     use golive_core::secrets::SecretKind;
     use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, LIVE_WEBHOOK_SECRET};
-    let pace = golive_core::steps::hosting::FollowPace {
-        scale: 0.1,
-        limit: std::time::Duration::from_secs(30),
-    };
+    let pace = common::FAST;
     let sb = Sandbox::start(Scenario::named("cloudflare-workers-fresh").unwrap())
         .await
         .unwrap();
@@ -865,10 +856,7 @@ async fn cloudflare_workers_traffic_is_in_the_spec_both_ways() {
 async fn netlify_traffic_is_in_the_spec_both_ways() {
     use golive_core::project::{Hosting, ProjectInput};
     use golive_core::secrets::SecretKind;
-    let pace = golive_core::steps::hosting::FollowPace {
-        scale: 0.1,
-        limit: std::time::Duration::from_secs(30),
-    };
+    let pace = common::FAST;
     let sb = Sandbox::start(Scenario::named("netlify-fresh").unwrap())
         .await
         .unwrap();
@@ -952,10 +940,7 @@ async fn netlify_traffic_is_in_the_spec_both_ways() {
 async fn render_traffic_is_in_the_spec_both_ways() {
     use golive_core::project::{Hosting, ProjectInput};
     use golive_core::secrets::SecretKind;
-    let pace = golive_core::steps::hosting::FollowPace {
-        scale: 0.1,
-        limit: std::time::Duration::from_secs(30),
-    };
+    let pace = common::FAST;
     let sb = Sandbox::start(Scenario::named("render-fresh").unwrap())
         .await
         .unwrap();

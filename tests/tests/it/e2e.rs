@@ -720,6 +720,74 @@ async fn the_dns_view_shows_records_and_their_propagation() {
     }
 }
 
+/// A new project on `hosting` (the form's value), its live keys saved, the Hosting step open
+/// in the host's words, and the host's token stored (`token`: secret kind and value).
+async fn open_hosting_on(s: &Session, hosting: &str, host_name: &str, token: (&str, &str)) {
+    s.wait_text("main", "Take your Clerk app live").await;
+    s.click_button("Create your first project").await;
+    s.type_into("#project-name", "Quillmate").await;
+    s.type_into("#project-domain", DOMAIN).await;
+    s.click(&format!("#project-hosting option[value={hosting}]"))
+        .await;
+    s.click_button("Create project").await;
+    s.wait_text("nav", DOMAIN).await;
+    save_live_keys(s).await;
+    s.click_button("Hosting").await;
+    s.wait_text("main", &format!("Hosting on {host_name}"))
+        .await;
+    store_secret(s, token.0, token.1).await;
+}
+
+/// The domain added to what the host serves (`on`: project, site, service), the record it
+/// waits for shown (`shows`), then verified.
+async fn add_and_verify_domain(s: &Session, on: &str, shows: &str) {
+    s.click_button(&format!("Add {DOMAIN} to the {on}")).await;
+    s.wait_text("[data-testid=hosting-domain]", shows).await;
+    s.click_button("Verify").await;
+    s.wait_text("[data-testid=domain-ready]", "verified").await;
+}
+
+/// The env plan previewed (`shows`: a selector and what it says), with no secret in the page,
+/// then its `changes` applied.
+async fn preview_and_apply_env(s: &Session, shows: (&str, &str), changes: u32) {
+    s.click_button("Preview the changes").await;
+    s.wait_text(shows.0, shows.1).await;
+    assert!(
+        !s.source().await.contains(LIVE_SECRET_KEY),
+        "no secret in the page"
+    );
+    s.click_button(&format!("Apply {changes} changes")).await;
+    s.wait_text("[data-testid=env-done]", "production has the live keys")
+        .await;
+}
+
+/// The hosting checks run from the step: the site serves the live key, and the host's three
+/// checks (`prefix`: `vercel` or `host`) pass.
+async fn hosting_checks_pass(s: &Session, prefix: &str) {
+    s.click_button("Check hosting").await;
+    s.wait_text(
+        "[data-testid=check-site\\.publishable_key]",
+        "serves the live key",
+    )
+    .await;
+    for check in ["domain", "env", "deployment"] {
+        let id = format!("{prefix}\\.{check}");
+        let text = s
+            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
+            .await;
+        assert!(!text.contains("Fail"), "{id}: {text}");
+    }
+}
+
+/// Ends the run and forgets what it stored in the keychain.
+async fn finish_hosting(rig: &Rig, s: Session, kinds: &[&str]) {
+    rig.finish(s).await;
+    let id = rig.project_id();
+    for kind in kinds {
+        forget_keychain_entry(&id, kind);
+    }
+}
+
 /// Saves the sandbox instance's live keys on the Clerk step (open after a new project).
 async fn save_live_keys(s: &Session) {
     s.type_into("#clerk-pk", &publishable_key(&format!("clerk.{DOMAIN}")))
@@ -888,23 +956,9 @@ async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
     s.click("[aria-label='Use quillmate']").await;
 
     // Domain: added, unverified with its TXT record, then verified.
-    s.click_button("Add quillmate.test to the project").await;
-    s.wait_text("[data-testid=hosting-domain]", "vc-domain-verify=")
-        .await;
-    s.click_button("Verify").await;
-    s.wait_text("[data-testid=domain-ready]", "verified").await;
-
+    add_and_verify_domain(&s, "project", "vc-domain-verify=").await;
     // Env: the plan first, then applied.
-    s.click_button("Preview the changes").await;
-    s.wait_text("[data-testid=env-plan]", "Keep the test key here")
-        .await;
-    assert!(
-        !s.source().await.contains(LIVE_SECRET_KEY),
-        "no secret in the page"
-    );
-    s.click_button("Apply 4 changes").await;
-    s.wait_text("[data-testid=env-done]", "production has the live keys")
-        .await;
+    preview_and_apply_env(&s, ("[data-testid=env-plan]", "Keep the test key here"), 4).await;
 
     // Redeploy, followed to READY, and the checks agree.
     s.click_button("Redeploy production").await;
@@ -912,23 +966,8 @@ async fn hosting_from_domain_to_a_ready_redeploy_serving_the_live_key() {
         .await;
     s.scroll_to("[data-testid=deploy-stages]").await;
     s.screenshot(&screenshot_dir().join("10-hosting.png")).await;
-    s.click_button("Check hosting").await;
-    s.wait_text(
-        "[data-testid=check-site\\.publishable_key]",
-        "serves the live key",
-    )
-    .await;
-    for id in ["vercel\\.domain", "vercel\\.env", "vercel\\.deployment"] {
-        let text = s
-            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
-            .await;
-        assert!(!text.contains("Fail"), "{id}: {text}");
-    }
-    rig.finish(s).await;
-    let id = rig.project_id();
-    for kind in ["clerk-secret-key", "vercel-token"] {
-        forget_keychain_entry(&id, kind);
-    }
+    hosting_checks_pass(&s, "vercel").await;
+    finish_hosting(&rig, s, &["clerk-secret-key", "vercel-token"]).await;
 }
 
 /// The same path on a Netlify site: a project made for Netlify, its token and site picked,
@@ -940,61 +979,21 @@ async fn hosting_on_netlify_from_an_unlinked_site_to_a_ready_build_serving_the_l
     use golive_sandbox::scenario::NETLIFY_TOKEN;
     let rig = Rig::start("netlify-fresh").await;
     let s = rig.session().await;
-    s.wait_text("main", "Take your Clerk app live").await;
-    s.click_button("Create your first project").await;
-    s.type_into("#project-name", "Quillmate").await;
-    s.type_into("#project-domain", DOMAIN).await;
-    s.click("#project-hosting option[value=netlify]").await;
-    s.click_button("Create project").await;
-    s.wait_text("nav", DOMAIN).await;
-    save_live_keys(&s).await;
-
-    s.click_button("Hosting").await;
-    s.wait_text("main", "Hosting on Netlify").await;
-    store_secret(&s, "netlify-token", NETLIFY_TOKEN).await;
+    open_hosting_on(&s, "netlify", "Netlify", ("netlify-token", NETLIFY_TOKEN)).await;
     s.click_button("List sites").await;
     s.click("[aria-label='Use quillmate']").await;
 
     // Domain: set on the site, the CNAME to add shown, then its certificate issued.
-    s.click_button("Add quillmate.test to the site").await;
-    s.wait_text("[data-testid=hosting-domain]", "quillmate.netlify.app")
-        .await;
-    s.click_button("Verify").await;
-    s.wait_text("[data-testid=domain-ready]", "verified").await;
-
+    add_and_verify_domain(&s, "site", "quillmate.netlify.app").await;
     // Env: the plan in deploy contexts first, then applied.
-    s.click_button("Preview the changes").await;
-    s.wait_text("[data-testid=env-plan]", "deploy-preview")
-        .await;
-    assert!(
-        !s.source().await.contains(LIVE_SECRET_KEY),
-        "no secret in the page"
-    );
-    s.click_button("Apply 4 changes").await;
-    s.wait_text("[data-testid=env-done]", "production has the live keys")
-        .await;
+    preview_and_apply_env(&s, ("[data-testid=env-plan]", "deploy-preview"), 4).await;
 
     // A production build, followed to ready, and the checks agree.
     s.click_button("Redeploy production").await;
     s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
         .await;
-    s.click_button("Check hosting").await;
-    s.wait_text(
-        "[data-testid=check-site\\.publishable_key]",
-        "serves the live key",
-    )
-    .await;
-    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
-        let text = s
-            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
-            .await;
-        assert!(!text.contains("Fail"), "{id}: {text}");
-    }
-    rig.finish(s).await;
-    let id = rig.project_id();
-    for kind in ["clerk-secret-key", "netlify-token"] {
-        forget_keychain_entry(&id, kind);
-    }
+    hosting_checks_pass(&s, "host").await;
+    finish_hosting(&rig, s, &["clerk-secret-key", "netlify-token"]).await;
 }
 
 /// The same path on Cloudflare Pages: a project made for Pages, its API token, a project name
@@ -1008,19 +1007,13 @@ async fn hosting_on_cloudflare_pages_from_an_unlinked_project_to_a_live_deployme
     use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN};
     let rig = Rig::start("cloudflare-pages-fresh").await;
     let s = rig.session().await;
-    s.wait_text("main", "Take your Clerk app live").await;
-    s.click_button("Create your first project").await;
-    s.type_into("#project-name", "Quillmate").await;
-    s.type_into("#project-domain", DOMAIN).await;
-    s.click("#project-hosting option[value=cloudflare-pages]")
-        .await;
-    s.click_button("Create project").await;
-    s.wait_text("nav", DOMAIN).await;
-    save_live_keys(&s).await;
-
-    s.click_button("Hosting").await;
-    s.wait_text("main", "Hosting on Cloudflare Pages").await;
-    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
+    open_hosting_on(
+        &s,
+        "cloudflare-pages",
+        "Cloudflare Pages",
+        ("cloudflare-token", CLOUDFLARE_TOKEN),
+    )
+    .await;
     s.type_into("#cloudflare-account", CLOUDFLARE_ACCOUNT_ID)
         .await;
     s.type_into("#cloudflare-project", "quilmate").await;
@@ -1034,39 +1027,15 @@ async fn hosting_on_cloudflare_pages_from_an_unlinked_project_to_a_live_deployme
         .await;
 
     // Domain: added to the project, the CNAME Cloudflare waits for shown, then validated.
-    s.click_button("Add quillmate.test to the project").await;
-    s.wait_text("[data-testid=hosting-domain]", "quillmate.pages.dev")
-        .await;
-    s.click_button("Verify").await;
-    s.wait_text("[data-testid=domain-ready]", "verified").await;
-
+    add_and_verify_domain(&s, "project", "quillmate.pages.dev").await;
     // Env: production's values, previewed then applied.
-    s.click_button("Preview the changes").await;
-    s.wait_text("[data-testid=env-plan]", "production").await;
-    assert!(
-        !s.source().await.contains(LIVE_SECRET_KEY),
-        "no secret in the page"
-    );
-    s.click_button("Apply 2 changes").await;
-    s.wait_text("[data-testid=env-done]", "production has the live keys")
-        .await;
+    preview_and_apply_env(&s, ("[data-testid=env-plan]", "production"), 2).await;
 
     // A production deployment, followed to live, and the checks agree.
     s.click_button("Redeploy production").await;
     s.wait_text("[data-testid=deploy-ready]", "now serves the new build")
         .await;
-    s.click_button("Check hosting").await;
-    s.wait_text(
-        "[data-testid=check-site\\.publishable_key]",
-        "serves the live key",
-    )
-    .await;
-    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
-        let text = s
-            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
-            .await;
-        assert!(!text.contains("Fail"), "{id}: {text}");
-    }
+    hosting_checks_pass(&s, "host").await;
     // The DNS step takes the site's record from Cloudflare's API: the apex's CNAME to the
     // project, which answers flattened, with Cloudflare's addresses, as Pages serves it.
     s.click_button("DNS").await;
@@ -1090,11 +1059,7 @@ async fn hosting_on_cloudflare_pages_from_an_unlinked_project_to_a_live_deployme
     s.scroll_to("[data-testid=dns-records]").await;
     s.screenshot(&screenshot_dir().join("17-dns-pages.png"))
         .await;
-    rig.finish(s).await;
-    let id = rig.project_id();
-    for kind in ["clerk-secret-key", "cloudflare-token"] {
-        forget_keychain_entry(&id, kind);
-    }
+    finish_hosting(&rig, s, &["clerk-secret-key", "cloudflare-token"]).await;
 }
 
 /// The same path on Cloudflare Workers: the Worker linked, what Golive does with a Worker's
@@ -1106,24 +1071,18 @@ async fn hosting_on_cloudflare_workers_from_an_unlinked_worker_to_the_live_key()
     use golive_sandbox::scenario::{CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, WORKER_SCRIPT};
     let rig = Rig::start("cloudflare-workers-fresh").await;
     let s = rig.session().await;
-    s.wait_text("main", "Take your Clerk app live").await;
-    s.click_button("Create your first project").await;
-    s.type_into("#project-name", "Quillmate").await;
-    s.type_into("#project-domain", DOMAIN).await;
-    s.click("#project-hosting option[value=cloudflare-workers]")
-        .await;
-    s.click_button("Create project").await;
-    s.wait_text("nav", DOMAIN).await;
-    save_live_keys(&s).await;
-
-    s.click_button("Hosting").await;
-    s.wait_text("main", "Hosting on Cloudflare Workers").await;
+    open_hosting_on(
+        &s,
+        "cloudflare-workers",
+        "Cloudflare Workers",
+        ("cloudflare-token", CLOUDFLARE_TOKEN),
+    )
+    .await;
     s.wait_text(
         "[data-testid=cloudflare-limits]",
         "never touches the others",
     )
     .await;
-    store_secret(&s, "cloudflare-token", CLOUDFLARE_TOKEN).await;
     s.type_into("#cloudflare-account", CLOUDFLARE_ACCOUNT_ID)
         .await;
     s.type_into("#cloudflare-project", WORKER_SCRIPT).await;
@@ -1134,17 +1093,8 @@ async fn hosting_on_cloudflare_workers_from_an_unlinked_worker_to_the_live_key()
     // Domain: attached in the account's zone, and so served at once.
     s.click_button("Add quillmate.test to the Worker").await;
     s.wait_text("[data-testid=domain-ready]", "verified").await;
-
     // Env: the keys as secrets, previewed then applied.
-    s.click_button("Preview the changes").await;
-    s.wait_text("[data-testid=env-plan]", "production").await;
-    assert!(
-        !s.source().await.contains(LIVE_SECRET_KEY),
-        "no secret in the page"
-    );
-    s.click_button("Apply 2 changes").await;
-    s.wait_text("[data-testid=env-done]", "production has the live keys")
-        .await;
+    preview_and_apply_env(&s, ("[data-testid=env-plan]", "production"), 2).await;
 
     // No build: the version the secrets deployed is confirmed live, and the checks agree.
     s.wait_text("[data-testid=deploy-worker]", "nothing to redeploy")
@@ -1152,23 +1102,8 @@ async fn hosting_on_cloudflare_workers_from_an_unlinked_worker_to_the_live_key()
     s.click_button("Confirm the live version").await;
     s.wait_text("[data-testid=deploy-ready]", "with the live keys")
         .await;
-    s.click_button("Check hosting").await;
-    s.wait_text(
-        "[data-testid=check-site\\.publishable_key]",
-        "serves the live key",
-    )
-    .await;
-    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
-        let text = s
-            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
-            .await;
-        assert!(!text.contains("Fail"), "{id}: {text}");
-    }
-    rig.finish(s).await;
-    let id = rig.project_id();
-    for kind in ["clerk-secret-key", "cloudflare-token"] {
-        forget_keychain_entry(&id, kind);
-    }
+    hosting_checks_pass(&s, "host").await;
+    finish_hosting(&rig, s, &["clerk-secret-key", "cloudflare-token"]).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1502,18 +1437,7 @@ async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the
     use golive_sandbox::scenario::RENDER_API_KEY;
     let rig = Rig::start("render-fresh").await;
     let s = rig.session().await;
-    s.wait_text("main", "Take your Clerk app live").await;
-    s.click_button("Create your first project").await;
-    s.type_into("#project-name", "Quillmate").await;
-    s.type_into("#project-domain", DOMAIN).await;
-    s.click("#project-hosting option[value=render]").await;
-    s.click_button("Create project").await;
-    s.wait_text("nav", DOMAIN).await;
-    save_live_keys(&s).await;
-
-    s.click_button("Hosting").await;
-    s.wait_text("main", "Hosting on Render").await;
-    store_secret(&s, "render-api-key", RENDER_API_KEY).await;
+    open_hosting_on(&s, "render", "Render", ("render-api-key", RENDER_API_KEY)).await;
     s.click_button("List services").await;
     s.click("[aria-label='Use quillmate']").await;
     s.wait_text(
@@ -1523,26 +1447,17 @@ async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the
     .await;
 
     // Domain: added to the service, its onrender.com target shown, then verified.
-    s.click_button("Add quillmate.test to the service").await;
-    s.wait_text("[data-testid=hosting-domain]", "quillmate.onrender.com")
-        .await;
-    s.click_button("Verify").await;
-    s.wait_text("[data-testid=domain-ready]", "verified").await;
-
+    add_and_verify_domain(&s, "service", "quillmate.onrender.com").await;
     // Env: the plan with Render's notes first, then applied.
-    s.click_button("Preview the changes").await;
-    s.wait_text(
-        "[data-testid=env-notes]",
-        "one set of variables per service",
+    preview_and_apply_env(
+        &s,
+        (
+            "[data-testid=env-notes]",
+            "one set of variables per service",
+        ),
+        2,
     )
     .await;
-    assert!(
-        !s.source().await.contains(LIVE_SECRET_KEY),
-        "no secret in the page"
-    );
-    s.click_button("Apply 2 changes").await;
-    s.wait_text("[data-testid=env-done]", "production has the live keys")
-        .await;
 
     // A deploy, followed to live, and the checks agree.
     s.click_button("Redeploy production").await;
@@ -1551,21 +1466,6 @@ async fn hosting_on_render_from_an_unlinked_service_to_a_live_deploy_serving_the
     s.scroll_to("[data-testid=render-limits]").await;
     s.screenshot(&screenshot_dir().join("18-hosting-render.png"))
         .await;
-    s.click_button("Check hosting").await;
-    s.wait_text(
-        "[data-testid=check-site\\.publishable_key]",
-        "serves the live key",
-    )
-    .await;
-    for id in ["host\\.domain", "host\\.env", "host\\.deployment"] {
-        let text = s
-            .wait_text(&format!("[data-testid=check-{id}]"), "Pass")
-            .await;
-        assert!(!text.contains("Fail"), "{id}: {text}");
-    }
-    rig.finish(s).await;
-    let id = rig.project_id();
-    for kind in ["clerk-secret-key", "render-api-key"] {
-        forget_keychain_entry(&id, kind);
-    }
+    hosting_checks_pass(&s, "host").await;
+    finish_hosting(&rig, s, &["clerk-secret-key", "render-api-key"]).await;
 }
