@@ -99,13 +99,15 @@ fn same_value(a: &str, b: &str) -> bool {
 }
 
 /// Whether `existing` shares the name's slot with the planned record: anything beside a
-/// CNAME; at the apex only address records (MX, TXT, NS… there are unrelated). TXT records
-/// live side by side: only the planned one itself is in its slot.
+/// CNAME; at the apex only address records (MX, TXT, NS… there are unrelated; a CNAME there
+/// is flattened, and the zone's mail records stay beside it). TXT records live side by side:
+/// only the planned one itself is in its slot.
 fn in_the_way(r: &PlannedRecord, existing: &ExistingRecord) -> bool {
+    let at_apex = r.name.eq_ignore_ascii_case(zone_of(&r.name));
     existing.name.eq_ignore_ascii_case(&r.name)
         && match r.record_type {
-            RecordType::CNAME => true,
-            RecordType::A => matches!(
+            RecordType::CNAME if !at_apex => true,
+            RecordType::A | RecordType::CNAME => matches!(
                 existing.record_type.as_str(),
                 "A" | "AAAA" | "CNAME" | "ALIAS"
             ),

@@ -123,6 +123,11 @@ pub fn zone_fragment(app_domain: &str, plan: &[PlannedRecord]) -> String {
     for zone in zones {
         z += &format!("; DNS records for {zone}, from Golive\n$ORIGIN {zone}.\n$TTL 300\n");
         for r in plan.iter().filter(|r| zone_of(&r.name) == zone) {
+            if r.record_type == RecordType::CNAME && r.name == zone {
+                z +=
+                    "; A CNAME at the apex: only a DNS host that flattens it takes it (Cloudflare \
+                      does; others call it ALIAS or ANAME)\n";
+            }
             let value = match r.record_type {
                 RecordType::CNAME => format!("{}.", r.value),
                 RecordType::A => r.value.clone(),
@@ -438,8 +443,15 @@ mod tests {
         // A TXT value keeps its case; the zone file quotes it.
         assert_eq!(plan[1].value, "5a1b0c9D-validation");
         assert!(!plan[1].served_by_cloudflare());
-        assert!(zone_fragment("quillmate.site", &plan)
-            .contains("_cf-custom-hostname.quillmate.site. IN TXT   \"5a1b0c9D-validation\"\n"));
+        let z = zone_fragment("quillmate.site", &plan);
+        assert!(
+            z.contains("_cf-custom-hostname.quillmate.site. IN TXT   \"5a1b0c9D-validation\"\n"),
+            "{z}"
+        );
+        assert!(
+            z.contains("(Cloudflare does; others call it ALIAS or ANAME)\nquillmate.site. "),
+            "{z}"
+        );
         assert_eq!(usable("quillmate.site", &plan), Ok(()));
         // Netlify names the site's address only: `www` and a subdomain take it; the apex's
         // record is not the API's to say, so the plan has none.

@@ -475,3 +475,71 @@ async fn dmarc_is_added_only_when_asked_and_never_replaced() {
     assert_eq!(again.code(), "dmarc_exists");
     assert_eq!(txt_writes(), 1);
 }
+
+/// A Pages project's records at Cloudflare DNS: the apex's CNAME to the project takes the
+/// place of the previous host's A record only once that record is confirmed, and the TXT
+/// record Cloudflare validates the domain by is created beside the zone's other TXT records;
+/// then `dns.validation` passes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pages_projects_records_are_created_at_cloudflare() {
+    use golive_sandbox::scenario::DnsHost;
+    let scenario = Scenario {
+        dns_host: DnsHost::Cloudflare,
+        ..Scenario::named("cloudflare-pages-domain-unverified").unwrap()
+    };
+    let sb = Sandbox::start(scenario).await.unwrap();
+    let t = common::project_for(&sb)
+        .with_live_keys()
+        .with_cloudflare_pages()
+        .await;
+    let id = &t.project.id;
+    assert!(dns_status(&t, "dns.validation").await.starts_with("Fail"));
+
+    let plan = t.engine.dns_auto_plan(id).await.unwrap();
+    let rows = |check: &str| {
+        plan.changes
+            .iter()
+            .filter(|c| c.check_id == check)
+            .collect::<Vec<_>>()
+    };
+    let apex = rows("dns.apex");
+    assert_eq!(apex.len(), 1, "{apex:?}");
+    assert_eq!(apex[0].action, ChangeAction::Conflict);
+    let in_the_way = apex[0].existing.clone().unwrap();
+    assert_eq!(
+        (in_the_way.record_type.as_str(), in_the_way.value.as_str()),
+        ("A", "216.198.79.1")
+    );
+    let validation = rows("dns.validation");
+    assert_eq!(validation.len(), 1, "{validation:?}");
+    assert_eq!(validation[0].action, ChangeAction::Create);
+    assert!(rows("dns.www").is_empty(), "Pages adds no www");
+
+    let applied = t
+        .engine
+        .dns_auto_apply(id, std::slice::from_ref(&in_the_way.id))
+        .await
+        .unwrap();
+    assert_eq!((applied.replaced, applied.deleted), (1, 0));
+    let after = |check: &str| {
+        applied
+            .plan
+            .changes
+            .iter()
+            .filter(|c| c.check_id == check)
+            .map(|c| c.action)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(after("dns.apex"), [ChangeAction::Correct]);
+    assert_eq!(after("dns.validation"), [ChangeAction::Correct]);
+    // The zone's SPF record, a TXT at the apex, is untouched.
+    let zone = sb.world.lock().unwrap().host_records.clone();
+    assert!(zone
+        .iter()
+        .any(|r| r.kind == "TXT" && r.value.starts_with("v=spf1")));
+    assert!(
+        dns_status(&t, "dns.validation").await.starts_with("Pass"),
+        "{}",
+        dns_status(&t, "dns.validation").await
+    );
+}
