@@ -11,7 +11,6 @@ use crate::common::check;
 use golive_core::project::{CloudflareLink, Hosting, ProjectInput};
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::DeployEvent;
 use golive_sandbox::cloudflare::pages::{marker_key, Env, PAGES_VALIDATION};
 use golive_sandbox::scenario::{
     publishable_key, CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_TOKEN, DEV_FRONTEND_API, DEV_SECRET_KEY,
@@ -181,23 +180,12 @@ async fn from_a_fresh_project_to_the_live_key_on_the_site() {
     let (e, id) = (&t.engine, &t.project.id);
 
     // Domain: added, pending with the record to add, then validated.
-    assert!(e.hosting_domain(id).await.unwrap().domain.is_none());
-    let added = e.hosting_add_domain(id).await.unwrap().domain.unwrap();
-    assert!(!added.verified);
-    let record = &added.verification[0];
+    let record = common::add_then_verify(e, id).await;
     assert_eq!(
         (record.kind.as_str(), record.value.as_str()),
         ("CNAME", "quillmate.pages.dev")
     );
     assert!(record.reason.contains("CNAME record not set"), "{record:?}");
-    assert!(
-        e.hosting_verify_domain(id)
-            .await
-            .unwrap()
-            .domain
-            .unwrap()
-            .verified
-    );
 
     // Env: production's test keys get the live values; the secret key's value is not shown.
     let plan = e.hosting_env_plan(id).await.unwrap();
@@ -219,20 +207,8 @@ async fn from_a_fresh_project_to_the_live_key_on_the_site() {
     assert!(e.hosting_env_apply(id).await.unwrap().done);
 
     // A production deployment (the newest one retried), followed to live.
-    let events = std::sync::Mutex::new(vec![]);
-    let d = e
-        .hosting_redeploy(id, FAST, |ev| {
-            let d = match ev {
-                DeployEvent::Started { deployment } | DeployEvent::State { deployment } => {
-                    deployment
-                }
-            };
-            events.lock().unwrap().push(d.ready_state)
-        })
-        .await
-        .unwrap();
+    let (d, seen) = common::redeploy_followed(e, id).await;
     assert!(d.live(), "{d:?}");
-    let seen = events.into_inner().unwrap();
     assert_eq!(seen.first().map(String::as_str), Some("QUEUED"));
     assert!(seen.iter().any(|s| s == "BUILD"), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("READY"));

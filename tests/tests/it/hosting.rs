@@ -9,7 +9,6 @@ use crate::common::{check, golive, stdout_json};
 use golive_core::project::VercelLink;
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::DeployEvent;
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY,
     LIVE_WEBHOOK_SECRET, VERCEL_PROJECT_ID, VERCEL_TOKEN,
@@ -104,18 +103,8 @@ async fn from_a_fresh_project_to_the_live_key_on_the_site() {
     let (e, id) = (&t.engine, &t.project.id);
 
     // Domain: added, unverified with the TXT record to add, then verified.
-    assert!(e.hosting_domain(id).await.unwrap().domain.is_none());
-    let added = e.hosting_add_domain(id).await.unwrap().domain.unwrap();
-    assert!(!added.verified);
-    assert_eq!(added.verification[0].domain, format!("_vercel.{DOMAIN}"));
-    assert!(
-        e.hosting_verify_domain(id)
-            .await
-            .unwrap()
-            .domain
-            .unwrap()
-            .verified
-    );
+    let record = common::add_then_verify(e, id).await;
+    assert_eq!(record.domain, format!("_vercel.{DOMAIN}"));
 
     // Env: the shared test keys are re-targeted, the live ones created for production.
     let plan = e.hosting_env_plan(id).await.unwrap();
@@ -139,20 +128,8 @@ async fn from_a_fresh_project_to_the_live_key_on_the_site() {
     assert!(e.hosting_env_apply(id).await.unwrap().done);
 
     // Redeploy, followed to READY.
-    let events = std::sync::Mutex::new(vec![]);
-    let d = e
-        .hosting_redeploy(id, FAST, |ev| {
-            let d = match ev {
-                DeployEvent::Started { deployment } | DeployEvent::State { deployment } => {
-                    deployment
-                }
-            };
-            events.lock().unwrap().push(d.ready_state)
-        })
-        .await
-        .unwrap();
+    let (d, seen) = common::redeploy_followed(e, id).await;
     assert!(d.live(), "{d:?}");
-    let seen = events.into_inner().unwrap();
     assert_eq!(seen.first().map(String::as_str), Some("QUEUED"));
     assert!(seen.iter().any(|s| s == "BUILDING"), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("READY"));

@@ -11,7 +11,6 @@ use crate::common::{check, golive};
 use golive_core::project::{Hosting, NetlifyLink, ProjectInput};
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::DeployEvent;
 use golive_sandbox::netlify::env::{marker_key, Var};
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY,
@@ -145,23 +144,10 @@ async fn from_a_fresh_site_to_the_live_key_on_the_site() {
     let (e, id) = (&t.engine, &t.project.id);
 
     // Domain: added, unverified with the record to add, then its certificate issued.
-    assert!(e.hosting_domain(id).await.unwrap().domain.is_none());
-    let added = e.hosting_add_domain(id).await.unwrap().domain.unwrap();
-    assert!(!added.verified);
+    let record = common::add_then_verify(e, id).await;
     assert_eq!(
-        (
-            added.verification[0].kind.as_str(),
-            added.verification[0].value.as_str()
-        ),
+        (record.kind.as_str(), record.value.as_str()),
         ("CNAME", "quillmate.netlify.app")
-    );
-    assert!(
-        e.hosting_verify_domain(id)
-            .await
-            .unwrap()
-            .domain
-            .unwrap()
-            .verified
     );
 
     // Env: the shared test keys are re-targeted, the live ones set for production.
@@ -190,20 +176,8 @@ async fn from_a_fresh_site_to_the_live_key_on_the_site() {
     assert!(e.hosting_env_apply(id).await.unwrap().done);
 
     // A production build, followed to ready.
-    let events = std::sync::Mutex::new(vec![]);
-    let d = e
-        .hosting_redeploy(id, FAST, |ev| {
-            let d = match ev {
-                DeployEvent::Started { deployment } | DeployEvent::State { deployment } => {
-                    deployment
-                }
-            };
-            events.lock().unwrap().push(d.ready_state)
-        })
-        .await
-        .unwrap();
+    let (d, seen) = common::redeploy_followed(e, id).await;
     assert!(d.live(), "{d:?}");
-    let seen = events.into_inner().unwrap();
     assert_eq!(seen.first().map(String::as_str), Some("ENQUEUED"));
     assert!(seen.iter().any(|s| s == "BUILDING"), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("READY"));

@@ -11,7 +11,6 @@ use crate::common::check;
 use golive_core::project::{Hosting, ProjectInput, RenderLink};
 use golive_core::secrets::SecretKind;
 use golive_core::steps::hosting::env_plan::EnvAction;
-use golive_core::steps::hosting::DeployEvent;
 use golive_sandbox::render::env::stamp_key;
 use golive_sandbox::scenario::{
     publishable_key, DEV_FRONTEND_API, DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY,
@@ -159,23 +158,10 @@ async fn from_a_fresh_service_to_the_live_key_on_the_site() {
     let (e, id) = (&t.engine, &t.project.id);
 
     // Domain: added, unverified with the record to add, then verified.
-    assert!(e.hosting_domain(id).await.unwrap().domain.is_none());
-    let added = e.hosting_add_domain(id).await.unwrap().domain.unwrap();
-    assert!(!added.verified);
+    let record = common::add_then_verify(e, id).await;
     assert_eq!(
-        (
-            added.verification[0].kind.as_str(),
-            added.verification[0].value.as_str()
-        ),
+        (record.kind.as_str(), record.value.as_str()),
         ("CNAME", "quillmate.onrender.com")
-    );
-    assert!(
-        e.hosting_verify_domain(id)
-            .await
-            .unwrap()
-            .domain
-            .unwrap()
-            .verified
     );
 
     // Env: one set of variables, so production's values are set; the plan says why.
@@ -211,20 +197,8 @@ async fn from_a_fresh_service_to_the_live_key_on_the_site() {
         w.render.deploys.push(d.clone());
         d.id
     };
-    let events = std::sync::Mutex::new(vec![]);
-    let d = e
-        .hosting_redeploy(id, FAST, |ev| {
-            let d = match ev {
-                DeployEvent::Started { deployment } | DeployEvent::State { deployment } => {
-                    deployment
-                }
-            };
-            events.lock().unwrap().push(d.ready_state)
-        })
-        .await
-        .unwrap();
+    let (d, seen) = common::redeploy_followed(e, id).await;
     assert!(d.live() && d.id != building, "{d:?}");
-    let seen = events.into_inner().unwrap();
     assert_eq!(seen.first().map(String::as_str), Some("CREATED"));
     assert!(seen.iter().any(|s| s == "BUILD_IN_PROGRESS"), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("LIVE"));

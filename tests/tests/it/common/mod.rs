@@ -6,11 +6,6 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The `golive` CLI, built from this workspace: the one `GOLIVE_CLI_BIN` names
-/// (`scripts/test.sh` builds it with everything else, in one build), else built here. Cargo
-/// builds another package's binaries for a test only under `--workspace` and stable Cargo
-/// has no artifact dependencies, so the first caller builds it (a no-op when fresh) once per
-/// run, into this test's target directory and profile.
 /// The sandbox in the named scenario.
 pub async fn sandbox(name: &str) -> golive_sandbox::Sandbox {
     golive_sandbox::Sandbox::start(golive_sandbox::Scenario::named(name).unwrap())
@@ -23,6 +18,41 @@ pub const FAST: golive_core::steps::hosting::FollowPace = golive_core::steps::ho
     scale: 0.1,
     limit: std::time::Duration::from_secs(30),
 };
+
+/// Adds the project's domain to its host (not there before): unverified, with the record to
+/// add first; then verified. The record, for the caller to look at.
+pub async fn add_then_verify(
+    e: &golive_core::engine::Engine,
+    id: &str,
+) -> golive_core::vendors::vercel::domains::Verification {
+    assert!(e.hosting_domain(id).await.unwrap().domain.is_none());
+    let added = e.hosting_add_domain(id).await.unwrap().domain.unwrap();
+    assert!(!added.verified);
+    let record = added.verification[0].clone();
+    let verified = e.hosting_verify_domain(id).await.unwrap().domain.unwrap();
+    assert!(verified.verified);
+    record
+}
+
+/// Redeploys production at `FAST`, with the states it was seen in, in order.
+pub async fn redeploy_followed(
+    e: &golive_core::engine::Engine,
+    id: &str,
+) -> (
+    golive_core::vendors::vercel::deployments::Deployment,
+    Vec<String>,
+) {
+    use golive_core::steps::hosting::DeployEvent;
+    let seen = std::sync::Mutex::new(vec![]);
+    let d = e
+        .hosting_redeploy(id, FAST, |ev| {
+            let (DeployEvent::Started { deployment } | DeployEvent::State { deployment }) = ev;
+            seen.lock().unwrap().push(deployment.ready_state)
+        })
+        .await
+        .unwrap();
+    (d, seen.into_inner().unwrap())
+}
 
 /// `golive check --json` against a running sandbox, with its scenario's keys and `extra`.
 pub async fn cli_in(sb: &golive_sandbox::Sandbox, extra: &[(&str, &str)]) -> serde_json::Value {
@@ -50,6 +80,11 @@ pub fn ids(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The `golive` CLI, built from this workspace: the one `GOLIVE_CLI_BIN` names
+/// (`scripts/test.sh` builds it with everything else, in one build), else built here. Cargo
+/// builds another package's binaries for a test only under `--workspace` and stable Cargo
+/// has no artifact dependencies, so the first caller builds it (a no-op when fresh) once per
+/// run, into this test's target directory and profile.
 pub fn golive_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
