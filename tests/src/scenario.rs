@@ -343,6 +343,7 @@ impl Scenario {
         "webhook-dev-secret",
         "no-dmarc",
         "csp-blocks-clerk",
+        "www-canonical",
         "subdomain-app-root-clerk",
         "subdomain-app-own-clerk",
         "proxy-mode",
@@ -719,6 +720,11 @@ impl Scenario {
             // Clerk is live; the site's CSP still names only the development Frontend API.
             "csp-blocks-clerk" => Scenario {
                 name: "csp-blocks-clerk",
+                ..live
+            },
+            // The site's canonical address is `www.`: the apex answers with a redirect to it.
+            "www-canonical" => Scenario {
+                name: "www-canonical",
                 ..live
             },
             // Layouts (issue #16), each otherwise `live`. The app at `app.<domain>`, Clerk's

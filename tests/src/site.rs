@@ -9,6 +9,7 @@ pub mod proxy;
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -21,12 +22,23 @@ use crate::tls::TestCa;
 
 pub const SCRIPT: &str = "/_next/static/chunks/app-5f2c1d.js";
 
-async fn page(State(w): State<Shared>) -> Html<String> {
+async fn page(State(w): State<Shared>, headers: HeaderMap) -> Response {
+    // In `www-canonical` the apex sends visitors to `www.`, as many hosts set a domain up.
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let www_canonical = w.lock().unwrap().scenario.name == "www-canonical";
+    if www_canonical && host.split(':').next() == Some(crate::DOMAIN) {
+        let to = format!("https://www.{}/", crate::DOMAIN);
+        return (StatusCode::PERMANENT_REDIRECT, [("location", to)]).into_response();
+    }
     let csp = crate::site_csp::meta(&w);
     Html(format!(
         "<!DOCTYPE html><html><head><title>Quillmate</title>{csp}\
          <script src=\"{SCRIPT}\" async></script></head><body><main>Quillmate</main></body></html>"
     ))
+    .into_response()
 }
 
 async fn script(State(w): State<Shared>) -> Response {

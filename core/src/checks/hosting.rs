@@ -551,11 +551,11 @@ fn same_origin_scripts(html: &str, limit: usize) -> Vec<String> {
 const MAX_SCRIPTS: usize = 12;
 
 async fn site(ctx: &CheckContext) -> Outcome {
-    let page = match ctx.prober.get(&ctx.domain, "/", &[]).await {
-        Ok(r) => r,
-        Err(e) => {
+    let (host, page) = match ctx.home_page().await {
+        Ok(home) => (home.url.host_str().unwrap_or(&ctx.domain), &home.page),
+        Err(why) => {
             return Outcome::fail(
-                format!("https://{} could not be fetched: {e}.", ctx.domain),
+                format!("{why}."),
                 format!(
                     "Check that the domain points to {} (dns.apex) and the deployment is live.",
                     words(ctx).name
@@ -569,7 +569,7 @@ async fn site(ctx: &CheckContext) -> Outcome {
         if found.is_some() {
             break;
         }
-        if let Ok(r) = ctx.prober.get(&ctx.domain, &script, &[]).await {
+        if let Ok(r) = ctx.prober.get(host, &script, &[]).await {
             found = find_publishable_key(&String::from_utf8_lossy(&r.body));
         }
     }

@@ -3,6 +3,7 @@
 
 mod clerk;
 mod dns;
+mod home_page;
 mod hosting;
 mod launch;
 mod site_csp;
@@ -15,6 +16,8 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use ts_rs::TS;
+
+use home_page::HomePage;
 
 use crate::context::RunContext;
 use crate::dns::survey::{self, Survey};
@@ -118,12 +121,14 @@ impl Outcome {
 
 /// Everything a check may read: the run's context, plus what several checks share (found
 /// once per run by whichever needs it first; the others wait for it): the DNS survey, the
-/// live site's answer to a returning visitor, and the rehearsal when one was asked for.
+/// live site's home page and its answer to a returning visitor, and the rehearsal when one
+/// was asked for.
 pub struct CheckContext {
     run: RunContext,
     dns: OnceCell<Survey>,
     server_key: OnceCell<ServerKey>,
     clerk_status: OnceCell<Result<DomainStatus, Outcome>>,
+    home_page: OnceCell<Result<HomePage, String>>,
     pub rehearsal: Option<Rehearsal>,
     stages: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<StageEvent>>>,
 }
@@ -135,6 +140,7 @@ impl CheckContext {
             dns: OnceCell::new(),
             server_key: OnceCell::new(),
             clerk_status: OnceCell::new(),
+            home_page: OnceCell::new(),
             rehearsal: None,
             stages: std::sync::Mutex::new(None),
         }
@@ -175,6 +181,13 @@ impl CheckContext {
     pub async fn clerk_status(&self) -> &Result<DomainStatus, Outcome> {
         self.clerk_status
             .get_or_init(|| clerk::platform_status(self))
+            .await
+    }
+
+    /// The live site's home page, or why it could not be read.
+    pub async fn home_page(&self) -> &Result<HomePage, String> {
+        self.home_page
+            .get_or_init(|| home_page::fetch(&self.run))
             .await
     }
 

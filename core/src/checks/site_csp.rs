@@ -9,6 +9,7 @@
 use futures::FutureExt;
 use url::Url;
 
+use super::home_page::HomePage;
 use super::{CheckContext, CheckDef, Outcome, Step};
 use crate::csp::{self, Delivery, Disposition, Kind, Policy, Request, Source};
 use crate::https_probe::HttpsResponse;
@@ -351,42 +352,6 @@ fn list(items: &[&str]) -> String {
     }
 }
 
-/// The page at `https://<domain>/`, following redirects within the domain (and `www.`).
-async fn fetch_page(ctx: &CheckContext) -> Result<(Url, HttpsResponse), String> {
-    let hosts = [ctx.domain.clone(), format!("www.{}", ctx.domain)];
-    let mut url = Url::parse(&format!("https://{}/", ctx.domain)).map_err(|e| e.to_string())?;
-    for _ in 0..5 {
-        let host = url.host_str().unwrap_or_default().to_string();
-        let path = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        let page = ctx
-            .prober
-            .get(&host, &path, &[("accept", "text/html")])
-            .await
-            .map_err(|e| format!("{url} could not be fetched: {e}"))?;
-        let location = page
-            .headers
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .filter(|_| (300..400).contains(&page.status));
-        let Some(location) = location else {
-            return Ok((url, page));
-        };
-        let next = url
-            .join(location)
-            .map_err(|_| format!("{url} redirects to {location}, which is not a URL"))?;
-        if next.scheme() != "https" || !hosts.iter().any(|h| Some(h.as_str()) == next.host_str()) {
-            return Err(format!(
-                "{url} redirects to {next}, outside the site, so there is no page of it to read"
-            ));
-        }
-        url = next;
-    }
-    Err(format!("{url} redirects more than 5 times"))
-}
-
 /// Every policy the page is served: its headers' (enforced, then report-only), then its
 /// `<meta>` tags'.
 fn policies_of(page: &HttpsResponse) -> Vec<Policy> {
@@ -405,7 +370,7 @@ fn policies_of(page: &HttpsResponse) -> Vec<Policy> {
 }
 
 async fn site_csp(ctx: &CheckContext) -> Outcome {
-    let (origin, page) = match fetch_page(ctx).await {
+    let HomePage { url: origin, page } = match ctx.home_page().await {
         Ok(p) => p,
         Err(why) => return Outcome::skip(format!("Skipped: {why}.")),
     };
@@ -413,12 +378,12 @@ async fn site_csp(ctx: &CheckContext) -> Outcome {
         &ctx.layout().await.clerk_domain,
         ctx.inputs.publishable_key.as_deref(),
     );
-    let Some(needs) = clerk_needs(&frontend_api, &origin) else {
+    let Some(needs) = clerk_needs(&frontend_api, origin) else {
         return Outcome::skip(format!(
             "Skipped: {frontend_api} (from the publishable key) is not a host name."
         ));
     };
-    judge(&origin, &policies_of(&page), &needs)
+    judge(origin, &policies_of(page), &needs)
 }
 
 /// The verdict on a page's policies.

@@ -108,3 +108,18 @@ async fn a_site_that_does_not_answer_is_skipped_with_the_reason() {
     // The check that fails for it is the site's own.
     assert_eq!(check(&r, "site.publishable_key")["status"], "fail");
 }
+
+/// A site whose apex redirects to `www.` is read where the redirect leads, once for both
+/// checks that read it: the key it serves and its policy are `www.`'s page's.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apex_that_redirects_to_www_is_read_at_www() {
+    let r = run("www-canonical", |_, _| {}).await;
+    let key = check(&r, "site.publishable_key");
+    assert_eq!(key["status"], "pass", "{key}");
+    let csp = check(&r, "site.csp");
+    assert_eq!(csp["status"], "pass", "{csp}");
+    assert!(
+        field(csp, "/detail").contains("https://www.quillmate.test's Content-Security-Policy"),
+        "{csp}"
+    );
+}
