@@ -65,7 +65,8 @@ pub struct AutoPlan {
     /// The zone the records go in.
     pub zone: String,
     pub changes: Vec<RecordChange>,
-    /// What the plan could not include, and why (Vercel not connected or not answering).
+    /// What the plan could not include, and why (the host not connected or not answering, a
+    /// record its API does not give).
     pub notes: Vec<String>,
     /// The zone's DMARC policy: added only on its own confirmation, never replaced.
     pub dmarc: Dmarc,

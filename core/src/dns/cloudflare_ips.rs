@@ -47,6 +47,11 @@ pub fn is_cloudflare(ip: IpAddr) -> bool {
     }
 }
 
+/// Whether an answer is Cloudflare's edge only (and not empty).
+pub fn all_cloudflare(addrs: &[String]) -> bool {
+    !addrs.is_empty() && addrs.iter().all(|a| a.parse().is_ok_and(is_cloudflare))
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_cloudflare;

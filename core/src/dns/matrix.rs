@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 use ts_rs::TS;
 
-use super::cloudflare_ips::is_cloudflare;
+use super::cloudflare_ips::all_cloudflare;
 use super::plan::{PlannedRecord, RecordType as PlannedType};
 use super::query::{Asker, Reply};
 use super::survey::{self, Survey};
@@ -79,24 +79,14 @@ pub enum DnsEvent {
 fn cell(r: &PlannedRecord, server: &str, reply: Reply) -> DnsCell {
     let cnames = reply.values("CNAME");
     let addrs = reply.values("A");
-    let texts = reply.texts();
     let is_a = r.record_type == PlannedType::A;
     // A Pages project's CNAME answers as Cloudflare's addresses when proxied or flattened.
-    let cloudflare_served = r.served_by_cloudflare()
-        && !addrs.is_empty()
-        && addrs
-            .iter()
-            .filter_map(|a| a.parse().ok())
-            .all(is_cloudflare);
+    let cloudflare_served = r.served_by_cloudflare() && all_cloudflare(&addrs);
     let (state, actual) = match &reply {
-        // Answers come lowercased; a validation token is compared as such.
-        Reply::Records(_) if r.record_type == PlannedType::TXT => {
-            if texts.iter().any(|t| t.eq_ignore_ascii_case(&r.value)) {
-                (CellState::Match, texts)
-            } else {
-                (CellState::Mismatch, texts)
-            }
-        }
+        Reply::Records(_) if r.record_type == PlannedType::TXT => match reply.has_text(&r.value) {
+            true => (CellState::Match, reply.texts()),
+            false => (CellState::Mismatch, reply.texts()),
+        },
         // An A record matches when the planned address is the only one.
         Reply::Records(_) if is_a && addrs == [r.value.clone()] => (CellState::Match, addrs),
         Reply::Records(_) if is_a => (CellState::Mismatch, addrs),

@@ -126,7 +126,7 @@ pub fn zone_fragment(app_domain: &str, plan: &[PlannedRecord]) -> String {
             if r.record_type == RecordType::CNAME && r.name == zone {
                 z +=
                     "; A CNAME at the apex: only a DNS host that flattens it takes it (Cloudflare \
-                      does; others call it ALIAS or ANAME)\n";
+                      DNS does, and Cloudflare Pages needs an apex domain's zone there)\n";
             }
             let value = match r.record_type {
                 RecordType::CNAME => format!("{}.", r.value),
@@ -449,7 +449,7 @@ mod tests {
             "{z}"
         );
         assert!(
-            z.contains("(Cloudflare does; others call it ALIAS or ANAME)\nquillmate.site. "),
+            z.contains("needs an apex domain's zone there)\nquillmate.site. "),
             "{z}"
         );
         assert_eq!(usable("quillmate.site", &plan), Ok(()));

@@ -47,6 +47,11 @@ impl Reply {
         self.values("TXT").iter().map(|v| text_of(v)).collect()
     }
 
+    /// Whether one of the TXT answers is exactly `want`.
+    pub fn has_text(&self, want: &str) -> bool {
+        self.texts().iter().any(|t| t == want)
+    }
+
     pub fn max_ttl(&self) -> Option<u32> {
         match self {
             Reply::Records(r) => r.iter().map(|a| a.ttl).max(),
@@ -100,11 +105,15 @@ impl Asker {
                     .iter()
                     .map(|r| Answer {
                         record_type: r.record_type().to_string(),
-                        value: r
-                            .data
-                            .to_string()
-                            .trim_end_matches('.')
-                            .to_ascii_lowercase(),
+                        // Names compare without case or the trailing dot; a TXT value is text.
+                        value: match r.record_type() {
+                            RecordType::TXT => r.data.to_string(),
+                            _ => r
+                                .data
+                                .to_string()
+                                .trim_end_matches('.')
+                                .to_ascii_lowercase(),
+                        },
                         ttl: r.ttl,
                     })
                     .collect(),
@@ -123,7 +132,8 @@ impl Asker {
     }
 }
 
-/// A TXT answer as its text: quotes off, strings joined (DNS splits long ones).
+/// A TXT answer as its text: strings joined (DNS splits long ones), quotes off where the
+/// answer's form has them.
 pub fn text_of(value: &str) -> String {
     value
         .split("\" \"")

@@ -63,7 +63,7 @@ pub async fn plan(
         usable(zone, &records).map_err(|why| {
             let name = ctx.inputs.hosting.words().name;
             format!(
-                "{name} gave a record Golive will not write ({why}); check the domain in \
+                "{name} recommended a record Golive will not write ({why}); check the domain in \
                  {name}'s dashboard."
             )
         })?;
@@ -109,7 +109,7 @@ async fn host(ctx: &RunContext, layout: &Layout) -> Result<(DomainRecords, Recor
             "Connect the {} {} on the Hosting step to check the site's own records.",
             words.name, words.project
         ),
-        Unlinked::BadToken { error, .. } => error.to_string(),
+        Unlinked::BadToken { error, fix } => format!("{error} {fix}"),
     })?;
     let records = host
         .records(&layout.app_domain, layout.app_at_apex())
@@ -117,7 +117,7 @@ async fn host(ctx: &RunContext, layout: &Layout) -> Result<(DomainRecords, Recor
         .map_err(|e| {
             let e = ctx.inputs.redactor().error(e);
             format!(
-                "{}'s records for the domain could not be read: {e}",
+                "{}'s recommended records could not be read: {e}",
                 words.name
             )
         })?;

@@ -6,6 +6,7 @@ use crate::dns::auto::{host_for, AutoApplied, AutoPlan};
 use crate::dns::matrix::{self, DnsEvent, WatchPace};
 use crate::dns::{plan, survey};
 use crate::error::{Error, Result};
+use crate::steps::hosting::records::DomainRecords;
 
 impl Engine {
     /// The DNS plan, then every record × server answer as it arrives.
@@ -39,7 +40,7 @@ impl Engine {
                 let host = host_for(&ctx).await?;
                 let (plan, _, site) = survey::plan(&ctx).await;
                 let mut dry_run = host.dry_run(&plan).await?;
-                dry_run.notes.extend(site.err());
+                dry_run.notes.extend(site_note(site));
                 Ok(dry_run)
             })
             .await?;
@@ -59,7 +60,7 @@ impl Engine {
                     return Err(Error::invalid("dns_plan_incomplete", why));
                 }
                 let mut applied = host.apply(&plan, confirmed).await?;
-                applied.plan.notes.extend(site.err());
+                applied.plan.notes.extend(site_note(site));
                 Ok(applied)
             })
             .await?;
@@ -89,5 +90,14 @@ impl Engine {
         let text = plan::zone_fragment(&ctx.domain, &records);
         write_export(path, &text)?;
         Ok(text)
+    }
+}
+
+/// What the plan of the site's own records leaves out, and why: the host could not be asked,
+/// or its API does not give a record (the apex's, at Netlify and Render).
+fn site_note(site: Result<DomainRecords, String>) -> Option<String> {
+    match site {
+        Err(why) => Some(why),
+        Ok(records) => records.unsaid,
     }
 }

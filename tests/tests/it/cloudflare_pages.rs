@@ -144,6 +144,18 @@ async fn the_dns_step_checks_the_records_cloudflare_names() {
         ),
         "{fix}"
     );
+    // Cloudflare's addresses say nothing of where it sends visitors: before Cloudflare has
+    // activated the domain on the project, they only warn.
+    let fresh = cli_with("cloudflare-pages-fresh", &[]).await;
+    let apex = check(&fresh, "dns.apex");
+    assert_eq!(apex["status"], "warn", "{apex}");
+    assert!(
+        apex["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Cloudflare has not activated the domain on the project yet"),
+        "{apex}"
+    );
     // No other host's run lists the validation record.
     assert!(!ids(&cli_with("netlify-live", &[]).await).contains(&"dns.validation".to_string()));
 }

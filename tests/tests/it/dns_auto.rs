@@ -543,3 +543,36 @@ async fn a_pages_projects_records_are_created_at_cloudflare() {
         dns_status(&t, "dns.validation").await
     );
 }
+
+/// What the host's API does not give is said in the dry run too: a Netlify site's `www` is
+/// planned from its address, and the apex's record is named as left to the user.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dry_run_says_what_the_hosts_api_does_not_give() {
+    use golive_sandbox::scenario::DnsHost;
+    let scenario = Scenario {
+        dns_host: DnsHost::Cloudflare,
+        ..Scenario::named("netlify-live").unwrap()
+    };
+    let sb = Sandbox::start(scenario).await.unwrap();
+    let t = common::project_for(&sb).with_live_keys().with_netlify();
+    let id = &t.project.id;
+    t.engine
+        .set_secret(id, SecretKind::CloudflareToken, CLOUDFLARE_TOKEN)
+        .unwrap();
+    let plan = t.engine.dns_auto_plan(id).await.unwrap();
+    let www: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.check_id == "dns.www")
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(www, ["quillmate.netlify.app"]);
+    assert!(!plan.changes.iter().any(|c| c.check_id == "dns.apex"));
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.starts_with("Netlify's API does not say the apex's record")),
+        "{:?}",
+        plan.notes
+    );
+}

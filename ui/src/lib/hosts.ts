@@ -47,7 +47,7 @@ export const hosts: Record<Hosting, HostWords> = {
     tokenHint: "Create one in Render under Account settings → API Keys (it starts with rnd_), as a member of the workspace that owns the service. It is kept in your system keychain.",
     tokenUrl: "https://dashboard.render.com/u/settings#api-keys",
     unverified: (domain) =>
-      `Render verifies ${domain} once it points to the service. Render's API does not list the records, so this is the target its documentation gives: add it at your DNS host, wait for it to propagate, then verify.`,
+      `Render verifies ${domain} once it points to the service. Render's API names the service's address but no records: point the domain to it at your DNS host, wait for it to propagate, then verify.`,
   },
   "cloudflare-pages": {
     name: "Cloudflare Pages",
@@ -58,7 +58,7 @@ export const hosts: Record<Hosting, HostWords> = {
     tokenHint: "Create one in Cloudflare under My Profile → API Tokens, with Cloudflare Pages: Edit for the project's account (and Zone: Read, DNS: Edit if Golive writes your records). The same token serves the DNS step. It is kept in your system keychain.",
     tokenUrl: "https://dash.cloudflare.com/profile/api-tokens",
     unverified: (domain) =>
-      `Cloudflare activates ${domain} once it is validated: add this record at your DNS host, wait for it to propagate, then verify.`,
+      `Cloudflare activates ${domain} once it is validated: add these records at your DNS host, wait for them to propagate, then verify.`,
   },
   "cloudflare-workers": {
     name: "Cloudflare Workers",

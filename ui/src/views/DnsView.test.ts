@@ -110,7 +110,7 @@ test("each record says whose API it came from, in the project's host's words", a
   const apex = await screen.findByTestId("record-dns.apex");
   expect(apex).toHaveTextContent("from Cloudflare");
   // A CNAME at the apex needs a DNS host that flattens it.
-  expect(within(apex).getByText("flattened")).toHaveAttribute("title", expect.stringContaining("ALIAS or ANAME"));
+  expect(within(apex).getByText("flattened")).toHaveAttribute("title", expect.stringContaining("Cloudflare DNS does"));
   const txt = screen.getByTestId("record-dns.validation");
   expect(txt).toHaveTextContent("TXT");
   expect(txt).toHaveTextContent("4f3c-token");

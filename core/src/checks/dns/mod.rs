@@ -10,7 +10,7 @@ use futures::FutureExt;
 use hickory_resolver::proto::rr::RecordType;
 
 use super::{CheckContext, CheckDef, Outcome, SatelliteCheckDef, Step};
-use crate::dns::cloudflare_ips::is_cloudflare;
+use crate::dns::cloudflare_ips::{all_cloudflare, is_cloudflare};
 use crate::dns::plan::{PlannedRecord, RecordType as PlannedType};
 use crate::dns::query::{ask, Reply};
 use crate::dns::resolvers::{authoritative, Server};
@@ -158,17 +158,24 @@ async fn record(ctx: &CheckContext, check_id: &str) -> Outcome {
 
 /// Why a record is not in the plan: its vendor could not be asked, or does not want it.
 fn skip_reason(ctx: &CheckContext, survey: &Survey, check_id: &str) -> String {
-    let name = ctx.inputs.hosting.words().name;
+    let words = ctx.inputs.hosting.words();
+    let name = words.name;
     match (check_id, &survey.host) {
         ("dns.apex" | "dns.www" | "dns.app" | "dns.validation", Err(why)) => return why.clone(),
         ("dns.apex", Ok(host)) if host.unsaid.is_some() => {
             return host.unsaid.clone().unwrap_or_default()
         }
         ("dns.validation", Ok(_)) => {
-            return format!("{name} waits for no validation record: it has validated the domain.")
+            return format!(
+                "{name} names no validation record for the domain now (host.domain says where \
+                 it stands)."
+            )
         }
         ("dns.apex" | "dns.www" | "dns.app", Ok(_)) => {
-            return format!("{name} asks for no such record for this domain.")
+            return format!(
+                "{name} recommends no such record for this {}.",
+                words.project
+            )
         }
         _ => {}
     }
@@ -208,14 +215,7 @@ async fn diagnose(
             // No CNAME at the source: an A record in its place, a doubled name, or nothing.
             let a = ask(auth[0].addr, &r.name, RecordType::A).await.values("A");
             if r.served_by_cloudflare() && all_cloudflare(&a) {
-                let public_a = ask_all(public, &r.name, RecordType::A).await;
-                return propagation(r, &public_a, |reply| all_cloudflare(&reply.values("A"))).note(
-                    &format!(
-                        "Cloudflare serves it, proxied or flattened, so it answers with \
-                         Cloudflare's addresses, {}, rather than the CNAME",
-                        a.join(", ")
-                    ),
-                );
+                return cloudflare_served(ctx, r, &a, public).await;
             }
             if !a.is_empty() {
                 let found = format!("A {} → {}", r.name, a.join(", "));
@@ -272,8 +272,38 @@ fn silent(r: &PlannedRecord, expected: String) -> Outcome {
     .evidence(expected, "no answer from the nameservers")
 }
 
-fn all_cloudflare(addrs: &[String]) -> bool {
-    !addrs.is_empty() && addrs.iter().all(|a| a.parse().is_ok_and(is_cloudflare))
+/// A host record Cloudflare serves (a Pages project's), answering with Cloudflare's addresses
+/// (proxied, or flattened at the apex). Those addresses do not say where Cloudflare sends the
+/// visitors: a record proxied to the previous host answers the same. So it passes only once
+/// Cloudflare has activated the domain on the project.
+async fn cloudflare_served(
+    ctx: &CheckContext,
+    r: &PlannedRecord,
+    addrs: &[String],
+    public: &[Server],
+) -> Outcome {
+    let activated = matches!(&ctx.dns().await.host, Ok(host) if !host.misconfigured);
+    if !activated {
+        return Outcome::warn(
+            format!(
+                "{} answers with Cloudflare's addresses ({}), proxied or flattened, but \
+                 Cloudflare has not activated the domain on the project yet: the record may \
+                 still send visitors to another origin.",
+                r.name,
+                addrs.join(", ")
+            ),
+            format!(
+                "Make {} a CNAME to {} (Host {}), then see host.domain.",
+                r.name, r.value, r.host_field
+            ),
+        );
+    }
+    let public_a = ask_all(public, &r.name, RecordType::A).await;
+    propagation(r, &public_a, |reply| all_cloudflare(&reply.values("A"))).note(&format!(
+        "Cloudflare serves it, proxied or flattened, so it answers with Cloudflare's addresses, \
+         {}, rather than the CNAME",
+        addrs.join(", ")
+    ))
 }
 
 /// A TXT record the host validates the domain by: other TXT records at the name may stay.
@@ -286,13 +316,7 @@ async fn txt(r: &PlannedRecord, auth: &[Server], public: &[Server]) -> Outcome {
     let Some(truth) = answered(&auth_replies) else {
         return silent(r, expected);
     };
-    // Answers come lowercased.
-    let has = |reply: &Reply| {
-        reply
-            .texts()
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(&r.value))
-    };
+    let has = |reply: &Reply| reply.has_text(&r.value);
     if has(truth) {
         return propagation(r, &public_replies, has);
     }

@@ -14,7 +14,7 @@ use super::env_plan::{EnvAction, EnvStep, Wanted, PRODUCTION};
 use super::host::{reword, HostVar, MARKER_PREFIX};
 use super::HostingDomain;
 use crate::error::{Error, Result};
-use crate::vendors::cloudflare::pages::{PagesDeployment, PagesProject, PagesVar};
+use crate::vendors::cloudflare::pages::{PagesDeployment, PagesDomain, PagesProject, PagesVar};
 use crate::vendors::cloudflare::Cloudflare;
 use crate::vendors::netlify::millis;
 use crate::vendors::vercel::deployments::Deployment;
@@ -187,7 +187,7 @@ pub async fn domain(
         value: p.subdomain.clone(),
         reason: why.clone(),
     }];
-    if let Some((name, value)) = v.and_then(|v| v.txt_name.clone().zip(v.txt_value.clone())) {
+    if let Some((name, value)) = validation_txt(&d) {
         records.push(Verification {
             kind: "TXT".into(),
             domain: name,
@@ -203,6 +203,12 @@ pub async fn domain(
         }),
         misconfigured: !verified,
     })
+}
+
+/// The TXT record (name, value) Cloudflare validates the domain by, if it names one.
+pub fn validation_txt(d: &PagesDomain) -> Option<(String, String)> {
+    let v = d.validation_data.as_ref()?;
+    v.txt_name.clone().zip(v.txt_value.clone())
 }
 
 /// Adds the domain; Cloudflare refuses one another project has (409, or 400 saying so).

@@ -7,7 +7,7 @@
 
 use super::cloudflare_pages;
 use super::host::Host;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::vendors::vercel::projects::DomainConfig;
 
 /// The host's records for the app's domain.
@@ -77,17 +77,25 @@ impl Host<'_> {
                 })
             }
             Host::Render { api, service } => {
+                // Render adds `www` (a redirect) when it is given the apex: asked at the apex.
                 let www = format!("www.{domain}");
-                let (s, www_domain) =
-                    futures::join!(api.service(service), api.custom_domain(service, &www));
+                let (s, www_domain) = futures::join!(api.service(service), async {
+                    match apex {
+                        true => api.custom_domain(service, &www).await.map(|d| d.is_some()),
+                        false => Ok(false),
+                    }
+                });
                 let Some(target) = s?.host() else {
-                    return Ok(DomainRecords::default());
+                    return Err(Error::invalid(
+                        "render_no_address",
+                        "Render's API gives the service no onrender.com address (is it a web \
+                         service?), so there is no record to point the domain to.",
+                    ));
                 };
                 Ok(DomainRecords {
                     unsaid: unsaid(&target),
                     cname: Some(target),
-                    // Render adds `www` (a redirect) when it is given the apex.
-                    www: www_domain?.is_some(),
+                    www: www_domain?,
                     ..DomainRecords::default()
                 })
             }
@@ -104,8 +112,7 @@ impl Host<'_> {
                 let validation = d
                     .as_ref()
                     .filter(|d| d.status != "active")
-                    .and_then(|d| d.validation_data.as_ref())
-                    .and_then(|v| v.txt_name.clone().zip(v.txt_value.clone()))
+                    .and_then(cloudflare_pages::validation_txt)
                     .into_iter()
                     .collect();
                 Ok(DomainRecords {

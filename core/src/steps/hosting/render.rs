@@ -55,8 +55,7 @@ pub(super) async fn domain(api: &Render<'_>, service: &str, domain: &str) -> Res
                     value: host,
                     reason: format!(
                         "Render verifies the domain once it points to the service's onrender.com \
-                         host{at_apex}; its API does not list records, this is its documented \
-                         target"
+                         host{at_apex}; its API names that host but no records"
                     ),
                 }],
                 _ => vec![],
