@@ -231,7 +231,8 @@ export type AutoPlan = { provider: DnsProvider,
  */
 zone: string, changes: Array<RecordChange>, 
 /**
- * What the plan could not include, and why (Vercel not connected or not answering).
+ * What the plan could not include, and why (the host not connected or not answering, a
+ * record its API does not give).
  */
 notes: Array<string>, 
 /**

@@ -50,13 +50,15 @@ impl Host<'_> {
     /// The records `domain` needs at this host, as its API says them.
     pub async fn records(&self, domain: &str, apex: bool) -> Result<DomainRecords> {
         let words = self.words();
-        let unsaid = |target: &str| {
+        // The apex's record is in neither Netlify's nor Render's API (their documentation
+        // gives a load balancer's address): said, not filled in.
+        let unsaid = || {
             apex.then(|| {
                 format!(
-                    "{name}'s API does not say the apex's record, so it is not checked here: point \
-                     {domain} to {target} with an ALIAS, ANAME or flattened CNAME if your DNS host \
-                     has one, else add the record {name}'s domain settings show. host.domain \
-                     proves it once {name} has verified the domain.",
+                    "{name}'s API does not say the apex's record, so it is not checked here: at \
+                     your DNS host, point {domain} where {name}'s domain settings say (an ALIAS, \
+                     ANAME or flattened CNAME where your DNS host has one, else the A record shown \
+                     there). host.domain proves it once {name} has verified the domain.",
                     name = words.name
                 )
             })
@@ -69,7 +71,7 @@ impl Host<'_> {
                 let site = api.site(site).await?;
                 let target = site.subdomain();
                 Ok(DomainRecords {
-                    unsaid: unsaid(&target),
+                    unsaid: unsaid(),
                     cname: Some(target),
                     // Netlify adds `www` beside an apex domain it is given.
                     www: true,
@@ -93,7 +95,7 @@ impl Host<'_> {
                     ));
                 };
                 Ok(DomainRecords {
-                    unsaid: unsaid(&target),
+                    unsaid: unsaid(),
                     cname: Some(target),
                     www: www_domain?,
                     ..DomainRecords::default()
