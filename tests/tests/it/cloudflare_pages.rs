@@ -201,11 +201,7 @@ async fn from_a_fresh_project_to_the_live_key_on_the_site() {
 
     // Env: production's test keys get the live values; the secret key's value is not shown.
     let plan = e.hosting_env_plan(id).await.unwrap();
-    let actions: Vec<_> = plan
-        .steps
-        .iter()
-        .map(|s| (s.key.as_str(), s.action))
-        .collect();
+    let actions = common::actions(&plan);
     assert_eq!(
         actions,
         [(PK_VAR, EnvAction::SetValue), (SK_VAR, EnvAction::SetValue)]
@@ -229,21 +225,17 @@ async fn from_a_fresh_project_to_the_live_key_on_the_site() {
         .iter()
         .any(|r| r.method == "POST" && r.path.ends_with("/retry")));
 
-    let r = e.run_checks(id, None, false, |_| {}).await.unwrap();
-    for want in [
-        "host.domain",
-        "host.env",
-        "host.deployment",
-        "site.publishable_key",
-    ] {
-        let c = r.checks.iter().find(|c| c.id == want).unwrap();
-        assert_eq!(
-            c.status,
-            golive_core::checks::CheckStatus::Pass,
-            "{want}: {}",
-            c.detail
-        );
-    }
+    common::assert_checks_pass(
+        e,
+        id,
+        &[
+            "host.domain",
+            "host.env",
+            "host.deployment",
+            "site.publishable_key",
+        ],
+    )
+    .await;
     // Preview kept the development keys; nothing was deleted; the secret key is secret.
     let p = sb.world.lock().unwrap().cloudflare_pages.clone();
     assert_eq!(

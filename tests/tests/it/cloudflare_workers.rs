@@ -133,11 +133,7 @@ async fn from_a_fresh_worker_to_the_live_key_without_a_rebuild() {
 
     // Env: both keys are secrets Golive did not set: their values are set (as secrets).
     let plan = e.hosting_env_plan(id).await.unwrap();
-    let actions: Vec<_> = plan
-        .steps
-        .iter()
-        .map(|s| (s.key.as_str(), s.action))
-        .collect();
+    let actions = common::actions(&plan);
     assert_eq!(
         actions,
         [(PK_VAR, EnvAction::SetValue), (SK_VAR, EnvAction::SetValue)]
@@ -154,21 +150,17 @@ async fn from_a_fresh_worker_to_the_live_key_without_a_rebuild() {
     let d = e.hosting_redeploy(id, FAST, |_| {}).await.unwrap();
     assert!(d.live(), "{d:?}");
     assert_eq!(writes(&sb), before);
-    let r = e.run_checks(id, None, false, |_| {}).await.unwrap();
-    for want in [
-        "host.domain",
-        "host.env",
-        "host.deployment",
-        "site.publishable_key",
-    ] {
-        let c = r.checks.iter().find(|c| c.id == want).unwrap();
-        assert_eq!(
-            c.status,
-            golive_core::checks::CheckStatus::Pass,
-            "{want}: {}",
-            c.detail
-        );
-    }
+    common::assert_checks_pass(
+        e,
+        id,
+        &[
+            "host.domain",
+            "host.env",
+            "host.deployment",
+            "site.publishable_key",
+        ],
+    )
+    .await;
     assert!(e.hosting_env_apply(id).await.unwrap().done);
     assert_eq!(writes(&sb), before, "the second run is a no-op");
 }

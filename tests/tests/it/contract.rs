@@ -631,6 +631,23 @@ fn assert_traffic(requests: &[golive_sandbox::Recorded]) {
     }
 }
 
+/// Asserts each call (method, part of its path) is among `requests`, the part found in the
+/// path by `at` (as its start, its end, anywhere…).
+fn assert_sent(
+    requests: &[golive_sandbox::Recorded],
+    calls: &[(&str, &str)],
+    at: fn(&str, &str) -> bool,
+) {
+    for (method, part) in calls {
+        assert!(
+            requests
+                .iter()
+                .any(|r| r.method == *method && at(&r.path, part)),
+            "{method} {part}"
+        );
+    }
+}
+
 /// The hosting step's Vercel calls — domain, env, redeploy and its polling, the checks —
 /// in the spec both ways, including the `failed` answer to a conflicting create.
 #[tokio::test(flavor = "multi_thread")]
@@ -664,20 +681,17 @@ async fn hosting_traffic_is_in_the_spec_both_ways() {
         .unwrap_err();
     assert_eq!(err.code(), "vercel_env_failed");
     let requests = sb.requests();
-    for (method, prefix) in [
-        ("POST", "/v10/projects/"),
-        ("PATCH", "/v9/projects/"),
-        ("POST", "/v13/deployments"),
-        ("GET", "/v13/deployments/"),
-        ("GET", "/v9/projects/"),
-    ] {
-        assert!(
-            requests
-                .iter()
-                .any(|r| r.method == method && r.path.starts_with(prefix)),
-            "{method} {prefix}"
-        );
-    }
+    assert_sent(
+        &requests,
+        &[
+            ("POST", "/v10/projects/"),
+            ("PATCH", "/v9/projects/"),
+            ("POST", "/v13/deployments"),
+            ("GET", "/v13/deployments/"),
+            ("GET", "/v9/projects/"),
+        ],
+        |p, s| p.starts_with(s),
+    );
     assert_traffic(&requests);
 }
 
@@ -759,20 +773,17 @@ async fn cloudflare_pages_traffic_is_in_the_spec_both_ways() {
         "cloudflare_account_rejected"
     );
     let requests = sb.requests();
-    for (method, suffix) in [
-        ("PATCH", "/pages/projects/quillmate"),
-        ("POST", "/pages/projects/quillmate/domains"),
-        ("PATCH", "/pages/projects/quillmate/domains/quillmate.test"),
-        ("POST", "/retry"),
-        ("GET", "/pages/projects/quillmate/deployments"),
-    ] {
-        assert!(
-            requests
-                .iter()
-                .any(|r| r.method == method && r.path.ends_with(suffix)),
-            "{method} {suffix}"
-        );
-    }
+    assert_sent(
+        &requests,
+        &[
+            ("PATCH", "/pages/projects/quillmate"),
+            ("POST", "/pages/projects/quillmate/domains"),
+            ("PATCH", "/pages/projects/quillmate/domains/quillmate.test"),
+            ("POST", "/retry"),
+            ("GET", "/pages/projects/quillmate/deployments"),
+        ],
+        |p, s| p.ends_with(s),
+    );
     assert_traffic(&requests);
 }
 
@@ -830,21 +841,18 @@ async fn cloudflare_workers_traffic_is_in_the_spec_both_ways() {
         assert_eq!(err.code(), code);
     }
     let requests = sb.requests();
-    for (method, suffix) in [
-        ("GET", "/workers/scripts/quillmate-web/settings"),
-        ("PUT", "/workers/scripts/quillmate-web/secrets"),
-        ("DELETE", ""),
-        ("PUT", "/workers/domains"),
-        ("GET", "/workers/domains"),
-        ("GET", "/workers/scripts/quillmate-web/deployments"),
-    ] {
-        assert!(
-            requests.iter().any(|r| r.method == method
-                && r.path.contains("/workers/")
-                && r.path.ends_with(suffix)),
-            "{method} {suffix}"
-        );
-    }
+    assert_sent(
+        &requests,
+        &[
+            ("GET", "/workers/scripts/quillmate-web/settings"),
+            ("PUT", "/workers/scripts/quillmate-web/secrets"),
+            ("DELETE", ""),
+            ("PUT", "/workers/domains"),
+            ("GET", "/workers/domains"),
+            ("GET", "/workers/scripts/quillmate-web/deployments"),
+        ],
+        |p, s| p.contains("/workers/") && p.ends_with(s),
+    );
     assert_traffic(&requests);
 }
 
@@ -909,22 +917,19 @@ async fn netlify_traffic_is_in_the_spec_both_ways() {
         "netlify_token_rejected"
     );
     let requests = sb.requests();
-    for (method, prefix) in [
-        ("PATCH", "/api/v1/sites/"),
-        ("POST", "/api/v1/sites/"),
-        ("GET", "/api/v1/sites/"),
-        ("PUT", "/api/v1/accounts/"),
-        ("PATCH", "/api/v1/accounts/"),
-        ("POST", "/api/v1/accounts/"),
-        ("GET", "/api/v1/deploys/"),
-    ] {
-        assert!(
-            requests
-                .iter()
-                .any(|r| r.method == method && r.path.starts_with(prefix)),
-            "{method} {prefix}"
-        );
-    }
+    assert_sent(
+        &requests,
+        &[
+            ("PATCH", "/api/v1/sites/"),
+            ("POST", "/api/v1/sites/"),
+            ("GET", "/api/v1/sites/"),
+            ("PUT", "/api/v1/accounts/"),
+            ("PATCH", "/api/v1/accounts/"),
+            ("POST", "/api/v1/accounts/"),
+            ("GET", "/api/v1/deploys/"),
+        ],
+        |p, s| p.starts_with(s),
+    );
     for status in [401, 404, 422] {
         assert!(requests.iter().any(|r| r.status == status), "a {status}");
     }
@@ -1011,22 +1016,19 @@ async fn render_traffic_is_in_the_spec_both_ways() {
         .into_iter()
         .filter(|r| r.path.starts_with("/render/v1/"))
         .collect();
-    for (method, end) in [
-        ("POST", "/custom-domains"),
-        ("POST", "/verify"),
-        ("PUT", "/env-vars/CLERK_SECRET_KEY"),
-        ("PUT", "/env-vars/GOLIVE_SET_AT_CLERK_SECRET_KEY"),
-        ("POST", "/deploys"),
-        ("GET", "/deploys/dep-d0sandboxquill0"),
-        ("GET", "/render/v1/services"),
-    ] {
-        assert!(
-            requests
-                .iter()
-                .any(|r| r.method == method && r.path.contains(end)),
-            "{method} …{end}"
-        );
-    }
+    assert_sent(
+        &requests,
+        &[
+            ("POST", "/custom-domains"),
+            ("POST", "/verify"),
+            ("PUT", "/env-vars/CLERK_SECRET_KEY"),
+            ("PUT", "/env-vars/GOLIVE_SET_AT_CLERK_SECRET_KEY"),
+            ("POST", "/deploys"),
+            ("GET", "/deploys/dep-d0sandboxquill0"),
+            ("GET", "/render/v1/services"),
+        ],
+        |p, s| p.contains(s),
+    );
     for status in [202, 401, 404, 409] {
         assert!(requests.iter().any(|r| r.status == status), "a {status}");
     }

@@ -152,11 +152,7 @@ async fn from_a_fresh_site_to_the_live_key_on_the_site() {
 
     // Env: the shared test keys are re-targeted, the live ones set for production.
     let plan = e.hosting_env_plan(id).await.unwrap();
-    let actions: Vec<_> = plan
-        .steps
-        .iter()
-        .map(|s| (s.key.as_str(), s.action))
-        .collect();
+    let actions = common::actions(&plan);
     assert_eq!(
         actions,
         [
@@ -182,21 +178,17 @@ async fn from_a_fresh_site_to_the_live_key_on_the_site() {
     assert!(seen.iter().any(|s| s == "BUILDING"), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("READY"));
 
-    let r = e.run_checks(id, None, false, |_| {}).await.unwrap();
-    for want in [
-        "host.domain",
-        "host.env",
-        "host.deployment",
-        "site.publishable_key",
-    ] {
-        let c = r.checks.iter().find(|c| c.id == want).unwrap();
-        assert_eq!(
-            c.status,
-            golive_core::checks::CheckStatus::Pass,
-            "{want}: {}",
-            c.detail
-        );
-    }
+    common::assert_checks_pass(
+        e,
+        id,
+        &[
+            "host.domain",
+            "host.env",
+            "host.deployment",
+            "site.publishable_key",
+        ],
+    )
+    .await;
     // The other contexts kept the development keys; nothing was deleted.
     let site = sb.world.lock().unwrap().netlify.clone();
     let pk = site.vars.iter().find(|v| v.key == PK_VAR).unwrap();

@@ -166,11 +166,7 @@ async fn from_a_fresh_service_to_the_live_key_on_the_site() {
 
     // Env: one set of variables, so production's values are set; the plan says why.
     let plan = e.hosting_env_plan(id).await.unwrap();
-    let actions: Vec<_> = plan
-        .steps
-        .iter()
-        .map(|s| (s.key.as_str(), s.action))
-        .collect();
+    let actions = common::actions(&plan);
     assert_eq!(
         actions,
         [(PK_VAR, EnvAction::SetValue), (SK_VAR, EnvAction::SetValue)]
@@ -203,21 +199,17 @@ async fn from_a_fresh_service_to_the_live_key_on_the_site() {
     assert!(seen.iter().any(|s| s == "BUILD_IN_PROGRESS"), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("LIVE"));
 
-    let r = e.run_checks(id, None, false, |_| {}).await.unwrap();
-    for want in [
-        "host.domain",
-        "host.env",
-        "host.deployment",
-        "site.publishable_key",
-    ] {
-        let c = r.checks.iter().find(|c| c.id == want).unwrap();
-        assert_eq!(
-            c.status,
-            golive_core::checks::CheckStatus::Pass,
-            "{want}: {}",
-            c.detail
-        );
-    }
+    common::assert_checks_pass(
+        e,
+        id,
+        &[
+            "host.domain",
+            "host.env",
+            "host.deployment",
+            "site.publishable_key",
+        ],
+    )
+    .await;
     // Nothing else changed or went; each value Golive set is dated.
     let render = sb.world.lock().unwrap().render.clone();
     assert_eq!(render.value("NODE_VERSION"), Some("22"));

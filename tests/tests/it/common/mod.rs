@@ -54,6 +54,30 @@ pub async fn redeploy_followed(
     (d, seen.into_inner().unwrap())
 }
 
+/// The env plan's steps as (variable, action), in order.
+pub fn actions(
+    plan: &golive_core::steps::hosting::env_plan::EnvPlan,
+) -> Vec<(&str, golive_core::steps::hosting::env_plan::EnvAction)> {
+    plan.steps
+        .iter()
+        .map(|s| (s.key.as_str(), s.action))
+        .collect()
+}
+
+/// Runs the project's checks and asserts each of `ids` passes (its detail said when not).
+pub async fn assert_checks_pass(e: &golive_core::engine::Engine, id: &str, ids: &[&str]) {
+    let r = e.run_checks(id, None, false, |_| {}).await.unwrap();
+    for want in ids {
+        let c = r.checks.iter().find(|c| c.id == *want).unwrap();
+        assert_eq!(
+            c.status,
+            golive_core::checks::CheckStatus::Pass,
+            "{want}: {}",
+            c.detail
+        );
+    }
+}
+
 /// `golive check --json` against a running sandbox, with its scenario's keys and `extra`.
 pub async fn cli_in(sb: &golive_sandbox::Sandbox, extra: &[(&str, &str)]) -> serde_json::Value {
     let mut vars = sb.env();
