@@ -2,6 +2,7 @@
 //! Golive's sandbox: local fakes of every outside service, on loopback, with named scenarios.
 //! Tests start it in-process; `golive-sandbox` runs it for people and the e2e tests.
 
+pub mod build;
 pub mod clerk;
 pub mod cloudflare;
 pub mod demo;

@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 use super::{envelope, error, guard};
+use crate::build::{phase, Phase};
 use crate::scenario::{
     publishable_key, Shared, Webhooks, CLOUDFLARE_ACCOUNT_ID, DEV_FRONTEND_API, DEV_SECRET_KEY,
     DEV_WEBHOOK_SECRET, LIVE_SECRET_KEY, LIVE_WEBHOOK_SECRET, PAGES_PROJECT,
@@ -60,22 +61,14 @@ pub struct Deploy {
     pub env: Env,
 }
 
-/// How long a build takes in the sandbox.
-const QUEUED_FOR: Duration = Duration::from_millis(300);
-const BUILD_TAKES: Duration = Duration::from_millis(1200);
-
 impl Deploy {
     /// Its latest stage and that stage's status.
     pub fn stage(&self) -> (&'static str, &'static str) {
-        let t = self.started.elapsed();
-        if t < QUEUED_FOR {
-            ("queued", "active")
-        } else if t < BUILD_TAKES {
-            ("build", "active")
-        } else if self.fails {
-            ("build", "failure")
-        } else {
-            ("deploy", "success")
+        match phase(self.started, self.fails) {
+            Phase::Queued => ("queued", "active"),
+            Phase::Building => ("build", "active"),
+            Phase::Failed => ("build", "failure"),
+            Phase::Ready => ("deploy", "success"),
         }
     }
 

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use super::sites::{admin_url, SITE_NAME};
 use super::{error, guard, now_ms, present, refused, rfc3339, NetlifySite, DAY_MS};
+use crate::build::{phase, Phase};
 use crate::scenario::{
     publishable_key, Shared, Webhooks, DEV_FRONTEND_API, DEV_WEBHOOK_SECRET, LIVE_WEBHOOK_SECRET,
     NETLIFY_SITE_ID,
@@ -30,10 +31,6 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/sites/{site}/builds", post(build))
 }
 
-/// How long a build takes in the sandbox.
-const QUEUED_FOR: Duration = Duration::from_millis(300);
-const BUILD_TAKES: Duration = Duration::from_millis(1200);
-
 #[derive(Debug, Clone)]
 pub struct Deploy {
     pub id: String,
@@ -46,15 +43,11 @@ pub struct Deploy {
 
 impl Deploy {
     pub fn state(&self) -> &'static str {
-        let t = self.started.elapsed();
-        if t < QUEUED_FOR {
-            "enqueued"
-        } else if t < BUILD_TAKES {
-            "building"
-        } else if self.fails {
-            "error"
-        } else {
-            "ready"
+        match phase(self.started, self.fails) {
+            Phase::Queued => "enqueued",
+            Phase::Building => "building",
+            Phase::Failed => "error",
+            Phase::Ready => "ready",
         }
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::projects::{Hosting, VercelProject};
 use super::{creator, error, guard, now_ms, refused, DAY_MS, Q};
+use crate::build::{phase, Phase};
 use crate::scenario::{
     publishable_key, Shared, Webhooks, DEV_FRONTEND_API, DEV_WEBHOOK_SECRET, LIVE_WEBHOOK_SECRET,
     VERCEL_TEAM_ID,
@@ -24,10 +25,6 @@ pub fn routes() -> Router<Shared> {
         .route("/v13/deployments/{id}", get(deployment))
         .route("/v6/deployments", get(deployments))
 }
-
-/// How long a build takes in the sandbox.
-const QUEUED_FOR: Duration = Duration::from_millis(300);
-const BUILD_TAKES: Duration = Duration::from_millis(1200);
 
 #[derive(Debug, Clone)]
 pub struct Deployment {
@@ -43,15 +40,11 @@ pub struct Deployment {
 
 impl Deployment {
     pub fn state(&self) -> &'static str {
-        let t = self.started.elapsed();
-        if t < QUEUED_FOR {
-            "QUEUED"
-        } else if t < BUILD_TAKES {
-            "BUILDING"
-        } else if self.fails {
-            "ERROR"
-        } else {
-            "READY"
+        match phase(self.started, self.fails) {
+            Phase::Queued => "QUEUED",
+            Phase::Building => "BUILDING",
+            Phase::Failed => "ERROR",
+            Phase::Ready => "READY",
         }
     }
 }
