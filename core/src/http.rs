@@ -221,6 +221,26 @@ pub struct Vendor {
 }
 
 impl Vendor {
+    /// A 429, in the user's words: `whom` the vendor limits ("this token", "requests"), and
+    /// the wait it asks for, in seconds, when it says.
+    pub fn rate_limited(&self, whom: &str, wait: Option<u64>) -> String {
+        match wait {
+            Some(s) => format!("{} is rate limiting {whom}; try again in {s} s.", self.name),
+            None => format!(
+                "{} is rate limiting {whom}; try again in a minute.",
+                self.name
+            ),
+        }
+    }
+
+    /// A 5xx, with where to see whether the vendor is down.
+    pub fn server_error(&self, status: u16) -> String {
+        format!(
+            "{} had a server error ({status}). Check {} and try again.",
+            self.name, self.status_page
+        )
+    }
+
     /// An answer of this vendor's that Golive cannot use, in the user's words.
     pub fn error(&self, code: &'static str, message: impl Into<String>) -> Error {
         Error::Vendor {

@@ -233,17 +233,10 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         ),
         429 => (
             "cloudflare_rate_limited",
-            format!(
-                "Cloudflare is rate limiting this token; try again in {} s.",
-                retry.map(|d| d.as_secs()).unwrap_or(300)
-            ),
+            // Cloudflare's limits reset within five minutes.
+            VENDOR.rate_limited("this token", Some(retry.map_or(300, |d| d.as_secs()))),
         ),
-        s if s >= 500 => (
-            "cloudflare_unavailable",
-            format!(
-                "Cloudflare had a server error ({s}). Check cloudflarestatus.com and try again."
-            ),
-        ),
+        s if s >= 500 => ("cloudflare_unavailable", VENDOR.server_error(s)),
         s => (
             "cloudflare_error",
             format!(

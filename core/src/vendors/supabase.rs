@@ -110,18 +110,9 @@ fn status_error(
         ),
         429 => (
             "supabase_rate_limited",
-            match retry {
-                Some(d) => format!(
-                    "Supabase is rate limiting requests; try again in {} s.",
-                    d.as_secs()
-                ),
-                None => "Supabase is rate limiting requests; try again in a minute.".to_string(),
-            },
+            VENDOR.rate_limited("requests", retry.map(|d| d.as_secs())),
         ),
-        s if s >= 500 => (
-            "supabase_unavailable",
-            format!("Supabase had a server error ({s}). Check status.supabase.com and try again."),
-        ),
+        s if s >= 500 => ("supabase_unavailable", VENDOR.server_error(s)),
         s => (
             "supabase_error",
             format!(

@@ -114,18 +114,9 @@ fn api_error(
         ),
         (429, _) => (
             "clerk_rate_limited",
-            match retry {
-                Some(d) => format!(
-                    "Clerk is rate limiting requests; try again in {} s.",
-                    d.as_secs()
-                ),
-                None => "Clerk is rate limiting requests; try again in a minute.".to_string(),
-            },
+            VENDOR.rate_limited("requests", retry.map(|d| d.as_secs())),
         ),
-        (s, _) if s >= 500 => (
-            "clerk_unavailable",
-            format!("Clerk had a server error ({s}). Check status.clerk.com and try again."),
-        ),
+        (s, _) if s >= 500 => ("clerk_unavailable", VENDOR.server_error(s)),
         (s, _) => ("clerk_error", format!("Clerk answered {s}.")),
     };
     VENDOR.error(

@@ -83,18 +83,9 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         ),
         429 => (
             "netlify_rate_limited",
-            match retry {
-                Some(d) => format!(
-                    "Netlify is rate limiting this token; try again in {} s.",
-                    d.as_secs()
-                ),
-                None => "Netlify is rate limiting this token; try again in a minute.".into(),
-            },
+            VENDOR.rate_limited("this token", retry.map(|d| d.as_secs())),
         ),
-        s if s >= 500 => (
-            "netlify_unavailable",
-            format!("Netlify had a server error ({s}). Check netlifystatus.com and try again."),
-        ),
+        s if s >= 500 => ("netlify_unavailable", VENDOR.server_error(s)),
         s => (
             "netlify_error",
             format!(

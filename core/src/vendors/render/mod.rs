@@ -142,18 +142,9 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
         ),
         429 => (
             "render_rate_limited",
-            match retry {
-                Some(d) => format!(
-                    "Render is rate limiting this API key; try again in {} s.",
-                    d.as_secs()
-                ),
-                None => "Render is rate limiting this API key; try again in a minute.".into(),
-            },
+            VENDOR.rate_limited("this API key", retry.map(|d| d.as_secs())),
         ),
-        s if s >= 500 => (
-            "render_unavailable",
-            format!("Render had a server error ({s}). Check status.render.com and try again."),
-        ),
+        s if s >= 500 => ("render_unavailable", VENDOR.server_error(s)),
         s => (
             "render_error",
             format!(

@@ -103,15 +103,12 @@ fn status_error(status: StatusCode, retry: Option<std::time::Duration>, body: &[
             });
             (
                 "vercel_rate_limited",
-                match wait {
-                    Some(s) => format!("Vercel is rate limiting this token; try again in {s} s."),
-                    None => "Vercel is rate limiting this token; try again in a minute.".into(),
-                },
+                VENDOR.rate_limited("this token", wait),
             )
         }
         s if s >= 500 => (
             "vercel_unavailable",
-            format!("Vercel had a server error ({s}). Check vercel-status.com and try again."),
+            VENDOR.server_error(s),
         ),
         s => (
             "vercel_error",
